@@ -1,0 +1,5 @@
+"""Run cloudplan as ``python -m cloudplan``."""
+
+from cloudplan.cli import main
+
+main()

@@ -1,0 +1,188 @@
+"""The read commands: status, overdue, indicators."""
+
+from __future__ import annotations
+
+import sys
+from datetime import date
+from enum import StrEnum
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from cloudplan.cli.common import (
+    AsOf,
+    Filters,
+    Format,
+    FormatOption,
+    OwnerFilter,
+    PlanArgs,
+    ProjectFilter,
+    StatusFilter,
+    TagFilter,
+    Within,
+    console,
+    errors,
+    read,
+    show,
+    write,
+)
+from cloudplan.errors import ExitCode
+from cloudplan.i18n import _
+
+if TYPE_CHECKING:
+    from cloudplan.status import MilestoneState
+
+MILESTONE_STATUSES = ("overdue", "due-soon", "upcoming", "unscheduled", "done-late", "done", "cancelled")
+INDICATOR_STATUSES = ("no-data", "achieved", "missed", "on-track", "behind")
+
+
+class FailOn(StrEnum):
+    """The lowest status that makes `overdue` exit 1."""
+
+    OVERDUE = "overdue"
+    DUE_SOON = "due-soon"
+    NEVER = "never"
+
+
+def status(
+    plans: PlanArgs = None,
+    as_of: AsOf = None,
+    within: Within = None,
+    project: ProjectFilter = None,
+    owner: OwnerFilter = None,
+    tag: TagFilter = None,
+    status: StatusFilter = None,
+    fmt: FormatOption = Format.TABLE,
+    summary: Annotated[bool, typer.Option("--summary", "-s", help=_("One row per project."))] = False,
+) -> None:
+    """Show where the roadmap stands: milestones by project, with status and days left."""
+    with errors():
+        from cloudplan.status import indicator_state, project_state
+
+        r = read(plans, as_of, within)
+        filters = Filters.of(project, owner, tag, status, MILESTONE_STATUSES)
+        portfolio = r.loaded.portfolio
+        states = filters.projects_of([project_state(p, r.as_of, r.window) for p in portfolio.projects])
+        if fmt is Format.JSON:
+            from cloudplan.export import json
+
+            indicators = filters.indicators_of([indicator_state(i, r.as_of) for i in portfolio.indicators])
+            write(json.status(states, indicators if not (owner or status or tag) else [], r.as_of))
+        elif fmt is Format.CSV:
+            from cloudplan.export import csv
+
+            write(csv.milestones(s for p in states for s in p.milestones))
+        elif fmt is Format.MARKDOWN:
+            from cloudplan.export import markdown
+
+            write(markdown.status(states, r.as_of))
+        else:
+            from cloudplan.render.status import count_line, status_view, summary_view
+
+            from rich.text import Text
+
+            view = summary_view(states, r.as_of) if summary else status_view(states, r.as_of)
+            show(view, Text(count_line(states), style="dim"))
+
+
+def overdue(
+    plans: PlanArgs = None,
+    as_of: AsOf = None,
+    within: Within = None,
+    project: ProjectFilter = None,
+    owner: OwnerFilter = None,
+    tag: TagFilter = None,
+    status: StatusFilter = None,
+    fmt: FormatOption = Format.TEXT,
+    fail_on: Annotated[
+        FailOn,
+        typer.Option("--fail-on", help=_("Exit 1 when a milestone is at least this late."), case_sensitive=False),
+    ] = FailOn.OVERDUE,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help=_("Print nothing; only the exit code tells."))] = False,
+) -> None:
+    """List overdue milestones (and, with --within, those due soon); silent when there are none.
+
+    Exit 1 when something is overdue (see --fail-on), 0 otherwise: made for cron.
+    """
+    with errors():
+        from cloudplan.status import Status, project_state
+
+        r = read(plans, as_of, within)
+        filters = Filters.of(project, owner, tag, status, ("overdue", "due-soon"))
+        wanted = {Status.OVERDUE}
+        if within is not None or fail_on is FailOn.DUE_SOON:
+            wanted.add(Status.DUE_SOON)
+        states = filters.projects_of([project_state(p, r.as_of, r.window) for p in r.loaded.portfolio.projects])
+        items = sorted(
+            (s for p in states for s in p.milestones if s.status in wanted),
+            key=lambda s: (s.milestone.due.last if s.milestone.due else r.as_of, s.milestone.ref),
+        )
+        bar = {FailOn.OVERDUE: {Status.OVERDUE}, FailOn.DUE_SOON: {Status.OVERDUE, Status.DUE_SOON}}.get(fail_on, set())
+        found = any(s.status in bar for s in items)
+        if not quiet:
+            _print_items(items, fmt, r.as_of, r.window)
+        if found:
+            raise typer.Exit(int(ExitCode.FOUND))
+
+
+def _print_items(items: list[MilestoneState], fmt: Format, as_of: date, window: int) -> None:
+    if fmt is Format.JSON:
+        from cloudplan.export import json
+
+        write(json.overdue(items, as_of, window))
+    elif fmt is Format.CSV:
+        from cloudplan.export import csv
+
+        if items:
+            write(csv.milestones(items))
+    elif fmt is Format.MARKDOWN:
+        from cloudplan.export import markdown
+
+        if items:
+            write(markdown.milestones(items, as_of))
+    elif items:
+        from cloudplan.render.lines import milestone_line
+
+        lines = [milestone_line(s) for s in items]
+        if sys.stdout.isatty():
+            from rich.text import Text
+
+            from cloudplan.render.theme import status_style
+
+            out = console()
+            for (label, rest), s in zip(lines, items, strict=True):
+                out.print(Text(label, style=status_style(s.status)) + Text(rest), soft_wrap=True)
+        else:
+            write("".join(f"{label}{rest}\n" for label, rest in lines))
+
+
+def indicators(
+    plans: PlanArgs = None,
+    as_of: AsOf = None,
+    project: ProjectFilter = None,
+    status: StatusFilter = None,
+    fmt: FormatOption = Format.TABLE,
+) -> None:
+    """Show each indicator: baseline, target, latest measure, the value expected today, status."""
+    with errors():
+        from cloudplan.status import indicator_state
+
+        r = read(plans, as_of, None)
+        filters = Filters.of(project, None, None, status, INDICATOR_STATUSES)
+        states = filters.indicators_of([indicator_state(i, r.as_of) for i in r.loaded.portfolio.indicators])
+        if fmt is Format.JSON:
+            from cloudplan.export import json
+
+            write(json.indicators(states, r.as_of))
+        elif fmt is Format.CSV:
+            from cloudplan.export import csv
+
+            write(csv.indicators(states))
+        elif fmt is Format.MARKDOWN:
+            from cloudplan.export import markdown
+
+            write(markdown.indicators(states, r.as_of))
+        else:
+            from cloudplan.render.indicators import indicators_view
+
+            show(indicators_view(states, r.as_of))

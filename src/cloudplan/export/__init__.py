@@ -1,0 +1,1 @@
+"""Pure (portfolio state) -> str exporters, one module per format."""

@@ -1,0 +1,36 @@
+"""JSON documents: one per command, on one line of standard output or in a file."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from typing import Any
+
+from cloudplan.export import records
+from cloudplan.status import IndicatorState, MilestoneState, ProjectState
+
+
+def dumps(document: Any) -> str:
+    """Return *document* as JSON text, keeping non-ASCII characters readable."""
+    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+
+
+def overdue(items: list[MilestoneState], as_of: date, within: int) -> str:
+    """Return `overdue --format json`: {"as_of", "within", "items"}."""
+    return dumps({"as_of": as_of.isoformat(), "within": within, "items": [records.milestone(s) for s in items]})
+
+
+def status(projects: list[ProjectState], indicators: list[IndicatorState], as_of: date) -> str:
+    """Return `status --format json`: {"as_of", "projects", "indicators"}."""
+    return dumps(
+        {
+            "as_of": as_of.isoformat(),
+            "projects": [records.project(p) for p in projects],
+            "indicators": [records.indicator(i) for i in indicators],
+        }
+    )
+
+
+def indicators(states: list[IndicatorState], as_of: date) -> str:
+    """Return `indicators --format json`: {"as_of", "indicators"}."""
+    return dumps({"as_of": as_of.isoformat(), "indicators": [records.indicator(i) for i in states]})

@@ -1,0 +1,84 @@
+"""Markdown: a table per project (or of indicators), every cell escaped."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from datetime import date
+
+from cloudplan.i18n import _
+from cloudplan.safe import clean
+from cloudplan.status import IndicatorState, MilestoneState, ProjectState
+
+_SPECIAL = re.compile(r"([\\`*_\[\]|~])")
+
+
+def escape(text: str) -> str:
+    """Return *text* inert in Markdown: one line, markup characters escaped, HTML tags shown."""
+    one_line = clean(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return _SPECIAL.sub(r"\\\1", one_line)
+
+
+def table(header: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
+    """Return a GitHub-flavoured Markdown table; cells must be escaped already."""
+    lines = ["| " + " | ".join(header) + " |", "|" + "|".join(" --- " for _ in header) + "|"]
+    lines += ["| " + " | ".join(row) + " |" for row in rows]
+    return "\n".join(lines) + "\n"
+
+
+def _row(s: MilestoneState) -> list[str]:
+    m = s.milestone
+    return [
+        f"`{m.ref}`",
+        escape(m.title),
+        escape(", ".join(m.owners)),
+        m.due.text if m.due else "",
+        m.due.last.isoformat() if m.due else "",
+        s.status.value,
+        "" if s.days_left is None else str(s.days_left),
+    ]
+
+
+MILESTONE_HEADER = ("Ref", "Title", "Owners", "Due", "Deadline", "Status", "Days left")
+
+
+def milestones(items: list[MilestoneState], as_of: date) -> str:
+    """Return one table of milestones (for `overdue`)."""
+    head = f"# {_('Milestones as of {day}').format(day=as_of.isoformat())}\n\n"
+    return head + table(MILESTONE_HEADER, (_row(s) for s in items))
+
+
+def status(projects: list[ProjectState], as_of: date) -> str:
+    """Return a section per project: status, progress and its table of milestones."""
+    parts = [f"# {_('Roadmap as of {day}').format(day=as_of.isoformat())}\n"]
+    for p in projects:
+        parts.append(f"\n## {escape(p.project.title)} (`{p.project.id}`)\n")
+        owners = escape(", ".join(p.project.owners)) or "-"
+        parts.append(
+            f"\n{_('Owners')}: {owners} · {_('Status')}: **{p.status.value}** · "
+            f"{_('Progress')}: {p.done}/{p.total}\n\n"
+        )
+        parts.append(table(MILESTONE_HEADER, (_row(s) for s in p.milestones)))
+    return "".join(parts)
+
+
+def indicators(states: list[IndicatorState], as_of: date) -> str:
+    """Return one table of indicators."""
+
+    def num(v: float | None) -> str:
+        return "" if v is None else f"{v:g}"
+
+    rows = []
+    for s in states:
+        i = s.indicator
+        rows.append([
+            f"`{i.id}`", escape(i.title), escape(i.unit),
+            f"{num(i.baseline.value)} ({i.baseline.when})" if i.baseline else "",
+            f"{num(i.target.value)} ({i.target.when})" if i.target else "",
+            f"{num(s.latest)} ({s.latest_on})" if s.latest_on else "",
+            num(None if s.expected is None else round(s.expected, 1)),
+            s.status.value,
+        ])  # fmt: skip
+    head = f"# {_('Indicators as of {day}').format(day=as_of.isoformat())}\n\n"
+    header = ("Id", "Title", "Unit", "Baseline", "Target", "Latest", "Expected", "Status")
+    return head + table(header, rows)

@@ -1,0 +1,69 @@
+"""The JSON-ready shapes of milestones, projects and indicators that every machine format shares."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from cloudplan.status import IndicatorState, MilestoneState, ProjectState
+
+MILESTONE_FIELDS = (
+    "ref", "project", "id", "title", "owners", "start", "due", "deadline", "done", "cancelled",
+    "status", "days_left", "slipped_days", "plan",
+)  # fmt: skip
+
+
+def milestone(state: MilestoneState) -> dict[str, Any]:
+    """Return a milestone as SPEC's JSON object."""
+    m = state.milestone
+    return {
+        "ref": m.ref,
+        "project": m.project,
+        "id": m.id,
+        "title": m.title,
+        "owners": list(m.owners),
+        "start": m.start.text if m.start else None,
+        "due": m.due.text if m.due else None,
+        "deadline": m.due.last.isoformat() if m.due else None,
+        "done": m.done.isoformat() if m.done else None,
+        "cancelled": m.cancelled.isoformat() if m.cancelled else None,
+        "status": state.status.value,
+        "days_left": state.days_left,
+        "slipped_days": state.slipped_days,
+        "plan": m.source,
+    }
+
+
+def project(state: ProjectState) -> dict[str, Any]:
+    """Return a project, its status, progress and milestones."""
+    p = state.project
+    return {
+        "id": p.id,
+        "title": p.title,
+        "owners": list(p.owners),
+        "tags": list(p.tags),
+        "status": state.status.value,
+        "progress": {"done": state.done, "total": state.total},
+        "milestones": [milestone(s) for s in state.milestones],
+        "plan": p.source,
+    }
+
+
+def indicator(state: IndicatorState) -> dict[str, Any]:
+    """Return an indicator, its latest measure, expected value and status."""
+    i = state.indicator
+    return {
+        "id": i.id,
+        "title": i.title,
+        "unit": i.unit,
+        "project": i.project,
+        "baseline": {"value": i.baseline.value, "on": i.baseline.when.text} if i.baseline else None,
+        "target": {"value": i.target.value, "by": i.target.when.text} if i.target else None,
+        "latest": (
+            {"value": state.latest, "on": state.latest_on.isoformat()} if state.latest_on is not None else None
+        ),
+        "expected": None if state.expected is None else round(state.expected, 6),
+        "progress": None if state.progress is None else round(state.progress, 6),
+        "status": state.status.value,
+        "measures": [{"on": m.on.isoformat(), "value": m.value, "note": m.note} for m in i.measures],
+        "plan": i.source,
+    }

@@ -1,0 +1,46 @@
+"""What validation finds: a located, coded message; stdlib only."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from enum import StrEnum
+
+Key = tuple[str | int, ...]
+"""A path into a plan file's TOML document, e.g. ("project", 0, "milestone", 1, "due")."""
+
+
+class Severity(StrEnum):
+    """How much a finding matters: errors make a plan unusable, warnings do not."""
+
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One problem in one plan file, at the key it concerns (or at its table)."""
+
+    source: str
+    key: Key
+    code: str
+    severity: Severity
+    message: str
+    line: int = 0  # 1-based; 0 until located
+    col: int = 0
+
+    def at(self, line: int, col: int) -> Finding:
+        """Return this finding placed at *line* and *col*."""
+        return replace(self, line=line, col=col)
+
+    def __str__(self) -> str:
+        return f"{self.source}:{self.line}:{self.col}: {self.severity} {self.code}: {self.message}"
+
+
+def error(source: str, key: Key, code: str, message: str) -> Finding:
+    """Return an error finding."""
+    return Finding(source, key, code, Severity.ERROR, message)
+
+
+def warning(source: str, key: Key, code: str, message: str) -> Finding:
+    """Return a warning finding."""
+    return Finding(source, key, code, Severity.WARNING, message)

@@ -1,0 +1,143 @@
+"""The plan as cloudplan understands it: frozen dataclasses, no I/O."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
+
+from cloudplan.findings import Key
+from cloudplan.periods import Period
+
+
+@dataclass(frozen=True, slots=True)
+class Slip:
+    """One move of a milestone's deadline, as `reschedule` records it."""
+
+    from_: Period | None
+    to: Period | None
+    on: date | None
+    reason: str
+    key: Key
+
+
+@dataclass(frozen=True, slots=True)
+class Milestone:
+    """A dated step of a project."""
+
+    project: str
+    id: str
+    title: str
+    key: Key
+    source: str
+    start: Period | None = None
+    due: Period | None = None
+    done: date | None = None
+    cancelled: date | None = None
+    owners: tuple[str, ...] = ()  # its own, else the project's
+    depends_on: tuple[str, ...] = ()  # full refs, PROJECT/MILESTONE
+    notes: str = ""
+    slips: tuple[Slip, ...] = ()
+
+    @property
+    def ref(self) -> str:
+        """The milestone's name across the portfolio: PROJECT/MILESTONE."""
+        return f"{self.project}/{self.id}"
+
+
+@dataclass(frozen=True, slots=True)
+class Project:
+    """A chantier: owners, tags and milestones."""
+
+    id: str
+    title: str
+    key: Key
+    source: str
+    description: str = ""
+    owners: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    milestones: tuple[Milestone, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Level:
+    """An indicator's value at a period: its baseline or its target."""
+
+    value: float
+    when: Period
+
+
+@dataclass(frozen=True, slots=True)
+class Measure:
+    """A recorded value of an indicator."""
+
+    on: date
+    value: float
+    key: Key
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Indicator:
+    """A figure the roadmap promises to move, from a baseline to a target."""
+
+    id: str
+    title: str
+    key: Key
+    source: str
+    unit: str = ""
+    project: str | None = None
+    baseline: Level | None = None
+    target: Level | None = None
+    measures: tuple[Measure, ...] = ()  # in date order
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """One plan file."""
+
+    source: str
+    title: str
+    owner: str = ""
+    timezone: str | None = None
+    warn_days: int | None = None
+    projects: tuple[Project, ...] = ()
+    indicators: tuple[Indicator, ...] = ()
+
+
+DEFAULT_WARN_DAYS = 30
+
+
+@dataclass(frozen=True, slots=True)
+class Portfolio:
+    """Every plan file read together; ids are unique across it."""
+
+    plans: tuple[Plan, ...]
+
+    @property
+    def projects(self) -> Iterator[Project]:
+        """Every project, in file order."""
+        for plan in self.plans:
+            yield from plan.projects
+
+    @property
+    def indicators(self) -> Iterator[Indicator]:
+        """Every indicator, in file order."""
+        for plan in self.plans:
+            yield from plan.indicators
+
+    @property
+    def milestones(self) -> Iterator[Milestone]:
+        """Every milestone, in file order."""
+        for project in self.projects:
+            yield from project.milestones
+
+    @property
+    def timezone(self) -> str | None:
+        """The time zone 'today' is taken in: the first plan's that names one."""
+        return next((p.timezone for p in self.plans if p.timezone), None)
+
+    @property
+    def warn_days(self) -> int:
+        """The due-soon window: the first plan's `warn_days` that sets one, else 30."""
+        return next((p.warn_days for p in self.plans if p.warn_days is not None), DEFAULT_WARN_DAYS)

@@ -1,0 +1,1 @@
+"""Rich renderables for people at a terminal; they never print."""

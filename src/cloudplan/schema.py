@@ -1,0 +1,360 @@
+"""A parsed TOML document -> the model, with a finding for every key that is wrong; pure.
+
+This is the one module that knows the plan file's key names.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import date
+from typing import Any, TypeVar
+
+from cloudplan.errors import BadPeriod
+from cloudplan.findings import Finding, Key, error
+from cloudplan.i18n import _
+from cloudplan.model import Indicator, Level, Measure, Milestone, Plan, Project, Slip
+from cloudplan.periods import Period, parse_file_value
+
+SLUG_RE = re.compile(r"[a-z0-9][a-z0-9-]*")
+REF_RE = re.compile(r"(?:([a-z0-9][a-z0-9-]*)/)?([a-z0-9][a-z0-9-]*)")
+
+SUPPORTED_VERSIONS = (1,)
+
+TOP_KEYS = ("version", "plan", "project", "indicator")
+PLAN_KEYS = ("title", "owner", "timezone", "warn_days")
+PROJECT_KEYS = ("id", "title", "description", "owners", "tags", "milestone")
+MILESTONE_KEYS = (
+    "id", "title", "start", "due", "done", "cancelled", "owners", "depends_on", "notes", "slip",
+)  # fmt: skip
+SLIP_KEYS = ("from", "to", "on", "reason")
+INDICATOR_KEYS = ("id", "title", "unit", "project", "baseline", "target", "measure")
+BASELINE_KEYS = ("value", "on")
+TARGET_KEYS = ("value", "by")
+MEASURE_KEYS = ("on", "value", "note")
+
+T = TypeVar("T")
+Table = dict[str, Any]
+
+
+def build(doc: Table, source: str) -> tuple[Plan, list[Finding]]:
+    """Return the plan a parsed document describes, and every finding on its keys.
+
+    Never raises for a finding: what cannot be read is reported and left out.
+    """
+    builder = _Builder(source)
+    return builder.plan(doc), builder.findings
+
+
+def parse_ref(text: str, project: str | None = None) -> str | None:
+    """Return the full ref PROJECT/MILESTONE that *text* names, or None if it is malformed.
+
+    A bare MILESTONE is taken in *project*, when given.
+    """
+    match = REF_RE.fullmatch(text)
+    if match is None or (match[1] is None and project is None):
+        return None
+    return f"{match[1] or project}/{match[2]}"
+
+
+def type_name(value: object) -> str:
+    """Return the TOML name of a value's type, for messages."""
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int | float):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, list):
+        return "array"
+    if isinstance(value, dict):
+        return "table"
+    if hasattr(value, "hour"):
+        return "date-time" if isinstance(value, date) else "time"
+    return "date"
+
+
+class _Builder:
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self.findings: list[Finding] = []
+
+    def report(self, key: Key, code: str, message: str) -> None:
+        self.findings.append(error(self.source, key, code, message))
+
+    # -- generic checks ------------------------------------------------------------
+
+    def keys(self, table: Table, key: Key, allowed: tuple[str, ...], required: tuple[str, ...]) -> None:
+        extra = table.keys() - set(allowed)
+        for name in sorted(extra):
+            import difflib
+
+            close = difflib.get_close_matches(name, allowed, n=1, cutoff=0.6)
+            hint = _("; did you mean {name!r}?").format(name=close[0]) if close else ""
+            self.report(
+                (*key, name),
+                "unknown-key",
+                _("unknown key {name!r}{hint} (allowed: {allowed})").format(
+                    name=name, hint=hint, allowed=", ".join(allowed)
+                ),
+            )
+        for name in required:
+            if name not in table:
+                self.report(key, "missing-key", _("missing required key {name!r}").format(name=name))
+
+    def typed(self, table: Table, name: str, key: Key, kind: type[T] | tuple[type, ...], what: str) -> T | None:
+        value = table.get(name)
+        if value is None:
+            return None
+        if not isinstance(value, kind) or isinstance(value, bool) and kind is not bool:
+            self.report(
+                (*key, name),
+                "wrong-type",
+                _("{name!r} must be {what}, not a {got}").format(name=name, what=what, got=type_name(value)),
+            )
+            return None
+        return value  # type: ignore[return-value]
+
+    def text(self, table: Table, name: str, key: Key) -> str:
+        return self.typed(table, name, key, str, _("a string")) or ""
+
+    def texts(self, table: Table, name: str, key: Key) -> tuple[str, ...] | None:
+        values = self.typed(table, name, key, list, _("an array of strings"))
+        if values is None:
+            return None
+        if not all(isinstance(v, str) for v in values):
+            self.report((*key, name), "wrong-type", _("{name!r} must hold only strings").format(name=name))
+            return tuple(v for v in values if isinstance(v, str))
+        return tuple(values)
+
+    def slug(self, table: Table, name: str, key: Key) -> str | None:
+        value = self.typed(table, name, key, str, _("a string"))
+        if value is not None and not SLUG_RE.fullmatch(value):
+            self.report(
+                (*key, name),
+                "bad-slug",
+                _("{value!r} is not a valid id: use lower-case letters, digits and '-', "
+                  "starting with a letter or digit").format(value=value),
+            )  # fmt: skip
+            return None
+        return value
+
+    def period(self, table: Table, name: str, key: Key) -> Period | None:
+        value = table.get(name)
+        if value is None:
+            return None
+        try:
+            return parse_file_value(value)
+        except BadPeriod as e:
+            hint = f"; {e.hint}" if e.hint else ""
+            self.report((*key, name), "bad-period", f"{name!r}: {e.message}{hint}")
+            return None
+
+    def day(self, table: Table, name: str, key: Key) -> date | None:
+        value = table.get(name)
+        if value is None:
+            return None
+        if isinstance(value, date) and not hasattr(value, "hour"):
+            return value
+        if isinstance(value, str):
+            try:
+                return date.fromisoformat(value) if len(value) == 10 else None
+            except ValueError:
+                pass
+        self.report(
+            (*key, name),
+            "bad-date",
+            _("{name!r} must be a day such as 2021-03-15, not {value!r}").format(name=name, value=value),
+        )
+        return None
+
+    def number(self, table: Table, name: str, key: Key) -> float | None:
+        return self.typed(table, name, key, int | float, _("a number"))
+
+    def tables(self, parent: Table, name: str, key: Key) -> list[tuple[Key, Table]]:
+        """Return the array of tables *name* with each table's key; report what is not one."""
+        value = parent.get(name)
+        if value is None:
+            return []
+        if not isinstance(value, list) or not all(isinstance(t, dict) for t in value):
+            self.report(
+                (*key, name),
+                "wrong-type",
+                _("{name!r} must be an array of tables, written [[{path}]]").format(
+                    name=name, path=".".join(str(k) for k in (*key, name) if isinstance(k, str))
+                ),
+            )
+            return []
+        return [((*key, name, i), t) for i, t in enumerate(value)]
+
+    def each(self, items: list[tuple[Key, Table]], make: Callable[[Key, Table], T | None]) -> tuple[T, ...]:
+        built = (make(key, table) for key, table in items)
+        return tuple(item for item in built if item is not None)
+
+    # -- the tables ------------------------------------------------------------------
+
+    def plan(self, doc: Table) -> Plan:
+        self.keys(doc, (), TOP_KEYS, ("plan",))
+        version = doc.get("version")
+        if version is not None and (isinstance(version, bool) or version not in SUPPORTED_VERSIONS):
+            self.report(
+                ("version",),
+                "unsupported-version",
+                _("version {v!r} is not supported; this cloudplan reads version 1").format(v=version),
+            )
+        head = self.typed(doc, "plan", (), dict, _("a table, written [plan]")) or {}
+        key: Key = ("plan",)
+        if "plan" in doc:
+            self.keys(head, key, PLAN_KEYS, ("title",))
+        timezone = self.typed(head, "timezone", key, str, _("a string"))
+        if timezone is not None and not _is_timezone(timezone):
+            self.report(
+                (*key, "timezone"),
+                "unknown-timezone",
+                _("unknown time zone {tz!r}; use an IANA name such as 'Europe/Paris'").format(tz=timezone),
+            )
+            timezone = None
+        warn_days = self.typed(head, "warn_days", key, int, _("a whole number of days"))
+        if warn_days is not None and warn_days < 0:
+            self.report((*key, "warn_days"), "wrong-type", _("'warn_days' must be 0 or more"))
+            warn_days = None
+        return Plan(
+            source=self.source,
+            title=self.text(head, "title", key),
+            owner=self.text(head, "owner", key),
+            timezone=timezone,
+            warn_days=warn_days,
+            projects=self.each(self.tables(doc, "project", ()), self.project),
+            indicators=self.each(self.tables(doc, "indicator", ()), self.indicator),
+        )
+
+    def project(self, key: Key, table: Table) -> Project | None:
+        self.keys(table, key, PROJECT_KEYS, ("id", "title"))
+        pid = self.slug(table, "id", key)
+        owners = self.texts(table, "owners", key) or ()
+        milestones: list[Milestone] = []
+        seen: set[str] = set()
+        for mkey, mtable in self.tables(table, "milestone", key):
+            milestone = self.milestone(mkey, mtable, pid or "?", owners)
+            if milestone is None:
+                continue
+            if milestone.id in seen:
+                self.report(
+                    (*mkey, "id"),
+                    "duplicate-id",
+                    _("milestone id {id!r} is used twice in project {p!r}").format(id=milestone.id, p=pid),
+                )
+                continue
+            seen.add(milestone.id)
+            milestones.append(milestone)
+        title = self.text(table, "title", key)
+        if pid is None:
+            return None
+        return Project(
+            id=pid,
+            title=title,
+            key=key,
+            source=self.source,
+            description=self.text(table, "description", key),
+            owners=owners,
+            tags=self.texts(table, "tags", key) or (),
+            milestones=tuple(milestones),
+        )
+
+    def milestone(self, key: Key, table: Table, project: str, project_owners: tuple[str, ...]) -> Milestone | None:
+        self.keys(table, key, MILESTONE_KEYS, ("id", "title"))
+        mid = self.slug(table, "id", key)
+        depends_on = []
+        for ref in self.texts(table, "depends_on", key) or ():
+            full = parse_ref(ref, project)
+            if full is None:
+                self.report(
+                    (*key, "depends_on"),
+                    "bad-ref",
+                    _("{ref!r} is not a ref: write MILESTONE or PROJECT/MILESTONE").format(ref=ref),
+                )
+            else:
+                depends_on.append(full)
+        owners = self.texts(table, "owners", key)
+        milestone = Milestone(
+            project=project,
+            id=mid or "?",
+            title=self.text(table, "title", key),
+            key=key,
+            source=self.source,
+            start=self.period(table, "start", key),
+            due=self.period(table, "due", key),
+            done=self.day(table, "done", key),
+            cancelled=self.day(table, "cancelled", key),
+            owners=owners if owners else project_owners,
+            depends_on=tuple(depends_on),
+            notes=self.text(table, "notes", key),
+            slips=self.each(self.tables(table, "slip", key), self.slip),
+        )
+        return milestone if mid is not None else None
+
+    def slip(self, key: Key, table: Table) -> Slip:
+        self.keys(table, key, SLIP_KEYS, ("from", "to", "on"))
+        return Slip(
+            from_=self.period(table, "from", key),
+            to=self.period(table, "to", key),
+            on=self.day(table, "on", key),
+            reason=self.text(table, "reason", key),
+            key=key,
+        )
+
+    def indicator(self, key: Key, table: Table) -> Indicator | None:
+        self.keys(table, key, INDICATOR_KEYS, ("id", "title"))
+        iid = self.slug(table, "id", key)
+        for name in ("baseline", "target"):
+            if name not in table:
+                self.report(
+                    key,
+                    "indicator-incomplete",
+                    _("indicator has no {name}: add {name} = {{ value = ..., {when} = ... }}").format(
+                        name=name, when="on" if name == "baseline" else "by"
+                    ),
+                )
+        measures = self.each(self.tables(table, "measure", key), self.measure)
+        indicator = Indicator(
+            id=iid or "?",
+            title=self.text(table, "title", key),
+            key=key,
+            source=self.source,
+            unit=self.text(table, "unit", key),
+            project=self.slug(table, "project", key),
+            baseline=self.level(table, "baseline", key, "on"),
+            target=self.level(table, "target", key, "by"),
+            measures=tuple(sorted(measures, key=lambda m: m.on)),
+        )
+        return indicator if iid is not None else None
+
+    def level(self, table: Table, name: str, key: Key, when: str) -> Level | None:
+        value = self.typed(table, name, key, dict, _("an inline table {{ value = ..., {when} = ... }}").format(when=when))
+        if value is None:
+            return None
+        lkey = (*key, name)
+        self.keys(value, lkey, ("value", when), ("value", when))
+        number = self.number(value, "value", lkey)
+        period = self.period(value, when, lkey)
+        if number is None or period is None:
+            return None
+        return Level(number, period)
+
+    def measure(self, key: Key, table: Table) -> Measure | None:
+        self.keys(table, key, MEASURE_KEYS, ("on", "value"))
+        on = self.day(table, "on", key)
+        value = self.number(table, "value", key)
+        if on is None or value is None:
+            return None
+        return Measure(on=on, value=value, key=key, note=self.text(table, "note", key))
+
+
+def _is_timezone(name: str) -> bool:
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return False
+    return True

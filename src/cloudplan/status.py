@@ -1,0 +1,165 @@
+"""Where everything stands as of a day: milestones, projects, indicators; pure."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+
+from cloudplan.model import Indicator, Milestone, Project
+
+
+class Status(StrEnum):
+    """A milestone's (or project's) status, listed from the most urgent."""
+
+    OVERDUE = "overdue"
+    DUE_SOON = "due-soon"
+    UPCOMING = "upcoming"
+    UNSCHEDULED = "unscheduled"
+    DONE_LATE = "done-late"
+    DONE = "done"
+    CANCELLED = "cancelled"
+
+    @property
+    def urgency(self) -> int:
+        """0 for the most urgent status."""
+        return _URGENCY[self]
+
+    @property
+    def is_open(self) -> bool:
+        """Whether the milestone still has to be done."""
+        return self in _OPEN
+
+
+_URGENCY = {s: i for i, s in enumerate(Status)}
+_OPEN = frozenset({Status.OVERDUE, Status.DUE_SOON, Status.UPCOMING, Status.UNSCHEDULED})
+
+
+class IndicatorStatus(StrEnum):
+    """Where an indicator stands against its straight line from baseline to target."""
+
+    NO_DATA = "no-data"
+    ACHIEVED = "achieved"
+    MISSED = "missed"
+    ON_TRACK = "on-track"
+    BEHIND = "behind"
+
+
+@dataclass(frozen=True, slots=True)
+class MilestoneState:
+    """A milestone as of a day."""
+
+    milestone: Milestone
+    status: Status
+    days_left: int | None  # deadline minus the day, for milestones not closed
+    slipped_days: int
+
+
+@dataclass(frozen=True, slots=True)
+class ProjectState:
+    """A project as of a day: its milestones' states, the most urgent status, progress."""
+
+    project: Project
+    status: Status
+    done: int
+    total: int  # every milestone but the cancelled ones
+    milestones: tuple[MilestoneState, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class IndicatorState:
+    """An indicator as of a day."""
+
+    indicator: Indicator
+    status: IndicatorStatus
+    latest: float | None
+    latest_on: date | None
+    expected: float | None  # on the straight line, as of the day
+    progress: float | None  # share of the way from baseline to target, 0 to 1 (or beyond)
+
+
+def milestone_status(m: Milestone, as_of: date, window: int) -> Status:
+    """Return the status of *m* as of *as_of*; `done`/`cancelled` after that day do not count."""
+    if m.cancelled is not None and m.cancelled <= as_of:
+        return Status.CANCELLED
+    due = m.due
+    if m.done is not None and m.done <= as_of:
+        return Status.DONE_LATE if due is not None and m.done > due.last else Status.DONE
+    if due is None:
+        return Status.UNSCHEDULED
+    left = (due.last - as_of).days
+    if left < 0:
+        return Status.OVERDUE
+    return Status.DUE_SOON if left <= window else Status.UPCOMING
+
+
+def milestone_state(m: Milestone, as_of: date, window: int) -> MilestoneState:
+    """Return *m*'s status, days left and days slipped as of *as_of*."""
+    status = milestone_status(m, as_of, window)
+    days_left = (m.due.last - as_of).days if m.due is not None and status.is_open else None
+    return MilestoneState(m, status, days_left, slipped_days(m))
+
+
+def slipped_days(m: Milestone) -> int:
+    """Return the deadline now minus the deadline before the first slip (0 if it never slipped)."""
+    if not m.slips or m.due is None or m.slips[0].from_ is None:
+        return 0
+    return (m.due.last - m.slips[0].from_.last).days
+
+
+def project_state(project: Project, as_of: date, window: int) -> ProjectState:
+    """Return the state of *project* and of each of its milestones."""
+    states = tuple(milestone_state(m, as_of, window) for m in project.milestones)
+    return project_state_of(project, states)
+
+
+def project_state_of(project: Project, states: tuple[MilestoneState, ...]) -> ProjectState:
+    """Return the state of *project* from its (possibly filtered) milestones' states.
+
+    A project without milestones counts as unscheduled.
+    """
+    status = min((s.status for s in states), key=lambda s: s.urgency, default=Status.UNSCHEDULED)
+    done = sum(1 for s in states if s.status in (Status.DONE, Status.DONE_LATE))
+    total = sum(1 for s in states if s.status is not Status.CANCELLED)
+    return ProjectState(project, status, done, total, states)
+
+
+def expected_value(indicator: Indicator, on: date) -> float | None:
+    """Return the value on the straight line from baseline to target on *on*, held flat outside it."""
+    base, target = indicator.baseline, indicator.target
+    if base is None or target is None:
+        return None
+    start, end = base.when.last, target.when.last
+    if on <= start:
+        return base.value
+    if on >= end or end <= start:
+        return target.value
+    return base.value + (target.value - base.value) * (on - start).days / (end - start).days
+
+
+def indicator_state(indicator: Indicator, as_of: date) -> IndicatorState:
+    """Return where *indicator* stands as of *as_of*, from its measures on or before that day."""
+    measures = [m for m in indicator.measures if m.on <= as_of]
+    expected = expected_value(indicator, as_of)
+    base, target = indicator.baseline, indicator.target
+    if not measures:
+        return IndicatorState(indicator, IndicatorStatus.NO_DATA, None, None, expected, None)
+    latest = measures[-1]
+    progress = None
+    if base is not None and target is not None and target.value != base.value:
+        progress = (latest.value - base.value) / (target.value - base.value)
+    if target is None or base is None:
+        return IndicatorState(indicator, IndicatorStatus.NO_DATA, latest.value, latest.on, expected, progress)
+    lower_is_better = target.value < base.value
+
+    def reached(value: float, bar: float) -> bool:
+        return value <= bar if lower_is_better else value >= bar
+
+    if reached(latest.value, target.value):
+        status = IndicatorStatus.ACHIEVED
+    elif as_of > target.when.last:
+        status = IndicatorStatus.MISSED
+    else:
+        line = expected_value(indicator, latest.on)
+        status = IndicatorStatus.ON_TRACK if line is None or reached(latest.value, line) else IndicatorStatus.BEHIND
+    return IndicatorState(indicator, status, latest.value, latest.on, expected, progress)

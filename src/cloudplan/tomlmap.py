@@ -1,0 +1,170 @@
+"""Where each table and key of a TOML text stands (line, column, extent); pure.
+
+tomllib gives values but no positions. This scanner walks the text once, tracking
+table headers, arrays of tables and multi-line values, so that a finding can name
+the line of its key and an edit can touch only the lines it changes. It assumes
+text that tomllib has already accepted.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from cloudplan.findings import Key
+
+_BARE = r"[A-Za-z0-9_-]+"
+_KEY = rf'(?:{_BARE}|"(?:[^"\\]|\\.)*"|\'[^\']*\')'
+_KEY_RE = re.compile(rf"\s*({_KEY}(?:\s*\.\s*{_KEY})*)\s*=")
+_PART_RE = re.compile(_KEY)
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """Lines first..last (1-based, inclusive) of a key-value pair or table header; col of its key."""
+
+    line: int
+    col: int
+    last: int
+
+
+@dataclass(slots=True)
+class TomlMap:
+    """Spans by key path; tables in the order they appear, each with the lines it owns."""
+
+    spans: dict[Key, Span] = field(default_factory=dict)
+    tables: list[Key] = field(default_factory=list)  # explicit [table] and [[array]] headers
+    ends: dict[Key, int] = field(default_factory=dict)  # a table's last line holding one of its keys
+
+    def locate(self, key: Key) -> tuple[int, int]:
+        """Return (line, col) of *key*, else of the nearest enclosing key or table; (1, 1) at worst."""
+        for n in range(len(key), 0, -1):
+            span = self.spans.get(key[:n])
+            if span is not None:
+                return span.line, span.col
+        return 1, 1
+
+
+def _names(dotted: str) -> list[str]:
+    names = []
+    for part in _PART_RE.findall(dotted):
+        if part[0] in "\"'":
+            part = part[1:-1]
+        names.append(part)
+    return names
+
+
+def scan(text: str) -> TomlMap:
+    """Return the map of *text*, a TOML document that parses."""
+    result = TomlMap()
+    counters: dict[Key, int] = {}  # next index of each array of tables, by its concrete path
+    arrays: dict[tuple[str, ...], Key] = {}  # current concrete path of each array of tables, by names
+    table: Key = ()
+    depth = 0
+    multiline: str | None = None
+    pending: tuple[Key, Span] | None = None  # a value spanning several lines, still open
+    for number, line in enumerate(text.splitlines(), start=1):
+        if pending is not None:
+            depth, multiline = _scan_value(line, 0, depth, multiline)
+            if depth <= 0 and multiline is None:
+                key, span = pending
+                result.spans[key] = Span(span.line, span.col, number)
+                result.ends[table] = number
+                pending = None
+            continue
+        stripped = line.lstrip()
+        if not stripped or stripped[0] == "#":
+            continue
+        col = len(line) - len(stripped) + 1
+        if stripped[0] == "[":
+            is_array = stripped.startswith("[[")
+            inner = stripped[2:] if is_array else stripped[1:]
+            names = _names(inner[: inner.index("]")])
+            table = _concrete(names, arrays)
+            if is_array:
+                index = counters.get(table, 0)
+                counters[table] = index + 1
+                arrays[tuple(names)] = (*table, index)
+                # A new element forgets the arrays nested in the one before it.
+                for other in [k for k in arrays if len(k) > len(names) and k[: len(names)] == tuple(names)]:
+                    del arrays[other]
+                table = (*table, index)
+            result.spans[table] = Span(number, col, number)
+            result.tables.append(table)
+            result.ends[table] = number
+            continue
+        match = _KEY_RE.match(line)
+        if match is None:
+            continue
+        key = (*table, *_names(match[1]))
+        span = Span(number, col, number)
+        result.spans[key] = span
+        result.ends[table] = number
+        depth, multiline = _scan_value(line, match.end(), 0, None)
+        if depth > 0 or multiline is not None:
+            pending = (key, span)
+    return result
+
+
+def _concrete(names: list[str], arrays: dict[tuple[str, ...], Key]) -> Key:
+    """Turn header names into a key path, with the current index of every enclosing array."""
+    path: Key = ()
+    for n in range(1, len(names) + 1):
+        current = arrays.get(tuple(names[:n]))
+        path = current if current is not None and n < len(names) else (*path, names[n - 1])
+    return path
+
+
+def _scan_value(s: str, i: int, depth: int, multiline: str | None) -> tuple[int, str | None]:
+    """Scan *s* from *i*: return the bracket depth and open multi-line string delimiter after it."""
+    n = len(s)
+    while i < n:
+        if multiline is not None:
+            end = _find_close(s, i, multiline)
+            if end < 0:
+                return depth, multiline
+            i, multiline = end + 3, None
+            continue
+        c = s[i]
+        if c == "#":
+            break
+        if c in "\"'":
+            triple = c * 3
+            if s.startswith(triple, i):
+                multiline = triple
+                i += 3
+                continue
+            i = _skip_string(s, i + 1, c)
+            continue
+        if c == "[":
+            depth += 1
+        elif c == "]":
+            depth -= 1
+        i += 1
+    return depth, multiline
+
+
+def _find_close(s: str, i: int, delim: str) -> int:
+    while True:
+        j = s.find(delim, i)
+        if j < 0 or delim == "'''":
+            return j
+        backslashes = len(s[:j]) - len(s[:j].rstrip("\\"))
+        if backslashes % 2 == 0:
+            # Up to two more quotes may end the string: """a""""" is `a""`.
+            while s.startswith('"', j + 3):
+                j += 1
+            return j
+        i = j + 1
+
+
+def _skip_string(s: str, i: int, quote: str) -> int:
+    while i < len(s):
+        c = s[i]
+        if c == "\\" and quote == '"':
+            i += 2
+            continue
+        if c == quote:
+            return i + 1
+        i += 1
+    return i
