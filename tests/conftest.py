@@ -1,0 +1,110 @@
+"""Shared fixtures: a CLI runner with a pinned terminal, plan files written by tests, golden files."""
+
+from __future__ import annotations
+
+import os
+import textwrap
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner, Result
+
+from cloudplan.cli import app
+
+ROOT = Path(__file__).resolve().parent.parent
+ROADMAP = ROOT / "plans" / "cloud-etat.toml"
+GOLDEN = Path(__file__).resolve().parent / "golden"
+AS_OF = date(2020, 6, 30)
+
+# What every CLI test runs under: no colour, no terminal, 80 columns, nothing from the caller.
+CLI_ENV = {
+    "COLUMNS": "80",
+    "NO_COLOR": "1",
+    "TERM": "dumb",
+    "_TYPER_FORCE_DISABLE_TERMINAL": "1",
+    "CLOUDPLAN_PLAN": None,
+    "CLOUDPLAN_DEBUG": None,
+    "FORCE_COLOR": None,
+}
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--update-golden", action="store_true", help="Rewrite the golden files from the outputs.")
+
+
+@pytest.fixture(autouse=True)
+def _no_real_plans(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Keep every test off the developer's plans: run in an empty folder, with no $CLOUDPLAN_PLAN."""
+    work = tmp_path / "work"
+    work.mkdir()
+    monkeypatch.chdir(work)
+    for name, value in CLI_ENV.items():
+        if value is None:
+            monkeypatch.delenv(name, raising=False)
+        else:
+            monkeypatch.setenv(name, value)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+
+
+@pytest.fixture
+def cli() -> Callable[..., Result]:
+    """Return a function that runs cloudplan with arguments and returns the result."""
+    runner = CliRunner()
+
+    def invoke(*args: str | os.PathLike[str], env: dict[str, str] | None = None) -> Result:
+        return runner.invoke(app, [str(a) for a in args], env=env, catch_exceptions=False)
+
+    return invoke
+
+
+@pytest.fixture
+def write_plan(tmp_path: Path) -> Callable[..., Path]:
+    """Return a function that writes a plan file (dedented) under the test's folder."""
+
+    def write(text: str, name: str = "cloudplan.toml") -> Path:
+        path = tmp_path / "work" / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text), encoding="utf-8")
+        return path
+
+    return write
+
+
+@pytest.fixture
+def golden(request: pytest.FixtureRequest) -> Callable[[str, str], None]:
+    """Return a function comparing a whole output with tests/golden/NAME (rewritten by --update-golden)."""
+    update = request.config.getoption("--update-golden") or os.environ.get("CLOUDPLAN_UPDATE_GOLDEN") == "1"
+
+    def check(name: str, text: str) -> None:
+        path = GOLDEN / name
+        if update:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8", newline="")
+        assert path.exists(), f"no golden file {path}: run pytest --update-golden"
+        assert text == path.read_text(encoding="utf-8"), f"output differs from {path}"
+
+    return check
+
+
+MINIMAL = """\
+[plan]
+title = "Test plan"
+
+[[project]]
+id = "alpha"
+title = "Alpha"
+owners = ["DINSIC"]
+
+  [[project.milestone]]
+  id = "one"
+  title = "One"
+  due = "2020-Q1"
+
+  [[project.milestone]]
+  id = "two"
+  title = "Two"
+  due = "2020-12"
+  depends_on = ["one"]
+"""
