@@ -138,8 +138,8 @@ def _fatal(name: str, code: str, message: str) -> Finding:
     return error(name, (), code, message).at(1, 1)
 
 
-def load_all(files: Iterable[PlanFile], today: Callable[[str | None], date]) -> Loaded:
-    """Read every file, validate them together as of *today* (given the portfolio's time zone).
+def load_all(files: Iterable[PlanFile], clock: Callable[[str | None], date]) -> Loaded:
+    """Read every file, validate them together as of the day *clock* gives in the portfolio's time zone.
 
     Never raises for a finding: `check` reports them all, read commands refuse errors.
     """
@@ -153,7 +153,7 @@ def load_all(files: Iterable[PlanFile], today: Callable[[str | None], date]) -> 
         findings += found
         texts[file.name] = text
     portfolio = Portfolio(tuple(plans))
-    day = today(portfolio.timezone)
+    day = clock(portfolio.timezone)
     if not any(f.severity is Severity.ERROR and f.code in _UNPARSED for f in findings):
         findings += validate.validate(portfolio, day)
     return Loaded(portfolio, day, tuple(locate(findings, texts)))
@@ -162,9 +162,9 @@ def load_all(files: Iterable[PlanFile], today: Callable[[str | None], date]) -> 
 _UNPARSED = frozenset({"toml-syntax", "not-utf8", "too-deep", "too-large", "unreadable"})
 
 
-def load(files: Iterable[PlanFile], today: Callable[[str | None], date]) -> Loaded:
+def load(files: Iterable[PlanFile], clock: Callable[[str | None], date]) -> Loaded:
     """Return the portfolio in *files*; raise PlanInvalid naming the first error if any."""
-    loaded = load_all(files, today)
+    loaded = load_all(files, clock)
     if loaded.errors:
         first = loaded.errors[0]
         more = len(loaded.errors) - 1
