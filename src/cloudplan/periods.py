@@ -131,28 +131,28 @@ def _parse_file_string(text: str) -> Period:
             _("{text!r} is not a period").format(text=text),
             hint=_("write one of: {forms}").format(forms=FILE_FORMS),
         )
-    return _from_match(match, text)
-
-
-def _from_match(match: re.Match[str], text: str) -> Period:
-    y = int(match["y"])
     try:
-        if match["hn"]:
-            return half(y, int(match["hn"]))
-        if match["qn"]:
-            return quarter(y, int(match["qn"]))
-        if match["w"]:
-            return week(y, int(match["w"]))
-        if match["d"]:
-            try:
-                return day(date(y, int(match["m"]), int(match["d"])))
-            except ValueError as e:
-                raise BadPeriod(_("not a day of the calendar ({why})").format(why=e)) from None
-        if match["m"]:
-            return month(y, int(match["m"]))
-        return year(y)
+        return _from_match(match)
     except BadPeriod as e:
         raise BadPeriod(_("{text!r}: {why}").format(text=text, why=e.message), hint=e.hint) from None
+
+
+def _from_match(match: re.Match[str]) -> Period:
+    y = int(match["y"])
+    if match["hn"]:
+        return half(y, int(match["hn"]))
+    if match["qn"]:
+        return quarter(y, int(match["qn"]))
+    if match["w"]:
+        return week(y, int(match["w"]))
+    if match["d"]:
+        try:
+            return day(date(y, int(match["m"]), int(match["d"])))
+        except ValueError as e:
+            raise BadPeriod(_("not a day of the calendar ({why})").format(why=e)) from None
+    if match["m"]:
+        return month(y, int(match["m"]))
+    return year(y)
 
 
 # -- the command line's spellings --------------------------------------------------------
@@ -230,7 +230,7 @@ def _parse_cli(key: str, today: date) -> Period | None:  # noqa: PLR0911 - one r
     if m := _OFFSET_RE.fullmatch(key):
         return day(_offset(today, -int(m[2]) if m[1] == "-" else int(m[2]), m[3]))
     if m := _FILE_RE.fullmatch(key.upper()):
-        return _from_match(m, key)
+        return _from_match(m)
     if m := _SHORT_RE.fullmatch(key):
         letter, n, y = (m[1], m[2], m[3]) if m[1] else (m[5], m[6], m[4])
         return half(int(y), int(n)) if letter in "hs" else quarter(int(y), int(n))

@@ -18,6 +18,7 @@ from cloudplan.periods import Period, parse_file_value
 
 SLUG_RE = re.compile(r"[a-z0-9][a-z0-9-]*")
 REF_RE = re.compile(r"(?:([a-z0-9][a-z0-9-]*)/)?([a-z0-9][a-z0-9-]*)")
+DAY_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 SUPPORTED_VERSIONS = (1,)
 
@@ -156,9 +157,9 @@ class _Builder:
             return None
         if isinstance(value, date) and not hasattr(value, "hour"):
             return value
-        if isinstance(value, str):
+        if isinstance(value, str) and DAY_RE.fullmatch(value):
             try:
-                return date.fromisoformat(value) if len(value) == 10 else None
+                return date.fromisoformat(value)
             except ValueError:
                 pass
         self.report(
@@ -196,7 +197,7 @@ class _Builder:
     def plan(self, doc: Table) -> Plan:
         self.keys(doc, (), TOP_KEYS, ("plan",))
         version = doc.get("version")
-        if version is not None and (isinstance(version, bool) or version not in SUPPORTED_VERSIONS):
+        if version is not None and (type(version) is not int or version not in SUPPORTED_VERSIONS):
             self.report(
                 ("version",),
                 "unsupported-version",

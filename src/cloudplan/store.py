@@ -95,22 +95,46 @@ def _display(path: Path, cwd: Path) -> str:
         return os.path.relpath(path, cwd) if path.is_absolute() else str(path)
 
 
-def read(file: PlanFile) -> tuple[Plan | None, list[Finding], str]:
-    """Return a file's plan (None when it cannot be parsed), its key findings and its text."""
+@dataclass(frozen=True, slots=True)
+class Parsed:
+    """One file read: its plan (None when it cannot be parsed), its key findings, its bytes."""
+
+    plan: Plan | None
+    findings: list[Finding]
+    data: bytes
+
+    @property
+    def text(self) -> str:
+        """The file's text, for locating findings; empty when it is not UTF-8."""
+        return self.data.decode("utf-8", errors="replace").removeprefix("\ufeff")
+
+
+def read(file: PlanFile, env: Mapping[str, str] | None = None) -> Parsed:
+    """Read and parse one plan file, from the parsed-plan cache when it holds these bytes."""
     name = file.name
     try:
         size = file.path.stat().st_size
         if size > MAX_BYTES:
-            return None, [_fatal(name, "too-large", _("the file is {mb} MB; plan files are limited to {max} MB").format(
-                mb=size // 2**20, max=MAX_BYTES // 2**20))], ""  # fmt: skip
+            return Parsed(None, [_fatal(name, "too-large", _("the file is {mb} MB; plan files are limited to {max} MB").format(
+                mb=size // 2**20, max=MAX_BYTES // 2**20))], b"")  # fmt: skip
         data = file.path.read_bytes()
     except OSError as e:
-        return None, [_fatal(name, "unreadable", _("cannot read the file: {why}").format(why=e.strerror or e))], ""
-    return parse(data, name)
+        why = _("cannot read the file: {why}").format(why=e.strerror or e)
+        return Parsed(None, [_fatal(name, "unreadable", why)], b"")
+    from cloudplan import cache
+
+    folder = cache.folder(os.environ if env is None else env)
+    hit = cache.get(folder, data, name)
+    if hit is not None:
+        return Parsed(hit[0], hit[1], data)
+    parsed = parse(data, name)
+    if parsed.plan is not None:
+        cache.put(folder, data, name, (parsed.plan, parsed.findings))
+    return parsed
 
 
-def parse(data: bytes, name: str) -> tuple[Plan | None, list[Finding], str]:
-    """Return the plan in *data*, its key findings, and its text."""
+def parse(data: bytes, name: str) -> Parsed:
+    """Return the plan in *data* and its key findings, located."""
     import tomllib
 
     try:
@@ -119,7 +143,7 @@ def parse(data: bytes, name: str) -> tuple[Plan | None, list[Finding], str]:
         line = data.count(b"\n", 0, e.start) + 1
         col = e.start - (data.rfind(b"\n", 0, e.start) + 1) + 1
         message = _("the file is not UTF-8 (byte 0x{byte:02x}); save it as UTF-8").format(byte=data[e.start])
-        return None, [_fatal(name, "not-utf8", message).at(line, col)], ""
+        return Parsed(None, [_fatal(name, "not-utf8", message).at(line, col)], data)
     text = text.removeprefix("\ufeff")
     try:
         doc = tomllib.loads(text)
@@ -127,11 +151,11 @@ def parse(data: bytes, name: str) -> tuple[Plan | None, list[Finding], str]:
         where = _SYNTAX_AT.search(str(e))
         line, col = (int(where[1]), int(where[2])) if where else (1, 1)
         message = _SYNTAX_AT.sub("", str(e)).strip()
-        return None, [_fatal(name, "toml-syntax", _("TOML syntax: {why}").format(why=message)).at(line, col)], text
+        return Parsed(None, [_fatal(name, "toml-syntax", _("TOML syntax: {why}").format(why=message)).at(line, col)], data)
     except RecursionError:
-        return None, [_fatal(name, "too-deep", _("the file nests arrays or tables too deeply to be a plan"))], text
+        return Parsed(None, [_fatal(name, "too-deep", _("the file nests arrays or tables too deeply to be a plan"))], data)
     plan, findings = schema.build(doc, name)
-    return plan, findings, text
+    return Parsed(plan, locate(findings, {name: text}), data)
 
 
 def _fatal(name: str, code: str, message: str) -> Finding:
@@ -145,18 +169,22 @@ def load_all(files: Iterable[PlanFile], clock: Callable[[str | None], date]) -> 
     """
     plans: list[Plan] = []
     findings: list[Finding] = []
-    texts: dict[str, str] = {}
+    parsed: dict[str, Parsed] = {}
     for file in files:
-        plan, found, text = read(file)
-        if plan is not None:
-            plans.append(plan)
-        findings += found
-        texts[file.name] = text
+        one = read(file)
+        if one.plan is not None:
+            plans.append(one.plan)
+        findings += one.findings
+        parsed[file.name] = one
     portfolio = Portfolio(tuple(plans))
     day = clock(portfolio.timezone)
     if not any(f.severity is Severity.ERROR and f.code in _UNPARSED for f in findings):
-        findings += validate.validate(portfolio, day)
-    return Loaded(portfolio, day, tuple(locate(findings, texts)))
+        found = validate.validate(portfolio, day)
+        if found:
+            findings += locate(found, {name: p.text for name, p in parsed.items()})
+    order = {name: i for i, name in enumerate(parsed)}
+    findings.sort(key=lambda f: (order.get(f.source, 0), f.line, f.col))
+    return Loaded(portfolio, day, tuple(findings))
 
 
 _UNPARSED = frozenset({"toml-syntax", "not-utf8", "too-deep", "too-large", "unreadable"})
@@ -174,7 +202,7 @@ def load(files: Iterable[PlanFile], clock: Callable[[str | None], date]) -> Load
 
 
 def locate(findings: list[Finding], texts: Mapping[str, str]) -> list[Finding]:
-    """Return *findings* placed on the line of their key, in file and line order."""
+    """Return *findings* placed on the line of their key (those not placed yet)."""
     maps: dict[str, tomlmap.TomlMap] = {}
     placed = []
     for f in findings:
@@ -183,5 +211,4 @@ def locate(findings: list[Finding], texts: Mapping[str, str]) -> list[Finding]:
                 maps[f.source] = tomlmap.scan(texts.get(f.source, ""))
             f = f.at(*maps[f.source].locate(f.key))
         placed.append(f)
-    order = {name: i for i, name in enumerate(texts)}
-    return sorted(placed, key=lambda f: (order.get(f.source, 0), f.line, f.col))
+    return placed

@@ -63,7 +63,8 @@ def scan(text: str) -> TomlMap:
     depth = 0
     multiline: str | None = None
     pending: tuple[Key, Span] | None = None  # a value spanning several lines, still open
-    for number, line in enumerate(text.splitlines(), start=1):
+    # TOML ends lines with LF or CRLF only; str.splitlines() would also split at U+2028, U+0085 ...
+    for number, line in enumerate(text.split("\n"), start=1):
         if pending is not None:
             depth, multiline = _scan_value(line, 0, depth, multiline)
             if depth <= 0 and multiline is None:
