@@ -22,7 +22,7 @@ def test_a_cached_plan_equals_a_fresh_parse(tmp_path: Path) -> None:
     fresh = store.parse(ROADMAP.read_bytes(), ROADMAP.name)
     first = _load(ROADMAP, env)  # a miss: parses and stores
     second = _load(ROADMAP, env)  # a hit
-    assert len(os.listdir(tmp_path / "c" / "cloudplan")) == 1
+    assert len(os.listdir(tmp_path / "c" / "cloudplan")) == 1  # one file, no checks across files yet
     assert first.plan == second.plan == fresh.plan
     assert first.findings == second.findings == fresh.findings
 
@@ -84,14 +84,32 @@ def test_old_entries_are_pruned(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
     monkeypatch.setattr(cache, "MAX_ENTRIES", 3)
     where = tmp_path / "c"
     for i in range(6):
-        cache.put(where, f"plan {i}".encode(), "p.toml", i)
+        cache.put(where, cache.key(f"plan {i}".encode(), "p.toml"), i)
     assert len(list(where.iterdir())) == 3
-    assert cache.get(where, b"plan 5", "p.toml") == 5
+    assert cache.get(where, cache.key(b"plan 5", "p.toml")) == 5
 
 
-def test_load_all_through_the_cache_matches(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_load_all_through_the_cache_matches(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, write_plan: Callable[..., Path]
+) -> None:
+    """Cross-file checks are cached per set of files and day: a new day checks again."""
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "c"))
-    files = store.discover([str(ROADMAP)], {}, Path.cwd())
-    cold = store.load_all(files, lambda tz: date(2020, 6, 30))
-    warm = store.load_all(files, lambda tz: date(2020, 6, 30))
+    plan = write_plan(MINIMAL.replace('due = "2020-Q1"', 'due = "2020-Q1"\n  done = 2020-05-01'))
+    files = store.discover([str(ROADMAP), str(plan)], {}, Path.cwd())
+    cold = store.load_all(files, lambda tz: date(2020, 4, 30))
+    warm = store.load_all(files, lambda tz: date(2020, 4, 30))
     assert cold == warm
+    assert [f.code for f in warm.findings] == ["done-in-future"]
+    later = store.load_all(files, lambda tz: date(2020, 5, 2))
+    assert later.findings == ()
+
+
+def test_a_cached_check_is_as_fresh_as_the_files(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, write_plan: Callable[..., Path]
+) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "c"))
+    plan = write_plan(MINIMAL)
+    files = store.discover([str(plan)], {}, Path.cwd())
+    assert store.load_all(files, lambda tz: date(2020, 1, 1)).findings == ()
+    write_plan(MINIMAL.replace('depends_on = ["one"]', 'depends_on = ["nine"]'))
+    assert [f.code for f in store.load_all(files, lambda tz: date(2020, 1, 1)).findings] == ["unknown-ref"]

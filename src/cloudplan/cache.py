@@ -5,7 +5,8 @@ about 2 MB/s); a plan file changes far less often than it is read. An entry is t
 pickled (plan, findings) of one file, under the hash of its bytes, its name in
 messages, and the code that built it. An entry that is missing, corrupt, stale or
 unreadable is ignored, never trusted; a cache that cannot be written is skipped.
-The cache lives in $XDG_CACHE_HOME/cloudplan (else ~/.cache/cloudplan), never beside
+The findings of the checks across files are cached too, under the keys of all the
+files read together and the day they were checked for. The cache lives in $XDG_CACHE_HOME/cloudplan (else ~/.cache/cloudplan), never beside
 the plans; CLOUDPLAN_NO_CACHE=1 turns it off.
 """
 
@@ -14,7 +15,11 @@ from __future__ import annotations
 import os
 import pickle
 from collections.abc import Mapping
-from hashlib import blake2b
+
+try:  # hashlib loads OpenSSL (5 ms at start-up) for the blake2b that _blake2 has built in
+    from _blake2 import blake2b
+except ImportError:  # pragma: no cover - CPython always builds _blake2
+    from hashlib import blake2b
 from pathlib import Path
 from typing import Any
 
@@ -56,11 +61,10 @@ def key(data: bytes, name: str) -> str:
     return digest.hexdigest()
 
 
-def get(where: Path | None, data: bytes, name: str) -> Any | None:
-    """Return the cached value for these bytes, or None; a damaged entry is ignored."""
+def get(where: Path | None, k: str) -> Any | None:
+    """Return the value cached under key *k*, or None; a damaged entry is ignored."""
     if where is None:
         return None
-    k = key(data, name)
     try:
         raw = (where / k).read_bytes()
         if not raw.startswith(MAGIC):
@@ -71,11 +75,10 @@ def get(where: Path | None, data: bytes, name: str) -> Any | None:
     return value if stored_key == k else None
 
 
-def put(where: Path | None, data: bytes, name: str, value: Any) -> None:
-    """Store *value* for these bytes, atomically; give up silently when the cache is not writable."""
+def put(where: Path | None, k: str, value: Any) -> None:
+    """Store *value* under key *k*, atomically; give up silently when the cache is not writable."""
     if where is None:
         return
-    k = key(data, name)
     try:
         where.mkdir(mode=0o700, parents=True, exist_ok=True)
         tmp = where / f".{k}.{os.getpid()}.tmp"

@@ -3,36 +3,37 @@
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING, NamedTuple
 
-from cloudplan import schema, tomlmap, validate
 from cloudplan.errors import PlanInvalid, PlanNotFound
-from cloudplan.findings import Finding, Severity, error
 from cloudplan.i18n import _
-from cloudplan.model import Plan, Portfolio
+
+if TYPE_CHECKING:
+    from cloudplan.findings import Finding
+    from cloudplan.model import Plan, Portfolio
+
+# Imported where used: a cron run that finds its plans in the cache never needs
+# the parser (tomllib, schema), the locator (tomlmap) or the cross-file checks.
 
 ENV_VAR = "CLOUDPLAN_PLAN"
 PLAN_DIR = "plans"
 PLAN_FILE = "cloudplan.toml"
 MAX_BYTES = 64 * 1024 * 1024  # a national portfolio of 100,000 milestones is about 16 MB
 
-_SYNTAX_AT = re.compile(r"\(at line (\d+), column (\d+)\)")
+_SYNTAX_AT = r"\(at line (\d+), column (\d+)\)"
 
 
-@dataclass(frozen=True, slots=True)
-class PlanFile:
+class PlanFile(NamedTuple):
     """A plan file to read: where it is, and how to name it in messages."""
 
     path: Path
     name: str
 
 
-@dataclass(frozen=True, slots=True)
-class Loaded:
+class Loaded(NamedTuple):
     """A portfolio, the day it was read for, and every finding on it, located."""
 
     portfolio: Portfolio
@@ -42,7 +43,7 @@ class Loaded:
     @property
     def errors(self) -> tuple[Finding, ...]:
         """The findings that make the portfolio unusable."""
-        return tuple(f for f in self.findings if f.severity is Severity.ERROR)
+        return tuple(f for f in self.findings if f.severity == "error")
 
 
 def discover(args: Sequence[str], env: Mapping[str, str], cwd: Path) -> list[PlanFile]:
@@ -95,13 +96,13 @@ def _display(path: Path, cwd: Path) -> str:
         return os.path.relpath(path, cwd) if path.is_absolute() else str(path)
 
 
-@dataclass(frozen=True, slots=True)
-class Parsed:
+class Parsed(NamedTuple):
     """One file read: its plan (None when it cannot be parsed), its key findings, its bytes."""
 
     plan: Plan | None
     findings: list[Finding]
     data: bytes
+    key: str = ""  # the cache key of the bytes, once read
 
     @property
     def text(self) -> str:
@@ -124,18 +125,22 @@ def read(file: PlanFile, env: Mapping[str, str] | None = None) -> Parsed:
     from cloudplan import cache
 
     folder = cache.folder(os.environ if env is None else env)
-    hit = cache.get(folder, data, name)
+    k = cache.key(data, name)
+    hit = cache.get(folder, k)
     if hit is not None:
-        return Parsed(hit[0], hit[1], data)
+        return Parsed(hit[0], hit[1], data, k)
     parsed = parse(data, name)
     if parsed.plan is not None:
-        cache.put(folder, data, name, (parsed.plan, parsed.findings))
-    return parsed
+        cache.put(folder, k, (parsed.plan, parsed.findings))
+    return Parsed(parsed.plan, parsed.findings, data, k)
 
 
 def parse(data: bytes, name: str) -> Parsed:
     """Return the plan in *data* and its key findings, located."""
+    import re
     import tomllib
+
+    from cloudplan import schema
 
     try:
         text = data.decode("utf-8")
@@ -148,9 +153,9 @@ def parse(data: bytes, name: str) -> Parsed:
     try:
         doc = tomllib.loads(text)
     except tomllib.TOMLDecodeError as e:
-        where = _SYNTAX_AT.search(str(e))
+        where = re.search(_SYNTAX_AT, str(e))
         line, col = (int(where[1]), int(where[2])) if where else (1, 1)
-        message = _SYNTAX_AT.sub("", str(e)).strip()
+        message = re.sub(_SYNTAX_AT, "", str(e)).strip()
         return Parsed(None, [_fatal(name, "toml-syntax", _("TOML syntax: {why}").format(why=message)).at(line, col)], data)
     except RecursionError:
         return Parsed(None, [_fatal(name, "too-deep", _("the file nests arrays or tables too deeply to be a plan"))], data)
@@ -159,14 +164,21 @@ def parse(data: bytes, name: str) -> Parsed:
 
 
 def _fatal(name: str, code: str, message: str) -> Finding:
+    from cloudplan.findings import error
+
     return error(name, (), code, message).at(1, 1)
 
 
-def load_all(files: Iterable[PlanFile], clock: Callable[[str | None], date]) -> Loaded:
+def load_all(
+    files: Iterable[PlanFile], clock: Callable[[str | None], date], warnings: bool = True
+) -> Loaded:
     """Read every file, validate them together as of the day *clock* gives in the portfolio's time zone.
 
-    Never raises for a finding: `check` reports them all, read commands refuse errors.
+    Never raises for a finding: `check` reports them all, read commands refuse errors
+    (and pass warnings=False: they never show warnings, so need not locate them).
     """
+    from cloudplan.model import Portfolio
+
     plans: list[Plan] = []
     findings: list[Finding] = []
     parsed: dict[str, Parsed] = {}
@@ -178,8 +190,10 @@ def load_all(files: Iterable[PlanFile], clock: Callable[[str | None], date]) -> 
         parsed[file.name] = one
     portfolio = Portfolio(tuple(plans))
     day = clock(portfolio.timezone)
-    if not any(f.severity is Severity.ERROR and f.code in _UNPARSED for f in findings):
-        found = validate.validate(portfolio, day)
+    if not any(f.severity == "error" and f.code in _UNPARSED for f in findings):
+        found = _validate(portfolio, day, [p.key for p in parsed.values()])
+        if not warnings:
+            found = [f for f in found if f.severity == "error"]
         if found:
             findings += locate(found, {name: p.text for name, p in parsed.items()})
     order = {name: i for i, name in enumerate(parsed)}
@@ -187,12 +201,27 @@ def load_all(files: Iterable[PlanFile], clock: Callable[[str | None], date]) -> 
     return Loaded(portfolio, day, tuple(findings))
 
 
+def _validate(portfolio: Portfolio, day: date, keys: list[str]) -> list[Finding]:
+    """Return the checks across the portfolio's files, from the cache when they ran for the same files and day."""
+    from cloudplan import cache
+
+    folder = cache.folder(os.environ)
+    k = cache.key("|".join(keys).encode(), f"validate {day.isoformat()}")
+    found: list[Finding] | None = cache.get(folder, k)
+    if found is None:
+        from cloudplan import validate
+
+        found = validate.validate(portfolio, day)
+        cache.put(folder, k, found)
+    return found
+
+
 _UNPARSED = frozenset({"toml-syntax", "not-utf8", "too-deep", "too-large", "unreadable"})
 
 
 def load(files: Iterable[PlanFile], clock: Callable[[str | None], date]) -> Loaded:
     """Return the portfolio in *files*; raise PlanInvalid naming the first error if any."""
-    loaded = load_all(files, clock)
+    loaded = load_all(files, clock, warnings=False)
     if loaded.errors:
         first = loaded.errors[0]
         more = len(loaded.errors) - 1
@@ -203,6 +232,8 @@ def load(files: Iterable[PlanFile], clock: Callable[[str | None], date]) -> Load
 
 def locate(findings: list[Finding], texts: Mapping[str, str]) -> list[Finding]:
     """Return *findings* placed on the line of their key (those not placed yet)."""
+    from cloudplan import tomlmap
+
     maps: dict[str, tomlmap.TomlMap] = {}
     placed = []
     for f in findings:

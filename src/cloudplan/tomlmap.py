@@ -116,33 +116,32 @@ def _concrete(names: list[str], arrays: dict[tuple[str, ...], Key]) -> Key:
     return path
 
 
+# What can change the scanner's state inside a value: strings (which may hold brackets
+# and '#'), the opening of a multi-line string, a comment, and brackets.
+_TOKEN = re.compile(r'"""|\'\'\'|"(?:[^"\\]|\\.)*"|\'[^\']*\'|[#\[\]]')
+
+
 def _scan_value(s: str, i: int, depth: int, multiline: str | None) -> tuple[int, str | None]:
     """Scan *s* from *i*: return the bracket depth and open multi-line string delimiter after it."""
-    n = len(s)
-    while i < n:
+    while True:
         if multiline is not None:
             end = _find_close(s, i, multiline)
             if end < 0:
                 return depth, multiline
             i, multiline = end + 3, None
-            continue
-        c = s[i]
-        if c == "#":
-            break
-        if c in "\"'":
-            triple = c * 3
-            if s.startswith(triple, i):
-                multiline = triple
-                i += 3
-                continue
-            i = _skip_string(s, i + 1, c)
-            continue
-        if c == "[":
+        token = _TOKEN.search(s, i)
+        if token is None:
+            return depth, None
+        t = token[0]
+        if t == "#":
+            return depth, None
+        if t == "[":
             depth += 1
-        elif c == "]":
+        elif t == "]":
             depth -= 1
-        i += 1
-    return depth, multiline
+        elif t in ('"""', "'''"):
+            multiline = t
+        i = token.end()
 
 
 def _find_close(s: str, i: int, delim: str) -> int:
@@ -157,15 +156,3 @@ def _find_close(s: str, i: int, delim: str) -> int:
                 j += 1
             return j
         i = j + 1
-
-
-def _skip_string(s: str, i: int, quote: str) -> int:
-    while i < len(s):
-        c = s[i]
-        if c == "\\" and quote == '"':
-            i += 2
-            continue
-        if c == quote:
-            return i + 1
-        i += 1
-    return i

@@ -11,8 +11,12 @@ from cloudplan.status import IndicatorState, MilestoneState, ProjectState
 
 
 def dumps(document: Any) -> str:
-    """Return *document* as JSON text, keeping non-ASCII characters readable."""
-    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+    """Return *document* as one line of JSON, keeping non-ASCII characters readable.
+
+    One line, not indented: the json module's C encoder only serves unindented
+    output, ten times faster on a national portfolio (pipe into `jq` to read it).
+    """
+    return json.dumps(document, ensure_ascii=False) + "\n"
 
 
 def overdue(items: list[MilestoneState], as_of: date, within: int) -> str:
