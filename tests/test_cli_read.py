@@ -359,3 +359,40 @@ def test_version(cli: Cli) -> None:
 
     result = cli("--version")
     assert (result.exit_code, result.stdout) == (0, f"cloudplan {__version__}\n")
+
+
+class TestToday:
+    """'Today' is the date in the plan's time zone, not the machine's."""
+
+    def test_near_midnight_the_plan_time_zone_decides(self) -> None:
+        from datetime import UTC, date, datetime
+
+        from cloudplan.cli.common import today_in
+
+        instant = datetime(2020, 6, 30, 22, 30, tzinfo=UTC)  # already 1 July in Paris
+        assert today_in("Europe/Paris", instant) == date(2020, 7, 1)
+        assert today_in("America/Cayenne", instant) == date(2020, 6, 30)
+        assert today_in("Pacific/Noumea", datetime(2020, 6, 30, 12, 59, tzinfo=UTC)) == date(2020, 6, 30)
+        assert today_in("Pacific/Noumea", datetime(2020, 6, 30, 13, 0, tzinfo=UTC)) == date(2020, 7, 1)
+
+    def test_without_a_time_zone_the_machine_decides(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        import time
+        from datetime import UTC, date, datetime
+
+        from cloudplan.cli.common import today_in
+
+        monkeypatch.setenv("TZ", "Asia/Tokyo")
+        time.tzset()
+        try:
+            assert today_in(None, datetime(2020, 6, 30, 16, 0, tzinfo=UTC)) == date(2020, 7, 1)
+        finally:
+            monkeypatch.delenv("TZ")
+            time.tzset()
+
+    def test_the_roadmap_is_read_in_paris(self, cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
+        """Without --as-of, the day is today in Europe/Paris, the roadmap's time zone."""
+        from datetime import datetime
+        from zoneinfo import ZoneInfo
+
+        result = cli("overdue", "--format", "json", "--fail-on", "never", ROADMAP)
+        assert json.loads(result.stdout)["as_of"] == datetime.now(ZoneInfo("Europe/Paris")).date().isoformat()

@@ -16,6 +16,8 @@ from cloudplan.i18n import _
 from cloudplan.safe import clean
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from rich.console import Console, RenderableType
 
     from cloudplan.status import IndicatorState, ProjectState
@@ -159,14 +161,18 @@ def write(text: str) -> None:
 # -- loading ----------------------------------------------------------------------------------
 
 
-def today_in(timezone: str | None) -> date:
-    """Return today's date in *timezone* (an IANA name), else on this machine's clock."""
-    if timezone:
-        from datetime import datetime
-        from zoneinfo import ZoneInfo
+def today_in(timezone: str | None, now: "datetime | None" = None) -> date:
+    """Return the date in *timezone* (an IANA name) at the instant *now* (default: this instant).
 
-        return datetime.now(ZoneInfo(timezone)).date()
-    return date.today()
+    Without a time zone, the date is the machine's local one.
+    """
+    from datetime import datetime, timezone as tz
+    from zoneinfo import ZoneInfo
+
+    instant = now or datetime.now(tz.utc)
+    if timezone:
+        return instant.astimezone(ZoneInfo(timezone)).date()
+    return instant.astimezone().date()
 
 
 class Read(NamedTuple):
