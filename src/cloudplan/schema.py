@@ -170,7 +170,7 @@ class _Builder:
         return None
 
     def number(self, table: Table, name: str, key: Key) -> float | None:
-        return self.typed(table, name, key, int | float, _("a number"))
+        return self.typed(table, name, key, (int, float), _("a number"))
 
     def tables(self, parent: Table, name: str, key: Key) -> list[tuple[Key, Table]]:
         """Return the array of tables *name* with each table's key; report what is not one."""

@@ -8,7 +8,7 @@ run of `overdue` neither builds nor imports the others (see docs/performance.md)
 
 import importlib
 import sys
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -41,7 +41,7 @@ def _root(
     """Track the milestones, deadlines and indicators of a roadmap kept as TOML in git."""
 
 
-def _load(target: str) -> object:
+def _load(target: str) -> Any:
     module, _sep, attribute = target.partition(":")
     return getattr(importlib.import_module(module), attribute)
 
@@ -61,10 +61,10 @@ def make_app(only: str | None = None) -> typer.Typer:
     new.callback()(_root)
     for name, target in COMMANDS.items():
         if only is None or only == name:
-            new.command(name)(_load(target))  # type: ignore[arg-type]
+            new.command(name)(_load(target))
     for name, target in GROUPS.items():
         if only is None or only == name:
-            new.add_typer(_load(target), name=name)  # type: ignore[arg-type]
+            new.add_typer(_load(target), name=name)
     return new
 
 
