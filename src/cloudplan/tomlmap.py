@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from cloudplan.findings import Key
 
@@ -19,8 +20,7 @@ _KEY_RE = re.compile(rf"\s*({_KEY}(?:\s*\.\s*{_KEY})*)\s*=")
 _PART_RE = re.compile(_KEY)
 
 
-@dataclass(frozen=True, slots=True)
-class Span:
+class Span(NamedTuple):
     """Lines first..last (1-based, inclusive) of a key-value pair or table header; col of its key."""
 
     line: int
@@ -46,6 +46,8 @@ class TomlMap:
 
 
 def _names(dotted: str) -> list[str]:
+    if '"' not in dotted and "'" not in dotted:
+        return [part.strip() for part in dotted.split(".")]
     names = []
     for part in _PART_RE.findall(dotted):
         if part[0] in "\"'":
@@ -54,35 +56,35 @@ def _names(dotted: str) -> list[str]:
     return names
 
 
+# A line that opens a table ([a.b] or [[a.b]]) or a key-value pair, found by one regex
+# over the whole text: the Python loop runs once per key, not once per character.
+_START_RE = re.compile(rf"^[ \t]*(?:(\[\[?)[ \t]*([^\]\n]*?)[ \t]*\]|({_KEY}(?:[ \t]*\.[ \t]*{_KEY})*)[ \t]*=)", re.M)
+_BARE_RE = re.compile(_BARE)
+_MAYBE_OPEN = re.compile(r"\[|\"\"\"|\'\'\'")
+
+
 def scan(text: str) -> TomlMap:
     """Return the map of *text*, a TOML document that parses."""
     result = TomlMap()
+    spans, tables, ends = result.spans, result.tables, result.ends
     counters: dict[Key, int] = {}  # next index of each array of tables, by its concrete path
     arrays: dict[tuple[str, ...], Key] = {}  # current concrete path of each array of tables, by names
     table: Key = ()
-    depth = 0
-    multiline: str | None = None
-    pending: tuple[Key, Span] | None = None  # a value spanning several lines, still open
-    # TOML ends lines with LF or CRLF only; str.splitlines() would also split at U+2028, U+0085 ...
-    for number, line in enumerate(text.split("\n"), start=1):
-        if pending is not None:
-            depth, multiline = _scan_value(line, 0, depth, multiline)
-            if depth <= 0 and multiline is None:
-                key, span = pending
-                result.spans[key] = Span(span.line, span.col, number)
-                result.ends[table] = number
-                pending = None
+    number, counted = 1, 0  # the line number of position `counted`
+    skip_until = 0  # the end of the last multi-line value: starts before it are inside it
+    for match in _START_RE.finditer(text):
+        start = match.start()
+        if start < skip_until:
             continue
-        stripped = line.lstrip()
-        if not stripped or stripped[0] == "#":
-            continue
-        col = len(line) - len(stripped) + 1
-        if stripped[0] == "[":
-            is_array = stripped.startswith("[[")
-            inner = stripped[2:] if is_array else stripped[1:]
-            names = _names(inner[: inner.index("]")])
+        # TOML ends lines with LF or CRLF only; counting "\n" alone keeps U+2028 inside a line.
+        number += text.count("\n", counted, start)
+        counted = start
+        opener = match[1]
+        if opener is not None:
+            col = match.start(1) - start + 1
+            names = _names(match[2])
             table = _concrete(names, arrays)
-            if is_array:
+            if opener == "[[":
                 index = counters.get(table, 0)
                 counters[table] = index + 1
                 arrays[tuple(names)] = (*table, index)
@@ -90,20 +92,29 @@ def scan(text: str) -> TomlMap:
                 for other in [k for k in arrays if len(k) > len(names) and k[: len(names)] == tuple(names)]:
                     del arrays[other]
                 table = (*table, index)
-            result.spans[table] = Span(number, col, number)
-            result.tables.append(table)
-            result.ends[table] = number
+            spans[table] = Span(number, col, number)
+            tables.append(table)
+            ends[table] = number
             continue
-        match = _KEY_RE.match(line)
-        if match is None:
-            continue
-        key = (*table, *_names(match[1]))
-        span = Span(number, col, number)
-        result.spans[key] = span
-        result.ends[table] = number
-        depth, multiline = _scan_value(line, match.end(), 0, None)
-        if depth > 0 or multiline is not None:
-            pending = (key, span)
+        dotted = match[3]
+        key = (*table, dotted) if _BARE_RE.fullmatch(dotted) else (*table, *_names(dotted))
+        col = match.start(3) - start + 1
+        eol = text.find("\n", match.end())
+        if eol < 0:
+            eol = len(text)
+        last = number
+        if _MAYBE_OPEN.search(text, match.end(), eol):
+            depth, multiline = _scan_value(text[match.end() : eol], 0, 0, None)
+            while (depth > 0 or multiline is not None) and eol < len(text):
+                following = text.find("\n", eol + 1)
+                if following < 0:
+                    following = len(text)
+                depth, multiline = _scan_value(text[eol + 1 : following], 0, depth, multiline)
+                eol = following
+                last += 1
+            skip_until = eol
+        spans[key] = Span(number, col, last)
+        ends[table] = last
     return result
 
 
