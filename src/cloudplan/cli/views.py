@@ -1,0 +1,114 @@
+"""The commands that show the roadmap as pictures and files: timeline, report, export."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from cloudplan.cli.common import (
+    AsOf,
+    Filters,
+    OwnerFilter,
+    PlanArgs,
+    ProjectFilter,
+    Read,
+    StatusFilter,
+    TagFilter,
+    Within,
+    errors,
+    read,
+    write,
+)
+from cloudplan.errors import UsageError
+from cloudplan.export import ExportFormat
+from cloudplan.i18n import _
+
+if TYPE_CHECKING:
+    from cloudplan.export import Snapshot
+
+MILESTONE_STATUSES = ("overdue", "due-soon", "upcoming", "unscheduled", "done-late", "done", "cancelled")
+
+
+def _snapshot(
+    r: Read,
+    project: list[str] | None,
+    owner: list[str] | None,
+    tag: list[str] | None,
+    status: list[str] | None,
+) -> Snapshot:
+    """Return the filtered projects and indicators as of the day asked, under the plans' title."""
+    from cloudplan.export import Snapshot
+    from cloudplan.status import indicator_state, project_state
+
+    filters = Filters.of(project, owner, tag, status, MILESTONE_STATUSES)
+    portfolio = r.loaded.portfolio
+    projects = filters.projects_of([project_state(p, r.as_of, r.window) for p in portfolio.projects])
+    # Owners, tags and milestone statuses do not apply to indicators: with one of them, none.
+    indicators = []
+    if not (owner or tag or status):
+        indicators = filters.indicators_of([indicator_state(i, r.as_of) for i in portfolio.indicators])
+    titles = list(dict.fromkeys(p.title for p in portfolio.plans))
+    return Snapshot(
+        title=" · ".join(titles),
+        as_of=r.as_of,
+        projects=tuple(projects),
+        indicators=tuple(indicators),
+        sources=tuple(p.source for p in portfolio.plans),
+    )
+
+
+def _save(path: Path, text: str) -> None:
+    from cloudplan import store
+
+    store.save_output(path, text)
+
+
+def export(
+    fmt: Annotated[
+        ExportFormat,
+        typer.Option("--format", "-F", help=_("What to write."), case_sensitive=False, show_default=False),
+    ],
+    plans: PlanArgs = None,
+    as_of: AsOf = None,
+    within: Within = None,
+    project: ProjectFilter = None,
+    owner: OwnerFilter = None,
+    tag: TagFilter = None,
+    status: StatusFilter = None,
+    output: Annotated[
+        str | None,
+        typer.Option(
+            "--output", "-o", metavar="FILE", help=_("Write to FILE (default: standard output)."), show_default=False
+        ),
+    ] = None,
+    delimiter: Annotated[
+        str | None,
+        typer.Option(
+            "--delimiter",
+            "-d",
+            metavar="CHAR",
+            help=_("CSV cell separator (default ','; ';' for French spreadsheets)."),
+            show_default=False,
+        ),
+    ] = None,
+) -> None:
+    """Export the milestones for calendars (ics), spreadsheets (csv), docs (markdown, mermaid) or programs (json)."""
+    with errors():
+        if delimiter is not None:
+            if fmt is not ExportFormat.CSV:
+                raise UsageError(_("--delimiter applies to --format csv only"))
+            if len(delimiter) != 1 or delimiter in '"\r\n':
+                raise UsageError(
+                    _("--delimiter takes one character, not {d!r}").format(d=delimiter),
+                    hint=_("e.g. --delimiter ';' or --delimiter $'\\t'"),
+                )
+        r = read(plans, as_of, within)
+        text = fmt.render(_snapshot(r, project, owner, tag, status), delimiter or ",")
+        if output is None or output == "-":
+            write(text)
+            sys.stdout.flush()
+        else:
+            _save(Path(output), text)
