@@ -45,6 +45,7 @@ def _root(
 app.command("status")(read.status)
 app.command("overdue")(read.overdue)
 app.command("indicators")(read.indicators)
+app.command("timeline")(views.timeline)
 app.command("export")(views.export)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -18,8 +19,10 @@ from cloudplan.cli.common import (
     StatusFilter,
     TagFilter,
     Within,
+    console,
     errors,
     read,
+    show,
     write,
 )
 from cloudplan.errors import UsageError
@@ -30,6 +33,15 @@ if TYPE_CHECKING:
     from cloudplan.export import Snapshot
 
 MILESTONE_STATUSES = ("overdue", "due-soon", "upcoming", "unscheduled", "done-late", "done", "cancelled")
+
+
+class TimelineScale(StrEnum):
+    """The unit of the timeline's axis; `auto` picks the finest that fits the width."""
+
+    AUTO = "auto"
+    MONTH = "month"
+    QUARTER = "quarter"
+    YEAR = "year"
 
 
 def _snapshot(
@@ -64,6 +76,85 @@ def _save(path: Path, text: str) -> None:
     from cloudplan import store
 
     store.save_output(path, text)
+
+
+def timeline(
+    plans: PlanArgs = None,
+    as_of: AsOf = None,
+    within: Within = None,
+    project: ProjectFilter = None,
+    owner: OwnerFilter = None,
+    tag: TagFilter = None,
+    status: StatusFilter = None,
+    start: Annotated[
+        str | None,
+        typer.Option(
+            "--from",
+            metavar="PERIOD",
+            help=_("Start the axis at this date or period (default: the first start or deadline)."),
+            show_default=False,
+        ),
+    ] = None,
+    end: Annotated[
+        str | None,
+        typer.Option(
+            "--to",
+            metavar="PERIOD",
+            help=_("End the axis at this date or period (default: the last deadline)."),
+            show_default=False,
+        ),
+    ] = None,
+    scale: Annotated[
+        TimelineScale,
+        typer.Option("--scale", case_sensitive=False, help=_("Axis unit; auto: the finest that fits the width.")),
+    ] = TimelineScale.AUTO,
+    svg: Annotated[
+        Path | None,
+        typer.Option(
+            "--svg",
+            help=_("Save the chart as an SVG picture instead."),
+            metavar="FILE",
+            dir_okay=False,
+            show_default=False,
+        ),
+    ] = None,
+    html: Annotated[
+        Path | None,
+        typer.Option(
+            "--html",
+            help=_("Save the chart as an HTML page instead."),
+            metavar="FILE",
+            dir_okay=False,
+            show_default=False,
+        ),
+    ] = None,
+) -> None:
+    """Draw a Gantt chart of the milestones: a bar from start to deadline, the as-of day as a line."""
+    with errors():
+        from cloudplan import gantt, periods
+        from cloudplan.render.timeline import timeline_view
+
+        r = read(plans, as_of, within)
+        snap = _snapshot(r, project, owner, tag, status)
+        first = periods.parse(start, r.loaded.today).first if start else None
+        last = periods.parse(end, r.loaded.today).last if end else None
+        unit = None if scale is TimelineScale.AUTO else gantt.Scale(scale.value)
+        width = console().width
+        view = timeline_view(list(snap.projects), r.as_of, width, first, last, unit)
+        if svg is None and html is None:
+            show(view)
+            return
+        from cloudplan.render import picture
+        from cloudplan.safe import clean
+
+        # Both pictures are made before either is written: a failure writes nothing.
+        files = []
+        if svg is not None:
+            files.append((svg, picture.svg(view, width, clean(snap.title))))
+        if html is not None:
+            files.append((html, picture.html(view, width)))
+        for path, text in files:
+            _save(path, text)
 
 
 def export(
