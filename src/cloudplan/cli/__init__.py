@@ -46,6 +46,7 @@ app.command("status")(read.status)
 app.command("overdue")(read.overdue)
 app.command("indicators")(read.indicators)
 app.command("timeline")(views.timeline)
+app.command("report")(views.report)
 app.command("export")(views.export)
 
 

@@ -157,6 +157,27 @@ def timeline(
             _save(path, text)
 
 
+def report(
+    html: Annotated[Path, typer.Option("--html", help=_("The page to write."), metavar="FILE", dir_okay=False)],
+    plans: PlanArgs = None,
+    as_of: AsOf = None,
+    within: Within = None,
+    project: ProjectFilter = None,
+    owner: OwnerFilter = None,
+    tag: TagFilter = None,
+    status: StatusFilter = None,
+) -> None:
+    """Write a one-page HTML report: summary, timeline, overdue and due soon, slips, indicators.
+
+    The page is self-contained (no script, nothing fetched): open it in a browser or attach it to a mail.
+    """
+    with errors():
+        from cloudplan.export import html as page
+
+        r = read(plans, as_of, within)
+        _save(html, page.report(_snapshot(r, project, owner, tag, status)))
+
+
 def export(
     fmt: Annotated[
         ExportFormat,
