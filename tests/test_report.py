@@ -112,6 +112,7 @@ def test_report_shows_slips_and_measures(cli: Cli, write_plan: Callable[..., Pat
     assert "<polyline" in page  # the measures, against the dashed baseline-to-target line
     assert 'stroke-dasharray="5 4"' in page
     assert "36 %" in page  # progress from 60 towards 200 at 110
+    assert "<code>alpha</code></td>" in page  # no owners, no dangling separator
 
 
 def test_report_is_reproducible(cli: Cli, roadmap: str, tmp_path: Path) -> None:

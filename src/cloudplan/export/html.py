@@ -118,12 +118,13 @@ def _summary(projects: list[ProjectState]) -> str:
             if p.total
             else esc(_("nothing to do"))
         )
+        owners = f'<span class="small"> · {esc(", ".join(p.project.owners))}</span>' if p.project.owners else ""
         following = "-"
         if nxt is not None and nxt.due is not None:
             following = f"{nxt.due.last.isoformat()} <code>{esc(nxt.id)}</code>"
         rows.append(
             f"<tr><td><strong>{esc(p.project.title)}</strong><br><code>{esc(p.project.id)}</code>"
-            f'<span class="small"> · {esc(", ".join(p.project.owners))}</span></td>'
+            f"{owners}</td>"
             f"<td>{_badge(p.status.value)}</td><td>{progress}</td>"
             f'<td class="num">{late}</td><td class="num">{soon}</td><td>{following}</td></tr>'
         )
