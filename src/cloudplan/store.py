@@ -8,7 +8,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
-from cloudplan.errors import PlanInvalid, PlanNotFound
+from cloudplan.errors import CloudplanError, PlanInvalid, PlanNotFound
 from cloudplan.i18n import _
 
 if TYPE_CHECKING:
@@ -243,3 +243,45 @@ def locate(findings: list[Finding], texts: Mapping[str, str]) -> list[Finding]:
             f = f.at(*maps[f.source].locate(f.key))
         placed.append(f)
     return placed
+
+
+def save_output(path: Path, data: str | bytes) -> None:
+    """Write an output file (an export, a report) whole or not at all.
+
+    The data goes to a temporary file in the same folder, flushed and synced, then
+    renamed over *path*: a reader never sees half a file, and a failure leaves any
+    old file as it was. A symbolic link is followed; an existing file keeps its mode.
+    Raises CloudplanError (exit 2) when the file cannot be written.
+    """
+    import contextlib
+    import stat
+    import tempfile
+
+    target = Path(os.path.realpath(path))
+    raw = data.encode("utf-8") if isinstance(data, str) else data
+    try:
+        if target.is_dir():
+            raise IsADirectoryError(21, os.strerror(21))
+        try:
+            mode = stat.S_IMODE(target.stat().st_mode)
+        except FileNotFoundError:
+            umask = os.umask(0)
+            os.umask(umask)
+            mode = 0o666 & ~umask
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "wb") as f:
+                f.write(raw)
+                f.flush()
+                os.fsync(f.fileno())
+            os.chmod(tmp, mode)
+            os.replace(tmp, target)
+        except BaseException:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(tmp)
+            raise
+    except OSError as e:
+        raise CloudplanError(
+            _("cannot write {path}: {why}").format(path=path, why=e.strerror or e),
+            hint=_("check that the folder exists and that you may write there"),
+        ) from None

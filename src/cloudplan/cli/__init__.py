@@ -22,6 +22,9 @@ COMMANDS: dict[str, str] = {
     "status": "cloudplan.cli.read:status",
     "overdue": "cloudplan.cli.read:overdue",
     "indicators": "cloudplan.cli.read:indicators",
+    "timeline": "cloudplan.cli.views:timeline",
+    "report": "cloudplan.cli.views:report",
+    "export": "cloudplan.cli.views:export",
 }
 # Each group of commands (`cloudplan add project`): its name, and where its Typer app lives.
 GROUPS: dict[str, str] = {}

@@ -23,14 +23,13 @@ INDICATOR_FIELDS = (
 def inert(value: Any) -> Any:
     """Return *value* safe for a spreadsheet and a terminal.
 
-    Text that would start a formula gets a leading quote; control characters are shown
-    as symbols, as in every other output (a CSV file is often read with `cat`).
+    Text that would start a formula gets a leading quote; control characters (ESC,
+    newlines) are shown as symbols, as everywhere else, so a cell is one line of text.
     """
     if not isinstance(value, str):
         return value
-    if value.startswith(_TRIGGERS):
-        value = "'" + value
-    return clean(value)
+    value = clean(value)
+    return "'" + value if value.startswith(_TRIGGERS) else value
 
 
 def table(header: Sequence[str], rows: Iterable[Sequence[Any]], delimiter: str = ",") -> str:
