@@ -2,6 +2,7 @@
 
     python bench/hotspots.py                  # start-up imports, then overdue --format json at 10,000
     python bench/hotspots.py --size 100000 --command "status --format json"
+    python bench/hotspots.py --plan plans --command overdue   # the start-up bar's case
 
 (Not named profile.py: that would shadow the standard library's profile, which cProfile imports.)
 
@@ -296,23 +297,25 @@ def main(argv: list[str] | None = None) -> int:
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--size", type=int, default=10_000, help="the portfolio to profile (default 10000)")
+    parser.add_argument("--plan", type=Path, help="profile on this plan file or folder instead (e.g. plans/)")
     parser.add_argument("--command", default="overdue --format json", help="the cloudplan command and its options")
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--top", type=int, default=25, help="functions to list from cProfile")
     parser.add_argument("--out", type=Path, default=gen.OUT)
     args = parser.parse_args(argv)
     out = args.out.resolve()
-    folder = out / f"portfolio-{args.size}"
-    if not folder.is_dir():
-        print(f"hotspots: {folder} is missing; run `python bench/gen.py --sizes {args.size}` first", file=sys.stderr)
+    target = args.plan.resolve() if args.plan else out / f"portfolio-{args.size}"
+    if not target.exists():
+        print(f"hotspots: {target} is missing; run `python bench/gen.py --sizes {args.size}` first", file=sys.stderr)
         return 2
     env = run.child_env(out)
     run.precompile(env)
-    command = [*args.command.split(), folder.name]
+    command = [*args.command.split(), target.name]
+    cwd = target.parent
     for block in (
         importtime(args.runs, env),
-        phases(args.runs, env, out, command),
-        cprofile(env, out, command, args.top),
+        phases(args.runs, env, cwd, command),
+        cprofile(env, cwd, command, args.top),
     ):
         print("\n".join(block))
         print()
