@@ -11,12 +11,13 @@ from datetime import date
 from typing import Any, TypeVar
 
 from cloudplan.errors import BadPeriod
-from cloudplan.findings import Finding, Key, error
+from cloudplan.findings import Finding, Key, error, warning
 from cloudplan.i18n import _
 from cloudplan.model import Indicator, Level, Measure, Milestone, Plan, Project, Slip
 from cloudplan.periods import Period, parse_file_value
 
 SLUG_RE = re.compile(r"[a-z0-9][a-z0-9-]*")
+DAY_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 REF_RE = re.compile(r"(?:([a-z0-9][a-z0-9-]*)/)?([a-z0-9][a-z0-9-]*)")
 
 SUPPORTED_VERSIONS = (1,)
@@ -74,6 +75,23 @@ def type_name(value: object) -> str:
     return "date"
 
 
+def show(value: object) -> str:
+    """Return a TOML value as a message quotes it: strings quoted, dates and times in ISO form."""
+    if isinstance(value, str):
+        return repr(value)
+    if hasattr(value, "isoformat"):
+        return f"{value.isoformat()} ({type_name(value)})"
+    return f"{value!r} ({type_name(value)})"
+
+
+def table_name(key: Key) -> str:
+    """Return how a table is written in the file, e.g. [[project.milestone]] or [plan]."""
+    names = ".".join(k for k in key if isinstance(k, str))
+    if not names:
+        return _("the file")
+    return f"[[{names}]]" if isinstance(key[-1], int) else f"[{names}]"
+
+
 class _Builder:
     def __init__(self, source: str) -> None:
         self.source = source
@@ -81,6 +99,9 @@ class _Builder:
 
     def report(self, key: Key, code: str, message: str) -> None:
         self.findings.append(error(self.source, key, code, message))
+
+    def warn(self, key: Key, code: str, message: str) -> None:
+        self.findings.append(warning(self.source, key, code, message))
 
     # -- generic checks ------------------------------------------------------------
 
@@ -100,13 +121,18 @@ class _Builder:
             )
         for name in required:
             if name not in table:
-                self.report(key, "missing-key", _("missing required key {name!r}").format(name=name))
+                # The key path names the missing key; it is located at its table's header.
+                self.report(
+                    (*key, name),
+                    "missing-key",
+                    _("missing required key {name!r} in {table}").format(name=name, table=table_name(key)),
+                )
 
     def typed(self, table: Table, name: str, key: Key, kind: type[T] | tuple[type, ...], what: str) -> T | None:
         value = table.get(name)
         if value is None:
             return None
-        if not isinstance(value, kind) or isinstance(value, bool) and kind is not bool:
+        if not isinstance(value, kind) or (isinstance(value, bool) and kind is not bool):
             self.report(
                 (*key, name),
                 "wrong-type",
@@ -156,20 +182,22 @@ class _Builder:
             return None
         if isinstance(value, date) and not hasattr(value, "hour"):
             return value
-        if isinstance(value, str):
+        # A quoted day is accepted, as editors (Taplo) see TOML dates as strings; only
+        # YYYY-MM-DD, not the other ISO forms that date.fromisoformat also reads.
+        if isinstance(value, str) and DAY_RE.fullmatch(value):
             try:
-                return date.fromisoformat(value) if len(value) == 10 else None
+                return date.fromisoformat(value)
             except ValueError:
                 pass
         self.report(
             (*key, name),
             "bad-date",
-            _("{name!r} must be a day such as 2021-03-15, not {value!r}").format(name=name, value=value),
+            _("{name!r} must be a day such as 2021-03-15, not {value}").format(name=name, value=show(value)),
         )
         return None
 
     def number(self, table: Table, name: str, key: Key) -> float | None:
-        return self.typed(table, name, key, int | float, _("a number"))
+        return self.typed(table, name, key, (int, float), _("a number"))
 
     def tables(self, parent: Table, name: str, key: Key) -> list[tuple[Key, Table]]:
         """Return the array of tables *name* with each table's key; report what is not one."""
@@ -196,7 +224,7 @@ class _Builder:
     def plan(self, doc: Table) -> Plan:
         self.keys(doc, (), TOP_KEYS, ("plan",))
         version = doc.get("version")
-        if version is not None and (isinstance(version, bool) or version not in SUPPORTED_VERSIONS):
+        if version is not None and (type(version) is not int or version not in SUPPORTED_VERSIONS):
             self.report(
                 ("version",),
                 "unsupported-version",
@@ -204,7 +232,7 @@ class _Builder:
             )
         head = self.typed(doc, "plan", (), dict, _("a table, written [plan]")) or {}
         key: Key = ("plan",)
-        if "plan" in doc:
+        if isinstance(doc.get("plan"), dict):
             self.keys(head, key, PLAN_KEYS, ("title",))
         timezone = self.typed(head, "timezone", key, str, _("a string"))
         if timezone is not None and not _is_timezone(timezone):
@@ -248,6 +276,9 @@ class _Builder:
             seen.add(milestone.id)
             milestones.append(milestone)
         title = self.text(table, "title", key)
+        if table.get("milestone") in (None, []):
+            self.warn(key, "empty-project", _("project {p!r} has no milestones: add one with "
+                                              "[[project.milestone]]").format(p=pid or "?"))  # fmt: skip
         if pid is None:
             return None
         return Project(
@@ -309,7 +340,7 @@ class _Builder:
         for name in ("baseline", "target"):
             if name not in table:
                 self.report(
-                    key,
+                    (*key, name),
                     "indicator-incomplete",
                     _("indicator has no {name}: add {name} = {{ value = ..., {when} = ... }}").format(
                         name=name, when="on" if name == "baseline" else "by"

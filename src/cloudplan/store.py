@@ -65,17 +65,24 @@ def discover(args: Sequence[str], env: Mapping[str, str], cwd: Path) -> list[Pla
                 )
             args = [_display(found, cwd)]
     files: list[PlanFile] = []
+    seen: set[Path] = set()
     for arg in args:
         path = Path(arg)
         if path.is_dir():
             inside = sorted(p for p in path.glob("*.toml") if p.is_file())
             if not inside:
                 raise PlanNotFound(_("{dir}: no *.toml plan file in this folder").format(dir=arg))
-            files += [PlanFile(p, str(Path(arg) / p.name)) for p in inside]
+            named = [PlanFile(p, str(Path(arg) / p.name)) for p in inside]
         elif path.is_file():
-            files.append(PlanFile(path, arg))
+            named = [PlanFile(path, arg)]
         else:
             raise PlanNotFound(_("{path}: no such file or folder").format(path=arg))
+        # A file named twice (`plans/a.toml plans/`) is read once: its ids are not duplicates.
+        for file in named:
+            real = file.path.resolve()
+            if real not in seen:
+                seen.add(real)
+                files.append(file)
     return files
 
 
@@ -125,13 +132,22 @@ def parse(data: bytes, name: str) -> tuple[Plan | None, list[Finding], str]:
         doc = tomllib.loads(text)
     except tomllib.TOMLDecodeError as e:
         where = _SYNTAX_AT.search(str(e))
-        line, col = (int(where[1]), int(where[2])) if where else (1, 1)
-        message = _SYNTAX_AT.sub("", str(e)).strip()
+        line, col = (int(where[1]), int(where[2])) if where else _end(text)
+        message = _SYNTAX_AT.sub("", str(e)).replace("(at end of document)", "").strip()
         return None, [_fatal(name, "toml-syntax", _("TOML syntax: {why}").format(why=message)).at(line, col)], text
     except RecursionError:
         return None, [_fatal(name, "too-deep", _("the file nests arrays or tables too deeply to be a plan"))], text
     plan, findings = schema.build(doc, name)
     return plan, findings, text
+
+
+def _end(text: str) -> tuple[int, int]:
+    """Return the line and column just after the last character of *text* that is not a newline.
+
+    tomllib says "at end of document" for what is left open (a string, an array): the last line.
+    """
+    body = text.rstrip("\r\n")
+    return body.count("\n") + 1, len(body) - (body.rfind("\n") + 1) + 1
 
 
 def _fatal(name: str, code: str, message: str) -> Finding:

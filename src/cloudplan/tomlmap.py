@@ -63,7 +63,10 @@ def scan(text: str) -> TomlMap:
     depth = 0
     multiline: str | None = None
     pending: tuple[Key, Span] | None = None  # a value spanning several lines, still open
-    for number, line in enumerate(text.splitlines(), start=1):
+    # Lines end at LF only, as TOML counts them: str.splitlines() would also split at
+    # U+2028, U+0085 and the like, which a title may hold, and shift every line after.
+    for number, line in enumerate(text.split("\n"), start=1):
+        line = line.removesuffix("\r")
         if pending is not None:
             depth, multiline = _scan_value(line, 0, depth, multiline)
             if depth <= 0 and multiline is None:
@@ -88,6 +91,8 @@ def scan(text: str) -> TomlMap:
                 # A new element forgets the arrays nested in the one before it.
                 for other in [k for k in arrays if len(k) > len(names) and k[: len(names)] == tuple(names)]:
                     del arrays[other]
+                # The array itself is where its first element is declared.
+                result.spans.setdefault(table, Span(number, col, number))
                 table = (*table, index)
             result.spans[table] = Span(number, col, number)
             result.tables.append(table)
