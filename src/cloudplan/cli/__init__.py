@@ -12,7 +12,7 @@ from typing import Annotated
 import typer
 
 from cloudplan import __version__
-from cloudplan.cli import read
+from cloudplan.cli import check, read
 from cloudplan.i18n import _
 
 app = typer.Typer(
@@ -45,6 +45,7 @@ def _root(
 app.command("status")(read.status)
 app.command("overdue")(read.overdue)
 app.command("indicators")(read.indicators)
+app.command("check")(check.check)
 
 
 def main() -> None:
