@@ -50,3 +50,8 @@ class UnknownRef(CloudplanError):
 
 class EditConflict(CloudplanError):
     """The plan file changed between read and write, or is locked too long."""
+
+
+class WriteFailed(CloudplanError):
+    """A file could not be written; the old one, if any, is whole."""
+

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -10,7 +11,7 @@ from datetime import date
 from pathlib import Path
 
 from cloudplan import schema, tomlmap, validate
-from cloudplan.errors import PlanInvalid, PlanNotFound
+from cloudplan.errors import PlanInvalid, PlanNotFound, WriteFailed
 from cloudplan.findings import Finding, Severity, error
 from cloudplan.i18n import _
 from cloudplan.model import Plan, Portfolio
@@ -201,3 +202,69 @@ def locate(findings: list[Finding], texts: Mapping[str, str]) -> list[Finding]:
         placed.append(f)
     order = {name: i for i, name in enumerate(texts)}
     return sorted(placed, key=lambda f: (order.get(f.source, 0), f.line, f.col))
+
+
+# -- files that cloudplan writes beside the plans ---------------------------------------------------
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Replace *path* with *text* atomically: a crash or a full disk leaves the old file whole.
+
+    The text goes to a temporary file in the same folder, flushed and synced, then renamed
+    over *path*; an existing file's permissions are kept. Raises WriteFailed.
+    """
+    import stat
+    import tempfile
+
+    folder = path.parent
+    try:
+        mode = stat.S_IMODE(path.stat().st_mode)
+    except FileNotFoundError:
+        mode = None
+    except OSError as e:
+        raise _write_failed(path, e) from None
+    try:
+        fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    except OSError as e:
+        raise _write_failed(path, e) from None
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
+            f.write(text)
+            f.flush()
+            os.fsync(f.fileno())
+        if mode is None:
+            # mkstemp makes the file private (0600); a new file gets the usual mode instead.
+            umask = os.umask(0)
+            os.umask(umask)
+            mode = 0o666 & ~umask
+        os.chmod(temp, mode)
+        os.replace(temp, path)
+    except BaseException as e:
+        with contextlib.suppress(OSError):
+            os.unlink(temp)
+        if isinstance(e, OSError):
+            raise _write_failed(path, e) from None
+        raise
+    _sync_folder(folder)
+
+
+def _sync_folder(folder: Path) -> None:
+    """Make the rename durable; some systems cannot open a folder, which only weakens that."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def _write_failed(path: Path, e: OSError) -> WriteFailed:
+    return WriteFailed(
+        _("{path}: cannot write the file: {why}").format(path=path, why=e.strerror or e),
+        hint=_("check that the folder exists and is writable; the old file, if any, is unchanged"),
+    )
+

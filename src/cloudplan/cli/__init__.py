@@ -46,6 +46,7 @@ app.command("status")(read.status)
 app.command("overdue")(read.overdue)
 app.command("indicators")(read.indicators)
 app.command("check")(check.check)
+app.command("schema")(check.schema)
 
 
 def main() -> None:

@@ -1,4 +1,4 @@
-"""The command that CI and pre-commit run: check."""
+"""The commands that CI, pre-commit and editors run: check, schema."""
 
 from __future__ import annotations
 
@@ -63,3 +63,33 @@ def check(
         failing = findings if strict else [f for f in findings if f.severity is Severity.ERROR]
         if failing:
             raise typer.Exit(int(ExitCode.FOUND))
+
+
+def schema(
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            metavar="FILE",
+            dir_okay=False,
+            show_default=False,
+            help=_("Write the schema to FILE (atomically) instead of standard output."),
+        ),
+    ] = None,
+) -> None:
+    """Print the JSON Schema (draft-07) of the plan file, for editors such as Taplo and Even Better TOML.
+
+    Start a plan with `#:schema PATH` to have the editor check it as you type; `cloudplan check`
+    sees more (the calendar, time zones, ids and refs across files).
+    """
+    with errors():
+        from cloudplan import planschema
+
+        text = planschema.dumps()
+        if output is None:
+            write(text)
+        else:
+            from cloudplan import store
+
+            store.write_atomic(output, text)
