@@ -55,3 +55,6 @@ class EditConflict(CloudplanError):
 class WriteFailed(CloudplanError):
     """A file could not be written; the old one, if any, is whole."""
 
+
+class StateInvalid(CloudplanError):
+    """An `overdue --state` file that cloudplan cannot read as one it wrote."""

@@ -11,7 +11,7 @@ from datetime import date
 from pathlib import Path
 
 from cloudplan import schema, tomlmap, validate
-from cloudplan.errors import PlanInvalid, PlanNotFound, WriteFailed
+from cloudplan.errors import PlanInvalid, PlanNotFound, StateInvalid, WriteFailed
 from cloudplan.findings import Finding, Severity, error
 from cloudplan.i18n import _
 from cloudplan.model import Plan, Portfolio
@@ -204,7 +204,7 @@ def locate(findings: list[Finding], texts: Mapping[str, str]) -> list[Finding]:
     return sorted(placed, key=lambda f: (order.get(f.source, 0), f.line, f.col))
 
 
-# -- files that cloudplan writes beside the plans ---------------------------------------------------
+# -- files that cloudplan writes beside the plans: the schema, the overdue state -------------------
 
 
 def write_atomic(path: Path, text: str) -> None:
@@ -268,3 +268,16 @@ def _write_failed(path: Path, e: OSError) -> WriteFailed:
         hint=_("check that the folder exists and is writable; the old file, if any, is unchanged"),
     )
 
+
+def read_state(path: Path) -> str | None:
+    """Return the text of an `overdue --state` file, or None when there is none yet."""
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return None
+    except (OSError, UnicodeDecodeError) as e:
+        why = e.strerror if isinstance(e, OSError) and e.strerror else str(e)
+        raise StateInvalid(
+            _("{path}: cannot read the state file: {why}").format(path=path, why=why),
+            hint=_("fix its permissions, or delete it: the next run then reports every item as new"),
+        ) from None
