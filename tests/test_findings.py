@@ -164,3 +164,38 @@ def test_status_refuses_an_invalid_plan_with_its_first_error(
         "cloudplan: cloudplan.toml:3:1: error wrong-type: 'owner' must be a string, not a number\n"
         "  run `cloudplan check` to see every finding\n"
     )
+
+
+def test_findings_inside_arrays_written_over_several_lines_are_at_their_element(tmp_path: Path) -> None:
+    text = """\
+[plan]
+title = "P"
+
+[[indicator]]
+id = "apps"
+title = "Applications"
+baseline = { value = 60, on = "2018" }
+target = { value = 200, by = "2022" }
+measure = [
+  { on = 2020-06-30, value = 110 },
+  { on = 2020-12-31, valeur = 120 },
+  { on = "2021-02-30", value = 130, note = \"\"\"a note, ] with } brackets
+over # two lines\"\"\" },
+]
+
+[[project]]
+id = "alpha"
+title = "Alpha"
+owners = [
+  "DINSIC",
+  42,
+]
+milestone = [{ id = "one", title = "One" }, { id = "two", title = "Two", depends_on = ["one", "a/b/c"] }]
+"""
+    assert load_text(text, tmp_path) == [
+        ("missing-key", 11, 3),  # 'value', at the element
+        ("unknown-key", 11, 22),  # 'valeur', at the key itself
+        ("bad-date", 12, 5),  # the element after a string that holds brackets and a newline
+        ("wrong-type", 21, 3),  # 42, at the element
+        ("bad-ref", 23, 95),  # 'a/b/c', in an inline table in an inline array
+    ]

@@ -148,8 +148,10 @@ class _Builder:
         values = self.typed(table, name, key, list, _("an array of strings"))
         if values is None:
             return None
-        if not all(isinstance(v, str) for v in values):
-            self.report((*key, name), "wrong-type", _("{name!r} must hold only strings").format(name=name))
+        bad = next((i for i, v in enumerate(values) if not isinstance(v, str)), None)
+        if bad is not None:
+            # At the element, which has a line of its own in an array written over several lines.
+            self.report((*key, name, bad), "wrong-type", _("{name!r} must hold only strings").format(name=name))
             return tuple(v for v in values if isinstance(v, str))
         return tuple(values)
 
@@ -296,11 +298,15 @@ class _Builder:
         self.keys(table, key, MILESTONE_KEYS, ("id", "title"))
         mid = self.slug(table, "id", key)
         depends_on = []
-        for ref in self.texts(table, "depends_on", key) or ():
+        self.texts(table, "depends_on", key)
+        raw = table.get("depends_on")
+        for i, ref in enumerate(raw if isinstance(raw, list) else ()):
+            if not isinstance(ref, str):
+                continue
             full = parse_ref(ref, project)
             if full is None:
                 self.report(
-                    (*key, "depends_on"),
+                    (*key, "depends_on", i),
                     "bad-ref",
                     _("{ref!r} is not a ref: write MILESTONE or PROJECT/MILESTONE").format(ref=ref),
                 )
@@ -361,7 +367,9 @@ class _Builder:
         return indicator if iid is not None else None
 
     def level(self, table: Table, name: str, key: Key, when: str) -> Level | None:
-        value = self.typed(table, name, key, dict, _("an inline table {{ value = ..., {when} = ... }}").format(when=when))
+        value = self.typed(
+            table, name, key, dict, _("an inline table {{ value = ..., {when} = ... }}").format(when=when)
+        )
         if value is None:
             return None
         lkey = (*key, name)

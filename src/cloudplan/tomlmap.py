@@ -63,17 +63,22 @@ def scan(text: str) -> TomlMap:
     depth = 0
     multiline: str | None = None
     pending: tuple[Key, Span] | None = None  # a value spanning several lines, still open
+    inline: _Inline | None = None  # the array or inline table of that value, if it is one
     # Lines end at LF only, as TOML counts them: str.splitlines() would also split at
     # U+2028, U+0085 and the like, which a title may hold, and shift every line after.
     for number, line in enumerate(text.split("\n"), start=1):
         line = line.removesuffix("\r")
         if pending is not None:
-            depth, multiline = _scan_value(line, 0, depth, multiline)
-            if depth <= 0 and multiline is None:
+            if inline is not None:
+                closed = inline.feed(line, number, 0)
+            else:
+                depth, multiline = _scan_value(line, 0, depth, multiline)
+                closed = depth <= 0 and multiline is None
+            if closed:
                 key, span = pending
                 result.spans[key] = Span(span.line, span.col, number)
                 result.ends[table] = number
-                pending = None
+                pending = inline = None
             continue
         stripped = line.lstrip()
         if not stripped or stripped[0] == "#":
@@ -105,10 +110,122 @@ def scan(text: str) -> TomlMap:
         span = Span(number, col, number)
         result.spans[key] = span
         result.ends[table] = number
-        depth, multiline = _scan_value(line, match.end(), 0, None)
+        start = match.end()
+        while start < len(line) and line[start] in " \t":
+            start += 1
+        if line.startswith(("[", "{"), start):
+            # Arrays and inline tables: their elements and keys get spans of their own.
+            inline = _Inline(result.spans, key)
+            if not inline.feed(line, number, start):
+                pending = (key, span)
+            else:
+                inline = None
+            continue
+        depth, multiline = _scan_value(line, start, 0, None)
         if depth > 0 or multiline is not None:
             pending = (key, span)
     return result
+
+
+@dataclass(slots=True)
+class _Frame:
+    """An array or inline table being scanned: its key path, and where its current element stands."""
+
+    path: Key
+    is_array: bool
+    line: int
+    col: int
+    index: int = 0  # arrays: the current element
+    expect: bool = True  # arrays: an element may start; tables: a key may start
+
+
+class _Inline:
+    """Spans of the elements and keys inside an array or inline table value, over as many lines as it takes.
+
+    `measure = [ { on = 2020-06-30, value = 110 }, ... ]` gives the measure array's elements
+    spans of their own, so that a finding on one of them names its line, not the array's.
+    """
+
+    def __init__(self, spans: dict[Key, Span], key: Key) -> None:
+        self.spans = spans
+        self.key = key
+        self.stack: list[_Frame] = []
+        self.multiline: str | None = None
+
+    def feed(self, s: str, number: int, i: int) -> bool:
+        """Scan line *number* from *i*; return True once the value is closed."""
+        n = len(s)
+        while i < n:
+            if self.multiline is not None:
+                end = _find_close(s, i, self.multiline)
+                if end < 0:
+                    return False
+                i, self.multiline = end + 3, None
+                continue
+            c = s[i]
+            if c in " \t":
+                i += 1
+            elif c == "#":
+                break
+            elif not self.stack:
+                self._open(self.key, c, number, i)
+                i += 1
+            elif c in "]}":
+                frame = self.stack.pop()
+                if not self.stack:
+                    return True  # the value itself: its key keeps its own span
+                self.spans[frame.path] = Span(frame.line, frame.col, number)
+                i += 1
+            elif c == ",":
+                top = self.stack[-1]
+                if top.is_array:
+                    top.index += 1
+                top.expect = True
+                i += 1
+            else:
+                i = self._element(s, number, i)
+        return False
+
+    def _open(self, path: Key, c: str, number: int, i: int) -> None:
+        self.stack.append(_Frame(path, c == "[", number, i + 1))
+
+    def _element(self, s: str, number: int, i: int) -> int:
+        top = self.stack[-1]
+        if top.is_array:
+            path = (*top.path, top.index)
+            if top.expect:
+                self.spans[path] = Span(number, i + 1, number)
+            top.expect = False
+        else:
+            if not top.expect:  # the rest of a scalar, e.g. the time of a date-time
+                return self._scalar(s, i)
+            match = _KEY_RE.match(s, i)
+            if match is None:
+                return self._scalar(s, i)
+            path = (*top.path, *_names(match[1]))
+            self.spans[path] = Span(number, i + 1, number)
+            top.expect = False
+            i = match.end()
+            while i < len(s) and s[i] in " \t":
+                i += 1
+            if i >= len(s):
+                return i
+        c = s[i]
+        if c in "[{":
+            self._open(path, c, number, i)
+            return i + 1
+        if c in "\"'":
+            if s.startswith(c * 3, i):
+                self.multiline = c * 3
+                return i + 3
+            return _skip_string(s, i + 1, c)
+        return self._scalar(s, i)
+
+    @staticmethod
+    def _scalar(s: str, i: int) -> int:
+        while i < len(s) and s[i] not in ",]}# \t":
+            i += 1
+        return i
 
 
 def _concrete(names: list[str], arrays: dict[tuple[str, ...], Key]) -> Key:
