@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from cloudplan.findings import Finding, error, warning
 from cloudplan.i18n import _
 from cloudplan.model import Indicator, Milestone, Portfolio
+from cloudplan.periods import Period
 
 STALE_AFTER = timedelta(days=365)
 
@@ -64,11 +65,17 @@ def _milestone(m: Milestone, milestones: dict[str, Milestone], today: date) -> I
         elif other.due is not None and m.due is not None and m.due.last < other.due.last:
             yield warning(
                 here, (*m.key, "due"), "due-before-dependency",
-                _("{ref} is due {due} ({last}), before {other} that it depends on ({olast}): "
+                _("{ref} is due {due}, before {other} that it depends on, due {odue}: "
                   "move one of the deadlines").format(
-                    ref=m.ref, due=m.due, last=m.due.last, other=ref, olast=other.due.last),
+                    ref=m.ref, due=_deadline(m.due), other=ref, odue=_deadline(other.due)),
             )  # fmt: skip
     yield from _slip_chain(m)
+
+
+def _deadline(period: Period) -> str:
+    """Return e.g. '2021-Q1 (2021-03-31)', or '2021-03-31' for a day."""
+    last = period.last.isoformat()
+    return last if period.text == last else f"{period.text} ({last})"
 
 
 def _unknown(ref: str, milestones: Iterable[str]) -> str:
