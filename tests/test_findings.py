@@ -199,3 +199,14 @@ milestone = [{ id = "one", title = "One" }, { id = "two", title = "Two", depends
         ("wrong-type", 21, 3),  # 42, at the element
         ("bad-ref", 23, 95),  # 'a/b/c', in an inline table in an inline array
     ]
+
+
+def test_a_file_that_cannot_be_read_does_not_hide_the_others_findings(tmp_path: Path) -> None:
+    broken = tmp_path / "a.toml"
+    broken.write_text('[plan]\ntitle = "A\n', encoding="utf-8")
+    other = tmp_path / "b.toml"
+    other.write_text(MINIMAL.replace('depends_on = ["one"]', 'depends_on = ["two", "elsewhere/one"]'), encoding="utf-8")
+    found = [(f.source, f.code) for f in load(broken, other)]
+    # The cycle is reported; the ref into what a.toml may hold is not, until a.toml can be read.
+    assert found == [("a.toml", "toml-syntax"), ("b.toml", "dependency-cycle")]
+    assert [f.code for f in load(other)] == ["unknown-ref", "dependency-cycle"]

@@ -171,8 +171,12 @@ def load_all(files: Iterable[PlanFile], today: Callable[[str | None], date]) -> 
         texts[file.name] = text
     portfolio = Portfolio(tuple(plans))
     day = today(portfolio.timezone)
-    if not any(f.severity is Severity.ERROR and f.code in _UNPARSED for f in findings):
-        findings += validate.validate(portfolio, day)
+    checked = validate.validate(portfolio, day)
+    if any(f.code in _UNPARSED for f in findings):
+        # A ref into a file that could not be read would look unknown: say nothing of refs
+        # until every file is read, but report the rest (cycles, dates, slips) all the same.
+        checked = [f for f in checked if f.code != "unknown-ref"]
+    findings += checked
     return Loaded(portfolio, day, tuple(locate(findings, texts)))
 
 
