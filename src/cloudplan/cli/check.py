@@ -44,7 +44,7 @@ def check(
 
     Exit 0 when they are valid (warnings allowed, unless --strict), 1 when something
     is found, 2 when the check could not run. Several files are checked together, as one portfolio.
-    """  # fmt: skip
+    """
     with errors():
         from cloudplan import periods, store
         from cloudplan.export import findings as out
