@@ -209,17 +209,17 @@ def test_filters_apply_to_exports(cli: Cli, roadmap: str) -> None:
     assert doc["indicators"] == []
 
 
-def test_save_output_refuses_a_folder(tmp_path: Path) -> None:
+def test_write_atomic_refuses_a_folder(tmp_path: Path) -> None:
     with pytest.raises(CloudplanError, match="cannot write"):
-        store.save_output(tmp_path, "x")
+        store.write_atomic(tmp_path, "x")
 
 
-def test_save_output_follows_a_symlink(tmp_path: Path) -> None:
+def test_write_atomic_follows_a_symlink(tmp_path: Path) -> None:
     real = tmp_path / "real.txt"
     real.write_text("old", encoding="utf-8")
     link = tmp_path / "link.txt"
     link.symlink_to(real)
-    store.save_output(link, b"new")
+    store.write_atomic(link, b"new")
     assert link.is_symlink()
     assert real.read_text(encoding="utf-8") == "new"
 

@@ -50,3 +50,11 @@ class UnknownRef(CloudplanError):
 
 class EditConflict(CloudplanError):
     """The plan file changed between read and write, or is locked too long."""
+
+
+class WriteFailed(CloudplanError):
+    """A file could not be written; the old one, if any, is whole."""
+
+
+class StateInvalid(CloudplanError):
+    """An `overdue --state` file that cloudplan cannot read as one it wrote."""

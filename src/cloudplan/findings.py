@@ -43,3 +43,37 @@ def error(source: str, key: Key, code: str, message: str) -> Finding:
 def warning(source: str, key: Key, code: str, message: str) -> Finding:
     """Return a warning finding."""
     return Finding(source, key, code, Severity.WARNING, message)
+
+
+CODES: dict[str, Severity] = {
+    # The file cannot be read as TOML: nothing else is checked in it.
+    "toml-syntax": Severity.ERROR,
+    "not-utf8": Severity.ERROR,
+    "too-deep": Severity.ERROR,
+    "too-large": Severity.ERROR,
+    "unreadable": Severity.ERROR,
+    # One key or table.
+    "unknown-key": Severity.ERROR,
+    "missing-key": Severity.ERROR,
+    "wrong-type": Severity.ERROR,
+    "bad-slug": Severity.ERROR,
+    "bad-ref": Severity.ERROR,
+    "bad-period": Severity.ERROR,
+    "bad-date": Severity.ERROR,
+    "unknown-timezone": Severity.ERROR,
+    "unsupported-version": Severity.ERROR,
+    "indicator-incomplete": Severity.ERROR,
+    # Several keys, or several files.
+    "duplicate-id": Severity.ERROR,
+    "unknown-ref": Severity.ERROR,
+    "dependency-cycle": Severity.ERROR,
+    "done-and-cancelled": Severity.ERROR,
+    "start-after-due": Severity.ERROR,
+    "slip-chain": Severity.ERROR,
+    "target-before-baseline": Severity.ERROR,
+    "done-in-future": Severity.WARNING,
+    "due-before-dependency": Severity.WARNING,
+    "empty-project": Severity.WARNING,
+    "stale-indicator": Severity.WARNING,
+}
+"""Every finding code and its severity; docs/checks.md documents each, with an example."""

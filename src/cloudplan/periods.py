@@ -99,8 +99,10 @@ def _month_end(y: int, m: int) -> date:
 
 FILE_FORMS = "2020, 2019-H2 (or 2019-S2), 2021-Q1 (or 2021-T1), 2020-02, 2020-W53, 2020-05-15"
 
+# re.ASCII: \d must not match other scripts' digits ("٢٠٢١"), which int() would read.
 _FILE_RE = re.compile(
-    r"(?P<y>\d{4})(?:-(?:(?P<h>[HS])(?P<hn>\d)|(?P<q>[QT])(?P<qn>\d)|W(?P<w>\d\d)|(?P<m>\d\d)(?:-(?P<d>\d\d))?))?"
+    r"(?P<y>\d{4})(?:-(?:(?P<h>[HS])(?P<hn>\d)|(?P<q>[QT])(?P<qn>\d)|W(?P<w>\d\d)|(?P<m>\d\d)(?:-(?P<d>\d\d))?))?",
+    re.ASCII,
 )
 
 

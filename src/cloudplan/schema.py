@@ -11,12 +11,13 @@ from datetime import date
 from typing import Any, TypeVar
 
 from cloudplan.errors import BadPeriod
-from cloudplan.findings import Finding, Key, error
+from cloudplan.findings import Finding, Key, error, warning
 from cloudplan.i18n import _
 from cloudplan.model import Indicator, Level, Measure, Milestone, Plan, Project, Slip
 from cloudplan.periods import Period, parse_file_value
 
 SLUG_RE = re.compile(r"[a-z0-9][a-z0-9-]*")
+DAY_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 REF_RE = re.compile(r"(?:([a-z0-9][a-z0-9-]*)/)?([a-z0-9][a-z0-9-]*)")
 DAY_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
@@ -75,6 +76,23 @@ def type_name(value: object) -> str:
     return "date"
 
 
+def show(value: object) -> str:
+    """Return a TOML value as a message quotes it: strings quoted, dates and times in ISO form."""
+    if isinstance(value, str):
+        return repr(value)
+    if hasattr(value, "isoformat"):
+        return f"{value.isoformat()} ({type_name(value)})"
+    return f"{value!r} ({type_name(value)})"
+
+
+def table_name(key: Key) -> str:
+    """Return how a table is written in the file, e.g. [[project.milestone]] or [plan]."""
+    names = ".".join(k for k in key if isinstance(k, str))
+    if not names:
+        return _("the file")
+    return f"[[{names}]]" if isinstance(key[-1], int) else f"[{names}]"
+
+
 class _Builder:
     def __init__(self, source: str) -> None:
         self.source = source
@@ -82,6 +100,9 @@ class _Builder:
 
     def report(self, key: Key, code: str, message: str) -> None:
         self.findings.append(error(self.source, key, code, message))
+
+    def warn(self, key: Key, code: str, message: str) -> None:
+        self.findings.append(warning(self.source, key, code, message))
 
     # -- generic checks ------------------------------------------------------------
 
@@ -101,13 +122,18 @@ class _Builder:
             )
         for name in required:
             if name not in table:
-                self.report(key, "missing-key", _("missing required key {name!r}").format(name=name))
+                # The key path names the missing key; it is located at its table's header.
+                self.report(
+                    (*key, name),
+                    "missing-key",
+                    _("missing required key {name!r} in {table}").format(name=name, table=table_name(key)),
+                )
 
     def typed(self, table: Table, name: str, key: Key, kind: type[T] | tuple[type, ...], what: str) -> T | None:
         value = table.get(name)
         if value is None:
             return None
-        if not isinstance(value, kind) or isinstance(value, bool) and kind is not bool:
+        if not isinstance(value, kind) or (isinstance(value, bool) and kind is not bool):
             self.report(
                 (*key, name),
                 "wrong-type",
@@ -123,8 +149,10 @@ class _Builder:
         values = self.typed(table, name, key, list, _("an array of strings"))
         if values is None:
             return None
-        if not all(isinstance(v, str) for v in values):
-            self.report((*key, name), "wrong-type", _("{name!r} must hold only strings").format(name=name))
+        bad = next((i for i, v in enumerate(values) if not isinstance(v, str)), None)
+        if bad is not None:
+            # At the element, which has a line of its own in an array written over several lines.
+            self.report((*key, name, bad), "wrong-type", _("{name!r} must hold only strings").format(name=name))
             return tuple(v for v in values if isinstance(v, str))
         return tuple(values)
 
@@ -157,6 +185,8 @@ class _Builder:
             return None
         if isinstance(value, date) and not hasattr(value, "hour"):
             return value
+        # A quoted day is accepted, as editors (Taplo) see TOML dates as strings; only
+        # YYYY-MM-DD, not the other ISO forms that date.fromisoformat also reads.
         if isinstance(value, str) and DAY_RE.fullmatch(value):
             try:
                 return date.fromisoformat(value)
@@ -165,7 +195,7 @@ class _Builder:
         self.report(
             (*key, name),
             "bad-date",
-            _("{name!r} must be a day such as 2021-03-15, not {value!r}").format(name=name, value=value),
+            _("{name!r} must be a day such as 2021-03-15, not {value}").format(name=name, value=show(value)),
         )
         return None
 
@@ -205,7 +235,7 @@ class _Builder:
             )
         head = self.typed(doc, "plan", (), dict, _("a table, written [plan]")) or {}
         key: Key = ("plan",)
-        if "plan" in doc:
+        if isinstance(doc.get("plan"), dict):
             self.keys(head, key, PLAN_KEYS, ("title",))
         timezone = self.typed(head, "timezone", key, str, _("a string"))
         if timezone is not None and not _is_timezone(timezone):
@@ -249,6 +279,9 @@ class _Builder:
             seen.add(milestone.id)
             milestones.append(milestone)
         title = self.text(table, "title", key)
+        if table.get("milestone") in (None, []):
+            self.warn(key, "empty-project", _("project {p!r} has no milestones: add one with "
+                                              "[[project.milestone]]").format(p=pid or "?"))  # fmt: skip
         if pid is None:
             return None
         return Project(
@@ -266,11 +299,15 @@ class _Builder:
         self.keys(table, key, MILESTONE_KEYS, ("id", "title"))
         mid = self.slug(table, "id", key)
         depends_on = []
-        for ref in self.texts(table, "depends_on", key) or ():
+        self.texts(table, "depends_on", key)
+        raw = table.get("depends_on")
+        for i, ref in enumerate(raw if isinstance(raw, list) else ()):
+            if not isinstance(ref, str):
+                continue
             full = parse_ref(ref, project)
             if full is None:
                 self.report(
-                    (*key, "depends_on"),
+                    (*key, "depends_on", i),
                     "bad-ref",
                     _("{ref!r} is not a ref: write MILESTONE or PROJECT/MILESTONE").format(ref=ref),
                 )
@@ -310,7 +347,7 @@ class _Builder:
         for name in ("baseline", "target"):
             if name not in table:
                 self.report(
-                    key,
+                    (*key, name),
                     "indicator-incomplete",
                     _("indicator has no {name}: add {name} = {{ value = ..., {when} = ... }}").format(
                         name=name, when="on" if name == "baseline" else "by"
@@ -331,7 +368,9 @@ class _Builder:
         return indicator if iid is not None else None
 
     def level(self, table: Table, name: str, key: Key, when: str) -> Level | None:
-        value = self.typed(table, name, key, dict, _("an inline table {{ value = ..., {when} = ... }}").format(when=when))
+        value = self.typed(
+            table, name, key, dict, _("an inline table {{ value = ..., {when} = ... }}").format(when=when)
+        )
         if value is None:
             return None
         lkey = (*key, name)

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
-from cloudplan.errors import CloudplanError, PlanInvalid, PlanNotFound
+from cloudplan.errors import CloudplanError, PlanInvalid, PlanNotFound, StateInvalid, WriteFailed
 from cloudplan.i18n import _
 
 if TYPE_CHECKING:
@@ -66,17 +67,24 @@ def discover(args: Sequence[str], env: Mapping[str, str], cwd: Path) -> list[Pla
                 )
             args = [_display(found, cwd)]
     files: list[PlanFile] = []
+    seen: set[Path] = set()
     for arg in args:
         path = Path(arg)
         if path.is_dir():
             inside = sorted(p for p in path.glob("*.toml") if p.is_file())
             if not inside:
                 raise PlanNotFound(_("{dir}: no *.toml plan file in this folder").format(dir=arg))
-            files += [PlanFile(p, str(Path(arg) / p.name)) for p in inside]
+            named = [PlanFile(p, str(Path(arg) / p.name)) for p in inside]
         elif path.is_file():
-            files.append(PlanFile(path, arg))
+            named = [PlanFile(path, arg)]
         else:
             raise PlanNotFound(_("{path}: no such file or folder").format(path=arg))
+        # A file named twice (`plans/a.toml plans/`) is read once: its ids are not duplicates.
+        for file in named:
+            real = file.path.resolve()
+            if real not in seen:
+                seen.add(real)
+                files.append(file)
     return files
 
 
@@ -154,13 +162,22 @@ def parse(data: bytes, name: str) -> Parsed:
         doc = tomllib.loads(text)
     except tomllib.TOMLDecodeError as e:
         where = re.search(_SYNTAX_AT, str(e))
-        line, col = (int(where[1]), int(where[2])) if where else (1, 1)
-        message = re.sub(_SYNTAX_AT, "", str(e)).strip()
+        line, col = (int(where[1]), int(where[2])) if where else _end(text)
+        message = re.sub(_SYNTAX_AT, "", str(e)).replace("(at end of document)", "").strip()
         return Parsed(None, [_fatal(name, "toml-syntax", _("TOML syntax: {why}").format(why=message)).at(line, col)], data)
     except RecursionError:
         return Parsed(None, [_fatal(name, "too-deep", _("the file nests arrays or tables too deeply to be a plan"))], data)
     plan, findings = schema.build(doc, name)
     return Parsed(plan, locate(findings, {name: text}), data)
+
+
+def _end(text: str) -> tuple[int, int]:
+    """Return the line and column just after the last character of *text* that is not a newline.
+
+    tomllib says "at end of document" for what is left open (a string, an array): the last line.
+    """
+    body = text.rstrip("\r\n")
+    return body.count("\n") + 1, len(body) - (body.rfind("\n") + 1) + 1
 
 
 def _fatal(name: str, code: str, message: str) -> Finding:
@@ -190,12 +207,15 @@ def load_all(
         parsed[file.name] = one
     portfolio = Portfolio(tuple(plans))
     day = clock(portfolio.timezone)
-    if not any(f.severity == "error" and f.code in _UNPARSED for f in findings):
-        found = _validate(portfolio, day, [p.key for p in parsed.values()])
-        if not warnings:
-            found = [f for f in found if f.severity == "error"]
-        if found:
-            findings += locate(found, {name: p.text for name, p in parsed.items()})
+    found = _validate(portfolio, day, [p.key for p in parsed.values()])
+    if any(f.code in _UNPARSED for f in findings):
+        # A ref into a file that could not be read would look unknown: say nothing of refs
+        # until every file is read, but report the rest (cycles, dates, slips) all the same.
+        found = [f for f in found if f.code != "unknown-ref"]
+    if not warnings:
+        found = [f for f in found if f.severity == "error"]
+    if found:
+        findings += locate(found, {name: p.text for name, p in parsed.items()})
     order = {name: i for i, name in enumerate(parsed)}
     findings.sort(key=lambda f: (order.get(f.source, 0), f.line, f.col))
     return Loaded(portfolio, day, tuple(findings))
@@ -245,13 +265,13 @@ def locate(findings: list[Finding], texts: Mapping[str, str]) -> list[Finding]:
     return placed
 
 
-def save_output(path: Path, data: str | bytes) -> None:
-    """Write an output file (an export, a report) whole or not at all.
+def write_atomic(path: Path, data: str | bytes) -> None:
+    """Replace *path* with *data* whole or not at all: a crash or a full disk leaves the old file whole.
 
-    The data goes to a temporary file in the same folder, flushed and synced, then
-    renamed over *path*: a reader never sees half a file, and a failure leaves any
-    old file as it was. A symbolic link is followed; an existing file keeps its mode.
-    Raises CloudplanError (exit 2) when the file cannot be written.
+    The data goes to a temporary file in the same folder, flushed and synced, then renamed
+    over *path*, and the folder is synced; an existing file keeps its permissions, and a
+    symbolic link is written through (the link stays a link). Text is written as UTF-8,
+    its line endings as they are. Raises WriteFailed (exit 2).
     """
     import contextlib
     import stat
@@ -262,26 +282,66 @@ def save_output(path: Path, data: str | bytes) -> None:
     try:
         if target.is_dir():
             raise IsADirectoryError(21, os.strerror(21))
-        try:
-            mode = stat.S_IMODE(target.stat().st_mode)
-        except FileNotFoundError:
+        mode = stat.S_IMODE(target.stat().st_mode)
+    except FileNotFoundError:
+        mode = None
+    except OSError as e:
+        raise _write_failed(path, e) from None
+    try:
+        fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    except OSError as e:
+        raise _write_failed(path, e) from None
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(raw)
+            f.flush()
+            os.fsync(f.fileno())
+        if mode is None:
+            # mkstemp makes the file private (0600); a new file gets the usual mode instead.
             umask = os.umask(0)
             os.umask(umask)
             mode = 0o666 & ~umask
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "wb") as f:
-                f.write(raw)
-                f.flush()
-                os.fsync(f.fileno())
-            os.chmod(tmp, mode)
-            os.replace(tmp, target)
-        except BaseException:
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(tmp)
-            raise
-    except OSError as e:
-        raise CloudplanError(
-            _("cannot write {path}: {why}").format(path=path, why=e.strerror or e),
-            hint=_("check that the folder exists and that you may write there"),
+        os.chmod(temp, mode)
+        os.replace(temp, target)
+    except BaseException as e:
+        with contextlib.suppress(OSError):
+            os.unlink(temp)
+        if isinstance(e, OSError):
+            raise _write_failed(path, e) from None
+        raise
+    _sync_folder(target.parent)
+
+
+def _sync_folder(folder: Path) -> None:
+    """Make the rename durable; some systems cannot open a folder, which only weakens that."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def _write_failed(path: Path, e: OSError) -> WriteFailed:
+    return WriteFailed(
+        _("{path}: cannot write the file: {why}").format(path=path, why=e.strerror or e),
+        hint=_("check that the folder exists and is writable; the old file, if any, is unchanged"),
+    )
+
+
+def read_state(path: Path) -> str | None:
+    """Return the text of an `overdue --state` file, or None when there is none yet."""
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return None
+    except (OSError, UnicodeDecodeError) as e:
+        why = e.strerror if isinstance(e, OSError) and e.strerror else str(e)
+        raise StateInvalid(
+            _("{path}: cannot read the state file: {why}").format(path=path, why=why),
+            hint=_("fix its permissions, or delete it: the next run then reports every item as new"),
         ) from None

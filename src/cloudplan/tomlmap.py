@@ -91,6 +91,8 @@ def scan(text: str) -> TomlMap:
                 # A new element forgets the arrays nested in the one before it.
                 for other in [k for k in arrays if len(k) > len(names) and k[: len(names)] == tuple(names)]:
                     del arrays[other]
+                # The array itself is where its first element is declared.
+                result.spans.setdefault(table, Span(number, col, number))
                 table = (*table, index)
             spans[table] = Span(number, col, number)
             tables.append(table)
@@ -103,19 +105,150 @@ def scan(text: str) -> TomlMap:
         if eol < 0:
             eol = len(text)
         last = number
-        if _MAYBE_OPEN.search(text, match.end(), eol):
+        if _MAYBE_OPEN.search(text, match.end(), eol) or text.find("{", match.end(), eol) >= 0:
             depth, multiline = _scan_value(text[match.end() : eol], 0, 0, None)
-            while (depth > 0 or multiline is not None) and eol < len(text):
-                following = text.find("\n", eol + 1)
-                if following < 0:
-                    following = len(text)
-                depth, multiline = _scan_value(text[eol + 1 : following], 0, depth, multiline)
-                eol = following
-                last += 1
+            if depth > 0 or multiline is not None or text.find("{", match.end(), eol) >= 0:
+                # Over several lines, or holding inline tables: worth spans for what is inside.
+                last, eol = _multiline(text, match.end(), eol, number, key, spans, depth, multiline)
             skip_until = eol
         spans[key] = Span(number, col, last)
         ends[table] = last
     return result
+
+
+@dataclass(slots=True)
+class _Frame:
+    """An array or inline table being scanned: its key path, and where its current element stands."""
+
+    path: Key
+    is_array: bool
+    line: int
+    col: int
+    index: int = 0  # arrays: the current element
+    expect: bool = True  # arrays: an element may start; tables: a key may start
+
+
+class _Inline:
+    """Spans of the elements and keys inside an array or inline table value, over as many lines as it takes.
+
+    `measure = [ { on = 2020-06-30, value = 110 }, ... ]` gives the measure array's elements
+    spans of their own, so that a finding on one of them names its line, not the array's.
+    """
+
+    def __init__(self, spans: dict[Key, Span], key: Key) -> None:
+        self.spans = spans
+        self.key = key
+        self.stack: list[_Frame] = []
+        self.multiline: str | None = None
+
+    def feed(self, s: str, number: int, i: int) -> bool:
+        """Scan line *number* from *i*; return True once the value is closed."""
+        n = len(s)
+        while i < n:
+            if self.multiline is not None:
+                end = _find_close(s, i, self.multiline)
+                if end < 0:
+                    return False
+                i, self.multiline = end + 3, None
+                continue
+            c = s[i]
+            if c in " \t":
+                i += 1
+            elif c == "#":
+                break
+            elif not self.stack:
+                self._open(self.key, c, number, i)
+                i += 1
+            elif c in "]}":
+                frame = self.stack.pop()
+                if not self.stack:
+                    return True  # the value itself: its key keeps its own span
+                self.spans[frame.path] = Span(frame.line, frame.col, number)
+                i += 1
+            elif c == ",":
+                top = self.stack[-1]
+                if top.is_array:
+                    top.index += 1
+                top.expect = True
+                i += 1
+            else:
+                i = self._element(s, number, i)
+        return False
+
+    def _open(self, path: Key, c: str, number: int, i: int) -> None:
+        self.stack.append(_Frame(path, c == "[", number, i + 1))
+
+    def _element(self, s: str, number: int, i: int) -> int:
+        top = self.stack[-1]
+        if top.is_array:
+            path = (*top.path, top.index)
+            if top.expect:
+                self.spans[path] = Span(number, i + 1, number)
+            top.expect = False
+        else:
+            if not top.expect:  # the rest of a scalar, e.g. the time of a date-time
+                return self._scalar(s, i)
+            match = _KEY_RE.match(s, i)
+            if match is None:
+                return self._scalar(s, i)
+            path = (*top.path, *_names(match[1]))
+            self.spans[path] = Span(number, i + 1, number)
+            top.expect = False
+            i = match.end()
+            while i < len(s) and s[i] in " \t":
+                i += 1
+            if i >= len(s):
+                return i
+        c = s[i]
+        if c in "[{":
+            self._open(path, c, number, i)
+            return i + 1
+        if c in "\"'":
+            if s.startswith(c * 3, i):
+                self.multiline = c * 3
+                return i + 3
+            return _skip_string(s, i + 1, c)
+        return self._scalar(s, i)
+
+    @staticmethod
+    def _scalar(s: str, i: int) -> int:
+        while i < len(s) and s[i] not in ",]}# \t":
+            i += 1
+        return i
+
+
+def _multiline(
+    text: str, value: int, eol: int, number: int, key: Key, spans: dict[Key, Span], depth: int, multiline: str | None
+) -> tuple[int, int]:
+    """Follow a value that spans lines from position *value* on line *number*; return its last line and end.
+
+    An array or inline table written over several lines gives its elements and keys
+    spans of their own, so that a finding on one names its line, not the first.
+    """
+    last = number
+    start = value
+    while start < eol and text[start] in " \t":
+        start += 1
+    if text.startswith(("[", "{"), start):
+        inline = _Inline(spans, key)
+        line_start = text.rfind("\n", 0, start) + 1
+        closed = inline.feed(text[line_start:eol].removesuffix("\r"), number, start - line_start)
+        while not closed and eol < len(text):
+            following = text.find("\n", eol + 1)
+            if following < 0:
+                following = len(text)
+            last += 1
+            closed = inline.feed(text[eol + 1 : following].removesuffix("\r"), last, 0)
+            eol = following
+        return last, eol
+    while (depth > 0 or multiline is not None) and eol < len(text):
+        following = text.find("\n", eol + 1)
+        if following < 0:
+            following = len(text)
+        depth, multiline = _scan_value(text[eol + 1 : following], 0, depth, multiline)
+        eol = following
+        last += 1
+    return last, eol
 
 
 def _concrete(names: list[str], arrays: dict[tuple[str, ...], Key]) -> Key:
@@ -167,3 +300,16 @@ def _find_close(s: str, i: int, delim: str) -> int:
                 j += 1
             return j
         i = j + 1
+
+
+def _skip_string(s: str, i: int, quote: str) -> int:
+    """Return the position after the one-line string whose body starts at *i*."""
+    while i < len(s):
+        c = s[i]
+        if c == "\\" and quote == '"':
+            i += 2
+            continue
+        if c == quote:
+            return i + 1
+        i += 1
+    return i

@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from cloudplan.findings import Finding, error, warning
 from cloudplan.i18n import _
 from cloudplan.model import Indicator, Milestone, Portfolio
+from cloudplan.periods import Period
 
 STALE_AFTER = timedelta(days=365)
 
@@ -17,14 +18,8 @@ def validate(portfolio: Portfolio, today: date) -> list[Finding]:
     findings: list[Finding] = []
     findings += _duplicates(portfolio)
     milestones = {m.ref: m for m in portfolio.milestones}
-    for project in portfolio.projects:
-        if not project.milestones:
-            findings.append(
-                warning(project.source, project.key, "empty-project",
-                        _("project {p!r} has no milestones").format(p=project.id))
-            )  # fmt: skip
-        for m in project.milestones:
-            findings += _milestone(m, milestones, today)
+    for m in portfolio.milestones:
+        findings += _milestone(m, milestones, today)
     findings += _cycles(milestones)
     projects = {p.id for p in portfolio.projects}
     for indicator in portfolio.indicators:
@@ -39,7 +34,8 @@ def _duplicates(portfolio: Portfolio) -> Iterator[Finding]:
             if item.id in first:
                 yield error(
                     item.source, (*item.key, "id"), "duplicate-id",
-                    _("{kind} id {id!r} is already used in {where}").format(kind=kind, id=item.id, where=first[item.id]),
+                    _("{kind} id {id!r} is already used in {where}: ids are unique across the plan files read "
+                      "together; rename one").format(kind=kind, id=item.id, where=first[item.id]),
                 )  # fmt: skip
             else:
                 first[item.id] = item.source
@@ -53,12 +49,14 @@ def _milestone(m: Milestone, milestones: dict[str, Milestone], today: date) -> I
     if m.start is not None and m.due is not None and m.start.first > m.due.last:
         yield error(
             here, (*m.key, "start"), "start-after-due",
-            _("{ref} starts ({start}) after its deadline ({due})").format(ref=m.ref, start=m.start, due=m.due),
+            _("{ref} starts ({start}) after its deadline ({due}): move one of them").format(
+                ref=m.ref, start=m.start, due=m.due),
         )  # fmt: skip
     if m.done is not None and m.done > today:
         yield warning(
             here, (*m.key, "done"), "done-in-future",
-            _("{ref} is marked done on {d}, which is after today ({t})").format(ref=m.ref, d=m.done, t=today),
+            _("{ref} is marked done on {d}, which is after today ({t}): record the day it was done").format(
+                ref=m.ref, d=m.done, t=today),
         )  # fmt: skip
     for ref in m.depends_on:
         other = milestones.get(ref)
@@ -67,16 +65,28 @@ def _milestone(m: Milestone, milestones: dict[str, Milestone], today: date) -> I
         elif other.due is not None and m.due is not None and m.due.last < other.due.last:
             yield warning(
                 here, (*m.key, "due"), "due-before-dependency",
-                _("{ref} is due {due} ({last}), before {other} that it depends on ({olast})").format(
-                    ref=m.ref, due=m.due, last=m.due.last, other=ref, olast=other.due.last),
+                _("{ref} is due {due}, before {other} that it depends on, due {odue}: "
+                  "move one of the deadlines").format(
+                    ref=m.ref, due=_deadline(m.due), other=ref, odue=_deadline(other.due)),
             )  # fmt: skip
     yield from _slip_chain(m)
+
+
+def _deadline(period: Period) -> str:
+    """Return e.g. '2021-Q1 (2021-03-31)', or '2021-03-31' for a day."""
+    last = period.last.isoformat()
+    return last if period.text == last else f"{period.text} ({last})"
 
 
 def _unknown(ref: str, milestones: Iterable[str]) -> str:
     import difflib
 
-    close = difflib.get_close_matches(ref, list(milestones), n=1, cutoff=0.6)
+    # Within the ref's own project, compare ids alone: the shared "project/" prefix would
+    # make any two refs of a project look alike.
+    project, _slash, mid = ref.partition("/")
+    siblings = [r.partition("/")[2] for r in milestones if r.startswith(f"{project}/")]
+    close = [f"{project}/{m}" for m in difflib.get_close_matches(mid, siblings, n=1, cutoff=0.6)]
+    close = close or difflib.get_close_matches(ref, list(milestones), n=1, cutoff=0.8)
     hint = _("; did you mean {name!r}?").format(name=close[0]) if close else ""
     return _("depends on {ref!r}, which no plan holds{hint}").format(ref=ref, hint=hint)
 
@@ -150,6 +160,6 @@ def _indicator(indicator: Indicator, projects: set[str], today: date) -> Iterato
     if indicator.measures:
         latest = indicator.measures[-1]
         if today - latest.on > STALE_AFTER and (target is None or target.when.last >= today):
-            yield warning(here, latest.key, "stale-indicator",
+            yield warning(here, (*latest.key, "on"), "stale-indicator",
                           _("the last measure of {i!r} dates from {d}, over a year ago: record a new one "
                             "with `cloudplan measure`").format(i=indicator.id, d=latest.on))  # fmt: skip

@@ -25,6 +25,8 @@ COMMANDS: dict[str, str] = {
     "timeline": "cloudplan.cli.views:timeline",
     "report": "cloudplan.cli.views:report",
     "export": "cloudplan.cli.views:export",
+    "check": "cloudplan.cli.check:check",
+    "schema": "cloudplan.cli.check:schema",
 }
 # Each group of commands (`cloudplan add project`): its name, and where its Typer app lives.
 GROUPS: dict[str, str] = {}

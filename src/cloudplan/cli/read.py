@@ -3,6 +3,7 @@
 import sys
 from datetime import date
 from enum import StrEnum
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -24,10 +25,11 @@ from cloudplan.cli.common import (
     show,
     write,
 )
-from cloudplan.errors import ExitCode
+from cloudplan.errors import ExitCode, UsageError
 from cloudplan.i18n import _
 
 if TYPE_CHECKING:
+    from cloudplan.alerts import Changes
     from cloudplan.status import MilestoneState
 
 MILESTONE_STATUSES = ("overdue", "due-soon", "upcoming", "unscheduled", "done-late", "done", "cancelled")
@@ -97,6 +99,19 @@ def overdue(
         typer.Option("--fail-on", help=_("Exit 1 when a milestone is at least this late."), case_sensitive=False),
     ] = FailOn.OVERDUE,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help=_("Print nothing; only the exit code tells."))] = False,
+    state: Annotated[
+        Path | None,
+        typer.Option(
+            "--state",
+            metavar="FILE",
+            dir_okay=False,
+            show_default=False,
+            help=_(
+                "For cron: report only what changed since the run that last wrote FILE (new items, and a "
+                "CLEARED line for each that left the list), then update FILE. Exit 1 only for something new."
+            ),
+        ),
+    ] = None,
 ) -> None:
     """List overdue milestones (and, with --within, those due soon); silent when there are none.
 
@@ -105,22 +120,61 @@ def overdue(
     with errors():
         from cloudplan.status import Status, project_state
 
+        if state is not None and fmt not in (Format.TEXT, Format.TABLE, Format.JSON):
+            raise UsageError(
+                _("--state works with --format text or json, not {fmt}").format(fmt=fmt.value),
+                hint=_("a CSV or Markdown list has no place for the milestones that left it"),
+            )
         r = read(plans, as_of, within)
         filters = Filters.of(project, owner, tag, status, ("overdue", "due-soon"))
         wanted = {Status.OVERDUE}
         if within is not None or fail_on is FailOn.DUE_SOON:
             wanted.add(Status.DUE_SOON)
-        states = filters.projects_of([project_state(p, r.as_of, r.window) for p in r.loaded.portfolio.projects])
+        every = [project_state(p, r.as_of, r.window) for p in r.loaded.portfolio.projects]
+        states = filters.projects_of(every)
         items = sorted(
             (s for p in states for s in p.milestones if s.status in wanted),
             key=lambda s: (s.milestone.due.last if s.milestone.due else r.as_of, s.milestone.ref),
         )
         bar = {FailOn.OVERDUE: {Status.OVERDUE}, FailOn.DUE_SOON: {Status.OVERDUE, Status.DUE_SOON}}.get(fail_on, set())
-        found = any(s.status in bar for s in items)
-        if not quiet:
-            _print_items(items, fmt, r.as_of, r.window)
+        if state is None:
+            found = any(s.status in bar for s in items)
+            if not quiet:
+                _print_items(items, fmt, r.as_of, r.window)
+        else:
+            from cloudplan import alerts, store
+
+            previous = alerts.loads(store.read_state(state), str(state))
+            changes = alerts.diff(previous, items, {s.milestone.ref: s for p in every for s in p.milestones})
+            found = any(s.status in bar for s in changes.new)
+            if not quiet:
+                _print_changes(changes, fmt, r.as_of, r.window)
+            # Written once the report is out: if printing fails, the next run reports it all again.
+            sys.stdout.flush()
+            store.write_atomic(state, alerts.dumps(items, r.as_of))
         if found:
             raise typer.Exit(int(ExitCode.FOUND))
+
+
+def _print_changes(changes: "Changes", fmt: Format, as_of: date, window: int) -> None:
+    if fmt is Format.JSON:
+        from cloudplan.export import json
+
+        write(json.overdue_changes(changes, as_of, window))
+        return
+    _print_items(changes.new, fmt, as_of, window)
+    if changes.cleared:
+        from cloudplan.render.lines import cleared_line
+
+        lines = [cleared_line(c) for c in changes.cleared]
+        if sys.stdout.isatty():
+            from rich.text import Text
+
+            out = console()
+            for label, rest in lines:
+                out.print(Text(label, style="green") + Text(rest), soft_wrap=True)
+        else:
+            write("".join(f"{label}{rest}\n" for label, rest in lines))
 
 
 def _print_items(items: "list[MilestoneState]", fmt: Format, as_of: date, window: int) -> None:

@@ -75,7 +75,7 @@ def _snapshot(
 def _save(path: Path, text: str) -> None:
     from cloudplan import store
 
-    store.save_output(path, text)
+    store.write_atomic(path, text)
 
 
 def timeline(

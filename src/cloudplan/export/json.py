@@ -5,13 +5,16 @@ from __future__ import annotations
 import json
 import re
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cloudplan.export import records
 from cloudplan.status import IndicatorState, MilestoneState, ProjectState
 
 # json.dumps escapes C0 controls; these it would leave raw, and a terminal may obey them.
 _INVISIBLE = re.compile("[\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+if TYPE_CHECKING:
+    from cloudplan.alerts import Changes
 
 
 def dumps(document: Any) -> str:
@@ -29,6 +32,31 @@ def dumps(document: Any) -> str:
 def overdue(items: list[MilestoneState], as_of: date, within: int) -> str:
     """Return `overdue --format json`: {"as_of", "within", "items"}."""
     return dumps({"as_of": as_of.isoformat(), "within": within, "items": [records.milestone(s) for s in items]})
+
+
+def overdue_changes(changes: Changes, as_of: date, within: int) -> str:
+    """Return `overdue --state FILE --format json`: the new items, and those cleared since the last run.
+
+    {"as_of", "within", "items": [milestone, ...], "cleared": [{"ref", "was", "reason", "milestone"}, ...]};
+    "milestone" is null for a milestone that no plan holds any more.
+    """
+    cleared = [
+        {
+            "ref": c.ref,
+            "was": c.was.status,
+            "reason": c.reason.value,
+            "milestone": records.milestone(c.state) if c.state is not None else None,
+        }
+        for c in changes.cleared
+    ]
+    return dumps(
+        {
+            "as_of": as_of.isoformat(),
+            "within": within,
+            "items": [records.milestone(s) for s in changes.new],
+            "cleared": cleared,
+        }
+    )
 
 
 def status(projects: list[ProjectState], indicators: list[IndicatorState], as_of: date) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from cloudplan.alerts import Cleared, Reason
 from cloudplan.i18n import _, ngettext
 from cloudplan.safe import clean
 from cloudplan.status import MilestoneState
@@ -32,3 +33,36 @@ def milestone_line(state: MilestoneState) -> tuple[str, str]:
     owners = f" [{clean(', '.join(m.owners))}]" if m.owners else ""
     rest = f"  {clean(m.ref)}  {due}, {when(state)}: {clean(m.title)}{owners}"
     return state.status.value.upper(), rest
+
+
+def cleared_line(cleared: Cleared) -> tuple[str, str]:
+    """Return the label 'CLEARED' and the rest of the line of a milestone that left the list.
+
+    `CLEARED  cercle-2/ouverture  done on 2021-03-15, was overdue: Ouverture [DINSIC]`
+    """
+    state = cleared.state
+    was = _("was {status}").format(status=cleared.was.status)
+    if state is None:
+        return "CLEARED", f"  {clean(cleared.ref)}  {_('removed from the plan')}, {was}"
+    m = state.milestone
+    why = {
+        Reason.DONE: lambda: _("done on {day}").format(day=m.done),
+        Reason.CANCELLED: lambda: _("cancelled on {day}").format(day=m.cancelled),
+        Reason.RESCHEDULED: lambda: _("rescheduled, {due}").format(due=_due(state)),
+        Reason.UNSCHEDULED: lambda: _("no longer has a due date"),
+        Reason.NOT_DUE_SOON: lambda: _("no longer due soon, {due}").format(due=_due(state)),
+        Reason.NOT_LISTED: lambda: _("no longer listed with these options"),
+    }[cleared.reason]()
+    owners = f" [{clean(', '.join(m.owners))}]" if m.owners else ""
+    return "CLEARED", f"  {clean(m.ref)}  {why}, {was}: {clean(m.title)}{owners}"
+
+
+def _due(state: MilestoneState) -> str:
+    """Return e.g. 'due 2021-Q3 (2021-09-30), in 92 days'."""
+    m = state.milestone
+    if m.due is None:
+        return ""
+    deadline = m.due.last.isoformat()
+    due = _("due {period}").format(period=m.due.text if m.due.text == deadline else f"{m.due.text} ({deadline})")
+    later = when(state)
+    return f"{due}, {later}" if later else due

@@ -1,0 +1,95 @@
+"""The commands that CI, pre-commit and editors run: check, schema."""
+
+from __future__ import annotations
+
+import os
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from cloudplan.cli.common import PlanArgs, errors, today_in, write
+from cloudplan.errors import ExitCode
+from cloudplan.export.findings import FindingFormat
+from cloudplan.i18n import _
+
+
+def check(
+    plans: PlanArgs = None,
+    fmt: Annotated[
+        FindingFormat,
+        typer.Option(
+            "--format",
+            "-F",
+            case_sensitive=False,
+            help=_(
+                "text: PATH:LINE:COL lines; github: Actions annotations; gitlab: a Code Quality report; json: a list."
+            ),
+        ),
+    ] = FindingFormat.TEXT,
+    strict: Annotated[bool, typer.Option("--strict", help=_("Warnings fail too (exit 1)."))] = False,
+    as_of: Annotated[
+        str | None,
+        typer.Option(
+            "--as-of",
+            metavar="DATE",
+            show_default=False,
+            help=_("Check as if today were DATE (for the warnings that depend on today)."),
+        ),
+    ] = None,
+) -> None:
+    """Check plan files: syntax, keys, types, periods, ids, refs, cycles, consistency.
+
+    Exit 0 when they are valid (warnings allowed, unless --strict), 1 when something
+    is found, 2 when the check could not run. Several files are checked together, as one portfolio.
+    """
+    with errors():
+        from cloudplan import periods, store
+        from cloudplan.export import findings as out
+        from cloudplan.findings import Severity
+
+        def today(timezone: str | None) -> date:
+            now = today_in(timezone)
+            return periods.parse_day(as_of, now) if as_of else now
+
+        files = store.discover(plans or [], os.environ, Path.cwd())
+        loaded = store.load_all(files, today)
+        findings = loaded.findings
+        write(out.render(fmt, findings))
+        sys.stdout.flush()
+        sys.stderr.write(f"cloudplan: {out.summary(findings, len(files))}\n")
+        failing = findings if strict else [f for f in findings if f.severity is Severity.ERROR]
+        if failing:
+            raise typer.Exit(int(ExitCode.FOUND))
+
+
+def schema(
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            metavar="FILE",
+            dir_okay=False,
+            show_default=False,
+            help=_("Write the schema to FILE (atomically) instead of standard output."),
+        ),
+    ] = None,
+) -> None:
+    """Print the JSON Schema (draft-07) of the plan file, for editors such as Taplo and Even Better TOML.
+
+    Start a plan with `#:schema PATH` to have the editor check it as you type; `cloudplan check`
+    sees more (the calendar, time zones, ids and refs across files).
+    """
+    with errors():
+        from cloudplan import planschema
+
+        text = planschema.dumps()
+        if output is None:
+            write(text)
+        else:
+            from cloudplan import store
+
+            store.write_atomic(output, text)
