@@ -140,3 +140,12 @@ class Portfolio(NamedTuple):
     def warn_days(self) -> int:
         """The due-soon window: the first plan's `warn_days` that sets one, else 30."""
         return next((p.warn_days for p in self.plans if p.warn_days is not None), DEFAULT_WARN_DAYS)
+
+
+def _reduce(record: tuple[object, ...]) -> tuple[object, tuple[object, ...]]:
+    """Pickle a record as tuple.__new__(cls, values): rebuilt in C, not by the Python __new__ of NamedTuple."""
+    return tuple.__new__, (type(record), tuple(record))
+
+
+for _record in (Slip, Milestone, Project, Level, Measure, Indicator, Plan, Portfolio):
+    _record.__reduce__ = _reduce  # type: ignore[assignment,method-assign]

@@ -38,6 +38,13 @@ class Period(NamedTuple):
         return self.text
 
 
+def _reduce(period: Period) -> tuple[object, tuple[object, ...]]:
+    """Pickle a period as tuple.__new__(Period, values), rebuilt in C (see model._reduce)."""
+    return tuple.__new__, (Period, tuple(period))
+
+
+Period.__reduce__ = _reduce  # type: ignore[assignment,method-assign]
+
 MIN_YEAR, MAX_YEAR = 1000, 9998  # four digits, and room for ISO week 53 spilling over
 
 
