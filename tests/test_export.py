@@ -17,7 +17,7 @@ from typer.testing import Result
 
 from cloudplan import store
 from cloudplan.errors import CloudplanError
-from cloudplan.export import EXPORTERS, ExportFormat, Snapshot
+from cloudplan.export.formats import EXPORTERS, ExportFormat, Snapshot
 from cloudplan.export.records import MILESTONE_FIELDS
 from tests.conftest import AS_OF, GOLDEN, ROADMAP, ROOT
 
@@ -226,7 +226,7 @@ def test_write_atomic_follows_a_symlink(tmp_path: Path) -> None:
 
 def test_icalendar_is_imported_only_for_ics() -> None:
     code = (
-        "import sys; from cloudplan.cli import app; from cloudplan.export import ExportFormat, Snapshot;"
+        "import sys; from cloudplan.cli import app; from cloudplan.export.formats import ExportFormat, Snapshot;"
         "from datetime import date; s = Snapshot('t', date(2020, 1, 1), (), ());"
         "[ExportFormat(f).render(s) for f in ('json', 'csv', 'markdown', 'mermaid')];"
         "assert 'icalendar' not in sys.modules, 'icalendar imported';"

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from typer.testing import Result
 
-from cloudplan.export import ExportFormat
+from cloudplan.export.formats import ExportFormat
 
 Cli = Callable[..., Result]
 

@@ -26,11 +26,11 @@ from cloudplan.cli.common import (
     write,
 )
 from cloudplan.errors import UsageError
-from cloudplan.export import ExportFormat
+from cloudplan.export.formats import ExportFormat
 from cloudplan.i18n import _
 
 if TYPE_CHECKING:
-    from cloudplan.export import Snapshot
+    from cloudplan.export.formats import Snapshot
 
 MILESTONE_STATUSES = ("overdue", "due-soon", "upcoming", "unscheduled", "done-late", "done", "cancelled")
 
@@ -52,7 +52,7 @@ def _snapshot(
     status: list[str] | None,
 ) -> Snapshot:
     """Return the filtered projects and indicators as of the day asked, under the plans' title."""
-    from cloudplan.export import Snapshot
+    from cloudplan.export.formats import Snapshot
     from cloudplan.status import indicator_state, project_state
 
     filters = Filters.of(project, owner, tag, status, MILESTONE_STATUSES)

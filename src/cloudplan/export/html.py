@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import date
 
 from cloudplan import __version__
-from cloudplan.export import Snapshot, svg
+from cloudplan.export import svg
+from cloudplan.export.formats import Snapshot
 from cloudplan.export.svg import esc
 from cloudplan.i18n import _, ngettext
 from cloudplan.render.indicators import number

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, time, timedelta
 
 from icalendar import Calendar, Event
 
-from cloudplan.export import Snapshot
+from cloudplan.export.formats import Snapshot
 from cloudplan.i18n import _
 from cloudplan.safe import clean
 from cloudplan.status import MilestoneState, ProjectState, Status

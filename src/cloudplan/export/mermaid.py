@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from cloudplan.export import Snapshot
+from cloudplan.export.formats import Snapshot
 from cloudplan.safe import clean
 from cloudplan.status import MilestoneState, Status
 
