@@ -118,7 +118,12 @@ def test_doc_is_valid_toml() -> None:
 
 def test_doc_is_a_plan_whose_only_findings_are_on_the_incomplete_indicator() -> None:
     _, found = schema.build(tomllib.loads(DOC), "p.toml")
-    assert [(f.code, f.key) for f in found] == [("indicator-incomplete", ("indicator", 1))] * 2
+    assert [(f.code, f.key) for f in found] == [
+        ("indicator-incomplete", ("indicator", 1, "baseline")),
+        ("indicator-incomplete", ("indicator", 1, "target")),
+    ]
+    # the keys are missing, so the findings fall back to the indicator's header
+    assert [MAP.locate(f.key) for f in found] == [at("[[indicator]]", 1)] * 2
 
 
 def test_top_level_key() -> None:
@@ -183,12 +188,22 @@ def test_indicator_headers_and_measures() -> None:
     assert MAP.locate(("indicator", 1, "id")) == at('id = "sites"')
 
 
+def inner(needle: str, key: str) -> tuple[int, int]:
+    """The line of *needle*, and the 1-based column of *key* inside it (e.g. a key in an inline table)."""
+    line = line_of(needle)
+    return line, LINES[line - 1].index(key) + 1
+
+
 def test_inline_tables() -> None:
     assert MAP.locate(("indicator", 0, "baseline")) == at("baseline = {")
     assert MAP.locate(("indicator", 0, "target")) == at("target = {")
-    # keys inside an inline table fall back to the line of the table's key
-    assert MAP.locate(("indicator", 0, "baseline", "on")) == at("baseline = {")
-    assert MAP.locate(("indicator", 0, "target", "value")) == at("target = {")
+    # keys inside an inline table are on the line of the table's key, at their own column
+    assert MAP.locate(("indicator", 0, "baseline", "on")) == inner("baseline = {", "on = ")
+    assert MAP.locate(("indicator", 0, "baseline", "value")) == inner("baseline = {", "value = ")
+    assert MAP.locate(("indicator", 0, "target", "value")) == inner("target = {", "value = ")
+    assert MAP.locate(("indicator", 0, "target", "by")) == inner("target = {", "by = ")
+    # a key the inline table lacks falls back to the table's key
+    assert MAP.locate(("indicator", 0, "target", "on")) == at("target = {")
 
 
 def test_multi_line_array() -> None:
@@ -197,7 +212,13 @@ def test_multi_line_array() -> None:
     # the line that closes it, after the brackets in its strings and comments
     assert span.last == line_of('  "DINSIC",') + 1
     assert LINES[span.last - 1] == "]"
+    # its elements have lines of their own
+    assert MAP.locate(("project", 0, "owners", 0)) == at('"Ministère ]]')
+    assert MAP.locate(("project", 0, "owners", 1)) == at('  "DINSIC",')
     assert MAP.locate(("project", 0, "tags")) == at('tags = ["infra"]')
+    # an array on one line, without inline tables, has no spans inside: its elements are at its key
+    assert ("project", 0, "tags", 0) not in MAP.spans
+    assert MAP.locate(("project", 0, "tags", 0)) == at('tags = ["infra"]')
 
 
 def test_string_with_brackets_and_hash() -> None:
@@ -230,10 +251,19 @@ def test_missing_keys_fall_back_to_their_table() -> None:
 
 
 def test_missing_table_falls_back_to_its_parent_or_the_top() -> None:
-    assert MAP.locate(("project", 0, "milestone", 7, "id")) == at("[[project]]", 0)
-    assert MAP.locate(("project", 9)) == (1, 1)
+    # an array of tables is where its first element is declared
+    assert MAP.locate(("project",)) == at("[[project]]", 0)
+    assert MAP.locate(("project", 1, "milestone")) == at("[[project.milestone]]", 2)
+    assert MAP.locate(("project", 1, "milestone", 0, "slip")) == at("[[project.milestone.slip]]", 0)
+    assert MAP.locate(("project", 0, "milestone", 7, "id")) == at("[[project.milestone]]", 0)
+    assert MAP.locate(("project", 9)) == at("[[project]]", 0)
+    # an array of tables this element does not have falls back to the element itself
+    assert ("project", 0, "milestone", 0, "slip") not in MAP.spans
+    assert MAP.locate(("project", 0, "milestone", 0, "slip", 0)) == at("[[project.milestone]]", 0)
+    assert MAP.locate(("project", 1, "milestone", 1, "slip", 0, "on")) == at("[[project.milestone]]", 3)
     assert MAP.locate(()) == (1, 1)
     assert MAP.locate(("nowhere",)) == (1, 1)
+    assert MAP.locate(("nowhere", 0, "id")) == (1, 1)
 
 
 def test_tables_in_order() -> None:
@@ -303,6 +333,11 @@ def test_array_of_inline_tables_over_several_lines() -> None:
     m = tomlmap.scan(text)
     assert m.spans[("measure",)].last == 4
     assert m.locate(("after",)) == (5, 1)
+    # each element, and each key in it, on its own line
+    assert m.locate(("measure", 0)) == (2, 3)
+    assert m.locate(("measure", 1)) == (3, 3)
+    assert m.locate(("measure", 1, "on")) == (3, 5)
+    assert m.locate(("measure", 1, "value")) == (3, 22)
 
 
 def test_nested_multi_line_arrays() -> None:
