@@ -19,7 +19,6 @@ from cloudplan.periods import Period, parse_file_value
 SLUG_RE = re.compile(r"[a-z0-9][a-z0-9-]*")
 DAY_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 REF_RE = re.compile(r"(?:([a-z0-9][a-z0-9-]*)/)?([a-z0-9][a-z0-9-]*)")
-DAY_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 SUPPORTED_VERSIONS = (1,)
 

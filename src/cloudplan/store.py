@@ -192,7 +192,8 @@ def load_all(
     """Read every file, validate them together as of the day *clock* gives in the portfolio's time zone.
 
     Never raises for a finding: `check` reports them all, read commands refuse errors
-    (and pass warnings=False: they never show warnings, so need not locate them).
+    (and pass warnings=False: they never show warnings, so the checks across files
+    need not locate theirs).
     """
     from cloudplan.model import Portfolio
 
