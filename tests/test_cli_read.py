@@ -58,9 +58,7 @@ class TestOverdue:
         plan = write_plan(MINIMAL)
         result = cli("overdue", "--as-of", "2020-03-20", "--within", "15", plan)
         assert result.exit_code == 0
-        assert result.stdout == (
-            "DUE-SOON  alpha/one  due 2020-Q1 (2020-03-31), in 11 days: One [DINSIC]\n"
-        )
+        assert result.stdout == ("DUE-SOON  alpha/one  due 2020-Q1 (2020-03-31), in 11 days: One [DINSIC]\n")
 
     def test_fail_on_due_soon_moves_the_bar(self, cli: Cli, write_plan: Callable[..., Path]) -> None:
         plan = write_plan(MINIMAL)
@@ -178,7 +176,12 @@ class TestStatus:
     def test_status_filter(self, cli: Cli) -> None:
         result = cli("status", "--format", "json", "--status", "upcoming", "--as-of", "2020-06-30", ROADMAP)
         refs = [m["ref"] for p in json.loads(result.stdout)["projects"] for m in p["milestones"]]
-        assert refs == ["cercle-1/extension", "cercle-2/construction", "cercle-2/ouverture", "cloud-souverain/mise-en-oeuvre"]
+        assert refs == [
+            "cercle-1/extension",
+            "cercle-2/construction",
+            "cercle-2/ouverture",
+            "cloud-souverain/mise-en-oeuvre",
+        ]
 
     def test_unknown_status_is_a_usage_error(self, cli: Cli) -> None:
         result = cli("status", "--status", "late", ROADMAP)

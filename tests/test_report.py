@@ -11,11 +11,11 @@ from pathlib import Path
 import pytest
 from typer.testing import Result
 
-from tests import chromium
 from cloudplan.export import svg
 from cloudplan.model import Indicator, Level, Measure
 from cloudplan.periods import parse_file_value
 from cloudplan.status import indicator_state
+from tests import chromium
 from tests.conftest import AS_OF
 
 Cli = Callable[..., Result]

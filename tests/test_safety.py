@@ -14,10 +14,12 @@ from cloudplan.safe import clean
 
 Cli = Callable[..., Result]
 
-HOSTILE_TITLE = "x [/] [link=http://evil]click[/link] [bold red]red \x1b[2J\x1b]8;;http://evil\x1b\\osc\x07 a\rb \u202eevil"
-HOSTILE_OWNER = "[/] =HYPERLINK(\"http://x\") | <script>"
+HOSTILE_TITLE = (
+    "x [/] [link=http://evil]click[/link] [bold red]red \x1b[2J\x1b]8;;http://evil\x1b\\osc\x07 a\rb \u202eevil"
+)
+HOSTILE_OWNER = '[/] =HYPERLINK("http://x") | <script>'
 
-HOSTILE_PLAN = f'''\
+HOSTILE_PLAN = f"""\
 [plan]
 title = "Hostile"
 
@@ -38,7 +40,7 @@ title = {json.dumps(HOSTILE_TITLE)}
 unit = "[red]%"
 baseline = {{ value = 1, on = "2018" }}
 target = {{ value = 2, by = "2022" }}
-'''
+"""
 
 READ_COMMANDS = [
     ["status"],
@@ -78,7 +80,8 @@ def test_hostile_text_is_inert(
     out = result.stdout
     assert "\x1b]8;" not in out, "no OSC 8 hyperlink"
     assert "\x1b[2J" not in out
-    assert "\x07" not in out and "\r" not in out.replace("\r\n", "")
+    assert "\x07" not in out
+    assert "\r" not in out.replace("\r\n", "")
     assert "\u202e" not in out
     if not terminal:
         assert "\x1b" not in out
@@ -111,7 +114,7 @@ def test_csv_formula_cells_are_inert(cli: Cli, write_plan: Callable[..., Path]) 
     import io
 
     rows = list(csv.DictReader(io.StringIO(result.stdout)))
-    assert rows[0]["owners"] == "'=HYPERLINK(\"http://x\")"
+    assert rows[0]["owners"] == '\'=HYPERLINK("http://x")'
     assert rows[0]["days_left"] == "-91", "numbers stay numbers"
 
 

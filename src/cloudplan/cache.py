@@ -6,12 +6,14 @@ pickled (plan, findings) of one file, under the hash of its bytes, its name in
 messages, and the code that built it. An entry that is missing, corrupt, stale or
 unreadable is ignored, never trusted; a cache that cannot be written is skipped.
 The findings of the checks across files are cached too, under the keys of all the
-files read together and the day they were checked for. The cache lives in $XDG_CACHE_HOME/cloudplan (else ~/.cache/cloudplan), never beside
-the plans; CLOUDPLAN_NO_CACHE=1 turns it off.
+files read together and the day they were checked for. The cache lives in
+$XDG_CACHE_HOME/cloudplan (else ~/.cache/cloudplan), never beside the plans;
+CLOUDPLAN_NO_CACHE=1 turns it off.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import pickle
 from collections.abc import Mapping
@@ -70,7 +72,7 @@ def get(where: Path | None, k: str) -> Any | None:
         if not raw.startswith(MAGIC):
             return None
         stored_key, value = pickle.loads(raw[len(MAGIC) :])
-    except Exception:  # noqa: BLE001 - whatever is wrong with an entry, the file is parsed again
+    except Exception:  # whatever is wrong with an entry, the file is parsed again
         return None
     return value if stored_key == k else None
 
@@ -96,7 +98,5 @@ def _prune(where: Path) -> None:
         return
     entries.sort(key=lambda e: e.stat().st_mtime_ns)
     for entry in entries[: len(entries) - MAX_ENTRIES]:
-        try:
+        with contextlib.suppress(OSError):
             os.unlink(entry.path)
-        except OSError:
-            pass

@@ -232,7 +232,7 @@ def _normalise(text: str) -> str:
     return " ".join(plain.replace("'", " ").split())
 
 
-def _parse_cli(key: str, today: date) -> Period | None:  # noqa: PLR0911 - one return per form
+def _parse_cli(key: str, today: date) -> Period | None:
     if key in ("today", "aujourd hui", "auj"):
         return day(today)
     if key in ("yesterday", "hier"):

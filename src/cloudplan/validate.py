@@ -128,7 +128,7 @@ def _cycles(milestones: dict[str, Milestone]) -> Iterator[Finding]:
                 if dep not in milestones:
                     continue
                 if state.get(dep) == 1:
-                    cycle = path[path.index(dep):] + [dep]
+                    cycle = [*path[path.index(dep) :], dep]
                     m = milestones[cycle[0]]
                     yield error(
                         m.source, (*m.key, "depends_on"), "dependency-cycle",
