@@ -83,7 +83,8 @@ def golden(request: pytest.FixtureRequest) -> Callable[[str, str], None]:
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(text, encoding="utf-8", newline="")
         assert path.exists(), f"no golden file {path}: run pytest --update-golden"
-        assert text == path.read_text(encoding="utf-8"), f"output differs from {path}"
+        # Bytes, not read_text: CSV and iCalendar end their lines with CRLF, and that is part of the contract.
+        assert text == path.read_bytes().decode("utf-8"), f"output differs from {path}"
 
     return check
 
@@ -108,3 +109,12 @@ owners = ["DINSIC"]
   due = "2020-12"
   depends_on = ["one"]
 """
+
+
+@pytest.fixture
+def roadmap(tmp_path: Path) -> str:
+    """Return 'plans': the shipped roadmap copied under the test's folder, so outputs name it as users see it."""
+    folder = tmp_path / "work" / "plans"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / ROADMAP.name).write_bytes(ROADMAP.read_bytes())
+    return "plans"

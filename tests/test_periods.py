@@ -180,7 +180,8 @@ def test_years_out_of_range_are_rejected(value: object) -> None:
 def test_bad_period_is_a_usage_error_with_exit_code_2() -> None:
     with pytest.raises(CloudplanError) as caught:
         parse_file_value("nope")
-    assert caught.value.exit_code == ExitCode.ERROR == 2
+    assert caught.value.exit_code is ExitCode.ERROR
+    assert int(caught.value.exit_code) == 2
 
 
 def test_periods_order_by_first_day() -> None:

@@ -448,7 +448,8 @@ def test_judged_at_the_measure_date_not_as_of() -> None:
     # 112.5 is above the line on 2020-06-30 (112.4) but below it on as_of (~134)
     state = indicator_state(indicator((date(2020, 6, 30), 112.5)), AS_OF)
     assert state.status is IndicatorStatus.ON_TRACK
-    assert state.expected is not None and state.expected > 112.5
+    assert state.expected is not None
+    assert state.expected > 112.5
 
 
 def test_on_track_exactly_on_the_line() -> None:

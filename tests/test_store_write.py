@@ -17,7 +17,7 @@ import pytest
 
 from cloudplan import store
 from cloudplan.errors import EditConflict, UsageError, WriteFailed
-from conftest import MINIMAL
+from tests.conftest import MINIMAL
 
 
 def today(_tz: str | None) -> date:
@@ -29,6 +29,10 @@ def snapshot(path: Path) -> store.Snapshot:
     return snapshots[str(path)]
 
 
+def replace(snap: store.Snapshot, data: bytes) -> None:
+    store.replace(snap, store.Checked(data, snap.plan, []))
+
+
 def leftovers(folder: Path) -> list[str]:
     return sorted(p.name for p in folder.iterdir() if p.name.endswith(".tmp"))
 
@@ -36,7 +40,7 @@ def leftovers(folder: Path) -> list[str]:
 def test_replace_writes_the_new_bytes_and_keeps_the_mode(write_plan: Callable[..., Path]) -> None:
     path = write_plan(MINIMAL)
     path.chmod(0o640)
-    store.replace(snapshot(path), MINIMAL.replace("Two", "Deux").encode())
+    replace(snapshot(path), MINIMAL.replace("Two", "Deux").encode())
     assert "Deux" in path.read_text(encoding="utf-8")
     assert path.stat().st_mode & 0o777 == 0o640
     assert leftovers(path.parent) == []
@@ -47,7 +51,7 @@ def test_a_symbolic_link_stays_a_link_to_the_edited_file(tmp_path: Path, write_p
     link = tmp_path / "work" / "cloudplan.toml"
     link.symlink_to(real)
     _loaded, snapshots = store.load_for_edit(store.discover([str(link)], {}, link.parent), today)
-    store.replace(snapshots[str(link)], MINIMAL.replace("Two", "Deux").encode())
+    replace(snapshots[str(link)], MINIMAL.replace("Two", "Deux").encode())
     assert link.is_symlink()
     assert "Deux" in real.read_text(encoding="utf-8")
 
@@ -57,7 +61,7 @@ def test_a_change_by_another_program_is_not_overwritten(write_plan: Callable[...
     snap = snapshot(path)
     path.write_text(MINIMAL + "\n# edited by hand meanwhile\n", encoding="utf-8")
     with pytest.raises(EditConflict, match="changed by another program"):
-        store.replace(snap, b"new")
+        replace(snap, b"new")
     assert path.read_text(encoding="utf-8").endswith("# edited by hand meanwhile\n")
 
 
@@ -91,7 +95,7 @@ def test_a_write_that_fails_at_any_point_leaves_the_old_file_whole(
     new = MINIMAL.replace("Two", "Deux").encode()
     message = ""
     try:
-        store.replace(snap, new)
+        replace(snap, new)
     except WriteFailed as e:
         message = e.message
     monkeypatch.undo()

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from cloudplan import tomlmap
 from cloudplan.errors import CannotEdit
 from cloudplan.tomledit import Append, Change, Drop, Remove, Set, apply, expect, spell
-from conftest import ROADMAP
+from tests.conftest import ROADMAP
 
 PLAN = """\
 #:schema ./cloudplan.schema.json

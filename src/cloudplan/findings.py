@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
 from enum import StrEnum
+from typing import NamedTuple
 
 Key = tuple[str | int, ...]
 """A path into a plan file's TOML document, e.g. ("project", 0, "milestone", 1, "due")."""
@@ -16,8 +16,7 @@ class Severity(StrEnum):
     WARNING = "warning"
 
 
-@dataclass(frozen=True, slots=True)
-class Finding:
+class Finding(NamedTuple):
     """One problem in one plan file, at the key it concerns (or at its table)."""
 
     source: str
@@ -30,7 +29,7 @@ class Finding:
 
     def at(self, line: int, col: int) -> Finding:
         """Return this finding placed at *line* and *col*."""
-        return replace(self, line=line, col=col)
+        return self._replace(line=line, col=col)
 
     def __str__(self) -> str:
         return f"{self.source}:{self.line}:{self.col}: {self.severity} {self.code}: {self.message}"

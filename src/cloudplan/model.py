@@ -1,17 +1,23 @@
-"""The plan as cloudplan understands it: frozen dataclasses, no I/O."""
+"""The plan as cloudplan understands it: immutable records, no I/O.
+
+Records are NamedTuples rather than frozen dataclasses, for two measured costs on
+the path of every cron run (docs/performance.md): a frozen dataclass takes 1.5 to
+5 ms to create at import, a NamedTuple 0.2 ms; and the parsed-plan cache unpickles
+them by the thousand, which frozen dataclasses make go through Python code.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING, NamedTuple
 
-from cloudplan.findings import Key
-from cloudplan.periods import Period
+if TYPE_CHECKING:
+    from cloudplan.findings import Key
+    from cloudplan.periods import Period
 
 
-@dataclass(frozen=True, slots=True)
-class Slip:
+class Slip(NamedTuple):
     """One move of a milestone's deadline, as `reschedule` records it."""
 
     from_: Period | None
@@ -21,8 +27,7 @@ class Slip:
     key: Key
 
 
-@dataclass(frozen=True, slots=True)
-class Milestone:
+class Milestone(NamedTuple):
     """A dated step of a project."""
 
     project: str
@@ -45,8 +50,7 @@ class Milestone:
         return f"{self.project}/{self.id}"
 
 
-@dataclass(frozen=True, slots=True)
-class Project:
+class Project(NamedTuple):
     """A chantier: owners, tags and milestones."""
 
     id: str
@@ -59,16 +63,14 @@ class Project:
     milestones: tuple[Milestone, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
-class Level:
+class Level(NamedTuple):
     """An indicator's value at a period: its baseline or its target."""
 
     value: float
     when: Period
 
 
-@dataclass(frozen=True, slots=True)
-class Measure:
+class Measure(NamedTuple):
     """A recorded value of an indicator."""
 
     on: date
@@ -77,8 +79,7 @@ class Measure:
     note: str = ""
 
 
-@dataclass(frozen=True, slots=True)
-class Indicator:
+class Indicator(NamedTuple):
     """A figure the roadmap promises to move, from a baseline to a target."""
 
     id: str
@@ -92,8 +93,7 @@ class Indicator:
     measures: tuple[Measure, ...] = ()  # in date order
 
 
-@dataclass(frozen=True, slots=True)
-class Plan:
+class Plan(NamedTuple):
     """One plan file."""
 
     source: str
@@ -108,8 +108,7 @@ class Plan:
 DEFAULT_WARN_DAYS = 30
 
 
-@dataclass(frozen=True, slots=True)
-class Portfolio:
+class Portfolio(NamedTuple):
     """Every plan file read together; ids are unique across it."""
 
     plans: tuple[Plan, ...]

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import calendar
 import re
-import unicodedata
-from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
 from functools import lru_cache
+from typing import NamedTuple
 
 from cloudplan.errors import BadPeriod
 from cloudplan.i18n import _
@@ -25,9 +23,11 @@ class Kind(StrEnum):
     DAY = "day"
 
 
-@dataclass(frozen=True, slots=True, order=True)
-class Period:
-    """A span of whole days; a deadline is its last day, a start its first."""
+class Period(NamedTuple):
+    """A span of whole days; a deadline is its last day, a start its first.
+
+    A NamedTuple, as the model's records are (see model.py); periods order by first day.
+    """
 
     first: date
     last: date
@@ -92,7 +92,7 @@ def _check_year(y: int) -> None:
 
 
 def _month_end(y: int, m: int) -> date:
-    return date(y, m, calendar.monthrange(y, m)[1])
+    return (date(y + 1, 1, 1) if m == 12 else date(y, m + 1, 1)) - timedelta(days=1)
 
 
 # -- the plan file's spellings ---------------------------------------------------------
@@ -131,28 +131,28 @@ def _parse_file_string(text: str) -> Period:
             _("{text!r} is not a period").format(text=text),
             hint=_("write one of: {forms}").format(forms=FILE_FORMS),
         )
-    return _from_match(match, text)
-
-
-def _from_match(match: re.Match[str], text: str) -> Period:
-    y = int(match["y"])
     try:
-        if match["hn"]:
-            return half(y, int(match["hn"]))
-        if match["qn"]:
-            return quarter(y, int(match["qn"]))
-        if match["w"]:
-            return week(y, int(match["w"]))
-        if match["d"]:
-            try:
-                return day(date(y, int(match["m"]), int(match["d"])))
-            except ValueError as e:
-                raise BadPeriod(_("not a day of the calendar ({why})").format(why=e)) from None
-        if match["m"]:
-            return month(y, int(match["m"]))
-        return year(y)
+        return _from_match(match)
     except BadPeriod as e:
         raise BadPeriod(_("{text!r}: {why}").format(text=text, why=e.message), hint=e.hint) from None
+
+
+def _from_match(match: re.Match[str]) -> Period:
+    y = int(match["y"])
+    if match["hn"]:
+        return half(y, int(match["hn"]))
+    if match["qn"]:
+        return quarter(y, int(match["qn"]))
+    if match["w"]:
+        return week(y, int(match["w"]))
+    if match["d"]:
+        try:
+            return day(date(y, int(match["m"]), int(match["d"])))
+        except ValueError as e:
+            raise BadPeriod(_("not a day of the calendar ({why})").format(why=e)) from None
+    if match["m"]:
+        return month(y, int(match["m"]))
+    return year(y)
 
 
 # -- the command line's spellings --------------------------------------------------------
@@ -184,12 +184,13 @@ _ORDINALS = {
 
 _UNITS = {"quarter": "q", "trimestre": "q", "semestre": "h", "semester": "h", "half": "h"}
 
-_OFFSET_RE = re.compile(r"([+-])(\d{1,5})([dwmy])")
-_SHORT_RE = re.compile(r"([qths])([1-4])(?: of)? (\d{4})|(\d{4}) ([qths])([1-4])")
-_ORDINAL_RE = re.compile(r"(\S+) (quarter|trimestre|semestre|semester|half)(?: of| de)? (\d{4})")
-_DAY_MONTH_RE = re.compile(r"(?:(\d{1,2})(?:er|st|nd|rd|th)? )?([a-z]+)\.?,? (\d{4})")
-_MONTH_DAY_RE = re.compile(r"([a-z]+)\.? (\d{1,2})(?:st|nd|rd|th)?,? (\d{4})")
-_NUMERIC_RE = re.compile(r"(\d{1,2})[/.](\d{1,2})[/.](\d{4})|(\d{1,2})[/.](\d{4})")
+# Compiled on first use (the re module caches them): a cron run never reads a phrase.
+_OFFSET_RE = r"([+-])(\d{1,5})([dwmy])"
+_SHORT_RE = r"([qths])([1-4])(?: of)? (\d{4})|(\d{4}) ([qths])([1-4])"
+_ORDINAL_RE = r"(\S+) (quarter|trimestre|semestre|semester|half)(?: of| de)? (\d{4})"
+_DAY_MONTH_RE = r"(?:(\d{1,2})(?:er|st|nd|rd|th)? )?([a-z]+)\.?,? (\d{4})"
+_MONTH_DAY_RE = r"([a-z]+)\.? (\d{1,2})(?:st|nd|rd|th)?,? (\d{4})"
+_NUMERIC_RE = r"(\d{1,2})[/.](\d{1,2})[/.](\d{4})|(\d{1,2})[/.](\d{4})"
 
 
 def parse(text: str, today: date) -> Period:
@@ -215,6 +216,8 @@ def parse_day(text: str, today: date) -> date:
 
 
 def _normalise(text: str) -> str:
+    import unicodedata
+
     decomposed = unicodedata.normalize("NFKD", text.strip().lower())
     plain = "".join(c for c in decomposed if not unicodedata.combining(c))
     return " ".join(plain.replace("'", " ").split())
@@ -227,23 +230,23 @@ def _parse_cli(key: str, today: date) -> Period | None:  # noqa: PLR0911 - one r
         return day(today - timedelta(days=1))
     if key in ("tomorrow", "demain"):
         return day(today + timedelta(days=1))
-    if m := _OFFSET_RE.fullmatch(key):
+    if m := re.fullmatch(_OFFSET_RE, key):
         return day(_offset(today, -int(m[2]) if m[1] == "-" else int(m[2]), m[3]))
     if m := _FILE_RE.fullmatch(key.upper()):
-        return _from_match(m, key)
-    if m := _SHORT_RE.fullmatch(key):
+        return _from_match(m)
+    if m := re.fullmatch(_SHORT_RE, key):
         letter, n, y = (m[1], m[2], m[3]) if m[1] else (m[5], m[6], m[4])
         return half(int(y), int(n)) if letter in "hs" else quarter(int(y), int(n))
-    if m := _ORDINAL_RE.fullmatch(key):
+    if m := re.fullmatch(_ORDINAL_RE, key):
         n = _ORDINALS.get(m[1])
         if n is None:
             return None
         return quarter(int(m[3]), n) if _UNITS[m[2]] == "q" else half(int(m[3]), n)
-    if m := _DAY_MONTH_RE.fullmatch(key):
+    if m := re.fullmatch(_DAY_MONTH_RE, key):
         return _month_or_day(int(m[3]), m[2], m[1])
-    if m := _MONTH_DAY_RE.fullmatch(key):
+    if m := re.fullmatch(_MONTH_DAY_RE, key):
         return _month_or_day(int(m[3]), m[1], m[2])
-    if m := _NUMERIC_RE.fullmatch(key):
+    if m := re.fullmatch(_NUMERIC_RE, key):
         if m[4]:
             return month(int(m[5]), int(m[4]))
         return _calendar_day(int(m[3]), int(m[2]), int(m[1]))

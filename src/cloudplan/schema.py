@@ -18,6 +18,7 @@ from cloudplan.periods import Period, parse_file_value
 
 SLUG_RE = re.compile(r"[a-z0-9][a-z0-9-]*")
 REF_RE = re.compile(r"(?:([a-z0-9][a-z0-9-]*)/)?([a-z0-9][a-z0-9-]*)")
+DAY_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 SUPPORTED_VERSIONS = (1,)
 
@@ -44,6 +45,16 @@ def build(doc: Table, source: str) -> tuple[Plan, list[Finding]]:
     """
     builder = _Builder(source)
     return builder.plan(doc), builder.findings
+
+
+def build_one(name: str, index: int, table: Table, source: str) -> tuple[Project | Indicator | None, list[Finding]]:
+    """Return element *index* of the plan's `project` or `indicator` array, as `build` makes it, and its findings.
+
+    An edit changes one such element: rebuilding it alone spares parsing the whole file.
+    """
+    builder = _Builder(source)
+    make = builder.project if name == "project" else builder.indicator
+    return make((name, index), table), builder.findings
 
 
 def parse_ref(text: str, project: str | None = None) -> str | None:
@@ -156,9 +167,9 @@ class _Builder:
             return None
         if isinstance(value, date) and not hasattr(value, "hour"):
             return value
-        if isinstance(value, str):
+        if isinstance(value, str) and DAY_RE.fullmatch(value):
             try:
-                return date.fromisoformat(value) if len(value) == 10 else None
+                return date.fromisoformat(value)
             except ValueError:
                 pass
         self.report(
@@ -169,7 +180,7 @@ class _Builder:
         return None
 
     def number(self, table: Table, name: str, key: Key) -> float | None:
-        return self.typed(table, name, key, int | float, _("a number"))
+        return self.typed(table, name, key, (int, float), _("a number"))
 
     def tables(self, parent: Table, name: str, key: Key) -> list[tuple[Key, Table]]:
         """Return the array of tables *name* with each table's key; report what is not one."""
@@ -196,7 +207,7 @@ class _Builder:
     def plan(self, doc: Table) -> Plan:
         self.keys(doc, (), TOP_KEYS, ("plan",))
         version = doc.get("version")
-        if version is not None and (isinstance(version, bool) or version not in SUPPORTED_VERSIONS):
+        if version is not None and (type(version) is not int or version not in SUPPORTED_VERSIONS):
             self.report(
                 ("version",),
                 "unsupported-version",

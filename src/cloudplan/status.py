@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
+from typing import NamedTuple
 
 from cloudplan.model import Indicator, Milestone, Project
 
@@ -45,8 +45,7 @@ class IndicatorStatus(StrEnum):
     BEHIND = "behind"
 
 
-@dataclass(frozen=True, slots=True)
-class MilestoneState:
+class MilestoneState(NamedTuple):
     """A milestone as of a day."""
 
     milestone: Milestone
@@ -55,8 +54,7 @@ class MilestoneState:
     slipped_days: int
 
 
-@dataclass(frozen=True, slots=True)
-class ProjectState:
+class ProjectState(NamedTuple):
     """A project as of a day: its milestones' states, the most urgent status, progress."""
 
     project: Project
@@ -66,8 +64,7 @@ class ProjectState:
     milestones: tuple[MilestoneState, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class IndicatorState:
+class IndicatorState(NamedTuple):
     """An indicator as of a day."""
 
     indicator: Indicator

@@ -14,12 +14,12 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, TypeAlias
+from typing import Any, NamedTuple, TypeAlias
 
 from cloudplan.errors import CannotEdit
 from cloudplan.findings import Key
 from cloudplan.i18n import _
-from cloudplan.tomlmap import _KEY_RE, Outline, _skip_string
+from cloudplan.tomlmap import _KEY_RE, Outline
 
 Value: TypeAlias = "str | int | float | bool | date | Sequence[Value] | dict[str, Value]"
 
@@ -84,16 +84,38 @@ def spell(value: Value) -> str:
 # -- applying changes to the text ------------------------------------------------------
 
 
+class Unit(NamedTuple):
+    """The one element of a top-level array of tables that an edit changes, adds or removes.
+
+    *old* and *new* are its lines (0-based, end excluded) in the text before and after:
+    every line outside them is the same in both. Parsed alone, each range holds that
+    element and nothing else, so an edit can be checked by parsing only these lines.
+    """
+
+    name: str  # "project" or "indicator"
+    index: int
+    old: tuple[int, int]
+    new: tuple[int, int]
+    added: bool = False
+    removed: bool = False
+
+
 def apply(text: str, changes: Iterable[Change]) -> str:
     """Return *text* with *changes* made; every line they do not touch is kept byte for byte.
 
     Raises CannotEdit when the text is laid out in a way that these changes cannot be
     made safely (a table written inline, a table split across the file).
     """
+    return apply_unit(text, changes)[0]
+
+
+def apply_unit(text: str, changes: Iterable[Change]) -> tuple[str, Unit | None]:
+    """Return the new text, and the unit it changes (None when the changes span more than one)."""
     editor = _Editor(text)
+    changes = list(changes)
     for seq, change in enumerate(changes):
         editor.plan(change, seq)
-    return editor.result()
+    return editor.result(), editor.unit(changes)
 
 
 _BLANK_OR_COMMENT = re.compile(r"\s*(#.*)?\s*")
@@ -292,6 +314,34 @@ class _Editor:
         """Put *lines* after line *after* (0: at the top)."""
         self.ops.append(_Op(after, after, lines, seq))
 
+    # -- the unit the changes fall in --------------------------------------------------------
+
+    def unit(self, changes: Sequence[Change]) -> Unit | None:
+        units = set()
+        for change in changes:
+            table = change.parent if isinstance(change, Append) else change.table
+            if not table:
+                if not isinstance(change, Append):
+                    return None
+                count = sum(1 for t in self.outline.tables if len(t) == 2 and t[0] == change.name)
+                units.add((change.name, count, "added"))
+            elif len(table) == 2 and isinstance(change, Remove):
+                units.add((*table, "removed"))
+            else:
+                units.add((*table[:2], "changed"))
+        if len(units) != 1 or not self.ops:
+            return None
+        name, index, how = units.pop()
+        assert isinstance(name, str) and isinstance(index, int)
+        delta = sum(len(op.lines) - (op.stop - op.start) for op in self.ops)
+        start = min(op.start for op in self.ops)
+        stop = max(op.stop for op in self.ops)
+        if how == "changed":
+            family = self.family((name, index))
+            start = min(start, self.outline.headers[(name, index)] - 1)
+            stop = max(stop, self.outline.next_header(family[-1]) - 1)
+        return Unit(name, index, (start, stop), (start, stop + delta), how == "added", how == "removed")
+
     # -- producing the text ----------------------------------------------------------------
 
     def result(self) -> str:
@@ -307,24 +357,24 @@ class _Editor:
         return "\n".join(lines)
 
 
+_TOKEN = re.compile(r'"""|\'\'\'|"(?:[^"\\]|\\.)*"|\'[^\']*\'|#')
+
+
 def _comment_at(text: str, i: int) -> int | None:
     """Return where a comment starts on *text* after *i*, outside strings; None if none."""
-    n = len(text)
-    while i < n:
-        c = text[i]
-        if c == "#":
-            return i
-        if c in "\"'":
-            if text.startswith(c * 3, i):
-                close = text.find(c * 3, i + 3)
-                if close < 0:
-                    return None
-                i = close + 3
-                continue
-            i = _skip_string(text, i + 1, c)
+    while True:
+        token = _TOKEN.search(text, i)
+        if token is None:
+            return None
+        if token[0] == "#":
+            return token.start()
+        if token[0] in ('"""', "'''"):
+            close = text.find(token[0], token.end())
+            if close < 0:
+                return None
+            i = close + 3
             continue
-        i += 1
-    return None
+        i = token.end()
 
 
 def _names(table: Key) -> tuple[str, ...]:

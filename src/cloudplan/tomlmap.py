@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from cloudplan.findings import Key
 
@@ -17,11 +18,9 @@ _BARE = r"[A-Za-z0-9_-]+"
 _KEY = rf'(?:{_BARE}|"(?:[^"\\]|\\.)*"|\'[^\']*\')'
 _KEY_RE = re.compile(rf"\s*({_KEY}(?:\s*\.\s*{_KEY})*)\s*=")
 _PART_RE = re.compile(_KEY)
-_BARE_RE = re.compile(_BARE)
 
 
-@dataclass(frozen=True, slots=True)
-class Span:
+class Span(NamedTuple):
     """Lines first..last (1-based, inclusive) of a key-value pair or table header; col of its key."""
 
     line: int
@@ -47,6 +46,8 @@ class TomlMap:
 
 
 def _names(dotted: str) -> list[str]:
+    if '"' not in dotted and "'" not in dotted:
+        return [part.strip() for part in dotted.split(".")]
     names = []
     for part in _PART_RE.findall(dotted):
         if part[0] in "\"'":
@@ -55,142 +56,66 @@ def _names(dotted: str) -> list[str]:
     return names
 
 
+# A line that opens a table ([a.b] or [[a.b]]) or a key-value pair, found by one regex
+# over the whole text: the Python loop runs once per key, not once per character.
+_START_RE = re.compile(rf"^[ \t]*(?:(\[\[?)[ \t]*([^\]\n]*?)[ \t]*\]|({_KEY}(?:[ \t]*\.[ \t]*{_KEY})*)[ \t]*=)", re.M)
+_BARE_RE = re.compile(_BARE)
+_MAYBE_OPEN = re.compile(r"\[|\"\"\"|\'\'\'")
+
+
 def scan(text: str) -> TomlMap:
     """Return the map of *text*, a TOML document that parses."""
     result = TomlMap()
-    _scan(text.split("\n"), 1, (), _Arrays(), result)
+    spans, tables, ends = result.spans, result.tables, result.ends
+    counters: dict[Key, int] = {}  # next index of each array of tables, by its concrete path
+    arrays: dict[tuple[str, ...], Key] = {}  # current concrete path of each array of tables, by names
+    table: Key = ()
+    number, counted = 1, 0  # the line number of position `counted`
+    skip_until = 0  # the end of the last multi-line value: starts before it are inside it
+    for match in _START_RE.finditer(text):
+        start = match.start()
+        if start < skip_until:
+            continue
+        # TOML ends lines with LF or CRLF only; counting "\n" alone keeps U+2028 inside a line.
+        number += text.count("\n", counted, start)
+        counted = start
+        opener = match[1]
+        if opener is not None:
+            col = match.start(1) - start + 1
+            names = _names(match[2])
+            table = _concrete(names, arrays)
+            if opener == "[[":
+                index = counters.get(table, 0)
+                counters[table] = index + 1
+                arrays[tuple(names)] = (*table, index)
+                # A new element forgets the arrays nested in the one before it.
+                for other in [k for k in arrays if len(k) > len(names) and k[: len(names)] == tuple(names)]:
+                    del arrays[other]
+                table = (*table, index)
+            spans[table] = Span(number, col, number)
+            tables.append(table)
+            ends[table] = number
+            continue
+        dotted = match[3]
+        key = (*table, dotted) if _BARE_RE.fullmatch(dotted) else (*table, *_names(dotted))
+        col = match.start(3) - start + 1
+        eol = text.find("\n", match.end())
+        if eol < 0:
+            eol = len(text)
+        last = number
+        if _MAYBE_OPEN.search(text, match.end(), eol):
+            depth, multiline = _scan_value(text[match.end() : eol], 0, 0, None)
+            while (depth > 0 or multiline is not None) and eol < len(text):
+                following = text.find("\n", eol + 1)
+                if following < 0:
+                    following = len(text)
+                depth, multiline = _scan_value(text[eol + 1 : following], 0, depth, multiline)
+                eol = following
+                last += 1
+            skip_until = eol
+        spans[key] = Span(number, col, last)
+        ends[table] = last
     return result
-
-
-class _Arrays:
-    """The arrays of tables met so far: which element each header names."""
-
-    def __init__(self) -> None:
-        self.counters: dict[Key, int] = {}  # next index of each array of tables, by its concrete path
-        self.current: dict[tuple[str, ...], Key] = {}  # current concrete path of each array, by names
-        self._names: dict[str, list[str]] = {}
-
-    def header(self, stripped: str) -> Key:
-        """Return the key path of the table that the header line *stripped* opens."""
-        is_array = stripped.startswith("[[")
-        inner = stripped[2:] if is_array else stripped[1:]
-        inner = inner[: inner.index("]")]
-        names = self._names.get(inner)
-        if names is None:
-            names = self._names[inner] = _names(inner)
-        table = _concrete(names, self.current)
-        if is_array:
-            index = self.counters.get(table, 0)
-            self.counters[table] = index + 1
-            key = tuple(names)
-            self.current[key] = (*table, index)
-            # A new element forgets the arrays nested in the one before it.
-            for other in [k for k in self.current if len(k) > len(key) and k[: len(key)] == key]:
-                del self.current[other]
-            table = (*table, index)
-        return table
-
-
-def _scan(lines: list[str], first: int, table: Key, arrays: _Arrays | None, result: TomlMap) -> None:
-    """Scan *lines* (the first is line *first*) in *table*; with no *arrays*, stop at the first header."""
-    depth = 0
-    multiline: str | None = None
-    pending: tuple[Key, Span] | None = None  # a value spanning several lines, still open
-    # Only "\n" ends a line in TOML: str.splitlines() would also split at U+2028 or U+0085,
-    # which strings and comments may hold, and put every later key on the wrong line.
-    for number, line in enumerate(lines, start=first):
-        if pending is not None:
-            depth, multiline = _scan_value(line, 0, depth, multiline)
-            if depth <= 0 and multiline is None:
-                key, span = pending
-                result.spans[key] = Span(span.line, span.col, number)
-                result.ends[table] = number
-                pending = None
-            continue
-        stripped = line.lstrip()
-        if not stripped or stripped[0] == "#":
-            continue
-        col = len(line) - len(stripped) + 1
-        if stripped[0] == "[":
-            if arrays is None:
-                return
-            table = arrays.header(stripped)
-            result.spans[table] = Span(number, col, number)
-            result.tables.append(table)
-            result.ends[table] = number
-            continue
-        match = _KEY_RE.match(line)
-        if match is None:
-            continue
-        name = match[1]
-        key = (*table, name) if _BARE_RE.fullmatch(name) else (*table, *_names(name))
-        span = Span(number, col, number)
-        result.spans[key] = span
-        result.ends[table] = number
-        rest = line[match.end() :]
-        # Only an array or a triple-quoted string can go on past this line: most values skip the scan.
-        if "[" in rest or '"""' in rest or "'''" in rest:
-            depth, multiline = _scan_value(line, match.end(), 0, None)
-            if depth > 0 or multiline is not None:
-                pending = (key, span)
-
-
-_HEADER_RE = re.compile(r"^[ \t]*\[", re.MULTILINE)
-
-
-class Outline:
-    """The table headers of a TOML text, and the keys of a table when asked: what an edit needs.
-
-    Finding the headers alone is much faster than a whole scan (a 10,000-milestone plan
-    has 66,000 lines, a few thousand of them headers). The fast way takes every line
-    that begins with `[` for a header, which holds for a valid plan without triple-quoted
-    strings: a plan's arrays hold strings only, so no line of a multi-line array begins
-    with `[`. Otherwise the whole text is scanned.
-    """
-
-    def __init__(self, text: str) -> None:
-        self.lines = text.split("\n")
-        self.tables: list[Key] = []
-        self.headers: dict[Key, int] = {}  # the line of each table's header
-        self._next: dict[Key, int] = {}  # the line of the header after it, or one past the end
-        self._keys: dict[Key, TomlMap] = {}
-        if '"""' in text or "'''" in text:
-            full = scan(text)
-            self.tables = list(full.tables)
-            self.headers = {t: full.spans[t].line for t in self.tables}
-        else:
-            arrays = _Arrays()
-            number, pos = 1, 0
-            for match in _HEADER_RE.finditer(text):
-                number += text.count("\n", pos, match.start())
-                pos = match.start()
-                table = arrays.header(self.lines[number - 1].lstrip())
-                self.tables.append(table)
-                self.headers[table] = number
-        following = [*(self.headers[t] for t in self.tables[1:]), len(self.lines) + 1]
-        self._next = dict(zip(self.tables, following, strict=True))
-
-    def next_header(self, table: Key) -> int:
-        """Return the line of the header that follows *table*'s, or one past the last line."""
-        return self._next[table]
-
-    def keys(self, table: Key) -> TomlMap:
-        """Return the spans of the keys that *table* (one with a header, or the root) holds itself."""
-        found = self._keys.get(table)
-        if found is None:
-            found = TomlMap()
-            first = self.headers.get(table, 0) + 1
-            # The root table's keys are those above the first header.
-            root_stop = self.headers[self.tables[0]] if self.tables else len(self.lines) + 1
-            stop = self._next[table] if table else root_stop
-            # A block holds no header, so its lines scan alone, in the table's context.
-            _scan(self.lines[first - 1 : stop - 1], first, table, None, found)
-            self._keys[table] = found
-        return found
-
-    def end(self, table: Key) -> int:
-        """Return the last line that holds one of *table*'s own keys, else its header's line (0 for the root)."""
-        return self.keys(table).ends.get(table, self.headers.get(table, 0))
 
 
 def _concrete(names: list[str], arrays: dict[tuple[str, ...], Key]) -> Key:
@@ -202,33 +127,32 @@ def _concrete(names: list[str], arrays: dict[tuple[str, ...], Key]) -> Key:
     return path
 
 
+# What can change the scanner's state inside a value: strings (which may hold brackets
+# and '#'), the opening of a multi-line string, a comment, and brackets.
+_TOKEN = re.compile(r'"""|\'\'\'|"(?:[^"\\]|\\.)*"|\'[^\']*\'|[#\[\]]')
+
+
 def _scan_value(s: str, i: int, depth: int, multiline: str | None) -> tuple[int, str | None]:
     """Scan *s* from *i*: return the bracket depth and open multi-line string delimiter after it."""
-    n = len(s)
-    while i < n:
+    while True:
         if multiline is not None:
             end = _find_close(s, i, multiline)
             if end < 0:
                 return depth, multiline
             i, multiline = end + 3, None
-            continue
-        c = s[i]
-        if c == "#":
-            break
-        if c in "\"'":
-            triple = c * 3
-            if s.startswith(triple, i):
-                multiline = triple
-                i += 3
-                continue
-            i = _skip_string(s, i + 1, c)
-            continue
-        if c == "[":
+        token = _TOKEN.search(s, i)
+        if token is None:
+            return depth, None
+        t = token[0]
+        if t == "#":
+            return depth, None
+        if t == "[":
             depth += 1
-        elif c == "]":
+        elif t == "]":
             depth -= 1
-        i += 1
-    return depth, multiline
+        elif t in ('"""', "'''"):
+            multiline = t
+        i = token.end()
 
 
 def _find_close(s: str, i: int, delim: str) -> int:
@@ -245,13 +169,81 @@ def _find_close(s: str, i: int, delim: str) -> int:
         i = j + 1
 
 
-def _skip_string(s: str, i: int, quote: str) -> int:
-    while i < len(s):
-        c = s[i]
-        if c == "\\" and quote == '"':
-            i += 2
-            continue
-        if c == quote:
-            return i + 1
-        i += 1
-    return i
+_HEADER_RE = re.compile(r"^[ \t]*\[", re.MULTILINE)
+
+
+class Outline:
+    """The table headers of a TOML text, and the keys of a table when asked: what an edit needs.
+
+    Finding the headers alone is several times faster than a whole scan (a 10,000-milestone
+    plan has 66,000 lines, 11,000 of them headers). The fast way takes every line that
+    begins with `[` for a header, which holds for a valid plan without triple-quoted
+    strings: a plan's arrays hold strings only, so no line of a multi-line array begins
+    with `[`. Otherwise the whole text is scanned. Lines are split on "\\n" only, as TOML does.
+    """
+
+    def __init__(self, text: str) -> None:
+        self.lines = text.split("\n")
+        self.tables: list[Key] = []
+        self.headers: dict[Key, int] = {}  # the line of each table's header
+        self._keys: dict[Key, TomlMap] = {}
+        if '"""' in text or "'''" in text:
+            full = scan(text)
+            self.tables = list(full.tables)
+            self.headers = {t: full.spans[t].line for t in self.tables}
+        else:
+            self._headers(text)
+        following = [*(self.headers[t] for t in self.tables[1:]), len(self.lines) + 1]
+        self._next = dict(zip(self.tables, following, strict=True))
+
+    def _headers(self, text: str) -> None:
+        counters: dict[Key, int] = {}
+        arrays: dict[tuple[str, ...], Key] = {}
+        names_of: dict[str, list[str]] = {}
+        number, pos = 1, 0
+        for match in _HEADER_RE.finditer(text):
+            number += text.count("\n", pos, match.start())
+            pos = match.start()
+            stripped = self.lines[number - 1].lstrip()
+            is_array = stripped.startswith("[[")
+            inner = stripped[2:] if is_array else stripped[1:]
+            inner = inner[: inner.index("]")].strip()
+            names = names_of.get(inner)
+            if names is None:
+                names = names_of[inner] = _names(inner)
+            table = _concrete(names, arrays)
+            if is_array:
+                index = counters.get(table, 0)
+                counters[table] = index + 1
+                arrays[tuple(names)] = (*table, index)
+                for other in [k for k in arrays if len(k) > len(names) and k[: len(names)] == tuple(names)]:
+                    del arrays[other]
+                table = (*table, index)
+            self.tables.append(table)
+            self.headers[table] = number
+
+    def next_header(self, table: Key) -> int:
+        """Return the line of the header that follows *table*'s, or one past the last line."""
+        return self._next[table]
+
+    def keys(self, table: Key) -> TomlMap:
+        """Return the spans of the keys that *table* (one with a header, or the root) holds itself."""
+        found = self._keys.get(table)
+        if found is None:
+            first = self.headers.get(table, 0) + 1
+            # The root table's keys are those above the first header.
+            root_stop = self.headers[self.tables[0]] if self.tables else len(self.lines) + 1
+            stop = self._next[table] if table else root_stop
+            # A block holds no header, so it scans alone, as a root table shifted into place.
+            block = scan("\n".join(self.lines[first - 1 : stop - 1]))
+            shift = first - 1
+            found = TomlMap()
+            found.spans = {(*table, *k): Span(s.line + shift, s.col, s.last + shift) for k, s in block.spans.items()}
+            if () in block.ends:
+                found.ends[table] = block.ends[()] + shift
+            self._keys[table] = found
+        return found
+
+    def end(self, table: Key) -> int:
+        """Return the last line that holds one of *table*'s own keys, else its header's line (0 for the root)."""
+        return self.keys(table).ends.get(table, self.headers.get(table, 0))

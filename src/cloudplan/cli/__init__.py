@@ -1,30 +1,33 @@
 """The command line: parse, resolve today, call store -> core -> render, print, exit.
 
-Command modules import what they need inside each command, so that a cron run of
-`overdue` does not pay for Rich tables, exporters or the editing machinery.
+Typer turns every registered command's signature into Click objects on each run,
+which costs about 5 ms a command. A run builds only the command it runs: commands are
+registered here by name, as "module:function", and imported on demand, so that a cron
+run of `overdue` neither builds nor imports the others (see docs/performance.md).
 """
 
-from __future__ import annotations
-
+import importlib
 import sys
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
 from cloudplan import __version__
-from cloudplan.cli import read
 from cloudplan.i18n import _
 
-app = typer.Typer(
-    name="cloudplan",
-    help=_("Track the milestones, deadlines and indicators of a roadmap kept as TOML in git."),
-    # No Rich in help and errors: start-up stays fast, and help reads the same piped.
-    rich_markup_mode=None,
-    pretty_exceptions_enable=False,
-    add_completion=False,
-    no_args_is_help=True,
-    context_settings={"help_option_names": ["-h", "--help"]},
-)
+HELP = _("Track the milestones, deadlines and indicators of a roadmap kept as TOML in git.")
+
+# Each command: its name on the command line, and where its function lives.
+COMMANDS: dict[str, str] = {
+    "status": "cloudplan.cli.read:status",
+    "overdue": "cloudplan.cli.read:overdue",
+    "indicators": "cloudplan.cli.read:indicators",
+    "timeline": "cloudplan.cli.views:timeline",
+    "report": "cloudplan.cli.views:report",
+    "export": "cloudplan.cli.views:export",
+}
+# Each group of commands (`cloudplan add project`): its name, and where its Typer app lives.
+GROUPS: dict[str, str] = {}
 
 
 def _version(value: bool) -> None:
@@ -33,7 +36,6 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
-@app.callback()
 def _root(
     version: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True, help=_("Print the version and exit."))
@@ -42,15 +44,52 @@ def _root(
     """Track the milestones, deadlines and indicators of a roadmap kept as TOML in git."""
 
 
-app.command("status")(read.status)
-app.command("overdue")(read.overdue)
-app.command("indicators")(read.indicators)
+def _load(target: str) -> Any:
+    module, _sep, attribute = target.partition(":")
+    return getattr(importlib.import_module(module), attribute)
+
+
+def make_app(only: str | None = None) -> typer.Typer:
+    """Return the Typer app with every command, or with only the command or group named *only*."""
+    new = typer.Typer(
+        name="cloudplan",
+        help=HELP,
+        # No Rich in help and errors: start-up stays fast, and help reads the same piped.
+        rich_markup_mode=None,
+        pretty_exceptions_enable=False,
+        add_completion=False,
+        no_args_is_help=True,
+        context_settings={"help_option_names": ["-h", "--help"]},
+    )
+    new.callback()(_root)
+    for name, target in COMMANDS.items():
+        if only is None or only == name:
+            new.command(name)(_load(target))
+    for name, target in GROUPS.items():
+        if only is None or only == name:
+            new.add_typer(_load(target), name=name)
+    return new
+
+
+def __getattr__(name: str) -> typer.Typer:
+    """Build `app`, the Typer app with every command (for --help, the tests, the docs), when asked."""
+    if name == "app":
+        return make_app()
+    raise AttributeError(name)
+
+
+def _command_name(args: list[str]) -> str | None:
+    """Return the command a command line runs, when it names one before any option."""
+    if args and not args[0].startswith("-") and (args[0] in COMMANDS or args[0] in GROUPS):
+        return args[0]
+    return None
 
 
 def main() -> None:
     """Run the command line; exit 0, 1 (found something) or 2 (could not), never a traceback."""
+    name = _command_name(sys.argv[1:])
     try:
-        app()
+        make_app(name)()
     except KeyboardInterrupt:
         sys.stderr.write("cloudplan: interrupted\n")
         sys.exit(130)

@@ -1,16 +1,13 @@
 """What every command shares: options, the error boundary, consoles, loading and filtering."""
 
-from __future__ import annotations
-
 import contextlib
 import os
 import sys
 from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, NamedTuple, NoReturn
 
 import typer
 
@@ -19,6 +16,8 @@ from cloudplan.i18n import _
 from cloudplan.safe import clean
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from rich.console import Console, RenderableType
 
     from cloudplan.status import IndicatorState, ProjectState
@@ -114,7 +113,7 @@ def errors() -> Iterator[None]:
 # -- output ----------------------------------------------------------------------------------
 
 
-def console(stderr: bool = False) -> Console:
+def console(stderr: bool = False) -> "Console":
     """Return a console for this call: colours only on a terminal without NO_COLOR, width from COLUMNS.
 
     Made per call, not at import, so that the environment of each run takes effect.
@@ -137,7 +136,7 @@ def console(stderr: bool = False) -> Console:
     )
 
 
-def show(*renderables: RenderableType) -> None:
+def show(*renderables: "RenderableType") -> None:
     """Print renderables for people on standard output.
 
     Piped or under cron, lines lose the trailing spaces that Rich pads tables with,
@@ -162,21 +161,24 @@ def write(text: str) -> None:
 # -- loading ----------------------------------------------------------------------------------
 
 
-def today_in(timezone: str | None) -> date:
-    """Return today's date in *timezone* (an IANA name), else on this machine's clock."""
+def today_in(timezone: str | None, now: "datetime | None" = None) -> date:
+    """Return the date in *timezone* (an IANA name) at the instant *now* (default: this instant).
+
+    Without a time zone, the date is the machine's local one.
+    """
+    from datetime import datetime, timezone as tz
+    from zoneinfo import ZoneInfo
+
+    instant = now or datetime.now(tz.utc)
     if timezone:
-        from datetime import datetime
-        from zoneinfo import ZoneInfo
-
-        return datetime.now(ZoneInfo(timezone)).date()
-    return date.today()
+        return instant.astimezone(ZoneInfo(timezone)).date()
+    return instant.astimezone().date()
 
 
-@dataclass(frozen=True, slots=True)
-class Read:
+class Read(NamedTuple):
     """A loaded portfolio and the day to show it as of."""
 
-    loaded: Loaded
+    loaded: "Loaded"
     as_of: date
     window: int
 
@@ -192,8 +194,7 @@ def read(plans: list[str] | None, as_of: str | None, within: int | None) -> Read
     return Read(loaded, day, window)
 
 
-@dataclass(frozen=True, slots=True)
-class Filters:
+class Filters(NamedTuple):
     """The read commands' filters; empty means everything."""
 
     projects: tuple[str, ...] = ()
@@ -209,7 +210,7 @@ class Filters:
         tags: list[str] | None,
         statuses: list[str] | None,
         allowed: tuple[str, ...],
-    ) -> Filters:
+    ) -> "Filters":
         """Return the filters of the command line, checking the statuses against *allowed*."""
         for status in statuses or ():
             if status not in allowed:
@@ -224,13 +225,11 @@ class Filters:
             tuple(statuses or ()),
         )
 
-    def projects_of(self, states: list[ProjectState]) -> list[ProjectState]:
+    def projects_of(self, states: "list[ProjectState]") -> "list[ProjectState]":
         """Return the projects and milestones that pass; a project whose milestones all fail is left out.
 
         A project keeps the status and progress of all its milestones: the filter narrows the view only.
         """
-        from dataclasses import replace
-
         kept = []
         for state in states:
             p = state.project
@@ -248,10 +247,10 @@ class Filters:
                 and (not self.owners or any(o in owner.casefold() for o in self.owners for owner in s.milestone.owners))
             )
             if milestones:
-                kept.append(replace(state, milestones=milestones))
+                kept.append(state._replace(milestones=milestones))
         return kept
 
-    def indicators_of(self, states: list[IndicatorState]) -> list[IndicatorState]:
+    def indicators_of(self, states: "list[IndicatorState]") -> "list[IndicatorState]":
         """Return the indicators that pass the project and status filters."""
         return [
             s

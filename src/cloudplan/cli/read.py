@@ -1,7 +1,5 @@
 """The read commands: status, overdue, indicators."""
 
-from __future__ import annotations
-
 import sys
 from datetime import date
 from enum import StrEnum
@@ -77,9 +75,9 @@ def status(
 
             write(markdown.status(states, r.as_of))
         else:
-            from cloudplan.render.status import count_line, status_view, summary_view
-
             from rich.text import Text
+
+            from cloudplan.render.status import count_line, status_view, summary_view
 
             view = summary_view(states, r.as_of) if summary else status_view(states, r.as_of)
             show(view, Text(count_line(states), style="dim"))
@@ -125,7 +123,7 @@ def overdue(
             raise typer.Exit(int(ExitCode.FOUND))
 
 
-def _print_items(items: list[MilestoneState], fmt: Format, as_of: date, window: int) -> None:
+def _print_items(items: "list[MilestoneState]", fmt: Format, as_of: date, window: int) -> None:
     if fmt is Format.JSON:
         from cloudplan.export import json
 

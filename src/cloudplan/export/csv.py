@@ -8,6 +8,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from cloudplan.export import records
+from cloudplan.safe import clean
 from cloudplan.status import IndicatorState, MilestoneState
 
 # OWASP "CSV Injection": a cell starting with one of these is read as a formula.
@@ -20,10 +21,15 @@ INDICATOR_FIELDS = (
 
 
 def inert(value: Any) -> Any:
-    """Return *value* safe for a spreadsheet: text that would start a formula gets a leading quote."""
-    if isinstance(value, str) and value.startswith(_TRIGGERS):
-        return "'" + value
-    return value
+    """Return *value* safe for a spreadsheet and a terminal.
+
+    Text that would start a formula gets a leading quote; control characters (ESC,
+    newlines) are shown as symbols, as everywhere else, so a cell is one line of text.
+    """
+    if not isinstance(value, str):
+        return value
+    value = clean(value)
+    return "'" + value if value.startswith(_TRIGGERS) else value
 
 
 def table(header: Sequence[str], rows: Iterable[Sequence[Any]], delimiter: str = ",") -> str:

@@ -1,0 +1,76 @@
+"""iCalendar (RFC 5545): one all-day event per scheduled milestone, on its deadline."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, time, timedelta
+
+from icalendar import Calendar, Event
+
+from cloudplan.export import Snapshot
+from cloudplan.i18n import _
+from cloudplan.safe import clean
+from cloudplan.status import MilestoneState, ProjectState, Status
+
+PRODID = "-//cloudplan//cloudplan//EN"
+
+
+def uid(state: MilestoneState) -> str:
+    """Return a milestone's event UID, the same in every export, so that a re-import updates it."""
+    m = state.milestone
+    return f"{m.project}.{m.id}@cloudplan"
+
+
+def calendar(snapshot: Snapshot) -> str:
+    """Return a calendar of the milestones that have a deadline.
+
+    Reproducible: DTSTAMP is the as-of day at midnight UTC, and the calendar has no
+    random UID, so that the same plan as of the same day gives the same bytes.
+    """
+    cal = Calendar()
+    cal.add("version", "2.0")
+    cal.add("prodid", PRODID)
+    cal.add("calscale", "GREGORIAN")
+    cal.add("method", "PUBLISH")
+    cal.add("x-wr-calname", clean(snapshot.title))
+    stamp = datetime.combine(snapshot.as_of, time(0, 0), tzinfo=UTC)
+    for project in snapshot.projects:
+        for state in project.milestones:
+            if state.milestone.due is not None:
+                cal.add_component(_event(project, state, stamp))
+    data: bytes = cal.to_ical()
+    return data.decode("utf-8")
+
+
+def _event(project: ProjectState, state: MilestoneState, stamp: datetime) -> Event:
+    m = state.milestone
+    assert m.due is not None
+    deadline = m.due.last
+    event = Event()
+    event.add("uid", uid(state))
+    event.add("dtstamp", stamp)
+    # An all-day event: DTEND is exclusive, so it is the next day (RFC 5545 3.6.1).
+    event.add("dtstart", deadline)
+    event.add("dtend", deadline + timedelta(days=1))
+    event.add("summary", f"{clean(m.project)}: {clean(m.title)}")
+    event.add("description", _description(project, state, stamp))
+    event.add("categories", [clean(m.project)])
+    event.add("transp", "TRANSPARENT")  # a deadline does not make anyone busy
+    if state.status is Status.CANCELLED:
+        event.add("status", "CANCELLED")
+    return event
+
+
+def _description(project: ProjectState, state: MilestoneState, stamp: datetime) -> str:
+    m = state.milestone
+    assert m.due is not None
+    lines = [
+        _("Milestone: {ref}").format(ref=clean(m.ref)),
+        _("Project: {title}").format(title=clean(project.project.title)),
+        _("Due: {due} ({deadline})").format(due=m.due.text, deadline=m.due.last.isoformat()),
+        _("Status as of {day}: {status}").format(day=stamp.date().isoformat(), status=state.status.value),
+    ]
+    if m.owners:
+        lines.append(_("Owners: {owners}").format(owners=clean(", ".join(m.owners))))
+    if m.notes:
+        lines += ["", clean(m.notes)]
+    return "\n".join(lines)

@@ -1,0 +1,187 @@
+"""A tiny Chrome DevTools Protocol client over --remote-debugging-pipe: load a page, collect its
+console errors, take a screenshot. Standard library only; the browser is Debian's `chromium`."""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import json
+import os
+import select
+import shutil
+import struct
+import subprocess
+import tempfile
+import time
+import zlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+FLAGS = [
+    "--headless",
+    "--no-sandbox",  # CI runs as root
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-extensions",
+    "--hide-scrollbars",
+    "--remote-debugging-pipe",
+]
+
+
+def find() -> str | None:
+    """Return the browser's path, or None."""
+    return shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+@dataclass
+class Visit:
+    """What loading a page showed: its problems (console errors, exceptions, blocked loads) and a screenshot."""
+
+    problems: list[str] = field(default_factory=list)
+    png: bytes = b""
+
+
+class _Pipe:
+    def __init__(self, send_fd: int, recv_fd: int, deadline: float) -> None:
+        self.send_fd, self.recv_fd, self.deadline = send_fd, recv_fd, deadline
+        self.buffer = b""
+        self.next_id = 0
+        self.events: list[dict[str, Any]] = []
+
+    def send(self, method: str, params: dict[str, Any] | None = None, session: str | None = None) -> dict[str, Any]:
+        self.next_id += 1
+        message: dict[str, Any] = {"id": self.next_id, "method": method, "params": params or {}}
+        if session:
+            message["sessionId"] = session
+        os.write(self.send_fd, json.dumps(message).encode() + b"\0")
+        reply = self.wait(lambda m: m.get("id") == self.next_id)
+        if "error" in reply:
+            raise RuntimeError(f"{method}: {reply['error']}")
+        result: dict[str, Any] = reply.get("result", {})
+        return result
+
+    def wait(self, wanted: Any) -> dict[str, Any]:
+        while True:
+            while b"\0" in self.buffer:
+                raw, self.buffer = self.buffer.split(b"\0", 1)
+                message = json.loads(raw)
+                if "method" in message:
+                    self.events.append(message)
+                if wanted(message):
+                    return dict(message)
+            left = self.deadline - time.monotonic()
+            if left <= 0:
+                raise TimeoutError("the browser did not answer in time")
+            ready, _w, _x = select.select([self.recv_fd], [], [], left)
+            if ready:
+                chunk = os.read(self.recv_fd, 1 << 20)
+                if not chunk:
+                    raise EOFError("the browser closed the pipe")
+                self.buffer += chunk
+
+
+def visit(path: Path, width: int = 1280, height: int = 2000, timeout: float = 60.0) -> Visit:
+    """Load *path* in headless Chromium; return its problems and a full-window PNG screenshot."""
+    browser = find()
+    if browser is None:
+        raise RuntimeError("chromium is not installed: apt-get install chromium (.ci/run does)")
+    to_child_r, to_child_w = os.pipe()
+    from_child_r, from_child_w = os.pipe()
+
+    def wire() -> None:  # in the child: the browser reads commands on fd 3, answers on fd 4
+        a, b = os.dup(to_child_r), os.dup(from_child_w)
+        os.dup2(a, 3)
+        os.dup2(b, 4)
+
+    with tempfile.TemporaryDirectory(prefix="cloudplan-chromium-") as profile:
+        proc = subprocess.Popen(
+            [browser, *FLAGS, f"--user-data-dir={profile}", f"--window-size={width},{height}", "about:blank"],
+            preexec_fn=wire,
+            pass_fds=(3, 4),
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        os.close(to_child_r)
+        os.close(from_child_w)
+        pipe = _Pipe(to_child_w, from_child_r, time.monotonic() + timeout)
+        try:
+            target = pipe.send("Target.createTarget", {"url": "about:blank"})["targetId"]
+            session = pipe.send("Target.attachToTarget", {"targetId": target, "flatten": True})["sessionId"]
+            for domain in ("Page", "Runtime", "Log"):
+                pipe.send(f"{domain}.enable", session=session)
+            pipe.send("Emulation.setDeviceMetricsOverride",
+                      {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": False}, session)  # fmt: skip
+            pipe.send("Page.navigate", {"url": path.resolve().as_uri()}, session)
+            pipe.wait(lambda m: m.get("method") == "Page.loadEventFired")
+            shot = pipe.send("Page.captureScreenshot", {"format": "png"}, session)
+            visit = Visit(problems=_problems(pipe.events), png=base64.b64decode(shot["data"]))
+            with contextlib.suppress(EOFError, OSError):
+                pipe.send("Browser.close")
+            return visit
+        finally:
+            os.close(to_child_w)
+            os.close(from_child_r)
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+
+
+def _problems(events: list[dict[str, Any]]) -> list[str]:
+    found = []
+    for event in events:
+        method, params = event["method"], event.get("params", {})
+        if method == "Runtime.exceptionThrown":
+            found.append(f"exception: {params['exceptionDetails'].get('text')}")
+        elif method == "Runtime.consoleAPICalled" and params.get("type") in ("error", "warning", "assert"):
+            found.append(f"console.{params['type']}: {params.get('args')}")
+        elif method == "Log.entryAdded" and params["entry"]["level"] in ("error", "warning"):
+            found.append(f"{params['entry']['source']}: {params['entry']['text']}")
+    return found
+
+
+def colours(png: bytes) -> int:
+    """Return how many distinct colours an 8-bit RGB or RGBA PNG holds (decoded with zlib alone)."""
+    assert png[:8] == b"\x89PNG\r\n\x1a\n", "not a PNG"
+    pos, idat, header = 8, b"", b""
+    while pos < len(png):
+        (length,) = struct.unpack(">I", png[pos : pos + 4])
+        kind, data = png[pos + 4 : pos + 8], png[pos + 8 : pos + 8 + length]
+        if kind == b"IHDR":
+            header = data
+        elif kind == b"IDAT":
+            idat += data
+        pos += 12 + length
+    w, h, depth, colour_type = struct.unpack(">IIBB", header[:10])
+    assert depth == 8, f"unexpected PNG depth {depth}"
+    assert colour_type in (2, 6), f"unexpected PNG colour type {colour_type}"
+    bpp = 3 if colour_type == 2 else 4
+    raw, stride = zlib.decompress(idat), w * bpp
+    previous = bytearray(stride)
+    seen: set[bytes] = set()
+    for y in range(h):
+        start = y * (stride + 1)
+        kind, line = raw[start], bytearray(raw[start + 1 : start + 1 + stride])
+        for i in range(stride):
+            left = line[i - bpp] if i >= bpp else 0
+            up, corner = previous[i], previous[i - bpp] if i >= bpp else 0
+            if kind == 1:
+                line[i] = (line[i] + left) & 0xFF
+            elif kind == 2:
+                line[i] = (line[i] + up) & 0xFF
+            elif kind == 3:
+                line[i] = (line[i] + (left + up) // 2) & 0xFF
+            elif kind == 4:
+                p = left + up - corner
+                pa, pb, pc = abs(p - left), abs(p - up), abs(p - corner)
+                line[i] = (line[i] + (left if pa <= pb and pa <= pc else up if pb <= pc else corner)) & 0xFF
+        seen.update(bytes(line[i : i + 3]) for i in range(0, stride, bpp))
+        previous = line
+    return len(seen)

@@ -1,0 +1,225 @@
+"""A hostile plan is inert in every view and every export format (SPEC section 5)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Callable
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from typer.testing import Result
+
+from cloudplan.export import ExportFormat
+
+Cli = Callable[..., Result]
+
+# Rich markup, ESC and OSC 8 hyperlinks, a spreadsheet formula, Markdown pipes, HTML, newlines,
+# Mermaid syntax, bidi overrides and C1 controls: in every string a plan may hold.
+EVIL = (
+    r"[/] [link=http://x]l[/link] [bold red]b "
+    r"\u001b]8;;http://evil\u001b\\click\u001b]8;;\u001b\\ \u001b[2J "
+    r"<script>alert(1)</script> | a|b \n second: line; #1 %% end "
+    r"\u202eevil\u202c \u009b31m"
+)
+
+HOSTILE = f"""\
+[plan]
+title = "{EVIL}"
+
+[[project]]
+id = "evil"
+title = "=HYPERLINK(\\"http://x\\") {EVIL}"
+description = "{EVIL}"
+owners = ["@SUM(1+1)", "{EVIL}"]
+tags = ["t"]
+
+  [[project.milestone]]
+  id = "m1"
+  title = "{EVIL}"
+  due = "2020-H1"
+  notes = "{EVIL}"
+  owners = ["+cmd|' /C calc'!A0"]
+
+    [[project.milestone.slip]]
+    from = "2019-Q4"
+    to = "2020-H1"
+    on = 2019-11-02
+    reason = "{EVIL}"
+
+  [[project.milestone]]
+  id = "m2"
+  title = "=HYPERLINK(\\"http://x\\")"
+  start = "2019"
+  due = "2020-Q4"
+
+  [[project.milestone]]
+  id = "m3"
+  title = "section click call evil"
+
+  [[project.milestone]]
+  id = "m4"
+  title = "-2+3"
+  due = "2021"
+  done = 2020-01-15
+
+[[indicator]]
+id = "ind"
+title = "{EVIL}"
+unit = "{EVIL}"
+project = "evil"
+baseline = {{ value = 1, on = "2018" }}
+target = {{ value = 2, by = "2022" }}
+
+  [[indicator.measure]]
+  on = 2019-06-30
+  value = 1.5
+  note = "</title><script>alert(1)</script>{EVIL}"
+"""
+
+DAY = "2020-06-30"
+RAW = ("\x1b", "\x9b", "\u202e", "\x07")
+
+
+def assert_inert_text(text: str) -> None:
+    """No control sequence or bidi override reaches a terminal or a file."""
+    for char in RAW:
+        assert char not in text, f"raw {char!r} in output"
+
+
+@pytest.fixture
+def hostile(write_plan: Callable[..., Path], cli: Cli) -> Path:
+    plan = write_plan(HOSTILE, "hostile.toml")
+    check = cli("status", plan, "--as-of", DAY)
+    assert check.exit_code == 0, check.output  # the plan is valid: the attack is in its text
+    return plan
+
+
+@pytest.mark.parametrize("width", ["80", "200"])
+@pytest.mark.parametrize("command", ["timeline", "indicators", "status"])
+def test_terminal_views_show_the_text_and_obey_none_of_it(cli: Cli, hostile: Path, command: str, width: str) -> None:
+    result = cli(command, hostile, "--as-of", DAY, env={"COLUMNS": width})
+    assert result.exit_code == 0, result.output
+    assert_inert_text(result.output)
+    if command == "timeline" and width == "200":
+        assert "[/] [link=http://x]l[/link]" in result.stdout  # shown as written, not read as markup
+
+
+def test_timeline_pictures_are_inert(cli: Cli, hostile: Path, tmp_path: Path) -> None:
+    svg, page = tmp_path / "t.svg", tmp_path / "t.html"
+    result = cli("timeline", hostile, "--as-of", DAY, "--svg", svg, "--html", page, env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.output
+    for path in (svg, page):
+        text = path.read_text(encoding="utf-8")
+        assert_inert_text(text)
+        assert "<script" not in text.lower()
+        assert "script&gt;alert(1)" in text  # shown, escaped
+
+
+class Structure(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: set[str] = set()
+        self.handlers: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.add(tag)
+        self.handlers += [k for k, _v in attrs if k.startswith("on")]
+
+
+def test_report_is_inert(cli: Cli, hostile: Path, tmp_path: Path) -> None:
+    out = tmp_path / "r.html"
+    result = cli("report", hostile, "--as-of", DAY, "--html", out)
+    assert result.exit_code == 0, result.output
+    page = out.read_text(encoding="utf-8")
+    assert_inert_text(page)
+    assert "<script" not in page.lower()
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    parsed = Structure()
+    parsed.feed(page)
+    assert "script" not in parsed.tags
+    assert "img" not in parsed.tags
+    assert parsed.handlers == []
+
+
+@pytest.mark.parametrize("fmt", list(ExportFormat))
+def test_every_export_format_is_inert(cli: Cli, hostile: Path, fmt: ExportFormat) -> None:
+    result = cli("export", hostile, "--as-of", DAY, "--format", fmt.value)
+    assert result.exit_code == 0, result.output
+    text = result.stdout_bytes.decode("utf-8")
+    assert_inert_text(text)
+    CHECKS[fmt](text)
+
+
+def _json(text: str) -> None:
+    import json
+
+    doc = json.loads(text)
+    # The data is kept whole for programs; only its spelling is escaped.
+    assert doc["projects"][0]["milestones"][0]["title"].startswith("[/] [link=http://x]")
+    assert "\x1b]8;;http://evil" in doc["projects"][0]["milestones"][0]["title"]
+    assert "\\u001b" in text
+    assert "\\u202e" in text
+
+
+_NUMBER = re.compile(r"-?\d+(\.\d+)?")
+
+
+def _csv(text: str) -> None:
+    rows = list(csv.reader(io.StringIO(text, newline="")))
+    assert len(rows) == 1 + 4  # the header and one row per milestone: newlines never split a row
+    for row in rows[1:]:
+        for cell in row:
+            if _NUMBER.fullmatch(cell):
+                continue  # days_left: a negative number is data, not a formula
+            assert not cell.startswith(("=", "+", "-", "@", "\t", "\r", "\n")), cell
+    assert '\'=HYPERLINK("http://x")' in text.replace('""', '"')
+
+
+def _ics(text: str) -> None:
+    from icalendar import Calendar
+
+    events = list(Calendar.from_ical(text).walk("VEVENT"))
+    assert len(events) == 3  # the scheduled milestones
+    for event in events:
+        assert "\n" not in str(event["SUMMARY"])
+
+
+def _markdown(text: str) -> None:
+    for line in text.splitlines():
+        if line.startswith("|"):
+            # Seven cells: eight pipes that are not escaped, whatever the titles hold.
+            assert len(re.findall(r"(?<!\\)\|", line)) == 8, line
+    assert "<script>" not in text
+    assert "\\[link=http://x\\]" in text
+
+
+def _mermaid(text: str) -> None:
+    lines = text.splitlines()
+    assert lines[0] == "gantt"
+    for line in lines[1:]:
+        keyword, _sep, rest = line.strip().partition(" ")
+        if keyword in ("title", "section"):
+            assert not re.search(r"[:;#%<>]", rest), line
+        elif ":milestone," in line:
+            label, data = line.split(" :milestone, ")
+            assert not re.search(r"[:;#%<>]", label), line
+            assert re.fullmatch(r"(?:(?:done|crit|active), )?[A-Za-z0-9_]+, \d{4}-\d\d-\d\d, 0d", data), line
+            assert label.strip().split()[0].casefold() not in ("section", "click", "call", "title")
+        else:
+            assert keyword in ("dateFormat", "axisFormat"), line
+
+
+CHECKS: dict[ExportFormat, Callable[[str], None]] = {
+    ExportFormat.JSON: _json,
+    ExportFormat.CSV: _csv,
+    ExportFormat.ICS: _ics,
+    ExportFormat.MARKDOWN: _markdown,
+    ExportFormat.MERMAID: _mermaid,
+}
+
+
+def test_every_format_has_a_hostile_check() -> None:
+    assert set(CHECKS) == set(ExportFormat)
