@@ -446,7 +446,12 @@ class Checked(NamedTuple):
 
 
 def check_edit(
-    loaded: Loaded, snapshots: Mapping[str, Snapshot], name: str, text: str, changes: Sequence[Change], unit: Unit | None
+    loaded: Loaded,
+    snapshots: Mapping[str, Snapshot],
+    name: str,
+    text: str,
+    changes: Sequence[Change],
+    unit: Unit | None,
 ) -> Checked:
     """Parse and validate the edited text of *name* with the rest of the portfolio.
 
@@ -504,7 +509,7 @@ def _patched(snapshot: Snapshot, text: str, changes: Sequence[Change], unit: Uni
         return None
     plan = snapshot.plan
     items: list[Project | Indicator] = list(plan.projects if unit.name == "project" else plan.indicators)
-    position = next((i for i, item in enumerate(items) if item.key == (unit.name, unit.index)), len(items))
+    position = next((i for i, item in enumerate(items) if item.key == (unit.name, unit.element)), len(items))
 
     def alone(doc: dict[str, object]) -> dict[str, object] | None:
         tables = doc.get(unit.name)
@@ -517,7 +522,7 @@ def _patched(snapshot: Snapshot, text: str, changes: Sequence[Change], unit: Uni
         # The old lines must hold exactly the element that was read: the unit is where it should be.
         if before is None or position == len(items):
             return None
-        if schema.build_one(unit.name, unit.index, before, snapshot.file.name)[0] != items[position]:
+        if schema.build_one(unit.name, unit.element, before, snapshot.file.name)[0] != items[position]:
             return None
     if unit.removed:
         if new:
@@ -528,11 +533,11 @@ def _patched(snapshot: Snapshot, text: str, changes: Sequence[Change], unit: Uni
         after = alone(new)
         if after is None:
             return None
-        head: list[object] = [None] * unit.index
+        head: list[object] = [None] * unit.element
         expected = tomledit.expect({unit.name: [*head, before] if before is not None else head}, changes)
-        if after != expected[unit.name][unit.index]:
+        if after != expected[unit.name][unit.element]:
             return None
-        item, found = schema.build_one(unit.name, unit.index, after, snapshot.file.name)
+        item, found = schema.build_one(unit.name, unit.element, after, snapshot.file.name)
         if found or item is None:
             _refuse(found, {snapshot.file.name: text})
         assert item is not None

@@ -93,7 +93,7 @@ class Unit(NamedTuple):
     """
 
     name: str  # "project" or "indicator"
-    index: int
+    element: int  # its index in that array
     old: tuple[int, int]
     new: tuple[int, int]
     added: bool = False
@@ -317,7 +317,7 @@ class _Editor:
     # -- the unit the changes fall in --------------------------------------------------------
 
     def unit(self, changes: Sequence[Change]) -> Unit | None:
-        units = set()
+        units: set[tuple[Any, ...]] = set()
         for change in changes:
             table = change.parent if isinstance(change, Append) else change.table
             if not table:
@@ -332,7 +332,6 @@ class _Editor:
         if len(units) != 1 or not self.ops:
             return None
         name, index, how = units.pop()
-        assert isinstance(name, str) and isinstance(index, int)
         delta = sum(len(op.lines) - (op.stop - op.start) for op in self.ops)
         start = min(op.start for op in self.ops)
         stop = max(op.stop for op in self.ops)
