@@ -230,6 +230,32 @@ def test_every_edit_then_its_undo_gives_back_the_file(cli: Cli, roadmap: Path) -
     assert roadmap.read_text(encoding="utf-8") == ROADMAP_TEXT
 
 
+def test_remove_a_milestone_takes_its_slips(cli: Cli, roadmap: Path) -> None:
+    edited(cli, roadmap, "reschedule", "cercle-2/ouverture", "2022", "--reason", "late", "--on", "2020-09-01")
+    edited(cli, roadmap, "remove", "cercle-2/ouverture")
+    text = roadmap.read_text(encoding="utf-8")
+    assert "ouverture" not in text
+    assert "slip" not in text
+    assert text == ROADMAP_TEXT.replace(
+        '''  [[project.milestone]]
+  id = "ouverture"
+  title = "Déployer l'offre de service (État, collectivités territoriales)"
+  due = "2021-Q1"           # art. L36: "Ouverture 1er trimestre 2021"
+  depends_on = ["construction"]
+
+''',
+        "",
+    )
+
+
+def test_a_read_only_plan_is_not_edited(cli: Cli, roadmap: Path) -> None:
+    roadmap.chmod(0o444)
+    result = cli("done", "cercle-1/finalisation")
+    assert result.exit_code == 2
+    assert "read-only" in result.stderr
+    assert roadmap.read_text(encoding="utf-8") == ROADMAP_TEXT
+
+
 # -- the file as its authors wrote it --------------------------------------------------------------
 
 
@@ -343,7 +369,7 @@ BAD = [
     (("reschedule", "cercle-2/ouverture", "2022", "--reason", " "), "needs a reason"),
     (("reschedule", "cercle-2/ouvertur", "2022", "--reason", "x"), "did you mean"),
     (("reschedule", "saas-agents/industrialisation", "2019", "--reason", "x"), "starts (2020) after its deadline"),
-    (("remove", "cercle-1/finalisation"), "cercle-1/extension depend on it"),
+    (("remove", "cercle-1/finalisation"), "it is a dependency of cercle-1/extension"),
     (("remove", "cercle-2"), "has 3 milestones"),
     (("remove", "nowhere"), "no project 'nowhere'"),
     (("remove", "Bad Id"), "not valid"),
@@ -451,7 +477,7 @@ def test_a_project_that_an_indicator_names_is_not_removed(cli: Cli, write_plan: 
     before = path.read_bytes()
     result = cli("remove", "alpha", "--yes")
     assert result.exit_code == 2
-    assert "indicators i name it" in result.stderr
+    assert "the project of the indicators i" in result.stderr
     assert path.read_bytes() == before
 
 

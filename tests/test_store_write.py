@@ -168,5 +168,5 @@ def test_edits_take_turns_on_the_folder_lock(write_plan: Callable[..., Path]) ->
     with store.locked(files), pytest.raises(EditConflict, match="another cloudplan"), store.locked(files, timeout=0.05):
         pass
     with store.locked(files):  # released
-        pass
-    assert (path.parent / store.LOCK_NAME).exists()
+        assert (path.parent / store.LOCK_NAME).exists()
+    assert not (path.parent / store.LOCK_NAME).exists()  # no lock file left in the user's repository

@@ -278,7 +278,7 @@ def remove(portfolio: Portfolio, ref: str, yes: bool) -> Edit:
     users = [other.ref for other in portfolio.milestones if m.ref in other.depends_on]
     if users:
         raise InUse(
-            _("{ref} cannot be removed: {users} depend on it").format(ref=m.ref, users=", ".join(users)),
+            _("{ref} cannot be removed: it is a dependency of {users}").format(ref=m.ref, users=", ".join(users)),
             hint=_("remove those dependencies first (edit depends_on), or cancel it: cloudplan cancel {ref}").format(
                 ref=m.ref
             ),
@@ -292,13 +292,17 @@ def _remove_project(portfolio: Portfolio, pid: str, yes: bool) -> Edit:
     users = [m.ref for m in portfolio.milestones if m.project != pid and own.intersection(m.depends_on)]
     if users:
         raise InUse(
-            _("project {p} cannot be removed: {users} depend on its milestones").format(p=pid, users=", ".join(users)),
+            _("project {p} cannot be removed: its milestones are dependencies of {users}").format(
+                p=pid, users=", ".join(users)
+            ),
             hint=_("remove those dependencies first (edit depends_on)"),
         )
     indicators = [i.id for i in portfolio.indicators if i.project == pid]
     if indicators:
         raise InUse(
-            _("project {p} cannot be removed: indicators {ids} name it").format(p=pid, ids=", ".join(indicators)),
+            _("project {p} cannot be removed: it is the project of the indicators {ids}").format(
+                p=pid, ids=", ".join(indicators)
+            ),
             hint=_("change their `project` key first"),
         )
     if project.milestones and not yes:

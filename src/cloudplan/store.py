@@ -333,9 +333,9 @@ def locked(files: Iterable[PlanFile], timeout: float = LOCK_TIMEOUT) -> Iterator
     """Hold the edit lock of every folder that holds *files*, so that cloudplan edits take turns.
 
     The lock is an flock on a `.cloudplan.lock` file beside the plans (never on a plan
-    itself, which is replaced, not rewritten). Folders are locked in name order, so two
-    edits never wait on each other. Other programs do not know this lock: the hash
-    check of `replace` guards against them.
+    itself, which is replaced, not rewritten), removed when the edit is done. Folders
+    are locked in name order, so two edits never wait on each other. Other programs do
+    not know this lock: the hash check of `replace` guards against them.
     """
     folders = sorted({Path(os.path.realpath(f.path)).parent for f in files})
     with contextlib.ExitStack() as stack:
@@ -346,31 +346,54 @@ def locked(files: Iterable[PlanFile], timeout: float = LOCK_TIMEOUT) -> Iterator
 
 @contextlib.contextmanager
 def _lock(path: Path, timeout: float) -> Iterator[None]:
+    """Hold an flock on *path*, created if need be and removed when done, so that no lock file lingers.
+
+    Removing a lock file is safe only this way: whoever gets the lock checks that the
+    path still names the file it locked, and starts again if the holder before it
+    removed that file meanwhile.
+    """
     import time
 
-    try:
-        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o666)
-    except OSError as e:
-        raise WriteFailed(
-            _("cannot create the lock file {path}: {why}").format(path=path, why=e.strerror or e),
-            hint=_("cloudplan needs to write in the plan's folder to edit it"),
-        ) from None
-    try:
-        deadline = time.monotonic() + timeout
-        while not _try_lock(fd):
-            if time.monotonic() > deadline:
-                raise EditConflict(
-                    _("another cloudplan has been editing the plans in {folder} for {n} s").format(
-                        folder=path.parent, n=int(timeout)),
-                    hint=_("nothing was written; try again when it is done"),
-                )  # fmt: skip
-            time.sleep(0.01)
+    deadline = time.monotonic() + timeout
+    while True:
         try:
-            yield
-        finally:
-            _unlock(fd)
+            fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o666)
+        except OSError as e:
+            raise WriteFailed(
+                _("cannot create the lock file {path}: {why}").format(path=path, why=e.strerror or e),
+                hint=_("cloudplan needs to write in the plan's folder to edit it"),
+            ) from None
+        try:
+            while not _try_lock(fd):
+                if time.monotonic() > deadline:
+                    raise EditConflict(
+                        _("another cloudplan has been editing the plans in {folder} for {n} s").format(
+                            folder=path.parent, n=int(timeout)),
+                        hint=_("nothing was written; try again when it is done"),
+                    )  # fmt: skip
+                time.sleep(0.01)
+            if _same_file(path, fd):
+                break
+        except BaseException:
+            os.close(fd)
+            raise
+        os.close(fd)  # the file was removed by the holder before us: lock the new one
+    try:
+        yield
     finally:
+        with contextlib.suppress(OSError):
+            os.unlink(path)
+        _unlock(fd)
         os.close(fd)
+
+
+def _same_file(path: Path, fd: int) -> bool:
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        return False
+    mine = os.fstat(fd)
+    return (st.st_dev, st.st_ino) == (mine.st_dev, mine.st_ino)
 
 
 def _try_lock(fd: int) -> bool:
@@ -604,6 +627,13 @@ def replace(snapshot: Snapshot, checked: Checked) -> None:
         raise EditConflict(
             _("{name} was changed by another program while cloudplan was editing it").format(name=snapshot.file.name),
             hint=_("nothing was written; run the command again on the new file"),
+        )
+    if not os.access(path, os.W_OK) or not path.stat().st_mode & 0o222:
+        # Renaming over it would work, since the folder is writable, but the file says: do not edit.
+        # (The mode bits too: root may write anything, yet a file nobody may write is meant to stay.)
+        raise WriteFailed(
+            _("{name} is read-only").format(name=snapshot.file.name),
+            hint=_("nothing was written; make it writable (chmod u+w) to edit it"),
         )
     _write_atomic(path, checked.data, snapshot.file.name, keep=path)
     from cloudplan import cache

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from cloudplan.cli.common import Format, FormatOption, PlanArgs, errors, show, today_in, write
-from cloudplan.i18n import _
+from cloudplan.i18n import _, ngettext
 from cloudplan.safe import clean
 
 if TYPE_CHECKING:
@@ -345,8 +345,9 @@ def history(ref: Ref, plans: PlanArgs = None, fmt: FormatOption = Format.TEXT) -
             show(head, Text(_("due {due}; it never slipped").format(due=due)))
             return
         days = slipped_days(m)
-        summary = _("due {due}, {days:+d} days from the first deadline, in {n} moves").format(
-            due=due, days=days, n=len(m.slips)
+        moves = ngettext("in {n} move", "in {n} moves", len(m.slips)).format(n=len(m.slips))
+        summary = _("due {due}, {days:+d} days from the first deadline, {moves}").format(
+            due=due, days=days, moves=moves
         )
         table = Table(box=None, padding=(0, 2, 0, 0), pad_edge=False, show_edge=False)
         for column in (_("From"), _("To"), _("On"), _("Why")):
