@@ -185,6 +185,26 @@ def test_measure_appends_to_its_indicator_and_replaces_the_same_day(cli: Cli, ro
     ]
 
 
+def test_measure_reads_french_numbers(cli: Cli, roadmap: Path) -> None:
+    changed = edited(cli, roadmap, "measure", "applications-cloud", "1 000,5", "--on", "2020-06-30")
+    assert "+  value = 1000.5" in changed
+
+
+def test_after_an_edit_the_next_read_finds_the_plan_in_the_cache(
+    cli: Cli, roadmap: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert cli("done", "cercle-1/finalisation", "--on", "2019-12-10").exit_code == 0
+
+    def no_parse(*_args: object) -> object:
+        raise AssertionError("the edited plan was parsed again")
+
+    monkeypatch.setattr(store, "parse", no_parse)
+    result = cli("status", "--format", "json", "--as-of", "2020-01-01")
+    assert result.exit_code == 0, result.stderr
+    done = {m["ref"]: m["done"] for p in json.loads(result.stdout)["projects"] for m in p["milestones"]}
+    assert done["cercle-1/finalisation"] == "2019-12-10"
+
+
 def test_measure_takes_a_negative_value(cli: Cli, write_plan: Callable[..., Path]) -> None:
     path = write_plan(
         ROADMAP_TEXT.replace("value = 5, on", "value = 0, on").replace("value = 25, by", "value = -10, by")

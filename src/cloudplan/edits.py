@@ -124,8 +124,9 @@ def spell_period(period: Period) -> Value:
 
 
 def number(text: str) -> int | float:
-    """Return the number *text* spells (a decimal comma is read too); raise UsageError otherwise."""
-    cleaned = text.strip().replace(",", ".").replace("\u202f", "").replace("\xa0", "")
+    """Return the number *text* spells (French "1 000,5" too); raise UsageError otherwise."""
+    # French writes 1 000,5: spaces (plain, no-break, narrow no-break) group digits, a comma ends them.
+    cleaned = re.sub(r"[ \xa0\u202f]", "", text.strip()).replace(",", ".")
     if re.fullmatch(r"[+-]?\d+", cleaned):
         return int(cleaned)
     try:
