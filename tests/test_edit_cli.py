@@ -257,13 +257,13 @@ def test_remove_a_milestone_takes_its_slips(cli: Cli, roadmap: Path) -> None:
     assert "ouverture" not in text
     assert "slip" not in text
     assert text == ROADMAP_TEXT.replace(
-        '''  [[project.milestone]]
+        """  [[project.milestone]]
   id = "ouverture"
   title = "Déployer l'offre de service (État, collectivités territoriales)"
   due = "2021-Q1"           # art. L36: "Ouverture 1er trimestre 2021"
   depends_on = ["construction"]
 
-''',
+""",
         "",
     )
 
