@@ -1,0 +1,814 @@
+"""Time cloudplan as cron and CI run it: whole processes, against its floor and against Taskwarrior; stdlib only.
+
+    python bench/run.py            # everything: about ten minutes on 2 cores
+    python bench/run.py --quick    # fewer runs, no 100,000-milestone portfolio
+
+Each command runs as a whole process (interpreter start-up and imports included),
+stdout and stderr to pipes that are drained and dropped, as under cron. After one
+warm-up run, which is also where answers are checked, the commands of a group run
+in turn, round after round, each round in a rotated order (A B C, B C A, ...), so
+that a slow spell of the shared host hits every command alike. A ratio is taken
+pair by pair (A and B of the same round) and its median is what a bar is judged on.
+Peak memory is each process's own maximum resident set size (os.wait4).
+
+cloudplan is the one of the interpreter running this script (the console script
+beside sys.executable). XDG_CACHE_HOME points at bench/out/cache, so a cache of
+parsed plans, if cloudplan has one, is warm in the timed runs; one run with the
+cache emptied is reported apart as "cold". Taskwarrior runs with TZ set to the plans'
+time zone, so that both tools answer for the same today.
+
+Exit status: 0 when every bar that could be measured holds, 1 when one fails, 2 when
+the benchmark could not run or the tools gave different answers.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import hashlib
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(HERE))
+
+import gen  # noqa: E402 - the generator beside this script
+
+BAR_STARTUP = 1.25  # cloudplan overdue on the roadmap / the floor Typer app
+BAR_TASKWARRIOR = 1.0  # cloudplan overdue --format json / task +OVERDUE export, at 10,000
+BAR_DONE = 2.0  # cloudplan done / cloudplan overdue, on the 10,000-milestone file
+BAR_GROWTH = 10.5  # overdue --format json at 100,000 / at 10,000
+BAR_MEMORY = 10**9  # bytes: peak resident memory at 100,000, under 1 GB
+BAR_SIZE, GROWTH_SIZE = 10_000, 100_000
+DEPENDS_UP_TO = 10_000  # Taskwarrior with dependencies is timed once up to this size (quadratic beyond)
+RUN_TIMEOUT = 900  # seconds; a run that takes longer is killed and the benchmark stops
+
+TASKRC = """\
+# Written by bench/run.py: Taskwarrior as quiet and lean as it goes, for timing.
+confirmation=off
+verbose=nothing
+gc=off
+hooks=off
+recurrence=off
+color=off
+news.version=2.6.2
+dateformat=Y-M-D
+"""
+
+
+# -- running one process ----------------------------------------------------------------------
+
+
+# A process's peak RSS as Linux reports it (ru_maxrss) starts at the peak RSS of the process
+# that spawned it: exec records the old address space's high-water mark, and subprocess's
+# vfork shares the parent's. This script grows when it reads big outputs, so the timed
+# processes are spawned by a small helper that never does: their figures start at its own
+# few MiB (reported as the floor), not at this script's.
+SPAWNER = r"""
+import json, os, selectors, subprocess, sys, time
+out = sys.stdout
+
+def own_peak():
+    # VmHWM: this address space's own high-water mark (getrusage would include the parent's at exec).
+    try:
+        with open("/proc/self/status") as f:
+            for line in f:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    import resource
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+for line in sys.stdin:
+    req = json.loads(line)
+    stdout = open(req["stdout"], "wb") if req["stdout"] else subprocess.PIPE
+    start = time.perf_counter()
+    try:
+        proc = subprocess.Popen(req["argv"], stdin=subprocess.DEVNULL, stdout=stdout, stderr=subprocess.PIPE,
+                                env=req["env"], cwd=req["cwd"])
+    except OSError as e:
+        out.write(json.dumps({"error": str(e)}) + "\n"); out.flush(); continue
+    if req["stdout"]:
+        stdout.close()
+    err = b""
+    sel = selectors.DefaultSelector()
+    pipes = [f for f in (proc.stdout, proc.stderr) if f is not None]
+    for f in pipes:
+        sel.register(f, selectors.EVENT_READ)
+    deadline = start + req["timeout"]
+    timed_out = False
+    while sel.get_map():
+        events = sel.select(timeout=max(0.0, deadline - time.perf_counter()))
+        if not events:
+            proc.kill(); timed_out = True
+            break
+        for key, _ in events:
+            chunk = os.read(key.fd, 1 << 20)
+            if not chunk:
+                sel.unregister(key.fileobj)
+            elif key.fileobj is proc.stderr:
+                err = (err + chunk)[-4096:]
+    _, status, usage = os.wait4(proc.pid, 0)
+    seconds = time.perf_counter() - start
+    sel.close()
+    for f in pipes:
+        f.close()
+    out.write(json.dumps({"seconds": seconds, "maxrss": usage.ru_maxrss, "rc": os.waitstatus_to_exitcode(status),
+                          "err": err.decode("utf-8", "replace"), "timed_out": timed_out,
+                          "self": own_peak()}) + "\n")
+    out.flush()
+"""
+
+
+@dataclass
+class Run:
+    seconds: float
+    maxrss: int  # bytes
+    rc: int
+    out: bytes = b""
+    err: str = ""
+
+
+class Spawner:
+    """Runs commands to their end from a small helper process; see SPAWNER."""
+
+    def __init__(self, scratch: Path) -> None:
+        self.scratch = scratch
+        self.proc = subprocess.Popen(
+            [sys.executable, "-I", "-S", "-c", SPAWNER],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env={"PATH": os.environ.get("PATH", "")},
+        )  # fmt: skip
+        self.floor = 0  # the helper's own peak RSS, bytes: the least any timed process can report
+
+    def run(self, argv: Sequence[str], env: dict[str, str], cwd: Path, keep: bool = False) -> Run:
+        """Run *argv* to its end: wall time, its own peak RSS, exit code (and its output if *keep*)."""
+        assert self.proc.stdin is not None
+        assert self.proc.stdout is not None
+        program = shutil.which(argv[0], path=env.get("PATH")) or argv[0]
+        target = self.scratch / "stdout.bin" if keep else None
+        request = {"argv": [program, *argv[1:]], "env": env, "cwd": str(cwd), "timeout": RUN_TIMEOUT,
+                   "stdout": str(target) if target else None}  # fmt: skip
+        self.proc.stdin.write(json.dumps(request) + "\n")
+        self.proc.stdin.flush()
+        reply = json.loads(self.proc.stdout.readline() or '{"error": "the spawner died"}')
+        if "error" in reply:
+            raise RuntimeError(f"cannot run {' '.join(argv)}: {reply['error']}")
+        if reply["timed_out"]:
+            raise RuntimeError(f"timed out after {RUN_TIMEOUT} s: {' '.join(argv)}")
+        unit = 1 if sys.platform == "darwin" else 1024  # ru_maxrss: bytes on macOS, KiB on Linux
+        self.floor = max(self.floor, reply["self"] * unit)
+        out = target.read_bytes() if target else b""
+        return Run(reply["seconds"], reply["maxrss"] * unit, reply["rc"], out, reply["err"])
+
+    def close(self) -> None:
+        if self.proc.stdin:
+            self.proc.stdin.close()
+        self.proc.wait()
+
+
+_spawner: Spawner | None = None
+
+
+def run_once(argv: Sequence[str], env: dict[str, str], cwd: Path, keep: bool = False) -> Run:
+    """Run *argv* from the spawner (started by main)."""
+    assert _spawner is not None
+    return _spawner.run(argv, env, cwd, keep)
+
+
+# -- commands and their figures ---------------------------------------------------------------
+
+
+@dataclass
+class Command:
+    key: str  # stable name, e.g. "cp-overdue-json"
+    label: str  # what the table shows
+    argv: list[str]
+    cwd: Path
+    env: dict[str, str]
+    ok: frozenset[int] = frozenset({0})  # expected exit codes
+    prepare: Callable[[], None] | None = None  # untimed, before every run
+    check: Callable[[Run], str | None] | None = None  # on the warm-up run: None if the answer is right
+    cloudplan: bool = False  # has a cache run (cold) worth reporting
+    runs: list[Run] = field(default_factory=list)
+    cold: Run | None = None
+    note: str = ""
+
+    def once(self, keep: bool = False) -> Run:
+        if self.prepare is not None:
+            self.prepare()
+        run = run_once(self.argv, self.env, self.cwd, keep)
+        if run.rc not in self.ok:
+            tail = run.err.strip().splitlines()[-5:]
+            raise RuntimeError(f"{self.label}: exit {run.rc} (expected {sorted(self.ok)})\n    " + "\n    ".join(tail))
+        return run
+
+    @property
+    def times(self) -> list[float]:
+        return [r.seconds for r in self.runs]
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.times)
+
+    @property
+    def peak(self) -> int:
+        return max(r.maxrss for r in self.runs)
+
+
+@dataclass
+class Group:
+    name: str
+    commands: list[Command]
+    rounds: int
+    problems: list[str] = field(default_factory=list)
+
+
+def measure(group: Group, cache: Path | None, log: Callable[[str], None]) -> None:
+    """Warm up and check each command, then time them round after round in rotated order."""
+    for c in group.commands:
+        t = time.perf_counter()
+        run = c.once(keep=c.check is not None)
+        if c.check is not None:
+            problem = c.check(run)
+            if problem:
+                group.problems.append(f"{c.label}: {problem}")
+        log(f"  warm-up {c.label}: {run.seconds * 1000:.0f} ms ({time.perf_counter() - t:.1f} s)")
+    n = len(group.commands)
+    for r in range(group.rounds):
+        for i in range(n):
+            c = group.commands[(i + r) % n]
+            c.runs.append(c.once())
+        log(
+            f"  round {r + 1}/{group.rounds}: "
+            + ", ".join(f"{c.key} {c.runs[-1].seconds * 1000:.0f}" for c in group.commands)
+        )
+    # A cold run only means something where cloudplan keeps a cache; that run fills it again.
+    if cache is not None and cache.exists():
+        for c in group.commands:
+            if c.cloudplan:
+                shutil.rmtree(cache, ignore_errors=True)
+                c.cold = c.once()
+
+
+def paired(a: Command, b: Command) -> tuple[float, float, float]:
+    """Median, min and max of a/b taken round by round."""
+    ratios = [x / y for x, y in zip(a.times, b.times, strict=True)]
+    return statistics.median(ratios), min(ratios), max(ratios)
+
+
+# -- the set-up -------------------------------------------------------------------------------
+
+
+def cloudplan_argv() -> list[str]:
+    """The cloudplan of this interpreter: its console script if installed, else `python -m cloudplan`."""
+    script = Path(sys.executable).parent / ("cloudplan.exe" if os.name == "nt" else "cloudplan")
+    return [str(script)] if script.exists() else [sys.executable, "-m", "cloudplan"]
+
+
+def child_env(out: Path) -> dict[str, str]:
+    """The environment of every timed process: a user's, minus what would skew or redirect it."""
+    env = dict(os.environ)
+    for name in (
+        "CLOUDPLAN_PLAN", "CLOUDPLAN_DEBUG", "PYTHONDONTWRITEBYTECODE", "PYTHONUNBUFFERED",
+        "PYTHONPROFILEIMPORTTIME", "PYTHONSTARTUP", "PYTHONDEVMODE", "PYTHONTRACEMALLOC", "PYTHONASYNCIODEBUG",
+        "TASKRC", "TASKDATA", "FORCE_COLOR",
+    ):  # fmt: skip
+        env.pop(name, None)
+    env.update({"XDG_CACHE_HOME": str(out / "cache"), "TZ": gen.TIMEZONE, "COLUMNS": "80", "NO_COLOR": "1"})
+    return env
+
+
+def has_command(cp: list[str], name: str, env: dict[str, str]) -> bool:
+    """Whether this cloudplan has the command *name* (it answers its --help)."""
+    return run_once([*cp, name, "--help"], env, ROOT).rc == 0
+
+
+def precompile(env: dict[str, str]) -> None:
+    """Write cloudplan's bytecode once, as `pip install` does: an editable install has none."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("cloudplan")
+    if spec is not None and spec.origin:
+        subprocess.run([sys.executable, "-m", "compileall", "-q", str(Path(spec.origin).parent)], env=env, check=False)
+
+
+def ensure_portfolios(
+    sizes: list[int], single: set[int], out: Path, log: Callable[[str], None]
+) -> dict[int, dict[str, Any]]:
+    """Generate what is missing or stale (another day, another generator); return the manifests."""
+    today = gen.today_in(gen.TIMEZONE)
+    manifests = {}
+    for size in sizes:
+        path = out / f"portfolio-{size}.manifest.json"
+        manifest = json.loads(path.read_text()) if path.exists() else {}
+        fresh = (
+            manifest.get("generator") == gen.GENERATOR_VERSION
+            and manifest.get("today") == today.isoformat()
+            and manifest.get("seed") == gen.DEFAULT_SEED
+            and (size not in single or "single" in manifest)
+            and (out / manifest.get("folder", "-")).is_dir()
+        )
+        if not fresh:
+            t = time.perf_counter()
+            manifest = gen.generate(
+                size, out, files=gen.DEFAULT_FILES, seed=gen.DEFAULT_SEED, today=today, single=size in single
+            )
+            log(f"generated portfolio-{size} ({manifest['bytes']:,} bytes) in {time.perf_counter() - t:.1f} s")
+        manifests[size] = manifest
+    return manifests
+
+
+def taskwarrior() -> tuple[str | None, str]:
+    """The `task` program and its version, or None and why not."""
+    task = shutil.which("task")
+    if task is None:
+        return None, "Taskwarrior is not installed (apt-get install -y taskwarrior): its comparisons are skipped"
+    version = subprocess.run([task, "--version"], capture_output=True, text=True, check=False).stdout.strip()
+    return task, version
+
+
+def ensure_taskdata(
+    task: str,
+    size: int,
+    manifest: dict[str, Any],
+    out: Path,
+    env: dict[str, str],
+    log: Callable[[str], None],
+    *,
+    depends: bool,
+) -> dict[str, str]:
+    """Import the portfolio's tasks once into their own TASKDATA; re-import when the tasks changed.
+
+    Without *depends*, the tasks lose their dependencies: Taskwarrior 2.6 works out which
+    tasks are blocked on every command, in time that grows with the square of the tasks
+    (10,000 tasks with the portfolio's dependencies: about 13 s a query, against 0.4 s
+    without). The bars compare cloudplan with Taskwarrior at its best, as the research
+    baselines did; the tasks with their dependencies get one informational run.
+    """
+    tw = out / "tw"
+    tw.mkdir(parents=True, exist_ok=True)
+    rc = tw / "taskrc"
+    rc.write_text(TASKRC)
+    tasks = json.loads((out / manifest["tasks"]).read_text(encoding="utf-8"))
+    if not depends:
+        for item in tasks:
+            item.pop("depends", None)
+    suffix = "-depends" if depends else ""
+    source = tw / f"tasks-{size}{suffix}.json"
+    source.write_text(json.dumps(tasks, ensure_ascii=False), encoding="utf-8")
+    digest = hashlib.sha256(source.read_bytes() + TASKRC.encode()).hexdigest()
+    data = tw / f"data-{size}{suffix}"
+    stamp = data / ".imported"
+    twenv = {**env, "TASKRC": str(rc), "TASKDATA": str(data)}
+    if not (stamp.exists() and stamp.read_text() == digest):
+        shutil.rmtree(data, ignore_errors=True)
+        data.mkdir(parents=True)
+        t = time.perf_counter()
+        done = subprocess.run([task, "import", str(source)], env=twenv, capture_output=True, check=False)
+        if done.returncode != 0:
+            raise RuntimeError(f"task import {source.name} failed: {done.stderr.decode(errors='replace')[-500:]}")
+        stamp.write_text(digest)
+        log(f"imported {size:,} tasks{' with their dependencies' if depends else ''} into {data} "
+            f"in {time.perf_counter() - t:.1f} s")  # fmt: skip
+    return twenv
+
+
+# -- checks of the answers (warm-up run) ------------------------------------------------------
+
+
+def expect_overdue_json(n: int) -> Callable[[Run], str | None]:
+    def check(run: Run) -> str | None:
+        got = len(json.loads(run.out)["items"])
+        return None if got == n else f"{got} overdue milestones listed, the generator made {n}"
+
+    return check
+
+
+def expect_status_json(n: int) -> Callable[[Run], str | None]:
+    def check(run: Run) -> str | None:
+        got = sum(len(p["milestones"]) for p in json.loads(run.out)["projects"])
+        return None if got == n else f"{got} milestones listed, the portfolio holds {n}"
+
+    return check
+
+
+def expect_count(n: int) -> Callable[[Run], str | None]:
+    def check(run: Run) -> str | None:
+        got = int(run.out.decode().strip() or 0)
+        return None if got == n else f"counts {got} overdue, the generator made {n}"
+
+    return check
+
+
+def expect_export(n: int) -> Callable[[Run], str | None]:
+    def check(run: Run) -> str | None:
+        got = len(json.loads(run.out))
+        return None if got == n else f"exports {got} overdue tasks, the generator made {n}"
+
+    return check
+
+
+def expect_clean_check(run: Run) -> str | None:
+    """No finding on a generated portfolio; lines that are not findings (a summary) are let be."""
+    import re
+
+    finding = re.compile(r":\d+:\d+: (error|warning)\b")
+    findings = [line for line in run.out.decode("utf-8", "replace").splitlines() if finding.search(line)]
+    return None if not findings else f"{len(findings)} findings on a generated portfolio, e.g. {findings[0]}"
+
+
+# -- the report -------------------------------------------------------------------------------
+
+
+def ms(seconds: float) -> str:
+    return f"{seconds * 1000:,.0f}"
+
+
+def machine() -> str:
+    cpu = platform.processor() or platform.machine()
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    mem = ""
+    with contextlib.suppress(OSError, ValueError, IndexError):
+        kib = int(Path("/proc/meminfo").read_text().split()[1])
+        mem = f", {kib / 2**20:.0f} GiB"
+    return f"{os.cpu_count()} CPU {cpu}{mem}, {platform.system()} {platform.release()}"
+
+
+def loadavg() -> str:
+    with contextlib.suppress(OSError, AttributeError):
+        return " ".join(f"{x:.2f}" for x in os.getloadavg())
+    return "?"
+
+
+def table(groups: list[Group]) -> list[str]:
+    rows = [("group", "command", "runs", "median ms", "min-max ms", "peak MiB", "cold ms")]
+    for g in groups:
+        for c in g.commands:
+            rows.append((
+                g.name, c.label, str(len(c.runs)), ms(c.median), f"{ms(min(c.times))}-{ms(max(c.times))}",
+                f"{c.peak / 2**20:,.1f}", ms(c.cold.seconds) if c.cold else "",
+            ))  # fmt: skip
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    right = {2, 3, 4, 5, 6}
+    lines = []
+    for k, r in enumerate(rows):
+        lines.append(
+            "  ".join(
+                v.rjust(w) if i in right else v.ljust(w) for i, (v, w) in enumerate(zip(r, widths, strict=True))
+            ).rstrip()
+        )
+        if k == 0:
+            lines.append("  ".join("-" * w for w in widths))
+    return lines
+
+
+@dataclass
+class Bar:
+    name: str
+    ratio: float | None
+    limit: float
+    detail: str
+    skipped: str = ""
+
+    @property
+    def verdict(self) -> str:
+        if self.ratio is None:
+            return "SKIP"
+        return "PASS" if self.ratio <= self.limit else "FAIL"
+
+    def line(self) -> str:
+        if self.ratio is None:
+            return f"SKIP  {self.name}: {self.skipped}"
+        return f"{self.verdict}  {self.name}: {self.ratio:.2f} (limit {self.limit:g}); {self.detail}"
+
+
+# -- the groups -------------------------------------------------------------------------------
+
+
+@dataclass
+class Bench:
+    """What every group needs: the programs, the environment, where things go, how many runs."""
+
+    cp: list[str]
+    task: str | None
+    env: dict[str, str]
+    out: Path
+    cache: Path
+    runs: int
+    large_runs: int
+    log: Callable[[str], None]
+    groups: list[Group] = field(default_factory=list)
+    bars: list[Bar] = field(default_factory=list)
+
+    def measure(self, group: Group, cache: bool = True) -> Group:
+        self.log(f"{group.name} group")
+        measure(group, self.cache if cache else None, self.log)
+        self.groups.append(group)
+        return group
+
+
+def find(group: Group | None, key: str) -> Command | None:
+    return next((c for c in group.commands if c.key == key), None) if group else None
+
+
+def startup(b: Bench) -> None:
+    """`cloudplan overdue` on the shipped roadmap, against the framework's floor and bare Python."""
+    python = sys.executable
+    floor_app = [python, str(HERE / "floor_app.py"), "overdue"]
+    group = b.measure(
+        Group(
+            "start-up",
+            [
+                Command("cp-overdue-roadmap", "cloudplan overdue (plans/, the shipped roadmap)", [*b.cp, "overdue"],
+                        ROOT, b.env, ok=frozenset({0, 1}), cloudplan=True),
+                Command("floor", "floor: Typer app, one command doing nothing", floor_app, ROOT, b.env),
+                Command("python", "python -c pass", [python, "-c", "pass"], ROOT, b.env),
+            ],
+            rounds=2 * b.runs,
+        )
+    )  # fmt: skip
+    cp, floor, bare = group.commands
+    r, lo, hi = paired(cp, floor)
+    detail = (
+        f"pairs {lo:.2f}-{hi:.2f}; {ms(cp.median)} vs {ms(floor.median)} ms; "
+        f"floor / python -c pass {paired(floor, bare)[0]:.2f}, cloudplan / python -c pass {paired(cp, bare)[0]:.2f}"
+    )
+    b.bars.append(Bar("start-up: cloudplan overdue (roadmap) / floor Typer app", r, BAR_STARTUP, detail))
+
+
+def portfolios(b: Bench, sizes: list[int], manifests: dict[int, dict[str, Any]], has_check: bool) -> dict[int, Group]:
+    """cloudplan's read commands on each portfolio, against Taskwarrior answering the same question."""
+    by_size: dict[int, Group] = {}
+    for size in sizes:
+        m = manifests[size]
+        n, folder, out, env = m["counts"]["overdue"], m["folder"], b.out, b.env
+        json_ = ["--format", "json"]
+        commands = [
+            Command("cp-overdue-json", "cloudplan overdue --format json", [*b.cp, "overdue", *json_, folder],
+                    out, env, ok=frozenset({1}), check=expect_overdue_json(n), cloudplan=True),
+            Command("cp-status-json", "cloudplan status --format json", [*b.cp, "status", *json_, folder],
+                    out, env, check=expect_status_json(size), cloudplan=True),
+        ]  # fmt: skip
+        if has_check:
+            commands.append(
+                Command("cp-check", "cloudplan check", [*b.cp, "check", folder], out, env, check=expect_clean_check,
+                        cloudplan=True)
+            )  # fmt: skip
+        if b.task is not None:
+            tw = ensure_taskdata(b.task, size, m, out, env, b.log, depends=False)
+            commands += [
+                Command("tw-count", "task +OVERDUE count", [b.task, "+OVERDUE", "count"], out, tw,
+                        check=expect_count(n)),
+                Command("tw-export", "task +OVERDUE export", [b.task, "+OVERDUE", "export"], out, tw,
+                        check=expect_export(n)),
+            ]  # fmt: skip
+        rounds = b.large_runs if size >= GROWTH_SIZE else b.runs
+        by_size[size] = b.measure(Group(f"{size:,}", commands, rounds))
+        if b.task is not None and size <= DEPENDS_UP_TO:
+            tw = ensure_taskdata(b.task, size, m, out, env, b.log, depends=True)
+            info = Command("tw-count-depends", "task +OVERDUE count, tasks with dependencies (info)",
+                           [b.task, "+OVERDUE", "count"], out, tw, check=expect_count(n))  # fmt: skip
+            b.measure(Group(f"{size:,}", [info], rounds=1), cache=False)
+
+    cp, export = find(by_size.get(BAR_SIZE), "cp-overdue-json"), find(by_size.get(BAR_SIZE), "tw-export")
+    name = f"{BAR_SIZE:,} milestones: cloudplan overdue --format json / task +OVERDUE export"
+    if cp and export:
+        r, lo, hi = paired(cp, export)
+        detail = f"pairs {lo:.2f}-{hi:.2f}; {ms(cp.median)} vs {ms(export.median)} ms"
+        b.bars.append(Bar(name, r, BAR_TASKWARRIOR, detail))
+    else:
+        why = "Taskwarrior is absent" if b.task is None else f"the {BAR_SIZE:,} portfolio was not run (--sizes)"
+        b.bars.append(Bar(name, None, BAR_TASKWARRIOR, "", why))
+    return by_size
+
+
+def done(b: Bench, manifest: dict[str, Any] | None) -> None:
+    """`cloudplan done` on the one-file portfolio, against `overdue` on the same file; each run on a fresh copy."""
+    name = f"cloudplan done / cloudplan overdue, on one {BAR_SIZE:,}-milestone file"
+    if manifest is None:
+        b.bars.append(Bar(name, None, BAR_DONE, "", "`cloudplan done` does not exist in this checkout"))
+        return
+    pristine = b.out / manifest["single"]
+    work = b.out / f"work-{manifest['single']}"
+
+    def restore() -> None:
+        shutil.copyfile(pristine, work)
+
+    def kept_comments(run: Run) -> str | None:
+        """The edit adds one `done` line and leaves every other byte as it was."""
+        before = pristine.read_bytes().splitlines(keepends=True)
+        after = work.read_bytes().splitlines(keepends=True)
+        i = next(
+            (k for k, (x, y) in enumerate(zip(before, after, strict=False)) if x != y), min(len(before), len(after))
+        )
+        if len(after) == len(before) + 1 and after[i + 1 :] == before[i:] and after[i].strip().startswith(b"done"):
+            return None
+        return (
+            f"the file differs from line {i + 1} on ({len(before)} lines before, {len(after)} after); "
+            "expected one added `done` line and every other byte kept"
+        )
+
+    # Edit commands take --plan FILE (SPEC section 3); $CLOUDPLAN_PLAN is the same default.
+    takes_plan = "--plan" in run_once([*b.cp, "done", "--help"], b.env, ROOT, keep=True).out.decode()
+    plan = ["--plan", work.name] if takes_plan else []
+    env = b.env if takes_plan else {**b.env, "CLOUDPLAN_PLAN": work.name}
+    argv = [*b.cp, "done", manifest["done_ref"], "--on", "today", *plan]
+    group = b.measure(
+        Group(
+            "done",
+            [
+                Command("cp-done", f"cloudplan done REF --on today ({pristine.name})", argv, b.out, env,
+                        prepare=restore, check=kept_comments, cloudplan=True),
+                Command("cp-overdue-single", f"cloudplan overdue ({pristine.name})", [*b.cp, "overdue", work.name],
+                        b.out, b.env, ok=frozenset({0, 1}), prepare=restore, cloudplan=True),
+            ],
+            rounds=b.runs,
+        )
+    )  # fmt: skip
+    d, o = group.commands
+    r, lo, hi = paired(d, o)
+    b.bars.append(Bar(name, r, BAR_DONE, f"pairs {lo:.2f}-{hi:.2f}; {ms(d.median)} vs {ms(o.median)} ms"))
+
+
+def growth(b: Bench, by_size: dict[int, Group]) -> None:
+    """The 100,000-milestone time over the 10,000 one, and peak memory at 100,000."""
+    big, small = find(by_size.get(GROWTH_SIZE), "cp-overdue-json"), find(by_size.get(BAR_SIZE), "cp-overdue-json")
+    name = f"growth: overdue --format json at {GROWTH_SIZE:,} / at {BAR_SIZE:,}"
+    if big and small:
+        detail = f"medians {ms(big.median)} vs {ms(small.median)} ms"
+        b.bars.append(Bar(name, big.median / small.median, BAR_GROWTH, detail))
+    else:
+        b.bars.append(Bar(name, None, BAR_GROWTH, "", f"needs --sizes with {BAR_SIZE} and {GROWTH_SIZE}"))
+    name = f"memory: overdue --format json at {GROWTH_SIZE:,}, peak RSS / 1 GB"
+    if big:
+        worst = max((c for c in by_size[GROWTH_SIZE].commands if c.cloudplan), key=lambda c: c.peak)
+        detail = (
+            f"{big.peak / 2**20:,.0f} MiB; the most of any cloudplan command there: "
+            f"{worst.label} {worst.peak / 2**20:,.0f} MiB"
+        )
+        b.bars.append(Bar(name, big.peak / BAR_MEMORY, 1.0, detail))
+    else:
+        b.bars.append(Bar(name, None, 1.0, "", f"needs --sizes with {GROWTH_SIZE}"))
+
+
+def against_taskwarrior(by_size: dict[int, Group]) -> list[str]:
+    """Every cloudplan command over Taskwarrior's export, size by size (paired medians)."""
+    lines = []
+    for size, group in by_size.items():
+        tw, count = find(group, "tw-export"), find(group, "tw-count")
+        if tw is None or count is None:
+            continue
+        parts = [f"{c.key} {paired(c, tw)[0]:.2f}" for c in group.commands if c.cloudplan]
+        lines.append(f"  {size:>7,}: " + ", ".join(parts) + f"; task count / export {paired(count, tw)[0]:.2f}")
+    return lines
+
+
+# -- main -------------------------------------------------------------------------------------
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="3 runs, and no 100,000-milestone portfolio")
+    parser.add_argument(
+        "--sizes", help="portfolio sizes, comma-separated (default 1000,10000,100000; --quick 1000,10000)"
+    )
+    parser.add_argument(
+        "--runs", type=int, help="timed runs per command (default 10, --quick 3; start-up twice as many)"
+    )
+    parser.add_argument(
+        "--large-runs", type=int, default=3, help="timed runs at 100,000 milestones and more (default 3)"
+    )
+    parser.add_argument("--out", type=Path, default=gen.OUT, help="where portfolios, Taskwarrior data and results go")
+    parser.add_argument("--cloudplan", help="the cloudplan program to time (default: the one beside this interpreter)")
+    args = parser.parse_args(argv)
+    runs = args.runs or (3 if args.quick else 10)
+    sizes = [int(x) for x in (args.sizes or ("1000,10000" if args.quick else "1000,10000,100000")).split(",") if x]
+    out: Path = args.out.resolve()
+    out.mkdir(parents=True, exist_ok=True)
+    started = datetime.now().astimezone()
+    report: list[str] = []
+
+    def log(text: str) -> None:
+        print(text, file=sys.stderr, flush=True)
+
+    def say(text: str = "") -> None:
+        print(text, flush=True)
+        report.append(text)
+
+    global _spawner
+    _spawner = Spawner(out)
+    env = child_env(out)
+    cache = out / "cache" / "cloudplan"
+    shutil.rmtree(cache, ignore_errors=True)  # so that its existence later means this cloudplan wrote it
+    cp = [str(Path(args.cloudplan).resolve())] if args.cloudplan else cloudplan_argv()
+    precompile(env)
+    version = run_once([*cp, "--version"], env, ROOT, keep=True).out.decode().strip()
+    import importlib.metadata
+
+    typer_version = importlib.metadata.version("typer")
+    task, task_version = taskwarrior()
+    notes = [] if task else [task_version]
+    has_check, has_done = has_command(cp, "check", env), has_command(cp, "done", env)
+    if not has_check:
+        notes.append("`cloudplan check` does not exist in this checkout yet: its rows are skipped")
+    if not has_done:
+        notes.append("`cloudplan done` does not exist in this checkout yet: its bar is skipped")
+    single = {BAR_SIZE} if has_done else set()
+    manifests = ensure_portfolios(sorted(set(sizes) | single), single, out, log)
+    today = next(iter(manifests.values()))["today"] if manifests else "?"
+
+    say(f"cloudplan benchmark, {started:%Y-%m-%d %H:%M %Z}")
+    say(f"machine: {machine()}; load average at start {loadavg()}")
+    say(f"{version} (typer {typer_version}), Python {platform.python_version()} at {sys.executable}")
+    say(f"Taskwarrior: {task_version if task else 'absent'}; today ({gen.TIMEZONE}) {today}")
+    say(
+        f"runs: {runs} timed after 1 warm-up (start-up: {2 * runs}; {GROWTH_SIZE:,}+ milestones: {args.large_runs}); "
+        "medians; ratios are medians of round-by-round ratios"
+    )
+    for note in notes:
+        say(f"note: {note}")
+    say()
+
+    b = Bench(cp, task, env, out, cache, runs, args.large_runs, log)
+    startup(b)
+    by_size = portfolios(b, sizes, manifests, has_check)
+    done(b, manifests[BAR_SIZE] if has_done else None)
+    growth(b, by_size)
+
+    for line in table(b.groups):
+        say(line)
+    if any(c.cold for g in b.groups for c in g.commands):
+        say("(cold: one run with $XDG_CACHE_HOME/cloudplan emptied first; the other columns are warm-cache runs)")
+    else:
+        say("(no cold runs: this cloudplan wrote nothing under $XDG_CACHE_HOME/cloudplan: no cache to empty)")
+    say(
+        f"(peak MiB: each process's own maximum RSS; the spawner's {_spawner.floor / 2**20:.1f} MiB is the least shown)"
+    )
+    context = against_taskwarrior(by_size)
+    if context:
+        say()
+        say("ratios to `task +OVERDUE export` (paired medians):")
+        for line in context:
+            say(line)
+    say()
+    for bar in b.bars:
+        say(bar.line())
+    problems = [p for g in b.groups for p in g.problems]
+    for p in problems:
+        say(f"WRONG ANSWER  {p}")
+    minutes = (datetime.now().astimezone() - started).total_seconds() / 60
+    say(f"load average at end {loadavg()}; took {minutes:.1f} min")
+    _spawner.close()
+
+    results = out / "results"
+    results.mkdir(exist_ok=True)
+    stamp = started.strftime("%Y%m%d-%H%M%S")
+    (results / f"{stamp}.txt").write_text("\n".join(report) + "\n", encoding="utf-8")
+    record = {
+        "started": started.isoformat(), "machine": machine(), "cloudplan": version, "typer": typer_version,
+        "python": platform.python_version(), "taskwarrior": task_version if task else None, "today": today,
+        "groups": [
+            {"name": g.name, "commands": [
+                {"key": c.key, "label": c.label, "argv": c.argv, "seconds": c.times,
+                 "maxrss": [r.maxrss for r in c.runs], "cold": c.cold.seconds if c.cold else None}
+                for c in g.commands]}
+            for g in b.groups
+        ],
+        "bars": [
+            {"name": x.name, "ratio": x.ratio, "limit": x.limit, "verdict": x.verdict, "detail": x.detail or x.skipped}
+            for x in b.bars
+        ],
+        "problems": problems,
+    }  # fmt: skip
+    (results / f"{stamp}.json").write_text(json.dumps(record, indent=1) + "\n", encoding="utf-8")
+    log(f"results: {results / stamp}.txt and .json")
+    if problems:
+        return 2
+    return 1 if any(x.verdict == "FAIL" for x in b.bars) else 0
+
+
+if __name__ == "__main__":
+    try:
+        sys.exit(main())
+    except (RuntimeError, OSError) as e:
+        print(f"bench: {e}", file=sys.stderr)
+        sys.exit(2)
+    except KeyboardInterrupt:
+        sys.exit(130)
