@@ -289,3 +289,19 @@ def test_any_edit_of_the_roadmap_parses_to_exactly_that_edit(changes: list[Chang
     if not isinstance(changes[0], Remove):
         comments = [line for line in _ROADMAP.splitlines() if line.lstrip().startswith("#")]
         assert all(c in new.splitlines() for c in comments)
+
+
+def test_outline_skips_header_lines_inside_multiline_strings() -> None:
+    text = (
+        '[plan]\ntitle = "P"  # a """ in a comment\n\n[[project]]\nid = "a"\ntitle = \'say """hi"""\'\n'
+        'description = """\n[[project]]\nescaped \\""" still inside\n[plan]\n"""\n\n'
+        "  [[project.milestone]]\n  id = \"m\"\n  title = \"M\"\n  notes = '''\n[[project.milestone]]\n'''\n\n"
+        '[[project]]\nid = "b"\ntitle = "B"\n'
+    )
+    assert tomllib.loads(text)["project"][1]["id"] == "b"
+    outline = tomlmap.Outline(text)
+    full = tomlmap.scan(text)
+    assert outline.tables == full.tables == [("plan",), ("project", 0), ("project", 0, "milestone", 0), ("project", 1)]
+    assert all(outline.headers[t] == full.spans[t].line for t in full.tables)
+    new = check(text, [Set(("project", 0, "milestone", 0), "done", date(2020, 1, 1), ORDER)])
+    assert diff(text, new) == ["+  done = 2020-01-01"]

@@ -541,6 +541,8 @@ def _patched(snapshot: Snapshot, text: str, changes: Sequence[Change], unit: Uni
         return None
 
     before = alone(old) if not unit.added else None
+    if unit.added and (old or unit.element != len(items)):
+        return None  # a new element goes after the last: its index is their number
     if not unit.added:
         # The old lines must hold exactly the element that was read: the unit is where it should be.
         if before is None or position == len(items):
