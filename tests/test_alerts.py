@@ -256,7 +256,7 @@ def test_a_state_file_in_a_missing_folder_is_exit_2(cli: Cli, write_plan: Callab
     write_plan(PLAN)
     result = cli("overdue", "--as-of", "2021-05-01", "--state", "nowhere/state.json")
     assert result.exit_code == 2
-    assert "cannot write the file" in result.stderr
+    assert "cannot write nowhere/state.json: No such file or directory" in result.stderr
 
 
 # -- writing the state file atomically -----------------------------------------------------------------

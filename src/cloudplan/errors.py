@@ -48,6 +48,22 @@ class UnknownRef(CloudplanError):
     """A project, milestone or indicator that the plan does not hold."""
 
 
+class BadRef(CloudplanError):
+    """A ref that is not PROJECT/MILESTONE, or an id that is not a slug."""
+
+
+class DuplicateId(CloudplanError):
+    """An id that the plan already uses."""
+
+
+class InUse(CloudplanError):
+    """Something the plan still needs: a milestone others depend on, a project an indicator names."""
+
+
+class CannotEdit(CloudplanError):
+    """A plan laid out in a way that an edit cannot change safely; it must be edited by hand."""
+
+
 class EditConflict(CloudplanError):
     """The plan file changed between read and write, or is locked too long."""
 

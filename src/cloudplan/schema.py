@@ -47,6 +47,16 @@ def build(doc: Table, source: str) -> tuple[Plan, list[Finding]]:
     return builder.plan(doc), builder.findings
 
 
+def build_one(name: str, index: int, table: Table, source: str) -> tuple[Project | Indicator | None, list[Finding]]:
+    """Return element *index* of the plan's `project` or `indicator` array, as `build` makes it, and its findings.
+
+    An edit changes one such element: rebuilding it alone spares parsing the whole file.
+    """
+    builder = _Builder(source)
+    make = builder.project if name == "project" else builder.indicator
+    return make((name, index), table), builder.findings
+
+
 def parse_ref(text: str, project: str | None = None) -> str | None:
     """Return the full ref PROJECT/MILESTONE that *text* names, or None if it is malformed.
 

@@ -8,6 +8,7 @@ text that tomllib has already accepted.
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, field
 from typing import NamedTuple
@@ -313,3 +314,145 @@ def _skip_string(s: str, i: int, quote: str) -> int:
             return i + 1
         i += 1
     return i
+
+
+# Where a line begins with "[" (a literal "\n" first lets the regex engine skip ahead fast),
+# and the header that starts there.
+_LINE_BRACKET_RE = re.compile(r"\n[ \t]*\[")
+_LEADING_BRACKET_RE = re.compile(r"[ \t]*\[")
+_HEADER_RE = re.compile(r"(\[\[?)[ \t]*([^\]\n]*?)[ \t]*\]")
+
+
+class Outline:
+    """The table headers of a TOML text, and the keys of a table when asked: what an edit needs.
+
+    Finding the headers alone is several times faster than a whole scan (a 10,000-milestone
+    plan has 66,000 lines, 11,000 of them headers). It takes every line that begins with
+    `[` for a header, except inside the multi-line strings that key values open. That
+    holds for a valid plan, whose arrays hold strings only: no line of a multi-line array
+    begins with `[`. (An edit checks its result against the plan it read, so an outline
+    fooled by a stranger layout makes an edit slower or refused, never wrong.) Lines are
+    split on "\\n" only, as TOML does.
+    """
+
+    def __init__(self, text: str) -> None:
+        self.lines = text.split("\n")
+        self.tables: list[Key] = []
+        self.headers: dict[Key, int] = {}  # the line of each table's header
+        self._keys: dict[Key, TomlMap] = {}
+        multiline = '"""' in text or "'''" in text
+        self._headers(text, _multiline_strings(text) if multiline else [])
+        following = [*(self.headers[t] for t in self.tables[1:]), len(self.lines) + 1]
+        self._next = dict(zip(self.tables, following, strict=True))
+
+    def _headers(self, text: str, skip: list[tuple[int, int]]) -> None:
+        counters: dict[Key, int] = {}
+        arrays: dict[tuple[str, ...], Key] = {}  # the current element of each array of tables
+        kinds: dict[str, tuple[bool, tuple[str, ...], list[tuple[str, ...]]]] = {}
+        nested: dict[tuple[str, ...], list[tuple[str, ...]]] = {}  # the arrays met inside each array
+        number, pos = 1, 0
+        regions = iter(skip)
+        region = next(regions, None)
+        starts = (m.end() - 1 for m in _LINE_BRACKET_RE.finditer(text))
+        first = _LEADING_BRACKET_RE.match(text)
+        for start in itertools.chain([first.end() - 1] if first else [], starts):
+            while region is not None and region[1] <= start:
+                region = next(regions, None)
+            if region is not None and region[0] <= start:
+                continue  # a line of a multi-line string
+            header = _HEADER_RE.match(text, start)
+            if header is None:
+                continue
+            number += text.count("\n", pos, start)
+            pos = start
+            kind = kinds.get(header[0])
+            if kind is None:
+                names = tuple(_names(header[2]))
+                kind = kinds[header[0]] = (header[1] == "[[", names, [names[:n] for n in range(1, len(names))])
+                for other in list(nested):
+                    if len(names) > len(other) and names[: len(other)] == other:
+                        nested[other].append(names)
+                nested[names] = [k for k in nested if len(k) > len(names) and k[: len(names)] == names]
+            is_array, names, prefixes = kind
+            # The path of the table: each enclosing array's current element, then the last name.
+            path: Key = ()
+            for n, prefix in enumerate(prefixes):
+                path = arrays.get(prefix) or (*path, names[n])
+            table: Key = (*path, names[-1])
+            if is_array:
+                index = counters.get(table, 0)
+                counters[table] = index + 1
+                table = (*table, index)
+                arrays[names] = table
+                for inner in nested[names]:  # a new element forgets the arrays nested in the one before it
+                    arrays.pop(inner, None)
+            self.tables.append(table)
+            self.headers[table] = number
+
+    def next_header(self, table: Key) -> int:
+        """Return the line of the header that follows *table*'s, or one past the last line."""
+        return self._next[table]
+
+    def keys(self, table: Key) -> TomlMap:
+        """Return the spans of the keys that *table* (one with a header, or the root) holds itself."""
+        found = self._keys.get(table)
+        if found is None:
+            first = self.headers.get(table, 0) + 1
+            # The root table's keys are those above the first header.
+            root_stop = self.headers[self.tables[0]] if self.tables else len(self.lines) + 1
+            stop = self._next[table] if table else root_stop
+            # A block holds no header, so it scans alone, as a root table shifted into place.
+            block = scan("\n".join(self.lines[first - 1 : stop - 1]))
+            shift = first - 1
+            found = TomlMap()
+            found.spans = {(*table, *k): Span(s.line + shift, s.col, s.last + shift) for k, s in block.spans.items()}
+            if () in block.ends:
+                found.ends[table] = block.ends[()] + shift
+            self._keys[table] = found
+        return found
+
+    def end(self, table: Key) -> int:
+        """Return the last line that holds one of *table*'s own keys, else its header's line (0 for the root)."""
+        return self.keys(table).ends.get(table, self.headers.get(table, 0))
+
+
+_TRIPLE_RE = re.compile("\"\"\"|'''")
+
+
+def _multiline_strings(text: str) -> list[tuple[int, int]]:
+    """Return the spans of *text* inside the multi-line strings that key values open, in order."""
+    regions = []
+    pos = 0
+    for match in _TRIPLE_RE.finditer(text):
+        if match.start() < pos:
+            continue
+        start = text.rfind("\n", 0, match.start()) + 1
+        end = text.find("\n", match.start())
+        end = len(text) if end < 0 else end
+        key = _KEY_RE.match(text, start, end)
+        if key is None:
+            continue  # in a comment, or in an array spanning lines: not a plan's layout
+        _depth, delim = _scan_value(text[start:end], key.end() - start, 0, None)
+        if delim is None:
+            pos = end  # opened and closed on its line, or inside another string or a comment
+            continue
+        close = _closing(text, end, delim)
+        regions.append((end, close))
+        pos = close + 3
+    return regions
+
+
+def _closing(text: str, i: int, delim: str) -> int:
+    """Return where the multi-line string open before *i* closes (the end of *text* if never)."""
+    while True:
+        j = text.find(delim, i)
+        if j < 0:
+            return len(text)
+        if delim == "'''":
+            return j
+        k = j
+        while k > i and text[k - 1] == "\\":
+            k -= 1
+        if (j - k) % 2 == 0:  # not escaped
+            return j
+        i = j + 1

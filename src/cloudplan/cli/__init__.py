@@ -29,9 +29,19 @@ COMMANDS: dict[str, str] = {
     "export": "cloudplan.cli.views:export",
     "check": "cloudplan.cli.check:check",
     "schema": "cloudplan.cli.check:schema",
+    "history": "cloudplan.cli.edit:history",
+    "init": "cloudplan.cli.edit:init",
+    "done": "cloudplan.cli.edit:done",
+    "reopen": "cloudplan.cli.edit:reopen",
+    "cancel": "cloudplan.cli.edit:cancel",
+    "reschedule": "cloudplan.cli.edit:reschedule",
+    "remove": "cloudplan.cli.edit:remove",
+    "measure": "cloudplan.cli.edit:measure",
 }
 # Each group of commands (`cloudplan add project`): its name, and where its Typer app lives.
-GROUPS: dict[str, str] = {}
+GROUPS: dict[str, str] = {"add": "cloudplan.cli.edit:add"}
+# Click settings of commands that need them: `measure ID -5` takes -5 as a value, not an option.
+SETTINGS: dict[str, dict[str, Any]] = {"measure": {"ignore_unknown_options": True}}
 
 
 def _version(value: bool) -> None:
@@ -68,7 +78,7 @@ def make_app(only: str | None = None) -> typer.Typer:
     new.callback()(_root)
     for name, target in COMMANDS.items():
         if only is None or only == name:
-            new.command(name)(_load(target))
+            new.command(name, context_settings=SETTINGS.get(name))(_load(target))
     for name, target in GROUPS.items():
         if only is None or only == name:
             new.add_typer(_load(target), name=name)

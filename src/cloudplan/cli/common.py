@@ -201,6 +201,7 @@ class Filters(NamedTuple):
     owners: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
     statuses: tuple[str, ...] = ()
+    slipped: bool = False  # only milestones whose deadline moved
 
     @classmethod
     def of(
@@ -210,6 +211,7 @@ class Filters(NamedTuple):
         tags: list[str] | None,
         statuses: list[str] | None,
         allowed: tuple[str, ...],
+        slipped: bool = False,
     ) -> "Filters":
         """Return the filters of the command line, checking the statuses against *allowed*."""
         for status in statuses or ():
@@ -223,6 +225,7 @@ class Filters(NamedTuple):
             tuple(o.casefold() for o in owners or ()),
             tuple(t.casefold() for t in tags or ()),
             tuple(statuses or ()),
+            slipped,
         )
 
     def projects_of(self, states: "list[ProjectState]") -> "list[ProjectState]":
@@ -237,13 +240,14 @@ class Filters(NamedTuple):
                 continue
             if self.tags and not any(t.casefold() in self.tags for t in p.tags):
                 continue
-            if not (self.owners or self.statuses):
+            if not (self.owners or self.statuses or self.slipped):
                 kept.append(state)
                 continue
             milestones = tuple(
                 s
                 for s in state.milestones
                 if (not self.statuses or s.status.value in self.statuses)
+                and (not self.slipped or s.milestone.slips)
                 and (not self.owners or any(o in owner.casefold() for o in self.owners for owner in s.milestone.owners))
             )
             if milestones:

@@ -54,20 +54,23 @@ def status(
     status: StatusFilter = None,
     fmt: FormatOption = Format.TABLE,
     summary: Annotated[bool, typer.Option("--summary", "-s", help=_("One row per project."))] = False,
+    slipped: Annotated[
+        bool, typer.Option("--slipped", help=_("Only milestones whose deadline moved (see `cloudplan history`)."))
+    ] = False,
 ) -> None:
     """Show where the roadmap stands: milestones by project, with status and days left."""
     with errors():
         from cloudplan.status import indicator_state, project_state
 
         r = read(plans, as_of, within)
-        filters = Filters.of(project, owner, tag, status, MILESTONE_STATUSES)
+        filters = Filters.of(project, owner, tag, status, MILESTONE_STATUSES, slipped)
         portfolio = r.loaded.portfolio
         states = filters.projects_of([project_state(p, r.as_of, r.window) for p in portfolio.projects])
         if fmt is Format.JSON:
             from cloudplan.export import json
 
             indicators = filters.indicators_of([indicator_state(i, r.as_of) for i in portfolio.indicators])
-            write(json.status(states, indicators if not (owner or status or tag) else [], r.as_of))
+            write(json.status(states, indicators if not (owner or status or tag or slipped) else [], r.as_of))
         elif fmt is Format.CSV:
             from cloudplan.export import csv
 

@@ -1,0 +1,357 @@
+"""The edit commands: init, add, done, reopen, cancel, reschedule, remove, measure; and history."""
+
+import os
+import sys
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from cloudplan.cli.common import Format, FormatOption, PlanArgs, errors, show, today_in, write
+from cloudplan.i18n import _, ngettext
+from cloudplan.safe import clean
+
+if TYPE_CHECKING:
+    from cloudplan.edits import Edit
+    from cloudplan.model import Portfolio
+    from cloudplan.store import Checked, Loaded, PlanFile, Snapshot
+
+PlanOption = Annotated[
+    str | None,
+    typer.Option(
+        "--plan", "-f", metavar="FILE",
+        help=_("The plan file (or folder) to edit. Default: $CLOUDPLAN_PLAN, else the nearest plans/ folder or "
+               "cloudplan.toml; among several files, the one that holds the project named."),
+        show_default=False,
+    ),
+]  # fmt: skip
+Ref = Annotated[str, typer.Argument(metavar="REF", help=_("The milestone, as PROJECT/MILESTONE."), show_default=False)]
+On = Annotated[
+    str | None,
+    typer.Option("--on", metavar="DATE", help=_("The day it happened (default: today)."), show_default=False),
+]
+Title = Annotated[str, typer.Option("--title", "-t", metavar="TEXT", help=_("Its title."), show_default=False)]
+
+
+def note(message: str) -> None:
+    """Tell the user what was done, on standard error: standard output is for data."""
+    sys.stderr.write(f"cloudplan: {clean(message)}\n")
+
+
+def apply(plan: str | None, make: "Callable[[Portfolio, date, str | None], Edit]") -> None:
+    """Lock, read and validate the plans, make the edit, check the result, write it atomically, report.
+
+    *make* gets the portfolio, today, and the file --plan named when it is one file of several.
+    """
+    from cloudplan import store
+    from cloudplan.errors import UsageError
+
+    files, chosen = _files(plan)
+    with store.locked(files):
+        loaded, snapshots = store.load_for_edit(files, today_in)
+        edit = make(loaded.portfolio, loaded.today, chosen)
+        if chosen is not None and edit.source != chosen:
+            raise UsageError(
+                _("that is in {file}, not in {chosen}").format(file=edit.source, chosen=chosen),
+                hint=_("name {file} with --plan, or leave --plan out").format(file=edit.source),
+            )
+        if not edit.changes:
+            note(edit.message)
+            return
+        checked = _checked(loaded, snapshots, edit)
+        store.replace(snapshots[edit.source], checked)
+    note(_("{what} ({file})").format(what=edit.message, file=edit.source))
+    for finding in checked.warnings:
+        note(str(finding))
+
+
+def _files(plan: str | None) -> "tuple[list[PlanFile], str | None]":
+    """The files to read, and the one --plan chose among them.
+
+    A --plan file that belongs to the portfolio found by default ($CLOUDPLAN_PLAN, the
+    nearest plans/ folder) is edited within it, so that ids and refs are checked across
+    every file read together; any other --plan is read alone.
+    """
+    from cloudplan import store
+    from cloudplan.errors import PlanNotFound
+
+    cwd = Path.cwd()
+    if plan is None:
+        return store.discover([], os.environ, cwd), None
+    files = store.discover([plan], os.environ, cwd)
+    if len(files) != 1:
+        return files, None
+    try:
+        portfolio = store.discover([], os.environ, cwd)
+    except PlanNotFound:
+        return files, None
+    for file in portfolio:
+        if os.path.realpath(file.path) == os.path.realpath(files[0].path):
+            return portfolio, file.name
+    return files, None
+
+
+def _checked(loaded: "Loaded", snapshots: "dict[str, Snapshot]", edit: "Edit") -> "Checked":
+    from cloudplan import store, tomledit
+
+    text, unit = tomledit.apply_unit(snapshots[edit.source].text, edit.changes)
+    return store.check_edit(loaded, snapshots, edit.source, text, edit.changes, unit)
+
+
+# -- init ---------------------------------------------------------------------------------------------
+
+
+def init(
+    path: Annotated[
+        str, typer.Argument(metavar="[PATH]", help=_("Where to write it (a folder: its cloudplan.toml)."))
+    ] = "cloudplan.toml",
+    example: Annotated[
+        bool, typer.Option("--example", help=_("Write the French State's 2019 cloud roadmap instead."))
+    ] = False,
+    title: Annotated[str, typer.Option("--title", "-t", metavar="TEXT", help=_("The plan's title."))] = "Roadmap",
+    force: Annotated[bool, typer.Option("--force", help=_("Overwrite the file if it exists."))] = False,
+) -> None:
+    """Write a new, valid, commented plan file; never over an existing one without --force."""
+    with errors():
+        from cloudplan import edits, store, validate
+        from cloudplan.errors import PlanInvalid
+        from cloudplan.model import Portfolio
+
+        target = Path(path)
+        if target.is_dir():
+            target = target / store.PLAN_FILE
+        if example:
+            from importlib.resources import files
+
+            text = (files("cloudplan") / "data" / "cloud-etat.toml").read_text(encoding="utf-8")
+        else:
+            text = edits.skeleton(title)
+        # Nothing invalid is written, not even by init.
+        plan, findings, *_rest = store.parse(text.encode("utf-8"), str(target))
+        if plan is not None:
+            findings += validate.validate(Portfolio((plan,)), today_in(plan.timezone))
+        problems = [f for f in findings if f.severity == "error"]
+        if plan is None or problems:
+            raise PlanInvalid(_("internal error: the new plan is not valid: {f}").format(f=problems[:1]))
+        store.create(target, text, force, str(target))
+        note(_("wrote {file}").format(file=target))
+
+
+# -- add ----------------------------------------------------------------------------------------------
+
+add = typer.Typer(
+    name="add",
+    help=_("Add a project, a milestone or an indicator."),
+    rich_markup_mode=None,
+    no_args_is_help=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+@add.command("project")
+def add_project(
+    id: Annotated[str, typer.Argument(metavar="ID", help=_("The project's id, e.g. cercle-2."), show_default=False)],
+    title: Title,
+    owner: Annotated[
+        list[str] | None, typer.Option("--owner", metavar="TEXT", help=_("An owner (repeatable)."))
+    ] = None,
+    tag: Annotated[list[str] | None, typer.Option("--tag", metavar="TAG", help=_("A tag (repeatable)."))] = None,
+    description: Annotated[str | None, typer.Option("--description", metavar="TEXT", help=_("What it is for."))] = None,
+    plan: PlanOption = None,
+) -> None:
+    """Add a project after the last one."""
+    with errors():
+        from cloudplan import edits
+
+        apply(plan, lambda p, _today, into: edits.add_project(
+            p, id, title, owners=owner or (), tags=tag or (), description=description, into=into))  # fmt: skip
+
+
+@add.command("milestone")
+def add_milestone(
+    ref: Ref,
+    title: Title,
+    due: Annotated[
+        str | None, typer.Option("--due", metavar="PERIOD", help=_("Its deadline: a day or a period."))
+    ] = None,
+    start: Annotated[str | None, typer.Option("--start", metavar="PERIOD", help=_("When work starts."))] = None,
+    owner: Annotated[
+        list[str] | None,
+        typer.Option("--owner", metavar="TEXT", help=_("An owner, if not the project's (repeatable).")),
+    ] = None,
+    depends_on: Annotated[
+        list[str] | None,
+        typer.Option("--depends-on", metavar="REF", help=_("A milestone it waits for (repeatable).")),
+    ] = None,
+    notes: Annotated[str | None, typer.Option("--notes", metavar="TEXT", help=_("Notes."))] = None,
+    plan: PlanOption = None,
+) -> None:
+    """Add a milestone at the end of its project."""
+    with errors():
+        from cloudplan import edits
+
+        apply(plan, lambda p, today, _into: edits.add_milestone(
+            p, ref, title, today, due=due, start=start, owners=owner or (), depends_on=depends_on or (),
+            notes=notes))  # fmt: skip
+
+
+@add.command("indicator")
+def add_indicator(
+    id: Annotated[str, typer.Argument(metavar="ID", help=_("The indicator's id."), show_default=False)],
+    title: Title,
+    unit: Annotated[str | None, typer.Option("--unit", metavar="TEXT", help=_("What it counts."))] = None,
+    baseline: Annotated[
+        str | None, typer.Option("--baseline", metavar="VALUE", help=_("The value at the start."))
+    ] = None,
+    baseline_on: Annotated[
+        str | None, typer.Option("--baseline-on", metavar="PERIOD", help=_("When the baseline was measured."))
+    ] = None,
+    target: Annotated[str | None, typer.Option("--target", metavar="VALUE", help=_("The value to reach."))] = None,
+    target_by: Annotated[
+        str | None, typer.Option("--target-by", metavar="PERIOD", help=_("When the target is due."))
+    ] = None,
+    project: Annotated[str | None, typer.Option("--project", metavar="ID", help=_("The project it measures."))] = None,
+    plan: PlanOption = None,
+) -> None:
+    """Add an indicator, with a baseline and a target."""
+    with errors():
+        from cloudplan import edits
+
+        apply(plan, lambda p, today, into: edits.add_indicator(
+            p, id, title, today, unit=unit, baseline=baseline, baseline_on=baseline_on,
+            target=target, target_by=target_by, project=project, into=into))  # fmt: skip
+
+
+# -- milestones ---------------------------------------------------------------------------------------
+
+
+def done(ref: Ref, on: On = None, plan: PlanOption = None) -> None:
+    """Mark a milestone done (today, or --on DATE)."""
+    with errors():
+        from cloudplan import edits
+
+        apply(plan, lambda p, today, _into: edits.done(p, ref, on, today))
+
+
+def reopen(ref: Ref, plan: PlanOption = None) -> None:
+    """Clear a milestone's done or cancelled date."""
+    with errors():
+        from cloudplan import edits
+
+        apply(plan, lambda p, _today, _into: edits.reopen(p, ref))
+
+
+def cancel(
+    ref: Ref,
+    on: On = None,
+    reason: Annotated[
+        str | None, typer.Option("--reason", metavar="TEXT", help=_("Why; added to the milestone's notes."))
+    ] = None,
+    plan: PlanOption = None,
+) -> None:
+    """Cancel a milestone; the reason, if given, is added to its notes."""
+    with errors():
+        from cloudplan import edits
+
+        apply(plan, lambda p, today, _into: edits.cancel(p, ref, on, reason, today))
+
+
+def reschedule(
+    ref: Ref,
+    period: Annotated[str, typer.Argument(metavar="PERIOD", help=_("The new deadline: a day or a period."))],
+    reason: Annotated[str, typer.Option("--reason", metavar="TEXT", help=_("Why it moves (required)."))],
+    on: Annotated[
+        str | None,
+        typer.Option("--on", metavar="DATE", help=_("When it was decided (default: today)."), show_default=False),
+    ] = None,
+    plan: PlanOption = None,
+) -> None:
+    """Move a milestone's deadline, and record the move (a slip: from, to, on, reason)."""
+    with errors():
+        from cloudplan import edits
+
+        apply(plan, lambda p, today, _into: edits.reschedule(p, ref, period, reason, on, today))
+
+
+def remove(
+    ref: Annotated[
+        str, typer.Argument(metavar="REF", help=_("A milestone (PROJECT/MILESTONE) or a project (PROJECT)."))
+    ],
+    yes: Annotated[bool, typer.Option("--yes", "-y", help=_("Remove a project even with its milestones."))] = False,
+    plan: PlanOption = None,
+) -> None:
+    """Remove a milestone, or a project (--yes when it has milestones); refuse when something depends on it."""
+    with errors():
+        from cloudplan import edits
+
+        apply(plan, lambda p, _today, _into: edits.remove(p, ref, yes))
+
+
+def measure(
+    id: Annotated[str, typer.Argument(metavar="ID", help=_("The indicator."), show_default=False)],
+    value: Annotated[str, typer.Argument(metavar="VALUE", help=_("The value measured."), show_default=False)],
+    on: On = None,
+    note_: Annotated[str | None, typer.Option("--note", metavar="TEXT", help=_("Where it comes from."))] = None,
+    plan: PlanOption = None,
+) -> None:
+    """Record a measure of an indicator (a second one on the same day replaces the first)."""
+    with errors():
+        from cloudplan import edits
+
+        apply(plan, lambda p, today, _into: edits.measure(p, id, value, on, note_, today))
+
+
+# -- history --------------------------------------------------------------------------------------------
+
+
+def history(ref: Ref, plans: PlanArgs = None, fmt: FormatOption = Format.TEXT) -> None:
+    """Show a milestone's slips: from, to, when, why."""
+    with errors():
+        from cloudplan import edits
+        from cloudplan.cli.common import read
+        from cloudplan.status import slipped_days
+
+        r = read(plans, None, None)
+        m = edits.find_milestone(r.loaded.portfolio, ref)
+        rows = [
+            {
+                "from": s.from_.text if s.from_ else None,
+                "to": s.to.text if s.to else None,
+                "on": s.on.isoformat() if s.on else None,
+                "reason": s.reason,
+            }
+            for s in m.slips
+        ]
+        if fmt is Format.JSON:
+            from cloudplan.export.json import dumps
+
+            doc = {"ref": m.ref, "title": m.title, "due": m.due.text if m.due else None,
+                   "slipped_days": slipped_days(m), "slips": rows}  # fmt: skip
+            write(dumps(doc))
+            return
+        if fmt is not Format.TEXT and fmt is not Format.TABLE:
+            from cloudplan.errors import UsageError
+
+            raise UsageError(_("history prints text or json"), hint=_("use --format text or --format json"))
+        from rich.table import Table
+        from rich.text import Text
+
+        due = m.due.text if m.due else _("no deadline")
+        head = Text(clean(m.ref), style="bold")
+        head.append("  " + clean(m.title))
+        if not m.slips:
+            show(head, Text(_("due {due}; it never slipped").format(due=due)))
+            return
+        days = slipped_days(m)
+        moves = ngettext("in {n} move", "in {n} moves", len(m.slips)).format(n=len(m.slips))
+        summary = _("due {due}, {days:+d} days from the first deadline, {moves}").format(
+            due=due, days=days, moves=moves
+        )
+        table = Table(box=None, padding=(0, 2, 0, 0), pad_edge=False, show_edge=False)
+        for column in (_("From"), _("To"), _("On"), _("Why")):
+            table.add_column(column, no_wrap=column != _("Why"), overflow="fold")
+        for row in rows:
+            table.add_row(*(Text(clean(row[k] or "-")) for k in ("from", "to", "on", "reason")))
+        show(head, Text(summary), Text(""), table)

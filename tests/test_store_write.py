@@ -1,0 +1,172 @@
+"""Writing plan files: atomic, permissions and links kept, never over a change by someone else, locked."""
+
+from __future__ import annotations
+
+import errno
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from cloudplan import store
+from cloudplan.errors import EditConflict, UsageError, WriteFailed
+from tests.conftest import MINIMAL
+
+
+def today(_tz: str | None) -> date:
+    return date(2020, 6, 30)
+
+
+def snapshot(path: Path) -> store.Snapshot:
+    _loaded, snapshots = store.load_for_edit(store.discover([str(path)], {}, path.parent), today)
+    return snapshots[str(path)]
+
+
+def replace(snap: store.Snapshot, data: bytes) -> None:
+    store.replace(snap, store.Checked(data, snap.plan, []))
+
+
+def leftovers(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.iterdir() if p.name.endswith(".tmp"))
+
+
+def test_replace_writes_the_new_bytes_and_keeps_the_mode(write_plan: Callable[..., Path]) -> None:
+    path = write_plan(MINIMAL)
+    path.chmod(0o640)
+    replace(snapshot(path), MINIMAL.replace("Two", "Deux").encode())
+    assert "Deux" in path.read_text(encoding="utf-8")
+    assert path.stat().st_mode & 0o777 == 0o640
+    assert leftovers(path.parent) == []
+
+
+def test_a_symbolic_link_stays_a_link_to_the_edited_file(tmp_path: Path, write_plan: Callable[..., Path]) -> None:
+    real = write_plan(MINIMAL, "real/plan.toml")
+    link = tmp_path / "work" / "cloudplan.toml"
+    link.symlink_to(real)
+    _loaded, snapshots = store.load_for_edit(store.discover([str(link)], {}, link.parent), today)
+    replace(snapshots[str(link)], MINIMAL.replace("Two", "Deux").encode())
+    assert link.is_symlink()
+    assert "Deux" in real.read_text(encoding="utf-8")
+
+
+def test_a_change_by_another_program_is_not_overwritten(write_plan: Callable[..., Path]) -> None:
+    path = write_plan(MINIMAL)
+    snap = snapshot(path)
+    path.write_text(MINIMAL + "\n# edited by hand meanwhile\n", encoding="utf-8")
+    with pytest.raises(EditConflict, match="changed by another program"):
+        replace(snap, b"new")
+    assert path.read_text(encoding="utf-8").endswith("# edited by hand meanwhile\n")
+
+
+@pytest.mark.parametrize(
+    ("call", "nth", "fails"),
+    [
+        ("write", 1, True),  # the disk fills up while the temporary file is written
+        ("fchmod", 1, True),
+        ("fsync", 1, True),  # flushing the temporary file
+        ("replace", 1, True),  # the rename
+        ("fsync", 2, False),  # flushing the folder, after the rename: the new file is in place
+    ],
+)
+def test_a_write_that_fails_at_any_point_leaves_the_old_file_whole(
+    call: str, nth: int, fails: bool, write_plan: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = write_plan(MINIMAL)
+    before = path.read_bytes()
+    snap = snapshot(path)
+    real = getattr(os, call)
+    calls = 0
+
+    def failing(*args: object, **kwargs: object) -> object:
+        nonlocal calls
+        calls += 1
+        if calls == nth:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(os, call, failing)
+    new = MINIMAL.replace("Two", "Deux").encode()
+    message = ""
+    try:
+        replace(snap, new)
+    except WriteFailed as e:
+        message = e.message
+    monkeypatch.undo()
+    assert calls >= nth
+    assert ("No space left on device" in message) is fails
+    assert path.read_bytes() == (before if fails else new)  # whole, old or new, never a mix
+    assert leftovers(path.parent) == []
+
+
+_WRITER = """
+import sys
+from pathlib import Path
+from cloudplan import store
+path = Path(sys.argv[1])
+old, new = path.read_bytes(), Path(sys.argv[2]).read_bytes()
+print("ready", flush=True)
+while True:
+    for data in (new, old):
+        store._write_atomic(path, data, "plan", keep=path)
+"""
+
+
+def test_a_writer_killed_at_random_points_leaves_a_whole_file(tmp_path: Path, write_plan: Callable[..., Path]) -> None:
+    path = write_plan(MINIMAL * 1 + "# padding line for a bigger file\n" * 30000)
+    other = tmp_path / "other.toml"
+    other.write_text(MINIMAL.replace("Two", "Deux") + "# other padding\n" * 30000, encoding="utf-8")
+    versions = (path.read_bytes(), other.read_bytes())
+    rnd = random.Random(4)
+    for _ in range(8):
+        proc = subprocess.Popen(
+            [sys.executable, "-c", _WRITER, str(path), str(other)], stdout=subprocess.PIPE, text=True
+        )
+        assert proc.stdout is not None
+        assert proc.stdout.readline() == "ready\n"
+        time.sleep(rnd.uniform(0.0, 0.2))
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        proc.stdout.close()
+        assert path.read_bytes() in versions
+    # A killed writer may leave its temporary file (nothing can remove it); never a broken plan.
+    for leftover in leftovers(path.parent):
+        (path.parent / leftover).unlink()
+
+
+def test_create_never_overwrites_without_force(write_plan: Callable[..., Path]) -> None:
+    path = write_plan(MINIMAL)
+    with pytest.raises(UsageError, match="already exists"):
+        store.create(path, "x = 1\n", force=False, name="cloudplan.toml")
+    assert path.read_text(encoding="utf-8") == MINIMAL
+    path.chmod(0o600)
+    store.create(path, "[plan]\n", force=True, name="cloudplan.toml")
+    assert path.read_text(encoding="utf-8") == "[plan]\n"
+    assert path.stat().st_mode & 0o777 == 0o600
+
+
+def test_create_a_new_file_follows_the_umask(tmp_path: Path) -> None:
+    path = tmp_path / "new.toml"
+    old = os.umask(0o027)
+    try:
+        store.create(path, "[plan]\n", force=False, name="new.toml")
+    finally:
+        os.umask(old)
+    assert path.stat().st_mode & 0o777 == 0o640
+    assert leftovers(tmp_path) == []
+
+
+def test_edits_take_turns_on_the_folder_lock(write_plan: Callable[..., Path]) -> None:
+    path = write_plan(MINIMAL)
+    files = store.discover([str(path)], {}, path.parent)
+    with store.locked(files), pytest.raises(EditConflict, match="another cloudplan"), store.locked(files, timeout=0.05):
+        pass
+    with store.locked(files):  # released
+        assert (path.parent / store.LOCK_NAME).exists()
+    assert not (path.parent / store.LOCK_NAME).exists()  # no lock file left in the user's repository
