@@ -113,3 +113,53 @@ def test_a_cached_check_is_as_fresh_as_the_files(
     assert store.load_all(files, lambda tz: date(2020, 1, 1)).findings == ()
     write_plan(MINIMAL.replace('depends_on = ["one"]', 'depends_on = ["nine"]'))
     assert [f.code for f in store.load_all(files, lambda tz: date(2020, 1, 1)).findings] == ["unknown-ref"]
+
+
+def test_an_edit_caches_only_what_it_changed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, write_plan: Callable[..., Path]
+) -> None:
+    """After edits, the cached plan equals a fresh parse, though each entry holds only the change."""
+    from typer.testing import CliRunner
+
+    from cloudplan.cli import app
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "c"))
+    plan = write_plan(ROADMAP.read_text(encoding="utf-8"))
+    runner = CliRunner()
+    for args in (
+        ["done", "cercle-1/finalisation", "--on", "2019-12-10"],
+        ["add", "project", "vide", "--title", "Vide"],  # a project without milestones: a warning
+        ["reschedule", "cercle-2/ouverture", "2021-Q3", "--reason", "Appel d'offres relancé", "--on", "2021-01-15"],
+        ["remove", "saas-agents/tchap"],
+    ):
+        result = runner.invoke(app, [*args, "-f", str(plan)])
+        assert result.exit_code == 0, result.stderr
+    data = plan.read_bytes()
+    (file,) = store.discover([], {}, Path.cwd())  # as the edits named it: cloudplan.toml
+    entry = cache.get(cache.folder({"XDG_CACHE_HOME": str(tmp_path / "c")}), cache.key(data, file.name))
+    assert isinstance(entry, store.Edited)
+    assert sum(not isinstance(i, int) for i in entry.projects) == 1, "only the edited project is stored"
+    cached = store.read(file)
+    fresh = store.parse(data, file.name)
+    assert cached.plan == fresh.plan
+    located = store.locate(cached.findings, {file.name: data.decode()})
+    assert [(f.code, f.line) for f in located] == [(f.code, f.line) for f in fresh.findings]
+    assert [f.code for f in fresh.findings] == ["empty-project"]
+
+
+def test_an_edit_entry_without_its_base_is_parsed_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, write_plan: Callable[..., Path]
+) -> None:
+    from typer.testing import CliRunner
+
+    from cloudplan.cli import app
+
+    where = tmp_path / "c"
+    monkeypatch.setenv("XDG_CACHE_HOME", str(where))
+    plan = write_plan(ROADMAP.read_text(encoding="utf-8"))
+    (file,) = store.discover([], {}, Path.cwd())
+    base = cache.key(plan.read_bytes(), file.name)
+    assert CliRunner().invoke(app, ["done", "cercle-1/finalisation"]).exit_code == 0
+    (where / "cloudplan" / base).unlink()
+    assert isinstance(cache.get(where / "cloudplan", cache.key(plan.read_bytes(), file.name)), store.Edited)
+    assert store.read(file).plan == store.parse(plan.read_bytes(), file.name).plan

@@ -57,6 +57,12 @@ def build_one(name: str, index: int, table: Table, source: str) -> tuple[Project
     return make((name, index), table), builder.findings
 
 
+def empty_project(source: str, key: Key, pid: str | None) -> Finding:
+    """Return the warning for a project without milestones (also made for a plan rebuilt by an edit)."""
+    message = _("project {p!r} has no milestones: add one with [[project.milestone]]").format(p=pid or "?")
+    return warning(source, key, "empty-project", message)
+
+
 def parse_ref(text: str, project: str | None = None) -> str | None:
     """Return the full ref PROJECT/MILESTONE that *text* names, or None if it is malformed.
 
@@ -289,8 +295,7 @@ class _Builder:
             milestones.append(milestone)
         title = self.text(table, "title", key)
         if table.get("milestone") in (None, []):
-            self.warn(key, "empty-project", _("project {p!r} has no milestones: add one with "
-                                              "[[project.milestone]]").format(p=pid or "?"))  # fmt: skip
+            self.findings.append(empty_project(self.source, key, pid))
         if pid is None:
             return None
         return Project(

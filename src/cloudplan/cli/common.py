@@ -4,7 +4,7 @@ import contextlib
 import os
 import sys
 from collections.abc import Iterator
-from datetime import date
+from datetime import UTC, date
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, NamedTuple, NoReturn
@@ -60,9 +60,13 @@ ProjectFilter = Annotated[
 ]
 OwnerFilter = Annotated[
     list[str] | None,
-    typer.Option("--owner", metavar="TEXT", help=_("Only milestones with an owner containing TEXT, any case (repeatable).")),
-]  # fmt: skip
-TagFilter = Annotated[list[str] | None, typer.Option("--tag", metavar="TAG", help=_("Only projects with this tag (repeatable)."))]
+    typer.Option(
+        "--owner", metavar="TEXT", help=_("Only milestones with an owner containing TEXT, any case (repeatable).")
+    ),
+]
+TagFilter = Annotated[
+    list[str] | None, typer.Option("--tag", metavar="TAG", help=_("Only projects with this tag (repeatable)."))
+]
 StatusFilter = Annotated[
     list[str] | None, typer.Option("--status", metavar="STATUS", help=_("Only this status (repeatable)."))
 ]
@@ -166,10 +170,10 @@ def today_in(timezone: str | None, now: "datetime | None" = None) -> date:
 
     Without a time zone, the date is the machine's local one.
     """
-    from datetime import datetime, timezone as tz
+    from datetime import datetime
     from zoneinfo import ZoneInfo
 
-    instant = now or datetime.now(tz.utc)
+    instant = now or datetime.now(UTC)
     if timezone:
         return instant.astimezone(ZoneInfo(timezone)).date()
     return instant.astimezone().date()
