@@ -82,6 +82,10 @@ def child(result: Path, args: list[str]) -> None:
         setattr(module, attr, timed)
     t2 = time.perf_counter()
     sys.argv = ["cloudplan", *args]
+    import cloudplan.cli
+
+    # main() leaves with os._exit; here it must come back, to write the times down.
+    cloudplan.cli._exit = sys.exit  # type: ignore[assignment]
     with contextlib.suppress(SystemExit):
         main()
     t3 = time.perf_counter()
@@ -267,11 +271,14 @@ def cprofile(env: dict[str, str], cwd: Path, args: list[str], top: int) -> list[
     import subprocess
     import tempfile
 
-    script = cloudplan_script()
     with tempfile.TemporaryDirectory() as tmp:
         prof = Path(tmp) / "run.prof"
-        target = [script] if script else ["-m", "cloudplan"]
-        subprocess.run([sys.executable, "-m", "cProfile", "-o", str(prof), *target, *args], cwd=cwd, env=env,
+        # main() leaves with os._exit, which would skip writing the profile: make it come back.
+        code = (
+            "import cProfile, sys, cloudplan.cli as cli; cli._exit = sys.exit; "
+            f"sys.argv = ['cloudplan', *{args!r}]; cProfile.run('cli.main()', {str(prof)!r})"
+        )
+        subprocess.run([sys.executable, "-c", code], cwd=cwd, env=env,
                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)  # fmt: skip
         stats = pstats.Stats(str(prof))
     entries = stats.stats  # type: ignore[attr-defined]

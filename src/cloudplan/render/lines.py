@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from cloudplan.alerts import Cleared, Reason
+from typing import TYPE_CHECKING
+
 from cloudplan.i18n import _, ngettext
 from cloudplan.safe import clean
-from cloudplan.status import MilestoneState
+
+if TYPE_CHECKING:
+    from cloudplan.alerts import Cleared
+    from cloudplan.status import MilestoneState
 
 
 def when(state: MilestoneState) -> str:
@@ -40,6 +44,8 @@ def cleared_line(cleared: Cleared) -> tuple[str, str]:
 
     `CLEARED  cercle-2/ouverture  done on 2021-03-15, was overdue: Ouverture [DINSIC]`
     """
+    from cloudplan.alerts import Reason  # only `--state` runs need the alerts module
+
     state = cleared.state
     was = _("was {status}").format(status=cleared.was.status)
     if state is None:
