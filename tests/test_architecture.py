@@ -84,3 +84,10 @@ def test_every_module_states_its_job(path: Path) -> None:
 def test_cli_modules_stay_short() -> None:
     for path in (PACKAGE / "cli").glob("*.py"):
         assert len(path.read_text().splitlines()) <= 400, f"{path.name}: split it (STYLE.md)"
+
+
+def test_the_cli_spells_the_statuses_of_the_engine() -> None:
+    from cloudplan.cli.common import MILESTONE_STATUSES
+    from cloudplan.status import Status
+
+    assert tuple(s.value for s in Status) == MILESTONE_STATUSES

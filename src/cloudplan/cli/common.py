@@ -24,6 +24,10 @@ if TYPE_CHECKING:
     from cloudplan.store import Loaded
 
 
+# The values of status.Status, spelled here so that parsing options needs not import the engine.
+MILESTONE_STATUSES = ("overdue", "due-soon", "upcoming", "unscheduled", "done-late", "done", "cancelled")
+
+
 class Format(StrEnum):
     """Output formats of the read commands (`table` and `text` are the same: for people)."""
 

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from cloudplan.cli.common import (
+    MILESTONE_STATUSES,
     AsOf,
     Filters,
     Format,
@@ -32,7 +33,6 @@ if TYPE_CHECKING:
     from cloudplan.alerts import Changes
     from cloudplan.status import MilestoneState
 
-MILESTONE_STATUSES = ("overdue", "due-soon", "upcoming", "unscheduled", "done-late", "done", "cancelled")
 INDICATOR_STATUSES = ("no-data", "achieved", "missed", "on-track", "behind")
 
 

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from cloudplan.cli.common import (
+    MILESTONE_STATUSES,
     AsOf,
     Filters,
     OwnerFilter,
@@ -31,8 +32,6 @@ from cloudplan.i18n import _
 
 if TYPE_CHECKING:
     from cloudplan.export.formats import Snapshot
-
-MILESTONE_STATUSES = ("overdue", "due-soon", "upcoming", "unscheduled", "done-late", "done", "cancelled")
 
 
 class TimelineScale(StrEnum):
