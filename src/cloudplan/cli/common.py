@@ -74,9 +74,7 @@ TagFilter = Annotated[
 StatusFilter = Annotated[
     list[str] | None, typer.Option("--status", metavar="STATUS", help=_("Only this status (repeatable)."))
 ]
-FormatOption = Annotated[
-    Format, typer.Option("--format", "-F", help=_("Output format."), case_sensitive=False)
-]
+FormatOption = Annotated[Format, typer.Option("--format", "-F", help=_("Output format."), case_sensitive=False)]
 
 
 # -- the error boundary ------------------------------------------------------------------

@@ -55,8 +55,7 @@ def status(projects: list[ProjectState], as_of: date) -> str:
         parts.append(f"\n## {escape(p.project.title)} (`{p.project.id}`)\n")
         owners = escape(", ".join(p.project.owners)) or "-"
         parts.append(
-            f"\n{_('Owners')}: {owners} · {_('Status')}: **{p.status.value}** · "
-            f"{_('Progress')}: {p.done}/{p.total}\n\n"
+            f"\n{_('Owners')}: {owners} · {_('Status')}: **{p.status.value}** · {_('Progress')}: {p.done}/{p.total}\n\n"
         )
         parts.append(table(MILESTONE_HEADER, (_row(s) for s in p.milestones)))
     return "".join(parts)

@@ -58,9 +58,7 @@ def indicator(state: IndicatorState) -> dict[str, Any]:
         "project": i.project,
         "baseline": {"value": i.baseline.value, "on": i.baseline.when.text} if i.baseline else None,
         "target": {"value": i.target.value, "by": i.target.when.text} if i.target else None,
-        "latest": (
-            {"value": state.latest, "on": state.latest_on.isoformat()} if state.latest_on is not None else None
-        ),
+        "latest": ({"value": state.latest, "on": state.latest_on.isoformat()} if state.latest_on is not None else None),
         "expected": None if state.expected is None else round(state.expected, 6),
         "progress": None if state.progress is None else round(state.progress, 6),
         "status": state.status.value,
