@@ -35,13 +35,13 @@ sys.path.insert(0, str(HERE))
 
 # (label, module, attribute, parent label): the steps of a read command, outermost first.
 PHASES = [
-    ("discover files", "cloudplan.store", "discover", None),
-    ("read files", "cloudplan.store", "read", None),
-    ("parse (decode, TOML, build)", "cloudplan.store", "parse", "read files"),
+    ("discover files", "cloudplan.store.reader", "discover", None),
+    ("read files", "cloudplan.store.reader", "read", None),
+    ("parse (decode, TOML, build)", "cloudplan.store.reader", "parse", "read files"),
     ("tomllib.loads", "tomllib", "loads", "parse (decode, TOML, build)"),
     ("schema.build (dicts -> model)", "cloudplan.schema", "build", "parse (decode, TOML, build)"),
     ("validate (refs, cycles, slips)", "cloudplan.validate", "validate", None),
-    ("locate findings", "cloudplan.store", "locate", None),
+    ("locate findings", "cloudplan.store.reader", "locate", None),
     ("status: project_state", "cloudplan.status", "project_state", None),
     ("status: indicator_state", "cloudplan.status", "indicator_state", None),
     ("export json.overdue", "cloudplan.export.json", "overdue", None),

@@ -12,6 +12,7 @@ import pytest
 from typer.testing import Result
 
 from cloudplan import edits, store, tomledit
+from cloudplan.store import editor, reader
 from tests.conftest import MINIMAL, ROADMAP
 
 Cli = Callable[..., Result]
@@ -198,7 +199,7 @@ def test_after_an_edit_the_next_read_finds_the_plan_in_the_cache(
     def no_parse(*_args: object) -> object:
         raise AssertionError("the edited plan was parsed again")
 
-    monkeypatch.setattr(store, "parse", no_parse)
+    monkeypatch.setattr(reader, "parse", no_parse)
     result = cli("status", "--format", "json", "--as-of", "2020-01-01")
     assert result.exit_code == 0, result.stderr
     done = {m["ref"]: m["done"] for p in json.loads(result.stdout)["projects"] for m in p["milestones"]}
@@ -576,7 +577,7 @@ def test_checking_one_unit_gives_the_plan_a_whole_parse_gives(make: Callable[...
     snapshot = snapshots[edit.source]
     text, unit = tomledit.apply_unit(snapshot.text, edit.changes)
     assert unit is not None
-    patched = store._patched(snapshot, text, edit.changes, unit)
+    patched = editor._patched(snapshot, text, edit.changes, unit)
     assert patched is not None  # the fast check proved the edit: no fallback to parsing it all
     assert patched == store.parse(text.encode(), edit.source).plan
 
@@ -589,9 +590,9 @@ def test_a_unit_that_does_not_read_back_as_the_plan_falls_back_to_a_whole_parse(
     text, unit = tomledit.apply_unit(snapshot.text, edit.changes)
     assert unit is not None
     wrong = unit._replace(element=unit.element + 1)  # as if the outline had the wrong project
-    assert store._patched(snapshot, text, edit.changes, wrong) is None
+    assert editor._patched(snapshot, text, edit.changes, wrong) is None
     shifted = unit._replace(old=(unit.old[0] + 1, unit.old[1]), new=(unit.new[0] + 1, unit.new[1]))
-    assert store._patched(snapshot, text, edit.changes, shifted) is None
+    assert editor._patched(snapshot, text, edit.changes, shifted) is None
     checked = store.check_edit(loaded, snapshots, edit.source, text, edit.changes, None)
     assert checked.plan == store.parse(text.encode(), edit.source).plan
 

@@ -24,7 +24,7 @@ def test_twenty_processes_each_marking_a_milestone_done(write_plan: Callable[...
     text += milestones
     path = write_plan(text)
     env = {k: v for k, v in os.environ.items() if k != "CLOUDPLAN_PLAN"}
-    src = str(Path(store.__file__).parents[1])
+    src = str(Path(store.__file__).parents[2])
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [src, env.get("PYTHONPATH")]))
     procs = [
         subprocess.Popen(

@@ -114,7 +114,7 @@ old, new = path.read_bytes(), Path(sys.argv[2]).read_bytes()
 print("ready", flush=True)
 while True:
     for data in (new, old):
-        store._write_atomic(path, data, "plan", keep=path)
+        writer._write_atomic(path, data, "plan", keep=path)
 """
 
 

@@ -30,7 +30,7 @@ import cloudplan
 MAGIC = b"cloudplan-cache-1"
 MAX_ENTRIES = 64
 # The modules whose code decides what a file parses to: an edit to any of them is a new cache.
-_BUILDERS = ("model.py", "periods.py", "schema.py", "findings.py", "tomlmap.py", "store.py", "cache.py")
+_BUILDERS = ("model.py", "periods.py", "schema.py", "findings.py", "tomlmap.py", "store/reader.py", "cache.py")
 
 
 def folder(env: Mapping[str, str]) -> Path | None:

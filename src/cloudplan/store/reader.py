@@ -1,0 +1,327 @@
+"""Plan files read: discovery, reading through the parsed-plan cache, parsing, loading, locating findings."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, NamedTuple
+
+from cloudplan.errors import (
+    PlanInvalid,
+    PlanNotFound,
+)
+from cloudplan.i18n import _
+
+if TYPE_CHECKING:
+    from cloudplan.findings import Finding
+    from cloudplan.model import Indicator, Plan, Portfolio, Project
+
+# Imported where used: a cron run that finds its plans in the cache never needs
+# the parser (tomllib, schema), the locator (tomlmap) or the cross-file checks.
+
+ENV_VAR = "CLOUDPLAN_PLAN"
+PLAN_DIR = "plans"
+PLAN_FILE = "cloudplan.toml"
+MAX_BYTES = 64 * 1024 * 1024  # a national portfolio of 100,000 milestones is about 16 MB
+
+_SYNTAX_AT = r"\(at line (\d+), column (\d+)\)"
+
+
+class PlanFile(NamedTuple):
+    """A plan file to read: where it is, and how to name it in messages."""
+
+    path: Path
+    name: str
+
+
+class Loaded(NamedTuple):
+    """A portfolio, the day it was read for, and every finding on it, located."""
+
+    portfolio: Portfolio
+    today: date
+    findings: tuple[Finding, ...]
+
+    @property
+    def errors(self) -> tuple[Finding, ...]:
+        """The findings that make the portfolio unusable."""
+        return tuple(f for f in self.findings if f.severity == "error")
+
+
+def discover(args: Sequence[str], env: Mapping[str, str], cwd: Path) -> list[PlanFile]:
+    """Return the plan files that PLAN arguments name, else the environment's, else the nearest.
+
+    A folder stands for every `*.toml` directly inside it, in name order.
+    """
+    if not args:
+        listed = [p for p in env.get(ENV_VAR, "").split(":") if p]
+        if listed:
+            args = listed
+        else:
+            found = nearest(cwd)
+            if found is None:
+                raise PlanNotFound(
+                    _("no plan file given, and no {dir}/ folder or {file} here or in a parent folder").format(
+                        dir=PLAN_DIR, file=PLAN_FILE
+                    ),
+                    hint=_("pass a PLAN path, set ${var}, or create one with `cloudplan init`").format(var=ENV_VAR),
+                )
+            args = [_display(found, cwd)]
+    files: list[PlanFile] = []
+    seen: set[Path] = set()
+    for arg in args:
+        path = Path(arg)
+        if path.is_dir():
+            inside = sorted(p for p in path.glob("*.toml") if p.is_file())
+            if not inside:
+                raise PlanNotFound(_("{dir}: no *.toml plan file in this folder").format(dir=arg))
+            named = [PlanFile(p, str(Path(arg) / p.name)) for p in inside]
+        elif path.is_file():
+            named = [PlanFile(path, arg)]
+        else:
+            raise PlanNotFound(_("{path}: no such file or folder").format(path=arg))
+        # A file named twice (`plans/a.toml plans/`) is read once: its ids are not duplicates.
+        for file in named:
+            real = file.path.resolve()
+            if real not in seen:
+                seen.add(real)
+                files.append(file)
+    return files
+
+
+def nearest(cwd: Path) -> Path | None:
+    """Return the nearest `plans/` folder or `cloudplan.toml` in *cwd* or its parents."""
+    for folder in (cwd, *cwd.parents):
+        for candidate in (folder / PLAN_DIR, folder / PLAN_FILE):
+            if candidate.is_dir() if candidate.name == PLAN_DIR else candidate.is_file():
+                return candidate
+    return None
+
+
+def _display(path: Path, cwd: Path) -> str:
+    try:
+        return str(path.relative_to(cwd))
+    except ValueError:
+        return os.path.relpath(path, cwd) if path.is_absolute() else str(path)
+
+
+class Parsed(NamedTuple):
+    """One file read: its plan (None when it cannot be parsed), its key findings, its bytes."""
+
+    plan: Plan | None
+    findings: list[Finding]
+    data: bytes
+    key: str = ""  # the cache key of the bytes, once read
+
+    @property
+    def text(self) -> str:
+        """The file's text, for locating findings; empty when it is not UTF-8."""
+        return self.data.decode("utf-8", errors="replace").removeprefix("\ufeff")
+
+
+def read(file: PlanFile, env: Mapping[str, str] | None = None) -> Parsed:
+    """Read and parse one plan file, from the parsed-plan cache when it holds these bytes."""
+    name = file.name
+    try:
+        size = file.path.stat().st_size
+        if size > MAX_BYTES:
+            why = _("the file is {mb} MB; plan files are limited to {max} MB")
+            return Parsed(None, [_fatal(name, "too-large", why.format(mb=size // 2**20, max=MAX_BYTES // 2**20))], b"")
+        data = file.path.read_bytes()
+    except OSError as e:
+        why = _("cannot read the file: {why}").format(why=e.strerror or e)
+        return Parsed(None, [_fatal(name, "unreadable", why)], b"")
+    from cloudplan import cache
+
+    folder = cache.folder(os.environ if env is None else env)
+    k = cache.key(data, name)
+    hit = _cached(folder, k)
+    if hit is not None:
+        return Parsed(hit[0], hit[1], data, k)
+    parsed = parse(data, name)
+    if parsed.plan is not None:
+        cache.put(folder, k, (parsed.plan, parsed.findings))
+    return Parsed(parsed.plan, parsed.findings, data, k)
+
+
+class Edited(NamedTuple):
+    """The cache entry of a plan an edit wrote: what differs from the plan it was made from.
+
+    Pickling a whole 10,000-milestone plan again after each edit would cost an edit a
+    fifth of its time; an edit changes one project or indicator. Each item is the index
+    of the base plan's unchanged item, or the new item itself.
+    """
+
+    base: str  # the cache key of the plan before the edit
+    head: Plan  # the new plan, without its projects and indicators
+    projects: tuple[int | Project, ...]
+    indicators: tuple[int | Indicator, ...]
+    findings: list[Finding]  # the new file's own findings, not located yet
+
+
+MAX_EDITS = 16  # edits in a row kept as differences; past that, the file is parsed again
+
+
+def _cached(folder: Path | None, k: str, depth: int = 0) -> tuple[Plan, list[Finding]] | None:
+    """Return the plan and findings cached under *k*, following an edit's entry to its base."""
+    from cloudplan import cache
+
+    value = cache.get(folder, k)
+    if not isinstance(value, Edited):
+        return value
+    base = _cached(folder, value.base, depth + 1) if depth < MAX_EDITS else None
+    if base is None:
+        return None
+    old = base[0]
+    try:
+        projects = tuple(old.projects[i] if isinstance(i, int) else i for i in value.projects)
+        indicators = tuple(old.indicators[i] if isinstance(i, int) else i for i in value.indicators)
+    except IndexError:  # a damaged entry: parse the file
+        return None
+    return value.head._replace(projects=projects, indicators=indicators), value.findings
+
+
+def _edited(base_key: str, old: Plan, new: Plan) -> Edited:
+    """Return the cache entry of *new*, made by an edit from *old* (cached under *base_key*)."""
+    from cloudplan.schema import empty_project
+
+    def reuse(before: tuple[Project, ...] | tuple[Indicator, ...], after: tuple[object, ...]) -> tuple[object, ...]:
+        where = {id(item): i for i, item in enumerate(before)}
+        return tuple(where.get(id(item), item) for item in after)
+
+    # An edited plan is valid: of its own findings, only warnings for projects left empty.
+    findings = [empty_project(new.source, p.key, p.id) for p in new.projects if not p.milestones]
+    return Edited(
+        base_key,
+        new._replace(projects=(), indicators=()),
+        reuse(old.projects, new.projects),  # type: ignore[arg-type]
+        reuse(old.indicators, new.indicators),  # type: ignore[arg-type]
+        findings,
+    )
+
+
+def parse(data: bytes, name: str) -> Parsed:
+    """Return the plan in *data* and its key findings, located."""
+    import re
+    import tomllib
+
+    from cloudplan import schema
+
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        line = data.count(b"\n", 0, e.start) + 1
+        col = e.start - (data.rfind(b"\n", 0, e.start) + 1) + 1
+        message = _("the file is not UTF-8 (byte 0x{byte:02x}); save it as UTF-8").format(byte=data[e.start])
+        return Parsed(None, [_fatal(name, "not-utf8", message).at(line, col)], data)
+    text = text.removeprefix("\ufeff")
+    try:
+        doc = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as e:
+        where = re.search(_SYNTAX_AT, str(e))
+        line, col = (int(where[1]), int(where[2])) if where else _end(text)
+        message = re.sub(_SYNTAX_AT, "", str(e)).replace("(at end of document)", "").strip()
+        return Parsed(
+            None, [_fatal(name, "toml-syntax", _("TOML syntax: {why}").format(why=message)).at(line, col)], data
+        )
+    except RecursionError:
+        return Parsed(
+            None, [_fatal(name, "too-deep", _("the file nests arrays or tables too deeply to be a plan"))], data
+        )
+    plan, findings = schema.build(doc, name)
+    return Parsed(plan, locate(findings, {name: text}), data)
+
+
+def _end(text: str) -> tuple[int, int]:
+    """Return the line and column just after the last character of *text* that is not a newline.
+
+    tomllib says "at end of document" for what is left open (a string, an array): the last line.
+    """
+    body = text.rstrip("\r\n")
+    return body.count("\n") + 1, len(body) - (body.rfind("\n") + 1) + 1
+
+
+def _fatal(name: str, code: str, message: str) -> Finding:
+    from cloudplan.findings import error
+
+    return error(name, (), code, message).at(1, 1)
+
+
+def load_all(files: Iterable[PlanFile], clock: Callable[[str | None], date], warnings: bool = True) -> Loaded:
+    """Read every file, validate them together as of the day *clock* gives in the portfolio's time zone.
+
+    Never raises for a finding: `check` reports them all, read commands refuse errors
+    (and pass warnings=False: they never show warnings, so the checks across files
+    need not locate theirs).
+    """
+    from cloudplan.model import Portfolio
+
+    plans: list[Plan] = []
+    findings: list[Finding] = []
+    parsed: dict[str, Parsed] = {}
+    for file in files:
+        one = read(file)
+        if one.plan is not None:
+            plans.append(one.plan)
+        findings += one.findings
+        parsed[file.name] = one
+    portfolio = Portfolio(tuple(plans))
+    day = clock(portfolio.timezone)
+    found = _validate(portfolio, day, [p.key for p in parsed.values()])
+    if any(f.code in _UNPARSED for f in findings):
+        # A ref into a file that could not be read would look unknown: say nothing of refs
+        # until every file is read, but report the rest (cycles, dates, slips) all the same.
+        found = [f for f in found if f.code != "unknown-ref"]
+    if not warnings:
+        found = [f for f in found if f.severity == "error"]
+    findings += found
+    if any(f.line == 0 for f in findings):
+        findings = locate(findings, {name: p.text for name, p in parsed.items()})
+    order = {name: i for i, name in enumerate(parsed)}
+    findings.sort(key=lambda f: (order.get(f.source, 0), f.line, f.col))
+    return Loaded(portfolio, day, tuple(findings))
+
+
+def _validate(portfolio: Portfolio, day: date, keys: list[str]) -> list[Finding]:
+    """Return the checks across the portfolio's files, from the cache when they ran for the same files and day."""
+    from cloudplan import cache
+
+    folder = cache.folder(os.environ)
+    k = cache.key("|".join(keys).encode(), f"validate {day.isoformat()}")
+    found: list[Finding] | None = cache.get(folder, k)
+    if found is None:
+        from cloudplan import validate
+
+        found = validate.validate(portfolio, day)
+        cache.put(folder, k, found)
+    return found
+
+
+_UNPARSED = frozenset({"toml-syntax", "not-utf8", "too-deep", "too-large", "unreadable"})
+
+
+def load(files: Iterable[PlanFile], clock: Callable[[str | None], date]) -> Loaded:
+    """Return the portfolio in *files*; raise PlanInvalid naming the first error if any."""
+    loaded = load_all(files, clock, warnings=False)
+    if loaded.errors:
+        first = loaded.errors[0]
+        more = len(loaded.errors) - 1
+        hint = _("run `cloudplan check` to see every finding") if more else None
+        raise PlanInvalid(str(first), findings=loaded.errors, hint=hint)
+    return loaded
+
+
+def locate(findings: list[Finding], texts: Mapping[str, str]) -> list[Finding]:
+    """Return *findings* placed on the line of their key (those not placed yet)."""
+    from cloudplan import tomlmap
+
+    maps: dict[str, tomlmap.TomlMap] = {}
+    placed = []
+    for f in findings:
+        if f.line == 0:
+            if f.source not in maps:
+                maps[f.source] = tomlmap.scan(texts.get(f.source, ""))
+            f = f.at(*maps[f.source].locate(f.key))
+        placed.append(f)
+    return placed
