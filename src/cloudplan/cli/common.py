@@ -260,6 +260,16 @@ class Filters(NamedTuple):
                 kept.append(state._replace(milestones=milestones))
         return kept
 
+    def indicators_beside(self, states: "list[IndicatorState]") -> "list[IndicatorState]":
+        """Return the indicators a view of milestones shows too (status JSON, export, report).
+
+        Those of the projects asked for; none when the milestones are narrowed by owner,
+        tag, status or slip, filters that say nothing of indicators.
+        """
+        if self.owners or self.tags or self.statuses or self.slipped:
+            return []
+        return self.indicators_of(states)
+
     def indicators_of(self, states: "list[IndicatorState]") -> "list[IndicatorState]":
         """Return the indicators that pass the project and status filters."""
         return [

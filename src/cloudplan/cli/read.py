@@ -69,8 +69,8 @@ def status(
         if fmt is Format.JSON:
             from cloudplan.export import json
 
-            indicators = filters.indicators_of([indicator_state(i, r.as_of) for i in portfolio.indicators])
-            write(json.status(states, indicators if not (owner or status or tag or slipped) else [], r.as_of))
+            indicators = filters.indicators_beside([indicator_state(i, r.as_of) for i in portfolio.indicators])
+            write(json.status(states, indicators, r.as_of))
         elif fmt is Format.CSV:
             from cloudplan.export import csv
 
@@ -169,15 +169,7 @@ def _print_changes(changes: "Changes", fmt: Format, as_of: date, window: int) ->
     if changes.cleared:
         from cloudplan.render.lines import cleared_line
 
-        lines = [cleared_line(c) for c in changes.cleared]
-        if sys.stdout.isatty():
-            from rich.text import Text
-
-            out = console()
-            for label, rest in lines:
-                out.print(Text(label, style="green") + Text(rest), soft_wrap=True)
-        else:
-            write("".join(f"{label}{rest}\n" for label, rest in lines))
+        _print_lines([(*cleared_line(c), "green") for c in changes.cleared])
 
 
 def _print_items(items: "list[MilestoneState]", fmt: Format, as_of: date, window: int) -> None:
@@ -197,18 +189,21 @@ def _print_items(items: "list[MilestoneState]", fmt: Format, as_of: date, window
             write(markdown.milestones(items, as_of))
     elif items:
         from cloudplan.render.lines import milestone_line
+        from cloudplan.render.theme import status_style
 
-        lines = [milestone_line(s) for s in items]
-        if sys.stdout.isatty():
-            from rich.text import Text
+        _print_lines([(*milestone_line(s), status_style(s.status)) for s in items])
 
-            from cloudplan.render.theme import status_style
 
-            out = console()
-            for (label, rest), s in zip(lines, items, strict=True):
-                out.print(Text(label, style=status_style(s.status)) + Text(rest), soft_wrap=True)
-        else:
-            write("".join(f"{label}{rest}\n" for label, rest in lines))
+def _print_lines(lines: list[tuple[str, str, str]]) -> None:
+    """Print (label, rest, label style) lines: coloured on a terminal, plain and unwrapped otherwise."""
+    if not sys.stdout.isatty():
+        write("".join(f"{label}{rest}\n" for label, rest, _style in lines))
+        return
+    from rich.text import Text
+
+    out = console()
+    for label, rest, style in lines:
+        out.print(Text(label, style=style) + Text(rest), soft_wrap=True)
 
 
 def indicators(

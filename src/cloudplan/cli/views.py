@@ -57,10 +57,7 @@ def _snapshot(
     filters = Filters.of(project, owner, tag, status, MILESTONE_STATUSES)
     portfolio = r.loaded.portfolio
     projects = filters.projects_of([project_state(p, r.as_of, r.window) for p in portfolio.projects])
-    # Owners, tags and milestone statuses do not apply to indicators: with one of them, none.
-    indicators = []
-    if not (owner or tag or status):
-        indicators = filters.indicators_of([indicator_state(i, r.as_of) for i in portfolio.indicators])
+    indicators = filters.indicators_beside([indicator_state(i, r.as_of) for i in portfolio.indicators])
     titles = list(dict.fromkeys(p.title for p in portfolio.plans))
     return Snapshot(
         title=" · ".join(titles),

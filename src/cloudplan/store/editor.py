@@ -15,7 +15,7 @@ from cloudplan.errors import (
     WriteFailed,
 )
 from cloudplan.i18n import _
-from cloudplan.store.reader import Loaded, PlanFile, _edited, _validate, locate, parse, read
+from cloudplan.store.reader import Loaded, PlanFile, _edited, _validate, locate, parse, read_all, refuse_errors
 from cloudplan.store.writer import _write_atomic
 
 if TYPE_CHECKING:
@@ -54,33 +54,16 @@ def load_for_edit(files: Iterable[PlanFile], clock: Callable[[str | None], date]
 
     Raises PlanInvalid when any file has an error: an invalid plan is not edited.
     """
-    from cloudplan.model import Portfolio
-
-    plans: list[Plan] = []
-    findings: list[Finding] = []
-    snapshots: dict[str, Snapshot] = {}
-    texts: dict[str, str] = {}
-    for file in files:
-        real = Path(os.path.realpath(file.path))
-        one = read(PlanFile(real, file.name))
-        findings += one.findings
-        texts[file.name] = one.text
-        if one.plan is not None:
-            plans.append(one.plan)
-            snapshots[file.name] = Snapshot(file, real, one.data, _digest(one.data), one.text, one.plan, one.key)
-    portfolio = Portfolio(tuple(plans))
-    day = clock(portfolio.timezone)
-    if not any(f.severity == "error" for f in findings):
-        findings += _validate(portfolio, day, [s.key for s in snapshots.values()])
-    errors = [f for f in findings if f.severity == "error"]
-    if errors:
-        first = sorted(locate(errors, texts), key=lambda f: (f.source, f.line, f.col))[0]
-        raise PlanInvalid(
-            str(first),
-            findings=tuple(errors),
-            hint=_("the plan has errors, so it is not edited; run `cloudplan check` to see them all"),
-        )
-    return Loaded(portfolio, day, tuple(findings)), snapshots
+    files = list(files)
+    reals = {file.name: Path(os.path.realpath(file.path)) for file in files}
+    loaded, parsed = read_all([PlanFile(reals[file.name], file.name) for file in files], clock)
+    refuse_errors(loaded, _("the plan has errors, so it is not edited; run `cloudplan check` to see them all"))
+    snapshots = {
+        file.name: Snapshot(file, reals[file.name], one.data, _digest(one.data), one.text, one.plan, one.key)
+        for file in files
+        if (one := parsed[file.name]).plan is not None
+    }
+    return loaded, snapshots
 
 
 class Checked(NamedTuple):

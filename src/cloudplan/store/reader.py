@@ -255,6 +255,13 @@ def load_all(files: Iterable[PlanFile], clock: Callable[[str | None], date], war
     (and pass warnings=False: they never show warnings, so the checks across files
     need not locate theirs).
     """
+    return read_all(files, clock, warnings)[0]
+
+
+def read_all(
+    files: Iterable[PlanFile], clock: Callable[[str | None], date], warnings: bool = True
+) -> tuple[Loaded, dict[str, Parsed]]:
+    """Return what `load_all` returns, and each file as read (its bytes, text and cache key) by name."""
     from cloudplan.model import Portfolio
 
     plans: list[Plan] = []
@@ -280,7 +287,7 @@ def load_all(files: Iterable[PlanFile], clock: Callable[[str | None], date], war
         findings = locate(findings, {name: p.text for name, p in parsed.items()})
     order = {name: i for i, name in enumerate(parsed)}
     findings.sort(key=lambda f: (order.get(f.source, 0), f.line, f.col))
-    return Loaded(portfolio, day, tuple(findings))
+    return Loaded(portfolio, day, tuple(findings)), parsed
 
 
 def _validate(portfolio: Portfolio, day: date, keys: list[str]) -> list[Finding]:
@@ -304,12 +311,15 @@ _UNPARSED = frozenset({"toml-syntax", "not-utf8", "too-deep", "too-large", "unre
 def load(files: Iterable[PlanFile], clock: Callable[[str | None], date]) -> Loaded:
     """Return the portfolio in *files*; raise PlanInvalid naming the first error if any."""
     loaded = load_all(files, clock, warnings=False)
-    if loaded.errors:
-        first = loaded.errors[0]
-        more = len(loaded.errors) - 1
-        hint = _("run `cloudplan check` to see every finding") if more else None
-        raise PlanInvalid(str(first), findings=loaded.errors, hint=hint)
+    more = len(loaded.errors) > 1
+    refuse_errors(loaded, _("run `cloudplan check` to see every finding") if more else None)
     return loaded
+
+
+def refuse_errors(loaded: Loaded, hint: str | None) -> None:
+    """Raise PlanInvalid naming the first error of *loaded*, if it has any."""
+    if loaded.errors:
+        raise PlanInvalid(str(loaded.errors[0]), findings=loaded.errors, hint=hint)
 
 
 def locate(findings: list[Finding], texts: Mapping[str, str]) -> list[Finding]:
