@@ -163,3 +163,13 @@ def test_an_edit_entry_without_its_base_is_parsed_again(
     (where / "cloudplan" / base).unlink()
     assert isinstance(cache.get(where / "cloudplan", cache.key(plan.read_bytes(), file.name)), store.Edited)
     assert store.read(file).plan == store.parse(plan.read_bytes(), file.name).plan
+
+
+def test_the_code_that_builds_or_checks_plans_is_part_of_every_key() -> None:
+    """A cached plan, or a cached check, must not outlive the code that made it."""
+    from pathlib import Path as P
+
+    here = P(cache.__file__).parent
+    for name in ("schema.py", "validate.py", "model.py", "periods.py", "store/reader.py"):
+        assert name in cache._BUILDERS
+        assert (here / name).exists(), name

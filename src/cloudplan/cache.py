@@ -29,8 +29,11 @@ import cloudplan
 
 MAGIC = b"cloudplan-cache-1"
 MAX_ENTRIES = 64
-# The modules whose code decides what a file parses to: an edit to any of them is a new cache.
-_BUILDERS = ("model.py", "periods.py", "schema.py", "findings.py", "tomlmap.py", "store/reader.py", "cache.py")
+# The modules whose code decides what a file parses to, and what the checks across files find
+# (cached too): an edit to any of them is a new cache.
+_BUILDERS = (
+    "model.py", "periods.py", "schema.py", "findings.py", "tomlmap.py", "validate.py", "store/reader.py", "cache.py",
+)  # fmt: skip
 
 
 def folder(env: Mapping[str, str]) -> Path | None:
