@@ -39,7 +39,7 @@ PHASES = [
     ("read files", "cloudplan.store.reader", "read", None),
     ("parse (decode, TOML, build)", "cloudplan.store.reader", "parse", "read files"),
     ("tomllib.loads", "tomllib", "loads", "parse (decode, TOML, build)"),
-    ("schema.build (dicts -> model)", "cloudplan.schema", "build", "parse (decode, TOML, build)"),
+    ("build.build (dicts -> model)", "cloudplan.build", "build", "parse (decode, TOML, build)"),
     ("validate (refs, cycles, slips)", "cloudplan.validate", "validate", None),
     ("locate findings", "cloudplan.store.reader", "locate", None),
     ("status: project_state", "cloudplan.status", "project_state", None),
@@ -254,7 +254,7 @@ def phases(runs: int, env: dict[str, str], cwd: Path, args: list[str]) -> list[s
             lines.append(f"  {value - parse:8.1f}        of which reading bytes (read less parse)")
         if label == "parse (decode, TOML, build)":
             rest = value - med(
-                lambda s: s["phases"].get("tomllib.loads", 0.0) + s["phases"].get("schema.build (dicts -> model)", 0.0)
+                lambda s: s["phases"].get("tomllib.loads", 0.0) + s["phases"].get("build.build (dicts -> model)", 0.0)
             )
             lines.append(f"  {rest:8.1f}          of which decode and the rest (parse less tomllib and build)")
     lines.append(f"  {main_ms - outer:8.1f}      the rest of main(): Typer parsing, filters, sort, exit")

@@ -170,6 +170,6 @@ def test_the_code_that_builds_or_checks_plans_is_part_of_every_key() -> None:
     from pathlib import Path as P
 
     here = P(cache.__file__).parent
-    for name in ("schema.py", "validate.py", "model.py", "periods.py", "store/reader.py"):
+    for name in ("build.py", "validate.py", "model.py", "periods.py", "store/reader.py"):
         assert name in cache._BUILDERS
         assert (here / name).exists(), name

@@ -15,7 +15,7 @@ import jsonschema
 import pytest
 from typer.testing import Result
 
-from cloudplan import planschema, schema
+from cloudplan import build, planschema
 from tests.conftest import ROADMAP, ROOT
 from tests.test_findings import BROKEN, PLANS, expected
 
@@ -98,15 +98,15 @@ def test_the_schema_knows_the_same_keys_as_the_validator() -> None:
         assert table["additionalProperties"] is False
         return set(table["properties"])
 
-    assert keys(s) == set(schema.TOP_KEYS)
-    assert keys(s["properties"]["plan"]) == set(schema.PLAN_KEYS)
-    assert keys(defs["project"]) == set(schema.PROJECT_KEYS)
-    assert keys(defs["milestone"]) == set(schema.MILESTONE_KEYS)
-    assert keys(defs["slip"]) == set(schema.SLIP_KEYS)
-    assert keys(defs["indicator"]) == set(schema.INDICATOR_KEYS)
-    assert keys(defs["baseline"]) == set(schema.BASELINE_KEYS)
-    assert keys(defs["target"]) == set(schema.TARGET_KEYS)
-    assert keys(defs["measure"]) == set(schema.MEASURE_KEYS)
+    assert keys(s) == set(build.TOP_KEYS)
+    assert keys(s["properties"]["plan"]) == set(build.PLAN_KEYS)
+    assert keys(defs["project"]) == set(build.PROJECT_KEYS)
+    assert keys(defs["milestone"]) == set(build.MILESTONE_KEYS)
+    assert keys(defs["slip"]) == set(build.SLIP_KEYS)
+    assert keys(defs["indicator"]) == set(build.INDICATOR_KEYS)
+    assert keys(defs["baseline"]) == set(build.BASELINE_KEYS)
+    assert keys(defs["target"]) == set(build.TARGET_KEYS)
+    assert keys(defs["measure"]) == set(build.MEASURE_KEYS)
 
 
 @pytest.mark.parametrize("path", [ROADMAP, *sorted((PLANS / "valid").glob("*.toml"))], ids=lambda p: p.stem)

@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from cloudplan import schema, validate
+from cloudplan import build, validate
 from cloudplan.findings import Finding, Severity, error, warning
 from cloudplan.model import Plan, Portfolio
 
@@ -17,7 +17,7 @@ HEAD = '[plan]\ntitle = "P"\n'
 
 
 def plan(text: str, source: str = "p.toml") -> Plan:
-    built, found = schema.build(tomllib.loads(text), source)
+    built, found = build.build(tomllib.loads(text), source)
     assert found == [], found  # these plans are well-formed; only validate should object
     return built
 
@@ -275,7 +275,7 @@ def test_unscheduled_dependency_is_fine() -> None:
 
 def test_empty_project_is_a_warning() -> None:
     # schema gives it, with the other findings on one file's keys; validate does not repeat it
-    built, found = schema.build(tomllib.loads(HEAD + project("p")), "p.toml")
+    built, found = build.build(tomllib.loads(HEAD + project("p")), "p.toml")
     assert [f.code for f in found] == ["empty-project"]
     f = found[0]
     assert f.severity is Severity.WARNING
@@ -404,7 +404,7 @@ def test_every_problem_at_once() -> None:
         milestone("b", "done = 2022-01-01"),
     ) + project("empty")  # fmt: skip
     # the empty project is schema's to report now; it stops none of validate's findings
-    built, found = schema.build(tomllib.loads(text), "p.toml")
+    built, found = build.build(tomllib.loads(text), "p.toml")
     assert [(f.code, f.key) for f in found] == [("empty-project", ("project", 1))]
     assert sorted(f.code for f in validate.validate(Portfolio((built,)), TODAY)) == [
         "done-and-cancelled", "done-in-future", "start-after-due", "unknown-ref",

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from cloudplan import periods, schema
+from cloudplan import build, periods
 from cloudplan.errors import BadRef, DuplicateId, InUse, UnknownRef, UsageError
 from cloudplan.i18n import _
 from cloudplan.model import Indicator, Milestone, Plan, Portfolio, Project
@@ -46,7 +46,7 @@ def _close(word: str, choices: Iterable[str]) -> str:
 
 def parse_ref(ref: str) -> tuple[str, str]:
     """Return (project, milestone) of a PROJECT/MILESTONE ref; raise BadRef when it is not one."""
-    match = schema.REF_RE.fullmatch(ref)
+    match = build.REF_RE.fullmatch(ref)
     if match is None or match[1] is None:
         raise BadRef(
             _("{ref!r} is not a milestone ref").format(ref=ref),
@@ -95,7 +95,7 @@ def find_indicator(portfolio: Portfolio, iid: str) -> Indicator:
 
 
 def _slug(value: str, what: str) -> str:
-    if not schema.SLUG_RE.fullmatch(value):
+    if not build.SLUG_RE.fullmatch(value):
         raise BadRef(
             _("{what} id {id!r} is not valid").format(what=what, id=value),
             hint=_("use lower-case letters, digits and '-', starting with a letter or digit, e.g. cercle-2"),
@@ -152,7 +152,7 @@ def done(portfolio: Portfolio, ref: str, on: str | None, today: date) -> Edit:
         )
     if m.done == day:
         return Edit(m.source, (), _("{ref} is already done on {day}: nothing to change").format(ref=m.ref, day=day))
-    change = Set(m.key, "done", day, _before(schema.MILESTONE_KEYS, "done"))
+    change = Set(m.key, "done", day, _before(build.MILESTONE_KEYS, "done"))
     return Edit(m.source, (change,), _("{ref} done on {day}").format(ref=m.ref, day=day))
 
 
@@ -176,11 +176,11 @@ def cancel(portfolio: Portfolio, ref: str, on: str | None, reason: str | None, t
         )
     changes: list[Change] = []
     if m.cancelled != day:
-        changes.append(Set(m.key, "cancelled", day, _before(schema.MILESTONE_KEYS, "cancelled")))
+        changes.append(Set(m.key, "cancelled", day, _before(build.MILESTONE_KEYS, "cancelled")))
     if reason:
         line = _("Cancelled on {day}: {reason}").format(day=day, reason=reason.strip())
         notes = f"{m.notes}\n{line}" if m.notes else line
-        changes.append(Set(m.key, "notes", notes, _before(schema.MILESTONE_KEYS, "notes")))
+        changes.append(Set(m.key, "notes", notes, _before(build.MILESTONE_KEYS, "notes")))
     if not changes:
         return Edit(
             m.source, (), _("{ref} is already cancelled on {day}: nothing to change").format(ref=m.ref, day=day)
@@ -195,7 +195,7 @@ def reschedule(portfolio: Portfolio, ref: str, to: str, reason: str, on: str | N
     day = periods.parse_day(on, today) if on else today
     if not reason.strip():
         raise UsageError(_("a reschedule needs a reason"), hint=_("say why with --reason TEXT"))
-    set_due = Set(m.key, "due", spell_period(new), _before(schema.MILESTONE_KEYS, "due"))
+    set_due = Set(m.key, "due", spell_period(new), _before(build.MILESTONE_KEYS, "due"))
     if m.due is None:
         # Nothing to slip from: this schedules the milestone.
         message = _("{ref} is now due {due} (it had no deadline, so no slip is recorded)")
@@ -246,7 +246,7 @@ def add_milestone(
     deps: list[str] = []
     refs = {m.ref for m in portfolio.milestones}
     for dep in depends_on:
-        full = schema.parse_ref(dep.strip(), pid)
+        full = build.parse_ref(dep.strip(), pid)
         if full is None:
             raise BadRef(
                 _("--depends-on {ref!r} is not a ref").format(ref=dep),
@@ -407,9 +407,9 @@ def measure(portfolio: Portfolio, iid: str, value: str, on: str | None, note: st
     day = periods.parse_day(on, today) if on else today
     for old in indicator.measures:
         if old.on == day:
-            changes: list[Change] = [Set(old.key, "value", amount, _before(schema.MEASURE_KEYS, "value"))]
+            changes: list[Change] = [Set(old.key, "value", amount, _before(build.MEASURE_KEYS, "value"))]
             if note:
-                changes.append(Set(old.key, "note", note, _before(schema.MEASURE_KEYS, "note")))
+                changes.append(Set(old.key, "note", note, _before(build.MEASURE_KEYS, "note")))
             return Edit(
                 indicator.source,
                 tuple(changes),

@@ -1,6 +1,6 @@
 """The plan file as a JSON Schema (draft-07) for editors such as Taplo and Even Better TOML; pure.
 
-It says what a single key can say, as the validator does (schema.py): types, required
+It says what a single key can say, as the model builder does (build.py): types, required
 and unknown keys, slugs, refs, period and day spellings. What needs the calendar, the
 time zone database or more than one key (duplicate ids, cycles, refs across files) is
 left to `cloudplan check`. Taplo serialises TOML dates as strings, so a day is a string
@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from cloudplan import schema
+from cloudplan.build import SUPPORTED_VERSIONS
 
 DRAFT = "http://json-schema.org/draft-07/schema#"
 
@@ -164,7 +164,7 @@ def build() -> dict[str, Any]:
     document = _table(
         "A cloudplan plan file: projects, milestones with period deadlines, and indicators.",
         {
-            "version": {"type": "integer", "enum": list(schema.SUPPORTED_VERSIONS), "description": "Only 1 exists."},
+            "version": {"type": "integer", "enum": list(SUPPORTED_VERSIONS), "description": "Only 1 exists."},
             "plan": plan,
             "project": _array_of("project", "The projects, written [[project]]."),
             "indicator": _array_of("indicator", "The indicators, written [[indicator]]."),

@@ -125,7 +125,7 @@ def _patched(snapshot: Snapshot, text: str, changes: Sequence[Change], unit: Uni
     """Return the edited plan, parsing only the unit's lines; None when that cannot prove the edit."""
     import tomllib
 
-    from cloudplan import schema, tomledit
+    from cloudplan import build, tomledit
 
     old_lines, new_lines = snapshot.text.split("\n"), text.split("\n")
     (a0, a1), (b0, b1) = unit.old, unit.new
@@ -153,7 +153,7 @@ def _patched(snapshot: Snapshot, text: str, changes: Sequence[Change], unit: Uni
         # The old lines must hold exactly the element that was read: the unit is where it should be.
         if before is None or position == len(items):
             return None
-        if schema.build_one(unit.name, unit.element, before, snapshot.file.name)[0] != items[position]:
+        if build.build_one(unit.name, unit.element, before, snapshot.file.name)[0] != items[position]:
             return None
     if unit.removed:
         if new:
@@ -168,7 +168,7 @@ def _patched(snapshot: Snapshot, text: str, changes: Sequence[Change], unit: Uni
         expected = tomledit.expect({unit.name: [*head, before] if before is not None else head}, changes)
         if after != expected[unit.name][unit.element]:
             return None
-        item, found = schema.build_one(unit.name, unit.element, after, snapshot.file.name)
+        item, found = build.build_one(unit.name, unit.element, after, snapshot.file.name)
         errors = [f for f in found if f.severity == "error"]
         if errors or item is None:
             _refuse(errors or found, {snapshot.file.name: text})

@@ -184,7 +184,7 @@ def _cached(folder: Path | None, k: str, depth: int = 0) -> tuple[Plan, list[Fin
 
 def _edited(base_key: str, old: Plan, new: Plan) -> Edited:
     """Return the cache entry of *new*, made by an edit from *old* (cached under *base_key*)."""
-    from cloudplan.schema import empty_project
+    from cloudplan.build import empty_project
 
     def reuse(before: tuple[Project, ...] | tuple[Indicator, ...], after: tuple[object, ...]) -> tuple[object, ...]:
         where = {id(item): i for i, item in enumerate(before)}
@@ -206,7 +206,7 @@ def parse(data: bytes, name: str) -> Parsed:
     import re
     import tomllib
 
-    from cloudplan import schema
+    from cloudplan import build
 
     try:
         text = data.decode("utf-8")
@@ -229,7 +229,7 @@ def parse(data: bytes, name: str) -> Parsed:
         return Parsed(
             None, [_fatal(name, "too-deep", _("the file nests arrays or tables too deeply to be a plan"))], data
         )
-    plan, findings = schema.build(doc, name)
+    plan, findings = build.build(doc, name)
     return Parsed(plan, locate(findings, {name: text}), data)
 
 

@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from cloudplan import schema
+from cloudplan import build as builder
 from cloudplan.findings import CODES, Finding, Severity
 from cloudplan.model import Plan
 from cloudplan.periods import Kind
@@ -100,7 +100,7 @@ LEVELS = 'baseline = { value = 1, on = "2018" }\ntarget = { value = 2, by = "202
 
 
 def build(text: str) -> tuple[Plan, list[Finding]]:
-    return schema.build(tomllib.loads(text), "p.toml")
+    return builder.build(tomllib.loads(text), "p.toml")
 
 
 def findings(text: str) -> list[Finding]:
@@ -583,11 +583,11 @@ def test_bad_ref_is_at_its_entry_and_the_good_ones_are_kept() -> None:
 
 
 def test_parse_ref() -> None:
-    assert schema.parse_ref("m", "p") == "p/m"
-    assert schema.parse_ref("q/m", "p") == "q/m"
-    assert schema.parse_ref("q/m") == "q/m"
-    assert schema.parse_ref("m") is None
-    assert schema.parse_ref("Q/m", "p") is None
+    assert builder.parse_ref("m", "p") == "p/m"
+    assert builder.parse_ref("q/m", "p") == "q/m"
+    assert builder.parse_ref("q/m") == "q/m"
+    assert builder.parse_ref("m") is None
+    assert builder.parse_ref("Q/m", "p") is None
 
 
 def test_many_findings_are_all_reported() -> None:
@@ -606,6 +606,6 @@ def test_many_findings_are_all_reported() -> None:
 
 def test_type_name() -> None:
     values: list[object] = [True, 1, 1.5, "s", [], {}, date(2020, 1, 1)]
-    assert [schema.type_name(v) for v in values] == [
+    assert [builder.type_name(v) for v in values] == [
         "boolean", "number", "number", "string", "array", "table", "date",
     ]  # fmt: skip

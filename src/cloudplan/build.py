@@ -1,4 +1,4 @@
-"""A parsed TOML document -> the model, with a finding for every key that is wrong; pure.
+"""A parsed TOML document -> the model (build), with a finding for every key that is wrong; pure.
 
 This is the one module that knows the plan file's key names.
 """
