@@ -141,9 +141,14 @@ def span(state: MilestoneState) -> Span:
 
 
 def extent(states: Iterable[MilestoneState], as_of: date) -> tuple[date, date]:
-    """Return the first and last days that the milestones' spans and the as-of day need."""
-    days = [as_of]
+    """Return the first and last days that the milestones' spans need.
+
+    The as-of day does not stretch the axis: a 2019 roadmap read today is drawn over its
+    own years, not over the empty years since (the as-of line shows when the day falls
+    inside). Without any dated milestone, the axis is the as-of day alone.
+    """
+    days = []
     for s in states:
         sp = span(s)
         days += [d for d in (sp.start, sp.deadline) if d is not None]
-    return min(days), max(days)
+    return (min(days), max(days)) if days else (as_of, as_of)
