@@ -157,10 +157,10 @@ def summary(snapshot: Snapshot) -> str:
         owners = f'<span class="small"> · {esc(", ".join(p.project.owners))}</span>' if p.project.owners else ""
         following = "-"
         if nxt is not None and nxt.milestone.due is not None:
-            m = nxt.milestone
+            m, due = nxt.milestone, nxt.milestone.due
             late_mark = f" {_badge(nxt.status.value)}" if nxt.status is Status.OVERDUE else ""
             following = (
-                f'<span class="date">{m.due.last.isoformat()}</span>{late_mark}<br>'
+                f'<span class="date">{due.last.isoformat()}</span>{late_mark}<br>'
                 f'<span class="small">{esc(m.title)}</span> <code class="small">{esc(m.id)}</code>'
             )
         rows.append(

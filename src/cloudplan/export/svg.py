@@ -132,7 +132,7 @@ def timeline(
         )  # fmt: skip
         y += HEAD_H
         for state in project.milestones:
-            row, height = _row(state, y, x)
+            row, height = _row(state, y, x, ax)
             rows.append(row)
             y += height
     if not states:
@@ -150,8 +150,6 @@ def timeline(
     body += legend
     height = y + MARGIN
     body.insert(0, f'<rect width="{WIDTH}" height="{height}" fill="#fff"/>')
-    body.insert(1, f'<defs><clipPath id="labels"><rect x="0" y="0" width="{CHART_X - 8}" height="{height}"/>'
-                   "</clipPath></defs>")  # fmt: skip
     return _svg(WIDTH, height, caption or title, body)
 
 
@@ -200,7 +198,7 @@ def _wrap(text: str, chars: int, lines: int = 2) -> list[str]:
     return [_fit(line, chars) for line in out] or [""]
 
 
-def _row(state: MilestoneState, y: int, x: Callable[[date], float]) -> tuple[str, int]:
+def _row(state: MilestoneState, y: int, x: Callable[[date], float], ax: gantt.Axis) -> tuple[str, int]:
     """Return a milestone's row (its title, its bar and mark, its due period) and the row's height."""
     m = state.milestone
     colour = status_colour(state.status)
@@ -208,9 +206,14 @@ def _row(state: MilestoneState, y: int, x: Callable[[date], float]) -> tuple[str
     height = ROW_H + LINE_H * (len(lines) - 1)
     tip = f"{m.ref}: {m.title} ({state.status.value}"
     tip += f", {m.due.text} = {m.due.last.isoformat()})" if m.due else ")"
-    parts = [f"<g><title>{esc(tip)}</title>", f'<g clip-path="url(#labels)" font-size="{LABEL_SIZE}">']
-    parts += [_text(MARGIN + 14, y + 16 + LINE_H * i, line) for i, line in enumerate(lines)]
-    parts.append("</g>")
+    # The title in a nested viewport, which clips it should a glyph run wider than guessed:
+    # a label never runs into the bars (and no clip-path id can clash on a page of charts).
+    parts = [
+        f"<g><title>{esc(tip)}</title>",
+        f'<svg x="0" y="{y}" width="{CHART_X - 8}" height="{ROW_H + LINE_H}" font-size="{LABEL_SIZE}">',
+    ]
+    parts += [_text(MARGIN + 14, 16 + LINE_H * i, line) for i, line in enumerate(lines)]
+    parts.append("</svg>")
     parts.append(f'<line x1="{MARGIN}" y1="{y + height}" x2="{WIDTH - MARGIN}" y2="{y + height}" stroke="#f0f0f0"/>')
     span = gantt.span(state)
     mid = y + 12
@@ -226,7 +229,16 @@ def _row(state: MilestoneState, y: int, x: Callable[[date], float]) -> tuple[str
                 f'<rect x="{left:.1f}" y="{mid - 5}" width="{max(right - left, 1):.1f}" height="10" rx="2" '
                 f'fill="{colour}" fill-opacity="0.55" stroke="{colour}"{dash}/>'
             )
-        parts.append(_mark(MARK_SHAPES[state.status], right, mid, colour))
+        if span.deadline < ax.first or span.deadline > ax.last:
+            # A deadline off the axis (--from, --to): an arrow on the edge it lies beyond.
+            tip_x, back = (CHART_X - 2, 8) if span.deadline < ax.first else (right + 2, -8)
+            parts.append(
+                f'<polygon points="{tip_x:.1f},{mid} {tip_x + back:.1f},{mid - 6} {tip_x + back:.1f},{mid + 6}" '
+                f'fill="{colour}"/>'
+            )
+            right = CHART_X + 8 if span.deadline < ax.first else right
+        else:
+            parts.append(_mark(MARK_SHAPES[state.status], right, mid, colour))
         if m.due is not None:
             due = clean(m.due.text)
             room = len(due) * SMALL * CHAR_W
