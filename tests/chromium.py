@@ -45,6 +45,7 @@ class Visit:
     problems: list[str] = field(default_factory=list)
     png: bytes = b""
     pdf: bytes = b""  # the page printed as the browser's "Save as PDF" would, when asked
+    value: Any = None  # what the script asked for returned (JSON values)
 
 
 class _Pipe:
@@ -86,11 +87,21 @@ class _Pipe:
                 self.buffer += chunk
 
 
-def visit(path: Path, width: int = 1280, height: int = 2000, timeout: float = 60.0, pdf: bool = False) -> Visit:
+def visit(
+    path: Path,
+    width: int = 1280,
+    height: int = 2000,
+    timeout: float = 60.0,
+    pdf: bool = False,
+    script: str | None = None,
+    media: str | None = None,
+) -> Visit:
     """Load *path* in headless Chromium; return its problems and a full-window PNG screenshot.
 
     With *pdf*, also print it to PDF as a user's "Print > Save as PDF" does: the page's own
     @page size and margins, backgrounds on, no header or footer added by the browser.
+    *script*, a JavaScript expression, is evaluated from outside the page (its policy runs no
+    script of its own) once it is laid out, under *media* ("print") when given.
     """
     browser = find()
     if browser is None:
@@ -124,8 +135,14 @@ def visit(path: Path, width: int = 1280, height: int = 2000, timeout: float = 60
                       {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": False}, session)  # fmt: skip
             pipe.send("Page.navigate", {"url": path.resolve().as_uri()}, session)
             pipe.wait(lambda m: m.get("method") == "Page.loadEventFired")
+            if media:
+                pipe.send("Emulation.setEmulatedMedia", {"media": media}, session)
             shot = pipe.send("Page.captureScreenshot", {"format": "png"}, session)
             visit = Visit(problems=_problems(pipe.events), png=base64.b64decode(shot["data"]))
+            if script:
+                answer = pipe.send("Runtime.evaluate", {"expression": script, "returnByValue": True}, session)
+                assert "exceptionDetails" not in answer, answer["exceptionDetails"]
+                visit.value = answer["result"].get("value")
             if pdf:
                 printed = pipe.send(
                     "Page.printToPDF",
