@@ -102,10 +102,11 @@ def axis(first: date, last: date, columns: int, scale: Scale | None = None) -> A
             _("the timeline ends ({last}) before it starts ({first})").format(first=first, last=last),
             hint=_("check --from and --to"),
         )
-    scales = [scale] if scale is not None else list(Scale)
-    for s in scales:
+    # Without a scale asked: the finest whose units all have room for their labels, else
+    # (a narrow terminal) years however narrow, whose labels the chart then spaces out.
+    tries = [(scale, 1)] if scale is not None else [(s, MIN_COLUMNS[s]) for s in Scale] + [(Scale.YEAR, 1)]
+    for s, need in tries:
         n = count(first, last, s)
-        need = 1 if scale is not None else MIN_COLUMNS[s]
         if n * need <= columns:
             units = tuple(_units(first, n, s))
             return Axis(s, units, columns // n)
