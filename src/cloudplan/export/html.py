@@ -161,7 +161,7 @@ def summary(snapshot: Snapshot) -> str:
             late_mark = f" {_badge(nxt.status.value)}" if nxt.status is Status.OVERDUE else ""
             following = (
                 f'<span class="date">{due.last.isoformat()}</span>{late_mark}<br>'
-                f'<span class="small">{esc(m.title)}</span> <code class="small">{esc(m.id)}</code>'
+                f'<span class="small" title="{esc(m.ref)}">{esc(m.title)}</span>'
             )
         rows.append(
             f"<tr><td><strong>{esc(p.project.title)}</strong><br><code>{esc(p.project.id)}</code>"
