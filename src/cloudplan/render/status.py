@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 
 from rich.console import Console, ConsoleOptions, RenderableType, RenderResult
@@ -59,18 +60,16 @@ class StatusView:
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         yield Text(_("Roadmap as of {day}").format(day=self.as_of.isoformat()), style="bold")
-        rows = {id(state): _milestone_rows(state) for state in self.states}
-        every = [row for state_rows in rows.values() for row in state_rows]
-        # The same layout for every project, so that their tables line up: the widest that fits.
-        layouts = [_layouts(rows[id(s)] or [_nothing()], every) for s in self.states]
-        choice = next(
-            (n for n in range(len(_LAYOUTS)) if all(lay[n].fit(options.max_width) for lay in layouts)),
-            len(_LAYOUTS) - 1,
-        )
-        for state, lay in zip(self.states, layouts, strict=True):
+        rows = [_milestone_rows(state) or [_nothing()] for state in self.states]
+        # One layout for every project, the widest that fits all, with the same column widths
+        # (measured once over all the rows), so that the projects' tables line up.
+        every = _layouts([row for project_rows in rows for row in project_rows], ())
+        choice = next((n for n, lay in enumerate(every) if lay.fit(options.max_width)), len(every) - 1)
+        widths = every[choice].widths()
+        for state, project_rows in zip(self.states, rows, strict=True):
             yield Text("")
             yield _project_head(state)
-            yield Grid([lay[choice]])
+            yield Grid([_layouts(project_rows, widths)[choice]])
 
 
 def status_view(states: list[ProjectState], as_of: date) -> RenderableType:
@@ -104,7 +103,7 @@ _LAYOUTS = [
 ]
 
 
-def _layouts(rows: list[_Cells], every: list[_Cells]) -> list[Layout]:
+def _layouts(rows: list[_Cells], least: Sequence[int]) -> list[Layout]:
     def shaped(cells: _Cells, n: int) -> Row:
         ref, title, owners, dates = cells
         if n == 0:
@@ -113,8 +112,7 @@ def _layouts(rows: list[_Cells], every: list[_Cells]) -> list[Layout]:
             return Row([ref, title + ("\n" if owners else "") + owners, *dates])
         return Row([ref, *dates], [title + (plain(" · ", style="dim") if owners else "") + owners])
 
-    return [Layout(columns, [shaped(c, n) for c in rows], [shaped(c, n) for c in every])
-            for n, columns in enumerate(_LAYOUTS)]  # fmt: skip
+    return [Layout(columns, [shaped(c, n) for c in rows], least) for n, columns in enumerate(_LAYOUTS)]
 
 
 _Cells = tuple[Text, Text, Text, list[Text]]
