@@ -30,7 +30,7 @@ table { border-collapse: collapse; width: 100%; font-size: .92rem; }
 th, td { text-align: left; padding: .3rem .5rem; border-bottom: 1px solid #eee; vertical-align: top; }
 th { background: #fafafa; font-weight: 600; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; }
-.date { white-space: nowrap; }
+.date { white-space: nowrap; }  /* dates, and what must stay on one line */
 code { font-size: .92em; white-space: nowrap; }
 .status { display: inline-block; padding: 0 .45rem; border-radius: .6rem; color: #fff; font-size: .82rem;
           white-space: nowrap; }
@@ -166,7 +166,7 @@ def summary(snapshot: Snapshot) -> str:
         rows.append(
             f"<tr><td><strong>{esc(p.project.title)}</strong><br><code>{esc(p.project.id)}</code>"
             f"{owners}</td>"
-            f"<td>{_badge(p.status.value)}</td><td>{progress}</td>"
+            f'<td>{_badge(p.status.value)}</td><td class="date">{progress}</td>'
             f'<td class="num">{late}</td><td class="num">{soon}</td><td>{following}</td></tr>'
         )
     head = [_("Project"), _("Status"), _("Progress"), _("Overdue"), _("Due soon"), _("Next deadline")]
