@@ -44,6 +44,8 @@ class Visit:
 
     problems: list[str] = field(default_factory=list)
     png: bytes = b""
+    pdf: bytes = b""  # the page printed as the browser's "Save as PDF" would, when asked
+    value: Any = None  # what the script asked for returned (JSON values)
 
 
 class _Pipe:
@@ -85,8 +87,22 @@ class _Pipe:
                 self.buffer += chunk
 
 
-def visit(path: Path, width: int = 1280, height: int = 2000, timeout: float = 60.0) -> Visit:
-    """Load *path* in headless Chromium; return its problems and a full-window PNG screenshot."""
+def visit(
+    path: Path,
+    width: int = 1280,
+    height: int = 2000,
+    timeout: float = 60.0,
+    pdf: bool = False,
+    script: str | None = None,
+    media: str | None = None,
+) -> Visit:
+    """Load *path* in headless Chromium; return its problems and a full-window PNG screenshot.
+
+    With *pdf*, also print it to PDF as a user's "Print > Save as PDF" does: the page's own
+    @page size and margins, backgrounds on, no header or footer added by the browser.
+    *script*, a JavaScript expression, is evaluated from outside the page (its policy runs no
+    script of its own) once it is laid out, under *media* ("print") when given.
+    """
     browser = find()
     if browser is None:
         raise RuntimeError("chromium is not installed: apt-get install chromium (.ci/run does)")
@@ -119,8 +135,21 @@ def visit(path: Path, width: int = 1280, height: int = 2000, timeout: float = 60
                       {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": False}, session)  # fmt: skip
             pipe.send("Page.navigate", {"url": path.resolve().as_uri()}, session)
             pipe.wait(lambda m: m.get("method") == "Page.loadEventFired")
+            if media:
+                pipe.send("Emulation.setEmulatedMedia", {"media": media}, session)
             shot = pipe.send("Page.captureScreenshot", {"format": "png"}, session)
             visit = Visit(problems=_problems(pipe.events), png=base64.b64decode(shot["data"]))
+            if script:
+                answer = pipe.send("Runtime.evaluate", {"expression": script, "returnByValue": True}, session)
+                assert "exceptionDetails" not in answer, answer["exceptionDetails"]
+                visit.value = answer["result"].get("value")
+            if pdf:
+                printed = pipe.send(
+                    "Page.printToPDF",
+                    {"preferCSSPageSize": True, "printBackground": True, "displayHeaderFooter": False},
+                    session,
+                )
+                visit.pdf = base64.b64decode(printed["data"])
             with contextlib.suppress(EOFError, OSError):
                 pipe.send("Browser.close")
             return visit
@@ -145,6 +174,19 @@ def _problems(events: list[dict[str, Any]]) -> list[str]:
         elif method == "Log.entryAdded" and params["entry"]["level"] in ("error", "warning"):
             found.append(f"{params['entry']['source']}: {params['entry']['text']}")
     return found
+
+
+def pdf_pages(pdf: bytes) -> list[tuple[float, float]]:
+    """Return the width and height, in points, of each page of a PDF that Chromium printed.
+
+    Chromium (Skia) writes each page's `/MediaBox` in clear, once a page; that is all this reads.
+    """
+    import re
+
+    assert pdf.startswith(b"%PDF-"), "not a PDF"
+    number = rb"\s*(-?[\d.]+)"
+    boxes = re.findall(rb"/MediaBox\s*\[" + number * 4 + rb"\s*\]", pdf)
+    return [(float(x1) - float(x0), float(y1) - float(y0)) for x0, y0, x1, y1 in boxes]
 
 
 def colours(png: bytes) -> int:

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from datetime import date
 from html.parser import HTMLParser
 from pathlib import Path
+from xml.etree import ElementTree
 
 import pytest
 from typer.testing import Result
@@ -125,6 +126,92 @@ def test_report_requires_its_file(cli: Cli, roadmap: str) -> None:
     assert "--html" in result.stderr
 
 
+def test_timeline_rows_carry_the_milestones_titles(cli: Cli, roadmap: str, tmp_path: Path) -> None:
+    page = report(cli, roadmap, tmp_path)
+    chart = page[page.index('<section class="whole">') :]
+    assert ">Réaliser une étude technico-économique</text>" in chart
+    assert ">Cloud dédié à l&#x27;État (cercle 2)</text>" in chart
+
+
+def test_the_next_deadline_is_the_same_in_the_report_and_the_summary(cli: Cli, roadmap: str, tmp_path: Path) -> None:
+    # As of 2020-06-30 cercle-2's study is overdue since 2019-12-31: it is still what the project owes next.
+    page = report(cli, roadmap, tmp_path)
+    row = next(line for line in page.splitlines() if "<code>cercle-2</code>" in line)
+    assert '<span class="date">2019-12-31</span> <span class="status s-overdue">overdue</span>' in row
+    summary = cli("status", "--summary", roadmap, "--as-of", DAY, env={"COLUMNS": "200"}).stdout
+    assert "cercle-2" in summary
+    line = next(line for line in summary.splitlines() if line.startswith("cercle-2"))
+    assert "2019-12-31 etude" in line
+
+
+SVG_NS = "{http://www.w3.org/2000/svg}"
+
+
+def _indicator_chart(cli: Cli, plan: Path, tmp_path: Path, as_of: str = DAY) -> ElementTree.Element:
+    out = tmp_path / "report.html"
+    assert cli("report", plan, "--as-of", as_of, "--html", out).exit_code == 0
+    page = out.read_text(encoding="utf-8")
+    card = page[page.index('<div class="card">') :]
+    return ElementTree.fromstring(card[card.index("<svg") : card.index("</svg>") + 6])
+
+
+def test_indicator_levels_sit_under_the_label_of_their_year(
+    cli: Cli, write_plan: Callable[..., Path], tmp_path: Path
+) -> None:
+    chart = _indicator_chart(cli, write_plan(MEASURED), tmp_path)
+    years = {t.text: float(t.get("x", "0")) for t in chart.iter(f"{SVG_NS}text") if (t.text or "").isdigit()}
+    levels = {
+        "".join(g.itertext()).split()[0]: float(c.get("cx", "0"))
+        for g in chart.iter(f"{SVG_NS}g")
+        for c in g.iter(f"{SVG_NS}circle")
+    }
+    assert levels["baseline"] == pytest.approx(years["2018"], abs=1)  # not at the 2019 tick any more
+    assert levels["target"] == pytest.approx(years["2022"], abs=1)  # nor the 2022 target at 2023
+    # A measure keeps its day: 2019-06-30 lies halfway through the 2019 band.
+    measure = next(c for c in chart.iter(f"{SVG_NS}circle") if "2019-06-30" in "".join(c.itertext()))
+    assert float(measure.get("cx", "0")) == pytest.approx(years["2019"], abs=2)
+
+
+def test_no_measure_yet_is_said_below_the_plot_not_over_the_target(cli: Cli, roadmap: str, tmp_path: Path) -> None:
+    chart = _indicator_chart(cli, Path(roadmap), tmp_path)
+    words = next(t for t in chart.iter(f"{SVG_NS}text") if t.text == "no measure yet")
+    lowest_mark = max(float(c.get("cy", "0")) for c in chart.iter(f"{SVG_NS}circle"))
+    year_labels = [float(t.get("y", "0")) for t in chart.iter(f"{SVG_NS}text") if (t.text or "").isdigit()]
+    assert float(words.get("y", "0")) > max(year_labels) > lowest_mark
+
+
+def test_indicator_card_shows_what_the_status_was_judged_against(
+    cli: Cli, write_plan: Callable[..., Path], tmp_path: Path
+) -> None:
+    page = report(cli, write_plan(MEASURED), tmp_path)
+    # The latest measure, 110 on 2020-06-30, against the line on that day: 60 + 140 * 547 / 1461.
+    assert "<dt>Expected on 2020-06-30</dt><dd>112.4</dd>" not in page  # as of that very day: said once
+    assert "<dt>Expected as of 2020-06-30</dt><dd>112.4</dd>" in page
+    later = tmp_path / "later.html"
+    assert cli("report", write_plan(MEASURED), "--as-of", "2021-12-31", "--html", later).exit_code == 0
+    text = later.read_text(encoding="utf-8")
+    assert "<dt>Expected on 2020-06-30</dt><dd>112.4</dd>" in text
+    assert "<dt>Expected as of 2021-12-31</dt><dd>165</dd>" in text
+
+
+def test_dates_are_kept_whole(cli: Cli, roadmap: str, tmp_path: Path) -> None:
+    page = report(cli, roadmap, tmp_path)
+    assert '<span class="date">2019-H2</span> <span class="date">(2019-12-31)</span>' in page
+    assert ".date { white-space: nowrap; }" in page
+
+
+def test_the_report_is_a_list_of_sections_others_can_extend(roadmap: str) -> None:
+    from cloudplan.export import html
+    from cloudplan.export.formats import Snapshot
+
+    def extra(snapshot: Snapshot) -> str:
+        return f"<h2>Extra</h2><p>{len(snapshot.projects)}</p>"
+
+    snapshot = Snapshot("T", AS_OF, (), ())
+    page = html.report(snapshot, (*html.SECTIONS[:1], extra, *html.SECTIONS[1:]))
+    assert page.index("Summary by project") < page.index("<h2>Extra</h2><p>0</p>") < page.index("Timeline")
+
+
 def test_indicator_chart_without_any_level_says_no_data() -> None:
     bare = Indicator("x", "X", ("indicator", 0), "p.toml")
     assert "no data" in svg.indicator(indicator_state(bare, AS_OF), AS_OF)
@@ -163,6 +250,46 @@ def test_report_loads_in_chromium_without_errors_and_is_not_blank(
     (tmp_path / "report.png").write_bytes(seen.png)
     # A blank or unstyled page has a handful of colours; the charts and badges bring hundreds.
     assert chromium.colours(seen.png) > 50
+
+
+# What a reader sees: laid out by the browser, measured from outside the page.
+LAYOUT = """(() => {
+  const svg = document.querySelector('.chart svg'), box = svg.getBoundingClientRect();
+  const now = [...svg.querySelectorAll('line')].find(l => l.getAttribute('stroke') === '#8e24aa');
+  const broken = [...document.querySelectorAll('.date, code')].filter(e => e.getClientRects().length > 1);
+  return {chart: [box.left, box.right, box.height], now: now.getBoundingClientRect().left,
+          width: document.documentElement.clientWidth, scroll: document.documentElement.scrollWidth,
+          broken: broken.map(e => e.textContent)};
+})()"""
+
+
+@pytest.mark.parametrize("width", [800, 1280])
+def test_report_fits_the_window_with_the_as_of_line_in_view(
+    browser: str, cli: Cli, roadmap: str, tmp_path: Path, width: int
+) -> None:
+    page = tmp_path / "report.html"
+    page.write_text(report(cli, roadmap, tmp_path), encoding="utf-8")
+    seen = chromium.visit(page, width=width, height=2400, script=LAYOUT)
+    (tmp_path / f"report-{width}.png").write_bytes(seen.png)
+    layout = seen.value
+    assert layout["scroll"] <= layout["width"]  # nothing sticks out sideways
+    left, right, _height = layout["chart"]
+    assert 0 <= left < layout["now"] < right <= layout["width"]  # the as-of line, inside the chart, in view
+    assert layout["broken"] == []  # no date or ref cut over two lines
+
+
+def test_report_prints_to_a_clean_a4_landscape_pdf(browser: str, cli: Cli, roadmap: str, tmp_path: Path) -> None:
+    page = tmp_path / "report.html"
+    page.write_text(report(cli, roadmap, tmp_path), encoding="utf-8")
+    seen = chromium.visit(page, pdf=True, media="print", script=LAYOUT)
+    (tmp_path / "report.pdf").write_bytes(seen.pdf)
+    pages = chromium.pdf_pages(seen.pdf)
+    assert 2 <= len(pages) <= 5
+    for width, height in pages:  # A4 landscape: 297 x 210 mm
+        assert width == pytest.approx(297 / 25.4 * 72, abs=1)
+        assert height == pytest.approx(210 / 25.4 * 72, abs=1)
+    # The timeline fits one page (184 mm of height inside the margins, at 96 px an inch).
+    assert seen.value["chart"][2] <= 184 / 25.4 * 96
 
 
 def test_the_browser_check_does_catch_errors(browser: str, tmp_path: Path) -> None:

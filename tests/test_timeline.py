@@ -5,10 +5,13 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from pathlib import Path
+from xml.etree import ElementTree
 
 import pytest
 from typer.testing import Result
 
+from cloudplan.export.html import CSP
+from tests import chromium
 from tests.conftest import AS_OF, MINIMAL
 
 Cli = Callable[..., Result]
@@ -73,22 +76,74 @@ def test_bad_ranges_exit_2_with_a_message(cli: Cli, roadmap: str, args: tuple[st
     assert "Traceback" not in result.output
 
 
-def test_svg_and_html_save_the_picture_and_print_nothing(cli: Cli, roadmap: str, tmp_path: Path) -> None:
+SVG_NS = "{http://www.w3.org/2000/svg}"
+
+
+def _texts(root: ElementTree.Element) -> list[str]:
+    return ["".join(t.itertext()) for t in root.iter(f"{SVG_NS}text")]
+
+
+def test_svg_is_the_reports_chart_standing_alone_fit_for_a_slide(cli: Cli, roadmap: str, tmp_path: Path) -> None:
+    out = tmp_path / "t.svg"
+    result = cli("timeline", roadmap, "--as-of", DAY, "--svg", out)
+    assert result.exit_code == 0, result.output
+    assert result.stdout == ""
+    picture = out.read_text(encoding="utf-8")
+    root = ElementTree.fromstring(picture.encode())  # a well-formed file of its own, that opens alone
+    assert root.tag == f"{SVG_NS}svg"
+    assert (root.get("width"), root.get("viewBox", "").split()[2]) == ("1040", "1040")  # a slide's width
+    texts = _texts(root)
+    assert "Feuille de route de l'État sur le cloud" in texts  # the plan's title heads it
+    assert "Réaliser une étude technico-économique" in texts  # milestones by their titles
+    assert "Cloud dédié à l'État (cercle 2)" in texts
+    assert "as of 2020-06-30" in texts  # the as-of line's label, and again in the legend
+    assert texts.count("as of 2020-06-30") == 2
+    assert {"overdue", "upcoming", "no deadline"} <= set(texts)  # the legend
+    sizes = [int(e.get("font-size", "12")) for e in root.iter() if e.get("font-size")]
+    assert min(sizes) >= 11  # readable once pasted
+    # Not a picture of a terminal: white, no window, no monospace font, nothing fetched.
+    background = root.find(f"{SVG_NS}rect")
+    assert background is not None
+    assert background.get("fill") == "#fff"
+    assert "rich-terminal" not in picture
+    assert "monospace" not in picture
+    assert set(re.findall(r"https?://[^\s\"')]+", picture)) == {"http://www.w3.org/2000/svg"}
+
+
+def test_html_is_the_same_chart_on_a_page_with_the_reports_policy(cli: Cli, roadmap: str, tmp_path: Path) -> None:
     svg, html = tmp_path / "t.svg", tmp_path / "t.html"
     result = cli("timeline", roadmap, "--as-of", DAY, "--svg", svg, "--html", html)
     assert result.exit_code == 0, result.output
-    assert result.stdout == ""
-    picture = svg.read_text(encoding="utf-8")
-    assert picture.startswith("<svg")
-    assert "finalisation" in picture
-    # Nothing fetched: no font from a CDN, the only address is the SVG namespace.
-    assert set(re.findall(r"https?://[^\s\"')]+", picture)) == {"http://www.w3.org/2000/svg"}
     page = html.read_text(encoding="utf-8")
     assert page.startswith("<!DOCTYPE html>")
-    assert "finalisation" in page
-    assert "http:" not in page
+    assert f'content="{CSP}"' in page
+    assert "<pre" not in page  # a chart, not a dump of the terminal
+    chart = re.search(r"<svg .*</svg>", page, re.S)
+    assert chart is not None
+    assert chart.group(0) in svg.read_text(encoding="utf-8")  # the very chart of --svg
+    assert "http:" not in page.replace("http://www.w3.org/2000/svg", "")
     assert "https:" not in page
-    assert "color: #" in page or "color:#" in page  # colours even though NO_COLOR is set for the terminal
+
+
+def test_svg_and_html_follow_the_axis_options(cli: Cli, roadmap: str, tmp_path: Path) -> None:
+    out = tmp_path / "t.svg"
+    args = ("--from", "2020", "--to", "2020", "--scale", "quarter")
+    assert cli("timeline", roadmap, "--as-of", DAY, "--svg", out, *args).exit_code == 0
+    root = ElementTree.fromstring(out.read_bytes())
+    assert [t for t in _texts(root) if t.startswith("Q")] == ["Q1", "Q2", "Q3", "Q4"]
+    years = [t.text for t in root.iter(f"{SVG_NS}text") if t.get("font-weight") == "bold" and (t.text or "").isdigit()]
+    assert years == ["2020"]
+    assert "2019" in _texts(root)  # a 2019 deadline, off the axis, still says when it was
+
+
+def test_svg_and_html_open_cleanly_in_a_browser(cli: Cli, roadmap: str, tmp_path: Path) -> None:
+    assert chromium.find(), "chromium is not installed: apt-get install chromium (.ci/run does)"
+    svg, html = tmp_path / "t.svg", tmp_path / "t.html"
+    assert cli("timeline", roadmap, "--as-of", DAY, "--svg", svg, "--html", html).exit_code == 0
+    for path in (svg, html):
+        seen = chromium.visit(path, width=1100, height=800)
+        assert seen.problems == [], path
+        assert chromium.colours(seen.png) > 50, path  # bars, marks, text: drawn, not blank
 
 
 def test_a_picture_that_cannot_be_written_exits_2_and_writes_nothing(cli: Cli, roadmap: str, tmp_path: Path) -> None:

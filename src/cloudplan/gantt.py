@@ -102,10 +102,11 @@ def axis(first: date, last: date, columns: int, scale: Scale | None = None) -> A
             _("the timeline ends ({last}) before it starts ({first})").format(first=first, last=last),
             hint=_("check --from and --to"),
         )
-    scales = [scale] if scale is not None else list(Scale)
-    for s in scales:
+    # Without a scale asked: the finest whose units all have room for their labels, else
+    # (a narrow terminal) years however narrow, whose labels the chart then spaces out.
+    tries = [(scale, 1)] if scale is not None else [(s, MIN_COLUMNS[s]) for s in Scale] + [(Scale.YEAR, 1)]
+    for s, need in tries:
         n = count(first, last, s)
-        need = 1 if scale is not None else MIN_COLUMNS[s]
         if n * need <= columns:
             units = tuple(_units(first, n, s))
             return Axis(s, units, columns // n)
@@ -141,9 +142,14 @@ def span(state: MilestoneState) -> Span:
 
 
 def extent(states: Iterable[MilestoneState], as_of: date) -> tuple[date, date]:
-    """Return the first and last days that the milestones' spans and the as-of day need."""
-    days = [as_of]
+    """Return the first and last days that the milestones' spans need.
+
+    The as-of day does not stretch the axis: a 2019 roadmap read today is drawn over its
+    own years, not over the empty years since (the as-of line shows when the day falls
+    inside). Without any dated milestone, the axis is the as-of day alone.
+    """
+    days = []
     for s in states:
         sp = span(s)
         days += [d for d in (sp.start, sp.deadline) if d is not None]
-    return min(days), max(days)
+    return (min(days), max(days)) if days else (as_of, as_of)

@@ -167,3 +167,14 @@ def indicator_state(indicator: Indicator, as_of: date) -> IndicatorState:
         line = expected_value(indicator, latest.on)
         status = IndicatorStatus.ON_TRACK if line is None or reached(latest.value, line) else IndicatorStatus.BEHIND
     return IndicatorState(indicator, status, latest.value, latest.on, expected, progress)
+
+
+def next_deadline(state: ProjectState) -> MilestoneState | None:
+    """Return the project's next deadline: its open milestone with the earliest deadline, overdue included.
+
+    An overdue milestone is still the next thing the project owes: leaving it out would show
+    a later date (or none) for exactly the projects that are behind. Ties go to the first in
+    the plan; milestones without a deadline, done or cancelled do not count.
+    """
+    dated = [s for s in state.milestones if s.status.is_open and s.milestone.due is not None]
+    return min(dated, key=lambda s: s.milestone.due.last if s.milestone.due else date.max, default=None)

@@ -108,7 +108,7 @@ def timeline(
         Path | None,
         typer.Option(
             "--svg",
-            help=_("Save the chart as an SVG picture instead."),
+            help=_("Save the chart as a standalone SVG picture (for a slide) instead."),
             metavar="FILE",
             dir_okay=False,
             show_default=False,
@@ -118,7 +118,7 @@ def timeline(
         Path | None,
         typer.Option(
             "--html",
-            help=_("Save the chart as an HTML page instead."),
+            help=_("Save the chart as an HTML page (the report's chart alone) instead."),
             metavar="FILE",
             dir_okay=False,
             show_default=False,
@@ -135,20 +135,22 @@ def timeline(
         first = periods.parse(start, r.loaded.today).first if start else None
         last = periods.parse(end, r.loaded.today).last if end else None
         unit = None if scale is TimelineScale.AUTO else gantt.Scale(scale.value)
-        width = console().width
-        view = timeline_view(list(snap.projects), r.as_of, width, first, last, unit)
         if svg is None and html is None:
-            show(view)
+            show(timeline_view(list(snap.projects), r.as_of, console().width, first, last, unit))
             return
-        from cloudplan.render import picture
+        from cloudplan.export import html as page
+        from cloudplan.export import svg as chart
         from cloudplan.safe import clean
 
-        # Both pictures are made before either is written: a failure writes nothing.
+        # The chart the report draws, at a slide's width whatever the terminal's; both files
+        # are made before either is written: a failure writes nothing.
+        picture = chart.timeline(list(snap.projects), r.as_of, caption=clean(snap.title), first=first, last=last,
+                                 scale=unit)  # fmt: skip
         files = []
         if svg is not None:
-            files.append((svg, picture.svg(view, width, clean(snap.title))))
+            files.append((svg, '<?xml version="1.0" encoding="UTF-8"?>\n' + picture + "\n"))
         if html is not None:
-            files.append((html, picture.html(view, width)))
+            files.append((html, page.timeline_page(snap, picture)))
         for path, text in files:
             _save(path, text)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from datetime import date
 
 from cloudplan import __version__
@@ -12,7 +13,7 @@ from cloudplan.i18n import _, ngettext
 from cloudplan.render.indicators import number
 from cloudplan.render.lines import when
 from cloudplan.render.theme import STATUS_COLOURS
-from cloudplan.status import IndicatorState, MilestoneState, ProjectState, Status
+from cloudplan.status import ProjectState, Status, expected_value, next_deadline
 
 # The page may load nothing and run nothing: a hostile plan that slipped markup past the
 # escaping would still find no script run and no request made.
@@ -24,27 +25,52 @@ body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, "DejaVu Sans",
 h1 { font-size: 1.6rem; margin-bottom: .2rem; }
 h2 { font-size: 1.2rem; margin-top: 2rem; border-bottom: 2px solid #eee; padding-bottom: .2rem; }
 .meta, .none, .small { color: #616161; }
-.small { font-size: .85rem; }
+.small { font-size: .9em; }
 table { border-collapse: collapse; width: 100%; font-size: .92rem; }
 th, td { text-align: left; padding: .3rem .5rem; border-bottom: 1px solid #eee; vertical-align: top; }
 th { background: #fafafa; font-weight: 600; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; }
-code { font-size: .88rem; }
+.date { white-space: nowrap; }  /* dates, and what must stay on one line */
+code { font-size: .92em; white-space: nowrap; }
 .status { display: inline-block; padding: 0 .45rem; border-radius: .6rem; color: #fff; font-size: .82rem;
           white-space: nowrap; }
 .bar { display: inline-block; width: 90px; height: .6rem; background: #eee; border-radius: .3rem;
        vertical-align: middle; margin-right: .4rem; overflow: hidden; }
 .bar > span { display: block; height: 100%; background: #2e7d32; }
-.chart { overflow-x: auto; }
-.cards { display: grid; grid-template-columns: repeat(auto-fill, minmax(360px, 1fr)); gap: 1rem; }
+/* Charts shrink to their column rather than scroll: the as-of line stays in view on a narrow screen. */
+.chart svg, .card svg { display: block; width: 100%; height: auto; }
+.chart svg { max-width: 1040px; }
+.card svg { max-width: 560px; }
+.cards { display: grid; grid-template-columns: repeat(auto-fill, minmax(400px, 1fr)); gap: 1rem; }
 .card { border: 1px solid #e0e0e0; border-radius: .4rem; padding: .6rem .8rem; }
 .card h3 { font-size: 1rem; margin: 0 0 .3rem; }
 .card dl { display: grid; grid-template-columns: auto 1fr; gap: 0 .8rem; margin: .3rem 0; font-size: .88rem; }
 .card dt { color: #616161; }
 .card dd { margin: 0; }
 footer { margin-top: 2.5rem; color: #757575; font-size: .8rem; }
-@media print { body { margin: 0; max-width: none; } .chart { overflow: visible; } }
+/* Printing (or "Save as PDF") gives an A4 landscape document: the timeline keeps its width,
+   sections do not start at the foot of a page, rows, cards and charts are not cut in two,
+   and the status colours print. */
+@page { size: A4 landscape; margin: 12mm 12mm 14mm; }
+@media print {
+  * { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+  body { margin: 0; max-width: none; padding: 0; font-size: 10pt; }
+  h1 { font-size: 16pt; margin-top: 0; }
+  h2 { font-size: 13pt; margin-top: 14pt; break-after: avoid; page-break-after: avoid; }
+  table { font-size: 9pt; }
+  thead { display: table-header-group; }
+  tr, .card, .chart, .whole, h2 + p { break-inside: avoid; page-break-inside: avoid; }
+  /* A chart taller than the page shrinks to it, keeping its proportions, rather than break. */
+  .chart svg { width: auto; max-width: 100%; max-height: 170mm; margin: 0 auto; }
+  .cards { grid-template-columns: repeat(2, 1fr); gap: 8pt; }
+  .card { border-color: #bdbdbd; }
+  footer { margin-top: 12pt; }
+}
 """
+
+# A section of the report: a pure function of what it shows, returning its HTML (a heading
+# and what comes under it). The report is the list of them, in order; other parts add theirs.
+Section = Callable[[Snapshot], str]
 
 
 def _badge(status: str) -> str:
@@ -55,13 +81,8 @@ def _status_css() -> str:
     return "".join(f".s-{name} {{ background: {colour}; }}\n" for name, colour in STATUS_COLOURS.items())
 
 
-def report(snapshot: Snapshot) -> str:
-    """Return the report page: summary, timeline, overdue and due soon, slips, indicators."""
-    day = snapshot.as_of.isoformat()
-    title = esc(snapshot.title)
-    projects = list(snapshot.projects)
-    states = [s for p in projects for s in p.milestones]
-    plans = ", ".join(snapshot.sources) or "-"
+def _page(title: str, body: list[str]) -> str:
+    """Return a whole page: the head every page shares (the CSP, the style), then *body*."""
     parts = [
         "<!DOCTYPE html>",
         '<html lang="fr">',
@@ -71,20 +92,29 @@ def report(snapshot: Snapshot) -> str:
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         '<meta name="generator" content="cloudplan">',
         '<link rel="icon" href="data:,">',
-        f"<title>{title} · {esc(_('as of {day}').format(day=day))}</title>",
+        f"<title>{title}</title>",
         f"<style>{STYLE}{_status_css()}</style>",
         "</head>",
         "<body>",
+        *body,
+        "</body>",
+        "</html>",
+    ]
+    return "\n".join(parts) + "\n"
+
+
+def report(snapshot: Snapshot, sections: Sequence[Section] | None = None) -> str:
+    """Return the report page: a header, then each of *sections* (default: SECTIONS), then a footer."""
+    day = snapshot.as_of.isoformat()
+    title = esc(snapshot.title)
+    projects = list(snapshot.projects)
+    plans = ", ".join(snapshot.sources) or "-"
+    body = [
         "<header>",
         f"<h1>{title}</h1>",
         f'<p class="meta">{esc(_("As of {day}").format(day=day))} · {esc(_counts(projects))}</p>',
         "</header>",
-        _summary(projects),
-        f"<h2>{esc(_('Timeline'))}</h2>",
-        f'<div class="chart">{svg.timeline(projects, snapshot.as_of)}</div>',
-        _attention(states),
-        _slips(states),
-        _indicators(list(snapshot.indicators), snapshot.as_of),
+        *(section(snapshot) for section in (SECTIONS if sections is None else sections)),
         "<footer>",
         esc(
             _("Made by cloudplan {version} from {plans}, as of {day}.").format(
@@ -92,10 +122,15 @@ def report(snapshot: Snapshot) -> str:
             )
         ),
         "</footer>",
-        "</body>",
-        "</html>",
     ]
-    return "\n".join(parts) + "\n"
+    return _page(f"{title} · {esc(_('as of {day}').format(day=day))}", body)
+
+
+def timeline_page(snapshot: Snapshot, chart: str) -> str:
+    """Return a page that holds the timeline *chart* (an SVG) alone, on white, to show or paste in a slide."""
+    day = snapshot.as_of.isoformat()
+    head = esc(_("Timeline as of {day}").format(day=day))
+    return _page(f"{esc(snapshot.title)} · {head}", [f'<div class="chart">{chart}</div>'])
 
 
 def _counts(projects: list[ProjectState]) -> str:
@@ -106,13 +141,13 @@ def _counts(projects: list[ProjectState]) -> str:
     return f"{n_projects}, {milestones}, " + _("{n} overdue").format(n=late)
 
 
-def _summary(projects: list[ProjectState]) -> str:
+def summary(snapshot: Snapshot) -> str:
+    """The summary by project: status, progress, overdue and due-soon counts, next deadline."""
     rows = []
-    for p in projects:
+    for p in snapshot.projects:
         late = sum(1 for s in p.milestones if s.status is Status.OVERDUE)
         soon = sum(1 for s in p.milestones if s.status is Status.DUE_SOON)
-        ahead = [s.milestone for s in p.milestones if s.status.is_open and s.milestone.due is not None]
-        nxt = min(ahead, key=lambda m: m.due.last if m.due else date.max, default=None)
+        nxt = next_deadline(p)
         share = p.done / p.total if p.total else 0.0
         progress = (
             f'<span class="bar"><span style="width:{share * 100:.0f}%"></span></span>{p.done}/{p.total}'
@@ -121,12 +156,17 @@ def _summary(projects: list[ProjectState]) -> str:
         )
         owners = f'<span class="small"> · {esc(", ".join(p.project.owners))}</span>' if p.project.owners else ""
         following = "-"
-        if nxt is not None and nxt.due is not None:
-            following = f"{nxt.due.last.isoformat()} <code>{esc(nxt.id)}</code>"
+        if nxt is not None and nxt.milestone.due is not None:
+            m, due = nxt.milestone, nxt.milestone.due
+            late_mark = f" {_badge(nxt.status.value)}" if nxt.status is Status.OVERDUE else ""
+            following = (
+                f'<span class="date">{due.last.isoformat()}</span>{late_mark}<br>'
+                f'<span class="small" title="{esc(m.ref)}">{esc(m.title)}</span>'
+            )
         rows.append(
             f"<tr><td><strong>{esc(p.project.title)}</strong><br><code>{esc(p.project.id)}</code>"
             f"{owners}</td>"
-            f"<td>{_badge(p.status.value)}</td><td>{progress}</td>"
+            f'<td>{_badge(p.status.value)}</td><td class="date">{progress}</td>'
             f'<td class="num">{late}</td><td class="num">{soon}</td><td>{following}</td></tr>'
         )
     head = [_("Project"), _("Status"), _("Progress"), _("Overdue"), _("Due soon"), _("Next deadline")]
@@ -144,7 +184,15 @@ def _table(title: str, head: list[str], rows: list[str], empty: str) -> str:
     )
 
 
-def _attention(states: list[MilestoneState]) -> str:
+def timeline(snapshot: Snapshot) -> str:
+    """The timeline: the Gantt chart of every milestone shown, labelled with titles."""
+    chart = svg.timeline(list(snapshot.projects), snapshot.as_of)
+    return f'<section class="whole">\n<h2>{esc(_("Timeline"))}</h2>\n<div class="chart">{chart}</div>\n</section>'
+
+
+def attention(snapshot: Snapshot) -> str:
+    """The milestones overdue and due soon, the most urgent first."""
+    states = [s for p in snapshot.projects for s in p.milestones]
     items = sorted(
         (s for s in states if s.status in (Status.OVERDUE, Status.DUE_SOON)),
         key=lambda s: (s.status.urgency, s.milestone.due.last if s.milestone.due else date.max, s.milestone.ref),
@@ -152,33 +200,47 @@ def _attention(states: list[MilestoneState]) -> str:
     rows = []
     for s in items:
         m = s.milestone
-        due = f"{esc(m.due.text)} ({m.due.last.isoformat()})" if m.due else "-"
+        due = _due(m.due.text, m.due.last) if m.due else "-"
         rows.append(
             f"<tr><td><code>{esc(m.ref)}</code></td><td>{esc(m.title)}</td>"
             f'<td class="small">{esc(", ".join(m.owners))}</td><td>{due}</td>'
-            f"<td>{_badge(s.status.value)}</td><td>{esc(when(s))}</td></tr>"
+            f'<td>{_badge(s.status.value)}</td><td class="date">{esc(when(s))}</td></tr>'
         )
     head = [_("Milestone"), _("Title"), _("Owners"), _("Due"), _("Status"), _("When")]
     return _table(_("Overdue and due soon"), head, rows, _("Nothing is overdue or due soon."))
 
 
-def _slips(states: list[MilestoneState]) -> str:
+def _due(text: str, last: date) -> str:
+    """Return a due period and its deadline, e.g. '2019-H2 (2019-12-31)', each kept on one line."""
+    if text == last.isoformat():
+        return f'<span class="date">{esc(text)}</span>'
+    return f'<span class="date">{esc(text)}</span> <span class="date">({last.isoformat()})</span>'
+
+
+def _when(text: str) -> str:
+    return f'<span class="date">({esc(text)})</span>'
+
+
+def slips(snapshot: Snapshot) -> str:
+    """Every recorded slip: from, to, when, why, and how far the milestone slipped in all."""
     rows = []
-    for s in states:
+    for s in (s for p in snapshot.projects for s in p.milestones):
         m = s.milestone
         for slip in m.slips:
             rows.append(
                 f"<tr><td><code>{esc(m.ref)}</code></td>"
-                f"<td>{esc(slip.from_.text) if slip.from_ else '-'}</td>"
-                f"<td>{esc(slip.to.text) if slip.to else '-'}</td>"
-                f"<td>{slip.on.isoformat() if slip.on else '-'}</td><td>{esc(slip.reason)}</td>"
+                f'<td class="date">{esc(slip.from_.text) if slip.from_ else "-"}</td>'
+                f'<td class="date">{esc(slip.to.text) if slip.to else "-"}</td>'
+                f'<td class="date">{slip.on.isoformat() if slip.on else "-"}</td><td>{esc(slip.reason)}</td>'
                 f'<td class="num">{s.slipped_days:+d}</td></tr>'
             )
     head = [_("Milestone"), _("From"), _("To"), _("On"), _("Reason"), _("Days slipped in all")]
     return _table(_("Slips"), head, rows, _("No deadline has slipped."))
 
 
-def _indicators(states: list[IndicatorState], as_of: date) -> str:
+def indicators(snapshot: Snapshot) -> str:
+    """A card per indicator: its levels, its latest measure, the expected values, and its chart."""
+    states, as_of = list(snapshot.indicators), snapshot.as_of
     title = f"<h2>{esc(_('Indicators'))}</h2>"
     if not states:
         return f'{title}\n<p class="none">{esc(_("No indicator."))}</p>'
@@ -187,11 +249,15 @@ def _indicators(states: list[IndicatorState], as_of: date) -> str:
         i = s.indicator
         unit = f" {esc(i.unit)}" if i.unit else ""
         facts = [
-            (_("Baseline"), f"{number(i.baseline.value)}{unit} ({i.baseline.when})" if i.baseline else "-"),
-            (_("Target"), f"{number(i.target.value)}{unit} ({i.target.when})" if i.target else "-"),
-            (_("Latest"), f"{number(s.latest)}{unit} ({s.latest_on})" if s.latest_on else "-"),
-            (_("Expected as of {day}").format(day=as_of.isoformat()), f"{number(s.expected)}{unit}"),
+            (_("Baseline"), f"{number(i.baseline.value)}{unit} {_when(i.baseline.when.text)}" if i.baseline else "-"),
+            (_("Target"), f"{number(i.target.value)}{unit} {_when(i.target.when.text)}" if i.target else "-"),
+            (_("Latest"), f"{number(s.latest)}{unit} {_when(s.latest_on.isoformat())}" if s.latest_on else "-"),
         ]
+        if s.latest_on is not None and s.latest_on != as_of:
+            # What the status compares the latest measure with: the line on that measure's day.
+            then = expected_value(i, s.latest_on)
+            facts.append((_("Expected on {day}").format(day=s.latest_on.isoformat()), f"{number(then)}{unit}"))
+        facts.append((_("Expected as of {day}").format(day=as_of.isoformat()), f"{number(s.expected)}{unit}"))
         if s.progress is not None:
             facts.append((_("Progress"), f"{s.progress * 100:.0f} %"))
         dl = "".join(f"<dt>{esc(k)}</dt><dd>{v}</dd>" for k, v in facts)
@@ -201,3 +267,7 @@ def _indicators(states: list[IndicatorState], as_of: date) -> str:
             f"{svg.indicator(s, as_of)}</div>"
         )
     return f'{title}\n<div class="cards">\n' + "\n".join(cards) + "\n</div>"
+
+
+# The report's sections, in order.
+SECTIONS: tuple[Section, ...] = (summary, timeline, attention, slips, indicators)

@@ -13,6 +13,8 @@ from cloudplan.safe import clean
 from cloudplan.status import IndicatorState, MilestoneState, ProjectState, Status
 
 GRID, INK, MUTED = "#e0e0e0", "#212121", "#616161"
+# Fonts already on the reader's machine: the picture fetches nothing.
+FONT = "system-ui, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, 'DejaVu Sans', sans-serif"
 # In the charts as in the terminal, each status has a mark of its own, not only a colour.
 MARK_SHAPES = {
     Status.OVERDUE: "diamond",
@@ -36,7 +38,7 @@ def _num(value: float) -> str:
 def _svg(width: int, height: int, label: str, body: list[str]) -> str:
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" '
-        f'height="{height}" role="img" aria-label="{esc(label)}" font-family="sans-serif" font-size="12">'
+        f'height="{height}" role="img" aria-label="{esc(label)}" font-family="{FONT}" font-size="12">'
         f"<title>{esc(label)}</title>" + "".join(body) + "</svg>"
     )
 
@@ -65,102 +67,228 @@ def _mark(shape: str, x: float, y: float, colour: str) -> str:
 
 # -- the timeline -------------------------------------------------------------------------
 
-LABEL_W, CHART_W, ROW_H, AXIS_H = 220, 740, 22, 44
+# Sized for a slide: 1040 px wide (a 16:9 slide's content area at 100 %), text at 12 to 16 px.
+# The report lets the same picture shrink to its column (see its stylesheet).
+WIDTH, MARGIN, LABEL_W = 1040, 16, 330
+CHART_X = MARGIN + LABEL_W
+CHART_W = WIDTH - CHART_X - MARGIN - 24  # room for the last deadline's mark and label
+LABEL_SIZE, SMALL = 13, 11
+CHAR_W = 0.56  # of the font size: a generous average glyph (DejaVu Sans), so that cut labels do fit
+ROW_H, LINE_H, HEAD_H = 24, 15, 26
 
 
-def timeline(projects: list[ProjectState], as_of: date) -> str:
-    """Return the Gantt chart of *projects* as an SVG: bars from start to deadline, a mark on each deadline."""
+def timeline(
+    projects: list[ProjectState],
+    as_of: date,
+    *,
+    caption: str | None = None,
+    first: date | None = None,
+    last: date | None = None,
+    scale: gantt.Scale | None = None,
+) -> str:
+    """Return the Gantt chart of *projects* as a standalone SVG, fit to paste in a slide.
+
+    A row per milestone labelled with its title, grouped under its project; a bar from start
+    to deadline ending in a mark that tells the status by its shape as well as its colour;
+    the as-of day as a dashed line when it falls on the axis; a legend. *caption* (the plan's
+    title) heads the picture when it stands alone; the axis runs from *first* to *last*
+    (default: what the milestones need) in units of *scale* (default: the finest that fits).
+    """
     states = [s for p in projects for s in p.milestones]
-    first, last = gantt.extent(states, as_of)
-    ax = gantt.axis(first, last, 120)
+    lo, hi = gantt.extent(states, as_of)
+    first = first if first is not None else min(lo, last or lo)
+    last = last if last is not None else max(hi, first)
+    ax = gantt.axis(first, last, CHART_W // 8, scale)
+    per_unit = CHART_W / len(ax.units)
 
     def x(day: date) -> float:
-        return LABEL_W + ax.position(day) / len(ax.units) * CHART_W
+        return CHART_X + ax.position(day) / len(ax.units) * CHART_W
 
-    rows = len(projects) + len(states)
-    height = AXIS_H + rows * ROW_H + 40
-    body = [f'<rect width="{LABEL_W + CHART_W + 20}" height="{height}" fill="#fff"/>']
+    body: list[str] = []
+    y = MARGIN
+    if caption:
+        body.append(_text(MARGIN, y + 16, caption, extra=' font-size="16" font-weight="bold"'))
+        y += 24
+    title = _("Timeline as of {day}").format(day=as_of.isoformat())
+    body.append(_text(MARGIN, y + 14, title, fill=MUTED, extra=f' font-size="{LABEL_SIZE}"'))
+    y += 22
+    now = x(as_of + timedelta(days=1)) if ax.first <= as_of <= ax.last else None
+    if now is not None:
+        label = _("as of {day}").format(day=as_of.isoformat())
+        anchor = "end" if now > CHART_X + CHART_W * 0.75 else "start"
+        dx = -4 if anchor == "end" else 4
+        body.append(_text(now + dx, y + 12, label, anchor=anchor, fill=AS_OF_COLOUR, extra=f' font-size="{SMALL}"'))
+    y += 18
+    axis_top = y
+    y += 34
+    rows: list[str] = []
+    for project in projects:
+        rows.append(f'<rect x="{MARGIN}" y="{y}" width="{WIDTH - 2 * MARGIN}" height="{HEAD_H}" fill="#f2f2f2"/>')
+        head = _fit(clean(project.project.title), int(LABEL_W * 1.6 / (LABEL_SIZE * CHAR_W)))
+        rows.append(
+            _text(MARGIN + 6, y + 17, head, extra=f' font-size="{LABEL_SIZE}" font-weight="bold"')
+            + _text(WIDTH - MARGIN - 6, y + 17, clean(project.project.id), anchor="end", fill=MUTED,
+                    extra=f' font-size="{SMALL}"')
+        )  # fmt: skip
+        y += HEAD_H
+        for state in project.milestones:
+            row, height = _row(state, y, x, ax)
+            rows.append(row)
+            y += height
+    if not states:
+        rows.append(_text(MARGIN + 6, y + 16, _("no milestones"), fill=MUTED, extra=' font-style="italic"'))
+        y += ROW_H
+    bottom = y
+    body += _grid(ax, per_unit, x, axis_top, bottom)
+    body += rows
+    if now is not None:
+        body.append(
+            f'<line x1="{now:.1f}" y1="{axis_top - 4}" x2="{now:.1f}" y2="{bottom}" stroke="{AS_OF_COLOUR}" '
+            f'stroke-width="2" stroke-dasharray="5 3"/>'
+        )
+    legend, y = _legend({s.status for s in states}, as_of, now is not None, bottom + 14)
+    body += legend
+    height = y + MARGIN
+    body.insert(0, f'<rect width="{WIDTH}" height="{height}" fill="#fff"/>')
+    return _svg(WIDTH, height, caption or title, body)
+
+
+def _grid(ax: gantt.Axis, per_unit: float, x: Callable[[date], float], top: int, bottom: int) -> list[str]:
+    """Return the axis: years on a first row, quarters or months on a second, lines down the chart."""
+    body = []
+    # Months labelled "01" to "12" while they have room, else every third one (01, 04, 07, 10);
+    # years every one, else every second or fifth: labels never run into each other.
+    every = 1 if per_unit >= 22 else 3
+    years_every = next((n for n in (1, 2, 5, 10) if per_unit * (12 if ax.scale is gantt.Scale.MONTH else
+                        4 if ax.scale is gantt.Scale.QUARTER else 1) * n >= 40), 20)  # fmt: skip
     for i, unit in enumerate(ax.units):
         left = x(unit.first)
-        year_start = unit.first.month == 1 or i == 0
-        body.append(
-            f'<line x1="{left:.1f}" y1="{AXIS_H - 14 if year_start else AXIS_H - 4}" x2="{left:.1f}" '
-            f'y2="{AXIS_H + rows * ROW_H}" stroke="{"#bdbdbd" if year_start else GRID}"/>'
-        )
-        if ax.scale is not gantt.Scale.YEAR:
-            tick = f"{unit.first.month:02d}" if ax.scale is gantt.Scale.MONTH else f"Q{(unit.first.month + 2) // 3}"
-            if ax.per_unit >= 4:
-                body.append(_text(left + 3, AXIS_H - 4, tick, fill=MUTED, extra=' font-size="10"'))
-        if year_start:
-            body.append(_text(left + 3, AXIS_H - 18, str(unit.first.year), extra=' font-weight="bold"'))
-    y = AXIS_H
-    for project in projects:
-        body.append(f'<rect x="0" y="{y}" width="{LABEL_W + CHART_W}" height="{ROW_H}" fill="#f5f5f5"/>')
-        head = _fit(f"{clean(project.project.id)} · {clean(project.project.title)}", 110)
-        body.append(_text(6, y + 15, head, extra=' font-weight="bold"'))
-        y += ROW_H
-        for state in project.milestones:
-            body.append(_row(state, y, x))
-            y += ROW_H
-    if first <= as_of <= last:
-        now = x(as_of + timedelta(days=1))
-        body.append(
-            f'<line x1="{now:.1f}" y1="{AXIS_H - 30}" x2="{now:.1f}" y2="{y}" stroke="{AS_OF_COLOUR}" '
-            f'stroke-width="2" stroke-dasharray="4 3"/>'
-        )
-        label = _("as of {day}").format(day=as_of.isoformat())
-        anchor = "end" if now > LABEL_W + CHART_W * 0.8 else "start"
-        body.append(_text(now + (-4 if anchor == "end" else 4), AXIS_H - 32, label, anchor=anchor, fill=AS_OF_COLOUR))
-    body += _legend({s.status for s in states}, y + 24)
-    title = _("Timeline as of {day}").format(day=as_of.isoformat())
-    return _svg(LABEL_W + CHART_W + 20, height, title, body)
+        year_start = unit.first.month == 1
+        if year_start or i == 0:
+            body.append(f'<line x1="{left:.1f}" y1="{top}" x2="{left:.1f}" y2="{bottom}" stroke="#bdbdbd"/>')
+            if unit.first.year % years_every == 0 or i == 0:
+                body.append(_text(left + 4, top + 13, str(unit.first.year),
+                                  extra=' font-size="12" font-weight="bold"'))  # fmt: skip
+        else:
+            body.append(f'<line x1="{left:.1f}" y1="{top + 18}" x2="{left:.1f}" y2="{bottom}" stroke="{GRID}"/>')
+        if ax.scale is gantt.Scale.QUARTER:
+            tick = f"Q{(unit.first.month + 2) // 3}"
+        elif ax.scale is gantt.Scale.MONTH and (unit.first.month - 1) % every == 0:
+            tick = f"{unit.first.month:02d}"
+        else:
+            continue
+        body.append(_text(left + 3, top + 29, tick, fill=MUTED, extra=f' font-size="{SMALL}"'))
+    end = x(ax.last + timedelta(days=1))
+    body.append(f'<line x1="{end:.1f}" y1="{top}" x2="{end:.1f}" y2="{bottom}" stroke="#bdbdbd"/>')
+    body.append(f'<line x1="{CHART_X}" y1="{top + 33}" x2="{end:.1f}" y2="{top + 33}" stroke="#bdbdbd"/>')
+    return body
 
 
-def _row(state: MilestoneState, y: int, x: Callable[[date], float]) -> str:
+def _wrap(text: str, chars: int, lines: int = 2) -> list[str]:
+    """Return *text* in at most *lines* lines of *chars* characters, cut at spaces, the last ending in '…'."""
+    out: list[str] = []
+    words = text.split()
+    while words and len(out) < lines:
+        line = words.pop(0)
+        while words and len(line) + 1 + len(words[0]) <= chars:
+            line += " " + words.pop(0)
+        out.append(line)
+    if words or any(len(line) > chars for line in out):
+        out[-1] = _fit(out[-1] + " " + " ".join(words), chars) if words else _fit(out[-1], chars)
+    return [_fit(line, chars) for line in out] or [""]
+
+
+def _row(state: MilestoneState, y: int, x: Callable[[date], float], ax: gantt.Axis) -> tuple[str, int]:
+    """Return a milestone's row (its title, its bar and mark, its due period) and the row's height."""
     m = state.milestone
     colour = status_colour(state.status)
-    span = gantt.span(state)
+    lines = _wrap(clean(m.title), int((LABEL_W - 20) / (LABEL_SIZE * CHAR_W)))
+    height = ROW_H + LINE_H * (len(lines) - 1)
     tip = f"{m.ref}: {m.title} ({state.status.value}"
     tip += f", {m.due.text} = {m.due.last.isoformat()})" if m.due else ")"
-    parts = [f"<g><title>{esc(tip)}</title>", _text(16, y + 15, _fit(clean(m.id), 30))]
+    # The title in a nested viewport, which clips it should a glyph run wider than guessed:
+    # a label never runs into the bars (and no clip-path id can clash on a page of charts).
+    parts = [
+        f"<g><title>{esc(tip)}</title>",
+        f'<svg x="0" y="{y}" width="{CHART_X - 8}" height="{ROW_H + LINE_H}" font-size="{LABEL_SIZE}">',
+    ]
+    parts += [_text(MARGIN + 14, 16 + LINE_H * i, line) for i, line in enumerate(lines)]
+    parts.append("</svg>")
+    parts.append(f'<line x1="{MARGIN}" y1="{y + height}" x2="{WIDTH - MARGIN}" y2="{y + height}" stroke="#f0f0f0"/>')
+    span = gantt.span(state)
+    mid = y + 12
     if span.deadline is None:
-        left = x(span.start) if span.start else LABEL_W
-        parts.append(_text(left + 4, y + 15, _("no deadline"), fill=MUTED, extra=' font-style="italic"'))
+        left = x(span.start) if span.start else CHART_X
+        parts.append(_text(left + 4, mid + 4, _("no deadline"), fill=MUTED, extra=f' font-size="{SMALL}" '
+                           'font-style="italic"'))  # fmt: skip
     else:
         left, right = x(span.start or span.deadline), x(span.deadline + timedelta(days=1))
         dash = ' stroke-dasharray="3 2" fill-opacity="0.3"' if state.status is Status.CANCELLED else ""
-        parts.append(
-            f'<rect x="{left:.1f}" y="{y + 6}" width="{max(right - left, 1):.1f}" height="10" rx="2" '
-            f'fill="{colour}" fill-opacity="0.55" stroke="{colour}"{dash}/>'
-        )
-        parts.append(_mark(MARK_SHAPES[state.status], right, y + 11, colour))
-    parts.append("</g>")
-    return "".join(parts)
-
-
-def _legend(present: set[Status], y: int) -> list[str]:
-    body, left = [], float(LABEL_W)
-    for status in Status:
-        if status not in present:
-            continue
-        colour = status_colour(status)
-        if status is Status.UNSCHEDULED:
-            body.append(_text(left, y, "no deadline", fill=MUTED, extra=' font-style="italic"'))
-            left += 78
+        if right > left:
+            parts.append(
+                f'<rect x="{left:.1f}" y="{mid - 5}" width="{max(right - left, 1):.1f}" height="10" rx="2" '
+                f'fill="{colour}" fill-opacity="0.55" stroke="{colour}"{dash}/>'
+            )
+        if span.deadline < ax.first or span.deadline > ax.last:
+            # A deadline off the axis (--from, --to): an arrow on the edge it lies beyond.
+            tip_x, back = (CHART_X - 2, 8) if span.deadline < ax.first else (right + 2, -8)
+            parts.append(
+                f'<polygon points="{tip_x:.1f},{mid} {tip_x + back:.1f},{mid - 6} {tip_x + back:.1f},{mid + 6}" '
+                f'fill="{colour}"/>'
+            )
+            right = CHART_X + 8 if span.deadline < ax.first else right
         else:
-            body.append(f'<rect x="{left:.1f}" y="{y - 9}" width="18" height="10" rx="2" fill="{colour}" '
-                        f'fill-opacity="0.55" stroke="{colour}"/>')  # fmt: skip
-            body.append(_mark(MARK_SHAPES[status], left + 18, y - 4, colour))
-            left += 30
-        body.append(_text(left, y, status.value))
-        left += 8 * len(status.value) + 20
-    return body
+            parts.append(_mark(MARK_SHAPES[state.status], right, mid, colour))
+        if m.due is not None:
+            due = clean(m.due.text)
+            room = len(due) * SMALL * CHAR_W
+            if right + 10 + room <= WIDTH - MARGIN:
+                parts.append(_text(right + 10, mid + 4, due, fill=MUTED, extra=f' font-size="{SMALL}"'))
+            elif left - 8 - room >= CHART_X:
+                parts.append(_text(left - 8, mid + 4, due, anchor="end", fill=MUTED, extra=f' font-size="{SMALL}"'))
+    parts.append("</g>")
+    return "".join(parts), height
+
+
+def _legend(present: set[Status], as_of: date, now: bool, y: int) -> tuple[list[str], int]:
+    """Return the legend (a sample of each status drawn, the as-of line) and the y below it."""
+    body, left = [], float(MARGIN)
+    items = [s for s in Status if s in present]
+
+    def room(width: float) -> None:
+        nonlocal left, y
+        if left + width > WIDTH - MARGIN:
+            left, y = float(MARGIN), y + 20
+
+    y += 10
+    for status in items:
+        word = status.value
+        colour = status_colour(status)
+        room(40 + len(word) * 12 * CHAR_W)
+        if status is Status.UNSCHEDULED:
+            word = _("no deadline")
+            room(20 + len(word) * 12 * CHAR_W)
+            body.append(_text(left, y, word, fill=MUTED, extra=' font-style="italic"'))
+            left += len(word) * 12 * CHAR_W + 24
+            continue
+        body.append(f'<rect x="{left:.1f}" y="{y - 9}" width="18" height="10" rx="2" fill="{colour}" '
+                    f'fill-opacity="0.55" stroke="{colour}"/>')  # fmt: skip
+        body.append(_mark(MARK_SHAPES[status], left + 18, y - 4, colour))
+        body.append(_text(left + 30, y, word))
+        left += 30 + len(word) * 12 * CHAR_W + 20
+    if now:
+        label = _("as of {day}").format(day=as_of.isoformat())
+        room(24 + len(label) * 12 * CHAR_W)
+        body.append(f'<line x1="{left + 4:.1f}" y1="{y - 11}" x2="{left + 4:.1f}" y2="{y + 3}" '
+                    f'stroke="{AS_OF_COLOUR}" stroke-width="2" stroke-dasharray="5 3"/>')  # fmt: skip
+        body.append(_text(left + 12, y, label, fill=AS_OF_COLOUR))
+    return body, y + 6
 
 
 # -- an indicator -------------------------------------------------------------------------
 
-IND_W, IND_H = 360, 170
-PAD_L, PAD_R, PAD_T, PAD_B = 48, 16, 16, 30
+IND_W, IND_H = 400, 200
+PAD_L, PAD_R, PAD_T, PAD_B = 44, 14, 14, 46  # the bottom holds the years and the legend
 
 
 def indicator(state: IndicatorState, as_of: date) -> str:
@@ -168,17 +296,20 @@ def indicator(state: IndicatorState, as_of: date) -> str:
     i = state.indicator
     title = _("{title}: measures against the line from baseline to target").format(title=i.title)
     points = [(m.on, m.value) for m in i.measures]
-    line = [(lv.when.last, lv.value) for lv in (i.baseline, i.target) if lv is not None]
-    if not points and not line:
+    levels = [(kind, lv) for kind, lv in (("baseline", i.baseline), ("target", i.target)) if lv is not None]
+    if not points and not levels:
         return _svg(IND_W, IND_H, title, [_text(IND_W / 2, IND_H / 2, _("no data"), anchor="middle", fill=MUTED)])
-    days = [d for d, _v in points + line] + [as_of]
-    values = [v for _d, v in points + line]
-    d0, d1 = min(days), max(days)
+    days = [d for d, _v in points] + [d for _k, lv in levels for d in (lv.when.first, lv.when.last)]
+    # Whole years, so that each year is a band under its label; the as-of day widens the
+    # chart only when it falls among the data (a 2018-2022 plan read in 2026 stays 2018-2022).
+    d0, d1 = date(min(days).year, 1, 1), date(max(days).year, 12, 31)
+    values = [v for _d, v in points] + [lv.value for _k, lv in levels]
     v0, v1 = min(values), max(values)
     pad = (v1 - v0) * 0.1 or abs(v1) * 0.1 or 1.0
     v0, v1 = v0 - pad, v1 + pad
-    span_days = max((d1 - d0).days, 1)
+    span_days = (d1 - d0).days + 1
     plot_w, plot_h = IND_W - PAD_L - PAD_R, IND_H - PAD_T - PAD_B
+    bottom = PAD_T + plot_h
 
     def px(day: date) -> float:
         return PAD_L + (day - d0).days / span_days * plot_w
@@ -187,27 +318,43 @@ def indicator(state: IndicatorState, as_of: date) -> str:
         return PAD_T + (v1 - value) / (v1 - v0) * plot_h
 
     body = [f'<rect width="{IND_W}" height="{IND_H}" fill="#fff"/>']
-    bottom = PAD_T + plot_h
+    years = range(d0.year, d1.year + 1)
+    label_every = next(n for n in (1, 2, 5, 10, 20, 50, 100, 10**9) if plot_w / len(years) * n >= 30)
+    for year in years:
+        left, right = px(date(year, 1, 1)), px(date(year, 12, 31) + timedelta(days=1))
+        body.append(f'<line x1="{left:.1f}" y1="{PAD_T}" x2="{left:.1f}" y2="{bottom}" stroke="{GRID}"/>')
+        if (year - d0.year) % label_every == 0:
+            # The year's label sits in the middle of its band: a point under "2020" is in 2020.
+            body.append(_text((left + right) / 2, bottom + 14, str(year), anchor="middle", fill=MUTED,
+                              extra=' font-size="10"'))  # fmt: skip
     body.append(f'<line x1="{PAD_L}" y1="{bottom}" x2="{IND_W - PAD_R}" y2="{bottom}" stroke="#9e9e9e"/>')
     body.append(f'<line x1="{PAD_L}" y1="{PAD_T}" x2="{PAD_L}" y2="{bottom}" stroke="#9e9e9e"/>')
-    for year in range(d0.year + (d0 != date(d0.year, 1, 1)), d1.year + 1):
-        gx = px(date(year, 1, 1))
-        body.append(f'<line x1="{gx:.1f}" y1="{PAD_T}" x2="{gx:.1f}" y2="{bottom}" stroke="{GRID}"/>')
-        body.append(_text(gx, bottom + 14, str(year), anchor="middle", fill=MUTED, extra=' font-size="10"'))
     for value in (v0 + pad, v1 - pad):
         body.append(_text(PAD_L - 4, py(value) + 4, _num(value), anchor="end", fill=MUTED, extra=' font-size="10"'))
-    if len(line) == 2:
-        (a, va), (b, vb) = line
+    if i.baseline is not None and i.target is not None:
+        # The straight line the status is judged against runs between the levels' last days
+        # (a baseline "2018" stands for 2018-12-31), as the status computation reads them.
+        a, b = i.baseline, i.target
         body.append(
-            f'<line x1="{px(a):.1f}" y1="{py(va):.1f}" x2="{px(b):.1f}" y2="{py(vb):.1f}" stroke="#757575" '
-            f'stroke-width="1.5" stroke-dasharray="5 4"><title>{esc(_("baseline to target"))}</title></line>'
+            f'<line x1="{px(a.when.last):.1f}" y1="{py(a.value):.1f}" x2="{px(b.when.last):.1f}" '
+            f'y2="{py(b.value):.1f}" stroke="#757575" stroke-width="1.5" stroke-dasharray="5 4">'
+            f"<title>{esc(_('baseline to target'))}</title></line>"
         )
-    for kind, (d, v) in zip(("baseline", "target"), line, strict=False):
+    for kind, lv in levels:
+        # A level given as a period is drawn where people read it: a bar across the period
+        # and a dot in its middle, under the period's label (the 2018 baseline on "2018"),
+        # the bar reaching the last day where the dashed line starts or ends.
+        left, right = px(lv.when.first), px(lv.when.last + timedelta(days=1))
+        y = py(lv.value)
+        tip = f"{kind} {_num(lv.value)} ({lv.when.text})"
         body.append(
-            f'<circle cx="{px(d):.1f}" cy="{py(v):.1f}" r="3.5" fill="#fff" stroke="#757575" stroke-width="1.5">'
-            f"<title>{esc(f'{kind} {_num(v)} ({d.isoformat()})')}</title></circle>"
+            f'<g><title>{esc(tip)}</title><line x1="{left:.1f}" y1="{y:.1f}" x2="{right:.1f}" y2="{y:.1f}" '
+            f'stroke="#9e9e9e" stroke-width="3" stroke-linecap="round"/>'
+            f'<circle cx="{(left + right) / 2:.1f}" cy="{y:.1f}" r="4" fill="#fff" stroke="#616161" '
+            f'stroke-width="1.5"/></g>'
         )
-    if d0 <= as_of <= d1:
+    now = d0 <= as_of <= d1
+    if now:
         ax_ = px(as_of)
         body.append(
             f'<line x1="{ax_:.1f}" y1="{PAD_T}" x2="{ax_:.1f}" y2="{bottom}" stroke="{AS_OF_COLOUR}" '
@@ -223,6 +370,31 @@ def indicator(state: IndicatorState, as_of: date) -> str:
                 f'<circle cx="{px(m.on):.1f}" cy="{py(m.value):.1f}" r="4" fill="{colour}">'
                 f"<title>{esc(tip)}</title></circle>"
             )
-    else:
-        body.append(_text(PAD_L + plot_w / 2, PAD_T + 14, _("no measure yet"), anchor="middle", fill=MUTED))
+    body += _indicator_legend(colour, bool(points), as_of if now else None, IND_H - 10)
     return _svg(IND_W, IND_H, title, body)
+
+
+def _indicator_legend(colour: str, measured: bool, as_of: date | None, y: float) -> list[str]:
+    """Return the legend under an indicator's chart: the dashed line, the measures (or none yet), the as-of day."""
+    x = float(PAD_L)
+    line = _("baseline to target")
+    body = [
+        f'<line x1="{x:.1f}" y1="{y - 4:.1f}" x2="{x + 18:.1f}" y2="{y - 4:.1f}" stroke="#757575" '
+        f'stroke-width="1.5" stroke-dasharray="5 4"/>',
+        _text(x + 22, y, line, fill=MUTED, extra=' font-size="10"'),
+    ]
+    x += 22 + len(line) * 10 * CHAR_W + 12
+    if measured:
+        body.append(f'<circle cx="{x + 4:.1f}" cy="{y - 4:.1f}" r="4" fill="{colour}"/>')
+        body.append(_text(x + 12, y, _("measures"), fill=MUTED, extra=' font-size="10"'))
+        x += 12 + len(_("measures")) * 10 * CHAR_W + 12
+    else:
+        # Down here, not in the plot: the words never cover the line or its target.
+        body.append(_text(x, y, _("no measure yet"), fill=MUTED, extra=' font-size="10" font-style="italic"'))
+        x += len(_("no measure yet")) * 10 * CHAR_W + 12
+    if as_of is not None:
+        body.append(f'<line x1="{x + 2:.1f}" y1="{y - 10:.1f}" x2="{x + 2:.1f}" y2="{y + 2:.1f}" '
+                    f'stroke="{AS_OF_COLOUR}" stroke-dasharray="3 3"/>')  # fmt: skip
+        body.append(_text(x + 7, y, _("as of {day}").format(day=as_of.isoformat()), fill=AS_OF_COLOUR,
+                          extra=' font-size="10"'))  # fmt: skip
+    return body

@@ -4,15 +4,14 @@ from __future__ import annotations
 
 from datetime import date
 
-from rich import box
 from rich.console import Console, ConsoleOptions, RenderableType, RenderResult
-from rich.table import Table
 from rich.text import Text
 
 from cloudplan.i18n import _
+from cloudplan.render.grid import Column, Grid, Layout, Row
 from cloudplan.render.status import plain, status_cell
 from cloudplan.render.theme import status_style
-from cloudplan.status import IndicatorState
+from cloudplan.status import IndicatorState, expected_value
 
 
 def number(value: float | None) -> str:
@@ -46,14 +45,23 @@ def progress_bar(state: IndicatorState, width: int = BAR_WIDTH) -> Text:
     return text
 
 
-WIDE = 120  # below this many columns, values go over their dates
+def expected_then(state: IndicatorState, as_of: date) -> tuple[float | None, date]:
+    """Return what the status is judged against: the line's value on the latest measure's day, and that day.
+
+    Without a measure, the value expected as of *as_of*.
+    """
+    if state.latest_on is None:
+        return state.expected, as_of
+    return expected_value(state.indicator, state.latest_on), state.latest_on
 
 
 class IndicatorsView:
-    """A table of indicators, laid out when rendered.
+    """A table of indicators, laid out when rendered to the width it has.
 
-    In a wide console, values stand beside their dates; in a narrow one (80 columns), over
-    them, and the status goes under the progress bar, so that the bar keeps its room.
+    From the widest: titles in a column of their own; titles under each row; values over
+    their dates with the status under the progress bar. "Expected" is the value on the line
+    on the latest measure's day, the one the status compares the measure with, so that the
+    row reads as its status does (a note under the table says so).
     """
 
     def __init__(self, states: list[IndicatorState], as_of: date) -> None:
@@ -61,51 +69,53 @@ class IndicatorsView:
         self.as_of = as_of
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        yield self.table(wide=options.max_width >= WIDE)
+        yield self.grid()
 
-    def table(self, wide: bool) -> Table:
-        """Return the table for a wide or a narrow console."""
-        table = Table(
-            title=_("Indicators as of {day}").format(day=self.as_of.isoformat()),
-            title_justify="left",
-            box=box.SIMPLE_HEAD,
-            padding=(0, 1),
-            pad_edge=False,
-            show_edge=False,
-        )
-        table.add_column(_("Indicator"), ratio=3, overflow="fold", min_width=18)
-        table.add_column(_("Baseline"), no_wrap=True)
-        table.add_column(_("Target"), no_wrap=True)
-        table.add_column(_("Latest"), no_wrap=True)
-        table.add_column(_("Expected"), justify="right", no_wrap=True)
-        if wide:
-            table.add_column(_("Progress"), no_wrap=True)
-            table.add_column(_("Status"), no_wrap=True)
-        else:
-            table.add_column(_("Progress"), no_wrap=True)
-        sep = " " if wide else "\n"
+    def grid(self) -> Grid:
+        """Return the table, in each of its layouts."""
+        head = Column(_("Indicator"))
+        values = [Column(_("Baseline")), Column(_("Target")), Column(_("Latest")), Column(_("Expected"), right=True)]
+        wide, under, narrow = [], [], []
         for s in self.states:
             i = s.indicator
-            name = plain(i.id)
-            name.append("\n")
-            name.append_text(plain(i.title, style="dim"))
+            title = plain(i.title, style="italic")
             if i.unit:
-                name.append_text(plain(f" ({i.unit})", style="dim"))
-            table.add_row(
-                name,
-                Text(f"{number(i.baseline.value)}{sep}({i.baseline.when})" if i.baseline else "-"),
-                Text(f"{number(i.target.value)}{sep}({i.target.when})" if i.target else "-"),
-                Text(f"{number(s.latest)}{sep}({s.latest_on})" if s.latest_on else "-"),
-                Text(number(s.expected)),
-                *(
-                    [progress_bar(s), status_cell(s.status)]
-                    if wide
-                    else [progress_bar(s, NARROW_BAR) + "\n" + status_cell(s.status)]
-                ),
+                title.append_text(plain(f" ({i.unit})", style="dim"))
+            then, _day = expected_then(s, self.as_of)
+            levels = [
+                (number(i.baseline.value), str(i.baseline.when)) if i.baseline else ("-", ""),
+                (number(i.target.value), str(i.target.when)) if i.target else ("-", ""),
+                (number(s.latest), s.latest_on.isoformat()) if s.latest_on else ("-", ""),
+            ]
+            beside = [Text(f"{v} ({d})" if d else v) for v, d in levels]
+            over = [Text(f"{v}\n({d})" if d else v) for v, d in levels]
+            name, expected = plain(i.id), Text(number(then))
+            wide.append(Row([name, title, *beside, expected, progress_bar(s), status_cell(s.status)]))
+            under.append(Row([name, *beside, expected, progress_bar(s), status_cell(s.status)], [title]))
+            narrow.append(
+                Row([name, *over, expected, progress_bar(s, NARROW_BAR) + "\n" + status_cell(s.status)], [title])
             )
         if not self.states:
-            table.add_row(Text(_("no indicators"), style="dim"), *[""] * (len(table.columns) - 1))
-        return table
+            empty = [Text(_("no indicators"), style="dim")]
+            wide, under, narrow = (
+                [Row(empty + [Text("")] * 7)],
+                [Row(empty + [Text("")] * 6)],
+                [Row(empty + [Text("")] * 5)],
+            )
+        progress, status = Column(_("Progress")), Column(_("Status"))
+        note = _(
+            "Expected: the value on the line from baseline to target on the latest measure's day, "
+            "which the status is judged against (as of {day} when there is no measure)."
+        ).format(day=self.as_of.isoformat())
+        return Grid(
+            [
+                Layout([head, Column(_("Title"), flex=True), *values, progress, status], wide),
+                Layout([head, *values, progress, status], under),
+                Layout([head, *values, progress], narrow),
+            ],
+            title=Text(_("Indicators as of {day}").format(day=self.as_of.isoformat())),
+            notes=[Text(note, style="dim")] if self.states else [],
+        )
 
 
 def indicators_view(states: list[IndicatorState], as_of: date) -> RenderableType:

@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 
-from rich import box
 from rich.console import Console, ConsoleOptions, RenderableType, RenderResult
-from rich.table import Table
 from rich.text import Text
 
 from cloudplan.i18n import _, ngettext
+from cloudplan.render.grid import Column, Grid, Layout, Row
 from cloudplan.render.theme import status_style
 from cloudplan.safe import clean
-from cloudplan.status import MilestoneState, ProjectState
+from cloudplan.status import MilestoneState, ProjectState, next_deadline
 
 
 def plain(text: str, style: str = "") -> Text:
@@ -45,14 +45,13 @@ def progress_text(state: ProjectState) -> str:
     return _("{done}/{total} done ({percent} %)").format(done=state.done, total=state.total, percent=percent)
 
 
-WIDE = 110  # below this many columns, a milestone's title goes under its ref
-
-
 class StatusView:
     """A table of milestones for each project, under a line with its status and progress.
 
     Laid out when rendered: in a wide console, ref, title and owners have columns of their
-    own; in a narrow one (80 columns), the title and owners go under the ref.
+    own; in a narrower one, each milestone's line holds its ref, due period, deadline, status
+    and days, and its title goes under it across the whole width. The tables of all projects
+    line up.
     """
 
     def __init__(self, states: list[ProjectState], as_of: date) -> None:
@@ -60,12 +59,17 @@ class StatusView:
         self.as_of = as_of
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        wide = options.max_width >= WIDE
         yield Text(_("Roadmap as of {day}").format(day=self.as_of.isoformat()), style="bold")
-        for state in self.states:
+        rows = [_milestone_rows(state) or [_nothing()] for state in self.states]
+        # One layout for every project, the widest that fits all, with the same column widths
+        # (measured once over all the rows), so that the projects' tables line up.
+        every = _layouts([row for project_rows in rows for row in project_rows], ())
+        choice = next((n for n, lay in enumerate(every) if lay.fit(options.max_width)), len(every) - 1)
+        widths = every[choice].widths()
+        for state, project_rows in zip(self.states, rows, strict=True):
             yield Text("")
             yield _project_head(state)
-            yield _milestone_table(state, wide)
+            yield Grid([_layouts(project_rows, widths)[choice]])
 
 
 def status_view(states: list[ProjectState], as_of: date) -> RenderableType:
@@ -88,81 +92,88 @@ def _project_head(state: ProjectState) -> Text:
     return head
 
 
-def _milestone_table(state: ProjectState, wide: bool) -> Table:
-    table = Table(box=box.SIMPLE_HEAD, padding=(0, 1), pad_edge=False, show_edge=False, expand=True)
-    if wide:
-        table.add_column(_("Ref"), no_wrap=True)
-        table.add_column(_("Title"), ratio=3, overflow="fold")
-        table.add_column(_("Owners"), ratio=1, overflow="fold")
-    else:
-        table.add_column(_("Milestone"), ratio=1, overflow="fold")
-    # Fixed widths, so that the tables of all projects line up.
-    table.add_column(_("Due"), no_wrap=True, min_width=7)
-    table.add_column(_("Deadline"), no_wrap=True, min_width=10)
-    table.add_column(_("Status"), no_wrap=True, min_width=11)
-    table.add_column(_("Days"), justify="right", no_wrap=True, min_width=4)
-    project_owners = state.project.owners
+_REF, _TITLE, _OWNERS = Column(_("Ref")), Column(_("Title"), flex=True), Column(_("Owners"))
+_DATES = [Column(_("Due")), Column(_("Deadline")), Column(_("Status")), Column(_("Days"), right=True)]
+# From the widest: title and owners in columns of their own; owners under the title; the
+# title (and owners) under the row's line across the whole width.
+_LAYOUTS = [
+    [_REF, _TITLE, _OWNERS, *_DATES],
+    [_REF, _TITLE, *_DATES],
+    [Column(_("Milestone")), *_DATES],
+]
+
+
+def _layouts(rows: list[_Cells], least: Sequence[int]) -> list[Layout]:
+    def shaped(cells: _Cells, n: int) -> Row:
+        ref, title, owners, dates = cells
+        if n == 0:
+            return Row([ref, title, owners, *dates])
+        if n == 1:
+            return Row([ref, title + ("\n" if owners else "") + owners, *dates])
+        return Row([ref, *dates], [title + (plain(" · ", style="dim") if owners else "") + owners])
+
+    return [Layout(columns, [shaped(c, n) for c in rows], least) for n, columns in enumerate(_LAYOUTS)]
+
+
+_Cells = tuple[Text, Text, Text, list[Text]]
+
+
+def _nothing() -> _Cells:
+    return (Text(_("no milestones"), style="dim"), Text(""), Text(""), [Text("")] * len(_DATES))
+
+
+def _milestone_rows(state: ProjectState) -> list[_Cells]:
+    """Return each milestone's ref, title, owners (when not the project's) and dates, status and days."""
+    rows = []
     for ms in state.milestones:
         m = ms.milestone
-        owners = ", ".join(m.owners)
-        if wide:
-            cells: list[RenderableType] = [plain(m.ref, style="bold"), plain(m.title), plain(owners, style="dim")]
-        else:
-            cell = plain(m.ref, style="bold")
-            cell.append("\n")
-            cell.append_text(plain(m.title, style="italic"))
-            if m.owners != project_owners and owners:
-                cell.append("\n")
-                cell.append_text(plain(owners, style="dim"))
-            cells = [cell]
-        table.add_row(
-            *cells,
+        owners = plain(", ".join(m.owners), style="dim") if m.owners and m.owners != state.project.owners else Text()
+        dates = [
             Text(m.due.text if m.due else "-"),
             Text(m.due.last.isoformat() if m.due else ""),
             status_cell(ms.status),
             days_cell(ms),
-        )
-    if not state.milestones:
-        table.add_row(Text(_("no milestones"), style="dim"), *[""] * (len(table.columns) - 1))
-    return table
+        ]
+        rows.append((plain(m.ref, style="bold"), plain(m.title, style="italic"), owners, dates))
+    return rows
+
+
+def next_deadline_cell(state: ProjectState) -> Text:
+    """Return the project's next deadline (see status.next_deadline) and its milestone, e.g. '2019-12-31 etude'."""
+    nxt = next_deadline(state)
+    if nxt is None or nxt.milestone.due is None:
+        return Text("-")
+    text = Text(nxt.milestone.due.last.isoformat(), style=status_style(nxt.status))
+    text.append(" ")
+    text.append_text(plain(nxt.milestone.id, style="dim"))
+    return text
 
 
 def summary_view(states: list[ProjectState], as_of: date) -> RenderableType:
-    """Return one row per project: status, progress, overdue count, next deadline."""
-    table = Table(
-        title=_("Roadmap as of {day}").format(day=as_of.isoformat()),
-        title_justify="left",
-        title_style="bold",
-        box=box.SIMPLE_HEAD,
-        padding=(0, 1),
-        pad_edge=False,
-        show_edge=False,
-        expand=True,
-    )
-    table.add_column(_("Project"), ratio=1, overflow="fold")
-    table.add_column(_("Status"), no_wrap=True)
-    table.add_column(_("Progress"), no_wrap=True)
-    table.add_column(_("Overdue"), justify="right", no_wrap=True)
-    table.add_column(_("Next deadline"), no_wrap=True)
+    """Return one row per project: status, progress, overdue count, next deadline.
+
+    The next deadline is the earliest one still open, overdue included (the report says the same).
+    """
+    head = [Column(_("Project")), Column(_("Status")), Column(_("Progress")), Column(_("Overdue"), right=True)]
+    tail = [Column(_("Next deadline"))]
+    beside, under = [], []
     for state in states:
         late = sum(1 for s in state.milestones if s.status == "overdue")
-        ahead = [s.milestone for s in state.milestones if s.status in ("due-soon", "upcoming")]
-        nxt = min(ahead, key=lambda m: m.due.last if m.due else date.max, default=None)
         name = plain(state.project.id, style="bold")
-        name.append("\n")
-        name.append_text(plain(state.project.title, style="italic"))
-        following = Text("-")
-        if nxt is not None and nxt.due is not None:
-            following = Text(nxt.due.last.isoformat() + "\n")
-            following.append_text(plain(nxt.id, style="dim"))
-        table.add_row(
+        title = plain(state.project.title, style="italic")
+        cells = [
             name,
             status_cell(state.status),
             Text(progress_text(state)),
             Text(str(late), style="bold red" if late else "dim"),
-            following,
-        )
-    return table
+            next_deadline_cell(state),
+        ]
+        beside.append(Row([cells[0], title, *cells[1:]]))
+        under.append(Row(cells, [title]))
+    return Grid(
+        [Layout([head[0], Column(_("Title"), flex=True), *head[1:], *tail], beside), Layout([*head, *tail], under)],
+        title=Text(_("Roadmap as of {day}").format(day=as_of.isoformat()), style="bold"),
+    )
 
 
 def count_line(states: list[ProjectState]) -> str:

@@ -104,20 +104,46 @@ def _put(cells: Cells, col: int, text: str, style: str = "") -> bool:
     return True
 
 
+_PER_YEAR = {gantt.Scale.MONTH: 12, gantt.Scale.QUARTER: 4, gantt.Scale.YEAR: 1}
+
+
+def _every(columns: int, need: int, steps: tuple[int, ...]) -> int:
+    """Return the smallest step (in units of *columns* columns) that leaves *need* columns a label."""
+    return next((n for n in steps if n * columns >= need), steps[-1])
+
+
 def _axis_rows(ax: gantt.Axis, now: int | None) -> list[Cells]:
+    """Return the axis's rows: the years, then the months or quarters.
+
+    Every label is followed by a blank, so that labels never run together: when the units
+    are too narrow for all of theirs, only every second, third, sixth... unit is labelled
+    (months 01 04 07 10; quarters Q1 Q3; years 2020 2022), always from the year's first one.
+    """
     years, units = _blank(ax), _blank(ax)
+    year_every = _every(ax.per_unit * _PER_YEAR[ax.scale], 5, (1, 2, 5, 10, 20, 50, 100, 1000, 10000))
+    unit_every = (
+        _every(ax.per_unit, 3, (1, 2, 3, 6, 12)) if ax.scale is gantt.Scale.MONTH else _every(ax.per_unit, 3, (1, 2, 4))
+    )
     for i, unit in enumerate(ax.units):
         col = i * ax.per_unit
-        if ax.scale is gantt.Scale.YEAR:
-            _put(years, col, f"{unit.first.year} ")
-            continue
-        if i == 0 or unit.first.month == 1:
-            _put(years, col, f"{unit.first.year} ")
-        label = f"{unit.first.month:02d}" if ax.scale is gantt.Scale.MONTH else f"Q{(unit.first.month + 2) // 3}"
-        _put(units, col, label + " " if ax.per_unit > len(label) else label)
+        if (unit.first.month == 1 and unit.first.year % year_every == 0) or i == 0:
+            _label(years, col, str(unit.first.year))
+        if ax.scale is gantt.Scale.MONTH and (unit.first.month - 1) % unit_every == 0:
+            _label(units, col, f"{unit.first.month:02d}")
+        elif ax.scale is gantt.Scale.QUARTER and (unit.first.month - 1) // 3 % unit_every == 0:
+            _label(units, col, f"Q{(unit.first.month + 2) // 3}")
     rows = [years] if ax.scale is gantt.Scale.YEAR else [years, units]
     _draw_now(rows[-1], now)
     return rows
+
+
+def _label(cells: Cells, col: int, text: str) -> None:
+    """Write a label at *col*, with a blank after it (or at the axis's very end), if there is room."""
+    if col + len(text) < len(cells):
+        if cells[col + len(text)][0] == " " and (col == 0 or cells[col - 1][0] == " "):
+            _put(cells, col, text)
+    elif col + len(text) == len(cells) and (col == 0 or cells[col - 1][0] == " "):
+        _put(cells, col, text)
 
 
 def _milestone_cells(state: MilestoneState, ax: gantt.Axis, edges: set[str]) -> Cells:
@@ -150,7 +176,7 @@ _FILLS = frozenset(fill for fill, _mark in MARKS.values() if fill)
 
 def _draw_now(cells: Cells, now: int | None) -> None:
     """Draw the as-of line in a blank cell or across a bar, never over a mark or a word."""
-    if now is not None and (cells[now][0] == " " or cells[now][0] in _FILLS):
+    if now is not None and (cells[now] == (" ", "") or cells[now][0] in _FILLS):
         cells[now] = (AS_OF_MARK, AS_OF_STYLE)
 
 
