@@ -6,7 +6,7 @@ from datetime import date
 
 from cloudplan import __version__
 from cloudplan.export import svg
-from cloudplan.export.formats import Snapshot
+from cloudplan.export.formats import PortfolioView
 from cloudplan.export.svg import esc
 from cloudplan.i18n import _, ngettext
 from cloudplan.render.indicators import number
@@ -55,7 +55,7 @@ def _status_css() -> str:
     return "".join(f".s-{name} {{ background: {colour}; }}\n" for name, colour in STATUS_COLOURS.items())
 
 
-def report(snapshot: Snapshot) -> str:
+def report(snapshot: PortfolioView) -> str:
     """Return the report page: summary, timeline, overdue and due soon, slips, indicators."""
     day = snapshot.as_of.isoformat()
     title = esc(snapshot.title)

@@ -12,7 +12,7 @@ from rich.text import Text
 from cloudplan.i18n import _, ngettext
 from cloudplan.render.theme import status_style
 from cloudplan.safe import clean
-from cloudplan.status import MilestoneState, ProjectState
+from cloudplan.status import MilestoneState, ProjectState, Status
 
 
 def plain(text: str, style: str = "") -> Text:
@@ -145,8 +145,8 @@ def summary_view(states: list[ProjectState], as_of: date) -> RenderableType:
     table.add_column(_("Overdue"), justify="right", no_wrap=True)
     table.add_column(_("Next deadline"), no_wrap=True)
     for state in states:
-        late = sum(1 for s in state.milestones if s.status == "overdue")
-        ahead = [s.milestone for s in state.milestones if s.status in ("due-soon", "upcoming")]
+        late = sum(1 for s in state.milestones if s.status is Status.OVERDUE)
+        ahead = [s.milestone for s in state.milestones if s.status in (Status.DUE_SOON, Status.UPCOMING)]
         nxt = min(ahead, key=lambda m: m.due.last if m.due else date.max, default=None)
         name = plain(state.project.id, style="bold")
         name.append("\n")
@@ -177,3 +177,19 @@ def count_line(states: list[ProjectState]) -> str:
     projects = ngettext("{n} project", "{n} projects", len(states)).format(n=len(states))
     milestones = ngettext("{n} milestone", "{n} milestones", total).format(n=total)
     return f"{projects}, {milestones}" + (f": {detail}" if detail else "")
+
+
+def milestones_table(items: list[MilestoneState]) -> RenderableType:
+    """Return a table of milestones of any projects (`overdue --format table`): status, milestone, deadline, days."""
+    table = Table(box=box.SIMPLE_HEAD, padding=(0, 1), pad_edge=False, show_edge=False, expand=True)
+    table.add_column(_("Status"), no_wrap=True)
+    table.add_column(_("Milestone"), ratio=3, overflow="fold")
+    table.add_column(_("Deadline"), no_wrap=True)
+    table.add_column(_("Days"), justify="right", no_wrap=True)
+    for s in items:
+        m = s.milestone
+        cell = plain(m.ref, style="bold")
+        cell.append("\n")
+        cell.append_text(plain(m.title, style="italic"))
+        table.add_row(status_cell(s.status), cell, Text(m.due.last.isoformat() if m.due else "-"), days_cell(s))
+    return table
