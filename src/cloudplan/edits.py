@@ -201,7 +201,7 @@ def reschedule(portfolio: Portfolio, ref: str, to: str, reason: str, on: str | N
         # Nothing to slip from: this schedules the milestone.
         message = _("{ref} is now due {due} (it had no deadline, so no slip is recorded)")
         return Edit(m.source, (set_due,), message.format(ref=m.ref, due=new))
-    if (m.due.first, m.due.last) == (new.first, new.last):
+    if m.due.same_span(new):
         return Edit(m.source, (), _("{ref} is already due {due}: nothing to change").format(ref=m.ref, due=m.due))
     slip = Append(
         m.key,

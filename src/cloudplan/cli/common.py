@@ -222,6 +222,8 @@ class Filters(NamedTuple):
         slipped: bool = False,
     ) -> "Filters":
         """Return the filters of the command line, checking each name against *portfolio*."""
+        if not (projects or owners or tags):
+            return cls(statuses=tuple(s.value for s in statuses or ()), slipped=slipped)
         from cloudplan.suggest import fold
 
         if projects:
@@ -255,6 +257,8 @@ class Filters(NamedTuple):
 
         A project keeps the status and progress of all its milestones: the filter narrows the view only.
         """
+        if not (self.projects or self.tags or self.owners or self.statuses or self.slipped):
+            return states
         from cloudplan.suggest import fold
 
         kept = []
