@@ -325,6 +325,11 @@ def test_bash_completes_project_and_indicator_ids(tmp_path: Path) -> None:
     assert indicators.stdout.split() == ["applications-cloud", "agents-mobilite"]
 
 
+def test_bash_completes_the_export_format() -> None:
+    assert _complete_bash("cloudplan export ").stdout.split() == ["json", "csv", "ics", "markdown", "mermaid"]
+    assert _complete_bash("cloudplan export i").stdout.split() == ["ics"]
+
+
 def test_completion_of_an_unreadable_plan_is_silent(tmp_path: Path) -> None:
     (tmp_path / "cloudplan.toml").write_text("not = toml = at all\n", encoding="utf-8")
     result = _complete_bash("cloudplan done ", cwd=tmp_path)

@@ -142,10 +142,12 @@ def outcome(run: Callable[[], Any]) -> int:
     - Ctrl-C: exit 130;
     - anything else: a bug: exit 2 "internal error", the traceback only with CLOUDPLAN_DEBUG=1.
     """
-    closed = [name for name, stream in (("output", sys.stdout), ("error", sys.stderr)) if stream is None]
-    if closed:
-        message = _("cloudplan: standard {stream} is closed; nothing was done").format(stream=closed[0])
-        _say(message, sys.stderr or sys.stdout)
+    if sys.stdout is None or sys.stderr is None:
+        # A closed descriptor would be reused by the next file opened: refuse before opening any.
+        if sys.stdout is None:
+            _say(_("cloudplan: standard output is closed; nothing was done"), sys.stderr)
+        else:
+            _say(_("cloudplan: standard error is closed; nothing was done"), sys.stdout)
         return int(ExitCode.ERROR)
     try:
         try:

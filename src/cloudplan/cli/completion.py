@@ -139,3 +139,12 @@ def tags(ctx: typer.Context, incomplete: str) -> list[str]:
         return []
     found = dict.fromkeys(t for p in portfolio.projects for t in p.tags)
     return [t for t in found if t.startswith(incomplete)]
+
+
+def export_words(ctx: typer.Context, incomplete: str) -> list[str]:
+    """Complete `export`'s first word with a format (unless --format gave it), then let the shell complete paths."""
+    from cloudplan.export.formats import EXPORTERS
+
+    if (ctx.params or {}).get("fmt") or (ctx.params or {}).get("words"):
+        return []
+    return [name for name in EXPORTERS if name.startswith(incomplete)]
