@@ -325,6 +325,16 @@ def test_bash_completes_project_and_indicator_ids(tmp_path: Path) -> None:
     assert indicators.stdout.split() == ["applications-cloud", "agents-mobilite"]
 
 
+def test_zsh_and_fish_complete_from_the_plan(tmp_path: Path) -> None:
+    (tmp_path / "cloudplan.toml").write_bytes(ROADMAP.read_bytes())
+    zsh = run(env={"_TYPER_COMPLETE_ARGS": "cloudplan done cercle-2/", "_CLOUDPLAN_COMPLETE": "zsh_complete"},
+              cwd=tmp_path, capture_output=True)  # fmt: skip
+    assert '"cercle-2/etude"' in zsh.stdout
+    fish = run(env={"_TYPER_COMPLETE_ARGS": "cloudplan measure ", "_TYPER_COMPLETE_FISH_ACTION": "get-args",
+                    "_CLOUDPLAN_COMPLETE": "complete_fish"}, cwd=tmp_path, capture_output=True)  # fmt: skip
+    assert fish.stdout.split() == ["applications-cloud", "agents-mobilite"]
+
+
 def test_bash_completes_the_export_format() -> None:
     assert _complete_bash("cloudplan export ").stdout.split() == ["json", "csv", "ics", "markdown", "mermaid"]
     assert _complete_bash("cloudplan export i").stdout.split() == ["ics"]
