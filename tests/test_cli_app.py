@@ -135,6 +135,12 @@ def test_ctrl_c_is_exit_130(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
     assert result.stderr == "cloudplan: interrupted\n"
 
 
+def test_a_mistyped_command_suggests_the_close_one(cli: Cli) -> None:
+    result = cli("overdeu", ROADMAP)
+    assert result.exit_code == 2
+    assert "No such command 'overdeu'; did you mean 'overdue'?" in result.stderr
+
+
 def test_a_usage_error_is_exit_2(cli: Cli) -> None:
     result = cli("overdue", "--no-such-option", ROADMAP)
     assert result.exit_code == 2

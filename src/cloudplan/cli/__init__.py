@@ -25,7 +25,7 @@ from typing import Annotated, Any, NoReturn
 
 import typer
 from typer._click.core import Context
-from typer._click.exceptions import ClickException
+from typer._click.exceptions import ClickException, UsageError
 from typer.core import TyperGroup
 from typer.exceptions import Abort
 from typer.main import get_command_from_info, get_group
@@ -97,6 +97,18 @@ class Root(TyperGroup):
                 command = get_command_from_info(info, pretty_exceptions_short=True, rich_markup_mode=None)
             self.commands[cmd_name] = command
         return command
+
+    def resolve_command(self, ctx: Context, args: list[str]) -> Any:
+        """Find the command named first; for a typo, say which command it most likely means."""
+        try:
+            return super().resolve_command(ctx, args)
+        except UsageError as e:
+            from cloudplan.suggest import closest, did_you_mean
+
+            hint = did_you_mean(closest(args[0], COMMANDS)) if args else ""
+            if hint:
+                e.message = f"{e.message.rstrip('.')}; {hint}"
+            raise
 
     def invoke(self, ctx: Context) -> Any:
         """Run the command; a failed write and Ctrl-C go to `outcome` as they are.
