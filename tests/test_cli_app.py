@@ -208,6 +208,25 @@ def test_export_takes_the_format_as_its_first_argument(cli: Cli) -> None:
     assert positional.stdout.startswith("BEGIN:VCALENDAR")
 
 
+def test_a_new_format_is_one_registry_entry(tmp_path: Path) -> None:
+    """A binary format (a spreadsheet, say) added to EXPORTERS is offered, written as bytes to stdout or -o."""
+    code = (
+        "import sys; from cloudplan.export import formats; "
+        "formats.EXPORTERS['bin'] = lambda view, delimiter: b'\\x00\\xffBIN ' + view.title.encode(); "
+        "from cloudplan import cli; sys.argv = ['cloudplan', *sys.argv[1:]]; cli.main()"
+    )
+    base = [sys.executable, "-c", code, "export", "bin", "--as-of", DAY, str(ROADMAP)]
+    env = {"PATH": os.environ.get("PATH", ""), "PYTHONPATH": str(ROOT / "src")}
+    out = subprocess.run(base, capture_output=True, env=env, timeout=60)
+    assert (out.returncode, out.stdout[:6]) == (0, b"\x00\xffBIN "), out.stderr
+    target = tmp_path / "plan.bin"
+    written = subprocess.run([*base, "-o", str(target)], capture_output=True, env=env, timeout=60)
+    assert written.returncode == 0, written.stderr
+    assert target.read_bytes() == out.stdout
+    listed = subprocess.run([sys.executable, "-c", code, "export", "--help"], capture_output=True, env=env, text=True)
+    assert "<json|csv|ics|markdown|mermaid|bin>" in " ".join(listed.stdout.split())
+
+
 def test_export_without_a_format_says_which_there_are(cli: Cli) -> None:
     result = cli("export", ROADMAP)
     assert result.exit_code == 2
