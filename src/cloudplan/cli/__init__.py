@@ -157,9 +157,9 @@ def outcome(run: Callable[[], Any]) -> int:
     if sys.stdout is None or sys.stderr is None:
         # A closed descriptor would be reused by the next file opened: refuse before opening any.
         if sys.stdout is None:
-            _say(_("cloudplan: standard output is closed; nothing was done"), sys.stderr)
+            _say("cloudplan: " + _("standard output is closed; nothing was done"), sys.stderr)
         else:
-            _say(_("cloudplan: standard error is closed; nothing was done"), sys.stdout)
+            _say("cloudplan: " + _("standard error is closed; nothing was done"), sys.stdout)
         return int(ExitCode.ERROR)
     try:
         try:

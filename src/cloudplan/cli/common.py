@@ -187,14 +187,15 @@ def load_plans(plans: list[str] | None, as_of: str | None, within: int | None) -
     return PlansAsOf(loaded, day, window)
 
 
-def _unknown(what: str, value: str, choices: Iterable[str]) -> UsageError:
+def _unknown(message: str, value: str, choices: Iterable[str]) -> UsageError:
+    """Return the error for a filter *value* that names nothing: *message*, and the closest name or the names."""
     from cloudplan.suggest import closest, did_you_mean
 
     options = list(dict.fromkeys(choices))
     hint = did_you_mean(closest(value, options)) or (
         _("the plans have: {names}").format(names=", ".join(options)) if options else _("the plans have none")
     )
-    return UsageError(_("no {what} {value!r} in the plans").format(what=what, value=value), hint=hint)
+    return UsageError(message.format(value=value), hint=hint)
 
 
 class Filters(NamedTuple):
@@ -230,20 +231,20 @@ class Filters(NamedTuple):
             ids = [p.id for p in portfolio.projects]
             for project in projects:
                 if project not in ids:
-                    raise _unknown(_("project"), project, ids)
+                    raise _unknown(_("no project {value!r} in the plans"), project, ids)
         if tags:
             every_tag = [t for p in portfolio.projects for t in p.tags]
             known = {fold(t) for t in every_tag}
             for tag in tags:
                 if fold(tag) not in known:
-                    raise _unknown(_("tag"), tag, every_tag)
+                    raise _unknown(_("no tag {value!r} in the plans"), tag, every_tag)
         if owners:
             every_owner = [o for p in portfolio.projects for o in p.owners]
             every_owner += [o for m in portfolio.milestones for o in m.owners]
             folded = {fold(o) for o in every_owner}
             for owner in owners:
                 if not any(fold(owner) in o for o in folded):
-                    raise _unknown(_("owner"), owner, every_owner)
+                    raise _unknown(_("no owner {value!r} in the plans"), owner, every_owner)
         return cls(
             tuple(projects or ()),
             tuple(fold(o) for o in owners or ()),
