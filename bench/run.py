@@ -47,6 +47,7 @@ sys.path.insert(0, str(HERE))
 import gen  # noqa: E402 - the generator beside this script
 
 BAR_STARTUP = 1.25  # cloudplan overdue on the roadmap / the floor Typer app
+BAR_COMPLETION = 1.1  # cloudplan overdue on the roadmap / the same without shell completion support
 BAR_TASKWARRIOR = 1.0  # cloudplan overdue --format json / task +OVERDUE export, at 10,000
 BAR_DONE = 2.0  # cloudplan done / cloudplan overdue, on the 10,000-milestone file
 BAR_GROWTH = 10.5  # overdue --format json at 100,000 / at 10,000
@@ -553,6 +554,37 @@ def startup(b: Bench) -> None:
     b.bars.append(Bar("start-up: cloudplan overdue (roadmap) / floor Typer app", r, BAR_STARTUP, detail))
 
 
+def completion(b: Bench) -> None:
+    """`cloudplan overdue` on the shipped roadmap with its shell completion support, against the same without it.
+
+    Completion must not slow an ordinary run: both go through bench/completion_off.py,
+    which takes the completion options and the $_CLOUDPLAN_COMPLETE check off the app.
+    """
+    name = "completion: cloudplan overdue (roadmap) / the same without completion support"
+    script = HERE / "completion_off.py"
+    if not (ROOT / "src" / "cloudplan" / "cli" / "completion.py").exists():
+        b.bars.append(Bar(name, None, BAR_COMPLETION, "", "this checkout has no shell completion"))
+        return
+    python = sys.executable
+    group = b.measure(
+        Group(
+            "completion",
+            [
+                Command("cp-with-completion", "cloudplan overdue (plans/), with completion support",
+                        [python, str(script), "with", "overdue"], ROOT, b.env, ok=frozenset({0, 1}), cloudplan=True),
+                Command("cp-without-completion", "cloudplan overdue (plans/), completion taken off",
+                        [python, str(script), "without", "overdue"], ROOT, b.env, ok=frozenset({0, 1}),
+                        cloudplan=True),
+            ],
+            rounds=2 * b.runs,
+        )
+    )  # fmt: skip
+    with_, without = group.commands
+    r, lo, hi = paired(with_, without)
+    detail = f"pairs {lo:.2f}-{hi:.2f}; {ms(with_.median)} vs {ms(without.median)} ms"
+    b.bars.append(Bar(name, r, BAR_COMPLETION, detail))
+
+
 def portfolios(b: Bench, sizes: list[int], manifests: dict[int, dict[str, Any]], has_check: bool) -> dict[int, Group]:
     """cloudplan's read commands on each portfolio, against Taskwarrior answering the same question."""
     by_size: dict[int, Group] = {}
@@ -751,6 +783,7 @@ def main(argv: list[str] | None = None) -> int:
     by_size = portfolios(b, sizes, manifests, has_check)
     done(b, manifests[BAR_SIZE] if has_done else None)
     growth(b, by_size)
+    completion(b)
 
     for line in table(b.groups):
         say(line)

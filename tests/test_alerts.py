@@ -245,7 +245,7 @@ def test_a_corrupt_state_file_is_exit_2_and_left_alone(cli: Cli, write_plan: Cal
 
 def test_state_refuses_csv_and_markdown(cli: Cli, write_plan: Callable[..., Path]) -> None:
     write_plan(PLAN)
-    for fmt in ("csv", "markdown"):
+    for fmt in ("csv", "markdown", "table"):
         result = run(cli, "2021-05-01", "--format", fmt)
         assert result.exit_code == 2
         assert "--state works with --format text or json" in result.stderr

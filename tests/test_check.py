@@ -221,13 +221,13 @@ SAMPLE = [
 SAMPLE = [SAMPLE[0].at(12, 3), SAMPLE[1].at(20, 1)]
 
 
-@pytest.mark.parametrize("fmt", list(out.FindingFormat))
-def test_every_format_renders_findings_and_nothing(fmt: out.FindingFormat) -> None:
+@pytest.mark.parametrize("fmt", list(out.FORMATS))
+def test_every_format_renders_findings_and_nothing(fmt: str) -> None:
     empty = out.render(fmt, [])
-    assert empty == ("[]\n" if fmt in (out.FindingFormat.JSON, out.FindingFormat.GITLAB) else "")
+    assert empty == ("[]\n" if fmt in ("json", "gitlab") else "")
     text = out.render(fmt, SAMPLE)
     assert text.endswith("\n")
-    if fmt in (out.FindingFormat.JSON, out.FindingFormat.GITLAB):
+    if fmt in ("json", "gitlab"):
         assert len(json.loads(text)) == 2
     else:
         assert len(text.splitlines()) == 2
@@ -296,18 +296,18 @@ def test_json_findings(cli: Cli, write_plan: Callable[..., Path]) -> None:
 
 def test_whole_outputs(cli: Cli, golden: Callable[[str, str], None], monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(BROKEN.parent)  # a relative path, as CI passes it: fingerprints hash the path
-    for fmt in out.FindingFormat:
-        result = cli("check", "--as-of", CHECK_AS_OF.isoformat(), "--format", fmt.value, "several-findings.toml")
+    for fmt in out.FORMATS:
+        result = cli("check", "--as-of", CHECK_AS_OF.isoformat(), "--format", fmt, "several-findings.toml")
         assert result.exit_code == 1
-        golden(f"check-{fmt.value}.txt", result.stdout)
+        golden(f"check-{fmt}.txt", result.stdout)
 
 
 def test_every_command_has_help_and_a_readme_entry(cli: Cli) -> None:
-    from cloudplan.cli import app
+    from cloudplan.cli import COMMANDS
 
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    for command in app.registered_commands:
-        name = command.name or ""
+    assert len(COMMANDS) > 10
+    for name in COMMANDS:
         assert f"`cloudplan {name}" in readme, f"README has no entry for `cloudplan {name}`"
         help_text = cli(name, "--help").stdout
         assert len(help_text.split("\n\n")) > 2, f"`cloudplan {name} --help` has no description"

@@ -125,8 +125,13 @@ class TestOverdue:
         assert {line.split()[1] for line in by_tag.stdout.splitlines()} == {"cercle-1/finalisation", "cercle-2/etude"}
 
     def test_a_filter_that_keeps_nothing_is_silent_success(self, cli: Cli) -> None:
-        result = cli("overdue", "--as-of", "2020-06-30", "--project", "nothing", ROADMAP)
+        result = cli("overdue", "--as-of", "2019-01-01", "--project", "cercle-2", ROADMAP)
         assert (result.exit_code, result.stdout) == (0, "")
+
+    def test_a_filter_that_names_nothing_is_exit_2(self, cli: Cli) -> None:
+        result = cli("overdue", "--as-of", "2020-06-30", "--project", "nothing", ROADMAP)
+        assert (result.exit_code, result.stdout) == (2, "")
+        assert "no project 'nothing' in the plans" in result.stderr
 
 
 class TestStatus:
@@ -186,8 +191,8 @@ class TestStatus:
     def test_unknown_status_is_a_usage_error(self, cli: Cli) -> None:
         result = cli("status", "--status", "late", ROADMAP)
         assert result.exit_code == 2
-        assert "unknown status 'late'" in result.stderr
-        assert "overdue, due-soon" in result.stderr
+        assert "'late' is not one of" in result.stderr
+        assert "'overdue', 'due-soon'" in result.stderr
 
     def test_done_after_the_as_of_day_does_not_count(self, cli: Cli, write_plan: Callable[..., Path]) -> None:
         plan = write_plan(MINIMAL.replace('due = "2020-Q1"', 'due = "2020-Q1"\n  done = 2020-03-10'))

@@ -16,7 +16,8 @@ README = (ROOT / "README.md").read_text(encoding="utf-8")
 def _commands() -> list[tuple[str, object]]:
     group = typer.main.get_group(app)
     found = []
-    for name, command in group.commands.items():
+    for name in group.list_commands(typer.Context(group)):
+        command = group.get_command(typer.Context(group), name)
         sub = getattr(command, "commands", None)
         if sub:
             found += [(f"{name} {n}", c) for n, c in sub.items()]

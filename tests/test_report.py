@@ -202,12 +202,12 @@ def test_dates_are_kept_whole(cli: Cli, roadmap: str, tmp_path: Path) -> None:
 
 def test_the_report_is_a_list_of_sections_others_can_extend(roadmap: str) -> None:
     from cloudplan.export import html
-    from cloudplan.export.formats import Snapshot
+    from cloudplan.export.formats import PortfolioView
 
-    def extra(snapshot: Snapshot) -> str:
+    def extra(snapshot: PortfolioView) -> str:
         return f"<h2>Extra</h2><p>{len(snapshot.projects)}</p>"
 
-    snapshot = Snapshot("T", AS_OF, (), ())
+    snapshot = PortfolioView("T", AS_OF, (), ())
     page = html.report(snapshot, (*html.SECTIONS[:1], extra, *html.SECTIONS[1:]))
     assert page.index("Summary by project") < page.index("<h2>Extra</h2><p>0</p>") < page.index("Timeline")
 

@@ -124,10 +124,10 @@ class _Builder:
     def keys(self, table: Table, key: Key, allowed: tuple[str, ...], required: tuple[str, ...]) -> None:
         extra = table.keys() - set(allowed)
         for name in sorted(extra):
-            import difflib
+            from cloudplan.suggest import closest
 
-            close = difflib.get_close_matches(name, allowed, n=1, cutoff=0.6)
-            hint = _("; did you mean {name!r}?").format(name=close[0]) if close else ""
+            close = closest(name, allowed)
+            hint = _("; did you mean {name!r}?").format(name=close) if close else ""
             self.report(
                 (*key, name),
                 "unknown-key",

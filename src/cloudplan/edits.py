@@ -18,6 +18,7 @@ from cloudplan.errors import BadRef, DuplicateId, InUse, UnknownRef, UsageError
 from cloudplan.i18n import _
 from cloudplan.model import Indicator, Milestone, Plan, Portfolio, Project
 from cloudplan.periods import Kind, Period
+from cloudplan.suggest import closest, closest_ref, did_you_mean
 from cloudplan.tomledit import Append, Change, Drop, Remove, Set, Value
 
 
@@ -38,10 +39,7 @@ def _before(keys: tuple[str, ...], name: str) -> tuple[str, ...]:
 
 
 def _close(word: str, choices: Iterable[str]) -> str:
-    import difflib
-
-    found = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
-    return _("did you mean {name!r}?").format(name=found[0]) if found else ""
+    return did_you_mean(closest(word, choices))
 
 
 def parse_ref(ref: str) -> tuple[str, str]:
@@ -67,18 +65,21 @@ def find_project(portfolio: Portfolio, pid: str) -> Project:
 
 
 def find_milestone(portfolio: Portfolio, ref: str) -> Milestone:
-    """Return the milestone *ref* names; raise BadRef or UnknownRef (with the closest ref)."""
-    pid, mid = parse_ref(ref)
+    """Return the milestone *ref* names; raise BadRef or UnknownRef, with the ref it most likely means."""
+    try:
+        pid, mid = parse_ref(ref)
+    except BadRef as e:
+        near = closest_ref(ref, (m.ref for m in portfolio.milestones))
+        if near is None:
+            raise
+        raise BadRef(e.message, hint=did_you_mean(near)) from None
     project = find_project(portfolio, pid)
     for milestone in project.milestones:
         if milestone.id == mid:
             return milestone
-    hint = _close(f"{pid}/{mid}", (m.ref for m in project.milestones)) or _close(
-        f"{pid}/{mid}", (m.ref for m in portfolio.milestones)
-    )
     raise UnknownRef(
         _("no milestone {ref!r} in the plan").format(ref=f"{pid}/{mid}"),
-        hint=hint
+        hint=did_you_mean(closest_ref(ref, (m.ref for m in project.milestones)))
         or _("project {p!r} has: {ids}").format(p=pid, ids=", ".join(m.id for m in project.milestones) or "-"),
     )
 
@@ -200,7 +201,7 @@ def reschedule(portfolio: Portfolio, ref: str, to: str, reason: str, on: str | N
         # Nothing to slip from: this schedules the milestone.
         message = _("{ref} is now due {due} (it had no deadline, so no slip is recorded)")
         return Edit(m.source, (set_due,), message.format(ref=m.ref, due=new))
-    if (m.due.first, m.due.last) == (new.first, new.last):
+    if m.due.same_span(new):
         return Edit(m.source, (), _("{ref} is already due {due}: nothing to change").format(ref=m.ref, due=m.due))
     slip = Append(
         m.key,

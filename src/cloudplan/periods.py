@@ -37,6 +37,10 @@ class Period(NamedTuple):
     def __str__(self) -> str:
         return self.text
 
+    def same_span(self, other: Period | None) -> bool:
+        """Whether *other* covers the same days, whatever its spelling (`2021-Q1` and `T1 2021`)."""
+        return other is not None and (self.first, self.last) == (other.first, other.last)
+
 
 def _reduce(period: Period) -> tuple[object, tuple[object, ...]]:
     """Pickle a period as tuple.__new__(Period, values), rebuilt in C (see model._reduce)."""

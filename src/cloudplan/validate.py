@@ -79,15 +79,10 @@ def _deadline(period: Period) -> str:
 
 
 def _unknown(ref: str, milestones: Iterable[str]) -> str:
-    import difflib
+    from cloudplan.suggest import closest_ref
 
-    # Within the ref's own project, compare ids alone: the shared "project/" prefix would
-    # make any two refs of a project look alike.
-    project, _slash, mid = ref.partition("/")
-    siblings = [r.partition("/")[2] for r in milestones if r.startswith(f"{project}/")]
-    close = [f"{project}/{m}" for m in difflib.get_close_matches(mid, siblings, n=1, cutoff=0.6)]
-    close = close or difflib.get_close_matches(ref, list(milestones), n=1, cutoff=0.8)
-    hint = _("; did you mean {name!r}?").format(name=close[0]) if close else ""
+    close = closest_ref(ref, milestones)
+    hint = _("; did you mean {name!r}?").format(name=close) if close else ""
     return _("depends on {ref!r}, which no plan holds{hint}").format(ref=ref, hint=hint)
 
 
@@ -97,14 +92,14 @@ def _slip_chain(m: Milestone) -> Iterator[Finding]:
         return
     spans = [(s.from_, s.to) for s in m.slips]
     for (_before, to), (from_, _after), slip in zip(spans, spans[1:], m.slips[1:], strict=False):
-        if to is not None and from_ is not None and (to.first, to.last) != (from_.first, from_.last):
+        if to is not None and from_ is not None and not to.same_span(from_):
             yield error(
                 m.source, (*slip.key, "from"), "slip-chain",
                 _("this slip starts from {from_} but the one before it moved {ref} to {to}").format(
                     from_=from_, ref=m.ref, to=to),
             )  # fmt: skip
     last = m.slips[-1]
-    if last.to is not None and (m.due is None or (m.due.first, m.due.last) != (last.to.first, last.to.last)):
+    if last.to is not None and not last.to.same_span(m.due):
         yield error(
             m.source, (*last.key, "to"), "slip-chain",
             _("the last slip moved {ref} to {to}, but its due is {due}: make them agree").format(

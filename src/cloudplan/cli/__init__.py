@@ -1,25 +1,46 @@
-"""The command line: parse, resolve today, call store -> core -> render, print, exit.
+"""The command line: one app whose commands load on demand, one error boundary, the exit.
 
-Typer turns every registered command's signature into Click objects on each run,
-which costs about 5 ms a command. A run builds only the command it runs: commands are
-registered here by name, as "module:function", and imported on demand, so that a cron
-run of `overdue` neither builds nor imports the others (see docs/performance.md).
+`app` is the only app: real runs (`main()`) and the tests' CliRunner drive the same
+object. Its root group lists every command by name but imports a command's module,
+and has Typer turn its signature into Click objects (about 5 ms a command), only when
+that command is run, asked for help, or completed: a cron run of `overdue` neither
+builds nor imports the others (Click's "lazy group" pattern; see docs/performance.md).
+
+Every run goes through `Root.main`, the one place where what went wrong becomes a
+message on standard error and an exit code (as pre-commit's `error_handler`):
+0 ok, 1 found something, 2 could not, 130 interrupted. Commands raise; they never
+print errors or exit on their own, except with `typer.Exit(ExitCode.FOUND)`.
 """
 
+from __future__ import annotations
+
+import contextlib
+import errno
 import gc
 import importlib
 import os
 import sys
-from typing import Annotated, Any
+from collections.abc import Callable, Sequence
+from typing import Annotated, Any, NoReturn
 
 import typer
+from typer._click.core import Context
+from typer._click.exceptions import ClickException, UsageError
+from typer.core import TyperGroup
+from typer.exceptions import Abort
+from typer.main import get_command_from_info, get_group
+from typer.models import CommandInfo
 
 from cloudplan import __version__
+from cloudplan.errors import CloudplanError, ExitCode
 from cloudplan.i18n import _
 
 HELP = _("Track the milestones, deadlines and indicators of a roadmap kept as TOML in git.")
+PROG = "cloudplan"
+COMPLETE_VAR = "_CLOUDPLAN_COMPLETE"
 
-# Each command: its name on the command line, and where its function lives.
+# Each command: its name on the command line, and where its function (or, for a group
+# of commands such as `cloudplan add project`, its Typer app) lives.
 COMMANDS: dict[str, str] = {
     "status": "cloudplan.cli.read:status",
     "overdue": "cloudplan.cli.read:overdue",
@@ -31,6 +52,7 @@ COMMANDS: dict[str, str] = {
     "schema": "cloudplan.cli.check:schema",
     "history": "cloudplan.cli.edit:history",
     "init": "cloudplan.cli.edit:init",
+    "add": "cloudplan.cli.edit:add",
     "done": "cloudplan.cli.edit:done",
     "reopen": "cloudplan.cli.edit:reopen",
     "cancel": "cloudplan.cli.edit:cancel",
@@ -38,99 +60,267 @@ COMMANDS: dict[str, str] = {
     "remove": "cloudplan.cli.edit:remove",
     "measure": "cloudplan.cli.edit:measure",
 }
-# Each group of commands (`cloudplan add project`): its name, and where its Typer app lives.
-GROUPS: dict[str, str] = {"add": "cloudplan.cli.edit:add"}
 # Click settings of commands that need them: `measure ID -5` takes -5 as a value, not an option.
 SETTINGS: dict[str, dict[str, Any]] = {"measure": {"ignore_unknown_options": True}}
+
+# What a failed write of standard output or error says (a closed pipe, a full disk, a closed descriptor).
+_OUTPUT_ERRNOS = frozenset({errno.EPIPE, errno.ENOSPC, errno.EBADF, errno.EIO, errno.EDQUOT, errno.EFBIG})
+
+
+class _Passed(Exception):
+    """Carries an exception through Typer's own handling to `outcome`."""
+
+    def __init__(self, error: BaseException) -> None:
+        super().__init__(error)
+        self.error = error
+
+
+def _load(name: str) -> Any:
+    module, _sep, attribute = COMMANDS[name].partition(":")
+    return getattr(importlib.import_module(module), attribute)
+
+
+class Root(TyperGroup):
+    """The root group: lists every command, builds one only when it is asked for, and is the error boundary."""
+
+    def list_commands(self, ctx: Context) -> list[str]:
+        return list(COMMANDS)
+
+    def get_command(self, ctx: Context, cmd_name: str) -> Any:
+        command = self.commands.get(cmd_name)
+        if command is None and cmd_name in COMMANDS:
+            target = _load(cmd_name)
+            if isinstance(target, typer.Typer):
+                command = get_group(target)
+            else:
+                info = CommandInfo(name=cmd_name, callback=target, context_settings=SETTINGS.get(cmd_name))
+                command = get_command_from_info(info, pretty_exceptions_short=True, rich_markup_mode=None)
+            self.commands[cmd_name] = command
+        return command
+
+    def resolve_command(self, ctx: Context, args: list[str]) -> Any:
+        """Find the command named first; for a typo, say which command it most likely means."""
+        try:
+            return super().resolve_command(ctx, args)
+        except UsageError as e:
+            from cloudplan.suggest import closest, did_you_mean
+
+            hint = did_you_mean(closest(args[0], COMMANDS)) if args else ""
+            if hint:
+                e.message = f"{e.message.rstrip('.')}; {hint}"
+            raise
+
+    def invoke(self, ctx: Context) -> Any:
+        """Run the command; a failed write and Ctrl-C go to `outcome` as they are.
+
+        Typer would turn a broken pipe into exit 1 and Ctrl-C into a silent 130.
+        """
+        try:
+            return super().invoke(ctx)
+        except (OSError, KeyboardInterrupt) as e:
+            raise _Passed(e) from e
+
+    def _main_shell_completion(self, ctx_args: Any, prog_name: str, complete_var: str | None = None) -> None:
+        """Answer the shell's completion request when $_CLOUDPLAN_COMPLETE asks for one; else do nothing."""
+        instruction = os.environ.get(COMPLETE_VAR)
+        if instruction:
+            from cloudplan.cli import completion
+
+            raise SystemExit(completion.respond(self, ctx_args, PROG, COMPLETE_VAR, instruction))
+
+    def main(  # type: ignore[override]
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> NoReturn:
+        """Run a command line and exit with its code; the only place errors become messages."""
+
+        def run() -> Any:
+            return super(Root, self).main(args, PROG, complete_var, standalone_mode=False, **extra)
+
+        raise SystemExit(outcome(run))
+
+
+def outcome(run: Callable[[], Any]) -> int:
+    """Run *run* (a whole command line) and return its exit code, having said on stderr what went wrong.
+
+    - a CloudplanError: its message and hint, its exit code (2, or 1 for findings);
+    - a usage error (an unknown option, a bad value): Click's message, exit 2;
+    - a failure to write standard output or error (a closed pipe, /dev/full, a closed
+      descriptor): one line, exit 2; never 1, which cron would read as "found something";
+    - Ctrl-C: exit 130;
+    - anything else: a bug: exit 2 "internal error", the traceback only with CLOUDPLAN_DEBUG=1.
+    """
+    if sys.stdout is None or sys.stderr is None:
+        # A closed descriptor would be reused by the next file opened: refuse before opening any.
+        if sys.stdout is None:
+            _say("cloudplan: " + _("standard output is closed; nothing was done"), sys.stderr)
+        else:
+            _say("cloudplan: " + _("standard error is closed; nothing was done"), sys.stdout)
+        return int(ExitCode.ERROR)
+    try:
+        try:
+            code = run()
+        except SystemExit as done:  # --version, --help and completion end this way
+            code = done.code
+        sys.stdout.flush()  # a full disk or a closed pipe shows here, while a message can still be given
+    except BaseException as e:
+        return _code_for(e.error if isinstance(e, _Passed) else e)
+    if code is None:
+        return 0
+    if isinstance(code, int):
+        return code
+    _say(str(code), sys.stderr)
+    return int(ExitCode.ERROR)
+
+
+def _code_for(e: BaseException) -> int:
+    if isinstance(e, CloudplanError):
+        return _fail(e.message, e.hint, int(e.exit_code))
+    if isinstance(e, ClickException):
+        with contextlib.suppress(OSError, ValueError):
+            e.show()
+        return int(ExitCode.ERROR) if e.exit_code == 1 else e.exit_code
+    if isinstance(e, KeyboardInterrupt | Abort):
+        return _fail(_("interrupted"), None, 130)
+    if isinstance(e, OSError) and e.errno in _OUTPUT_ERRNOS:
+        _silence_stdout()
+        return _fail(_("cannot write the output: {why}").format(why=e.strerror or e), None, int(ExitCode.ERROR))
+    if isinstance(e, Exception):
+        return _internal(e)
+    raise e  # SystemExit and GeneratorExit are not errors
+
+
+def _internal(e: Exception) -> int:
+    if os.environ.get("CLOUDPLAN_DEBUG"):
+        import traceback
+
+        with contextlib.suppress(OSError, ValueError):
+            traceback.print_exception(e)
+    return _fail(
+        _("internal error: {kind}: {e}").format(kind=type(e).__name__, e=e),
+        _("this is a bug in cloudplan; set CLOUDPLAN_DEBUG=1 to see the traceback, and report it"),
+        int(ExitCode.ERROR),
+    )
+
+
+def _fail(message: str, hint: str | None, code: int) -> int:
+    from cloudplan.safe import clean
+
+    text = f"cloudplan: {clean(message)}\n" + (f"  {clean(hint)}\n" if hint else "")
+    _say(text, sys.stderr)
+    return code
+
+
+def _say(text: str, stream: Any) -> None:
+    """Write a message for people; when even that fails, the exit code says it alone."""
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        stream.write(text if text.endswith("\n") else text + "\n")
+        stream.flush()
+
+
+def _silence_stdout() -> None:
+    """Drop what standard output still buffers: the reader is gone or the disk is full."""
+    with contextlib.suppress(OSError, ValueError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
 
 
 def _version(value: bool) -> None:
     if value:
-        sys.stdout.write(f"cloudplan {__version__}\n")
+        sys.stdout.write(f"{PROG} {__version__}\n")
         raise typer.Exit()
+
+
+def _install(value: bool) -> None:
+    if value:
+        from cloudplan.cli import completion
+
+        completion.install()
+
+
+def _show(value: bool) -> None:
+    if value:
+        from cloudplan.cli import completion
+
+        completion.show()
 
 
 def _root(
     version: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True, help=_("Print the version and exit."))
     ] = False,
+    install_completion: Annotated[
+        bool,
+        typer.Option(
+            "--install-completion",
+            callback=_install,
+            is_eager=True,
+            expose_value=False,
+            help=_("Install completion for the current shell (bash, zsh or fish)."),
+        ),
+    ] = False,
+    show_completion: Annotated[
+        bool,
+        typer.Option(
+            "--show-completion",
+            callback=_show,
+            is_eager=True,
+            expose_value=False,
+            help=_("Print the completion script for the current shell, to install it by hand."),
+        ),
+    ] = False,
 ) -> None:
     """Track the milestones, deadlines and indicators of a roadmap kept as TOML in git."""
 
 
-def _load(target: str) -> Any:
-    module, _sep, attribute = target.partition(":")
-    return getattr(importlib.import_module(module), attribute)
-
-
-def make_app(only: str | None = None) -> typer.Typer:
-    """Return the Typer app with every command, or with only the command or group named *only*."""
-    new = typer.Typer(
-        name="cloudplan",
-        help=HELP,
-        # No Rich in help and errors: start-up stays fast, and help reads the same piped.
-        rich_markup_mode=None,
-        pretty_exceptions_enable=False,
-        add_completion=False,
-        no_args_is_help=True,
-        context_settings={"help_option_names": ["-h", "--help"]},
-    )
-    new.callback()(_root)
-    for name, target in COMMANDS.items():
-        if only is None or only == name:
-            new.command(name, context_settings=SETTINGS.get(name))(_load(target))
-    for name, target in GROUPS.items():
-        if only is None or only == name:
-            new.add_typer(_load(target), name=name)
-    return new
-
-
-def __getattr__(name: str) -> typer.Typer:
-    """Build `app`, the Typer app with every command (for --help, the tests, the docs), when asked."""
-    if name == "app":
-        return make_app()
-    raise AttributeError(name)
-
-
-def _command_name(args: list[str]) -> str | None:
-    """Return the command a command line runs, when it names one before any option."""
-    if args and not args[0].startswith("-") and (args[0] in COMMANDS or args[0] in GROUPS):
-        return args[0]
-    return None
+app = typer.Typer(
+    name=PROG,
+    cls=Root,
+    help=HELP,
+    # No Rich in help and errors: start-up stays fast, and help reads the same piped.
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+    # Completion is offered by the root's own options and Root._main_shell_completion,
+    # which import Typer's completion code only when asked: Typer's own would import it on every run.
+    add_completion=False,
+    no_args_is_help=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+app.callback()(_root)
 
 
 def main() -> None:
-    """Run the command line; exit 0, 1 (found something) or 2 (could not), never a traceback."""
-    # A run is short and builds no reference cycles worth collecting, while the cyclic
-    # collector would walk the growing model again and again: a third of `overdue` on
-    # 10,000 milestones. Reference counting still frees what is dropped.
+    """Run the command line as the `cloudplan` program; exit 0, 1 (found something) or 2 (could not).
+
+    A run is short and builds no reference cycles worth collecting, while the cyclic
+    collector would walk the growing model again and again: a third of `overdue` on
+    10,000 milestones. Reference counting still frees what is dropped.
+    """
     gc.disable()
-    name = _command_name(sys.argv[1:])
+    code = 2
     try:
-        make_app(name)()
-    except KeyboardInterrupt:
-        sys.stderr.write("cloudplan: interrupted\n")
-        code: object = 130
+        typer.main.get_command(app).main(prog_name=PROG)
     except SystemExit as done:
-        code = done.code
-    else:  # pragma: no cover - Typer always exits through SystemExit
-        code = 0
+        code = done.code if isinstance(done.code, int) else 2
     _exit(code)
 
 
-def _exit(code: object) -> None:
+def _exit(code: int) -> NoReturn:
     """Exit now, without tearing down the interpreter.
 
-    Every file cloudplan writes is closed by then, and standard output and error are
-    flushed here; freeing a national portfolio's model object by object at exit would
-    only add time (a tenth of a large run). A flush that fails (a closed pipe) exits 2.
+    Standard output and error were flushed by `outcome`, and every file cloudplan
+    writes is closed by then; freeing a national portfolio's model object by object
+    would only add time (a tenth of a large run). So atexit handlers, finalisers and
+    `__del__` methods do NOT run in a real run: a future change must not rely on
+    them (close files with `with`, flush what must be written, inside the command).
     """
-    status = code if isinstance(code, int) else (0 if code is None else 2)
-    if not isinstance(code, int | None):
-        sys.stderr.write(f"{code}\n")
-    try:
+    with contextlib.suppress(OSError, ValueError, AttributeError):
         sys.stdout.flush()
+    with contextlib.suppress(OSError, ValueError, AttributeError):
         sys.stderr.flush()
-    except (BrokenPipeError, OSError):
-        status = 2
-    os._exit(status)
+    os._exit(code)

@@ -10,25 +10,21 @@ from typing import Annotated
 
 import typer
 
-from cloudplan.cli.common import PlanArgs, errors, today_in, write
+from cloudplan.cli.common import PlanArgs, format_option, today_in, write
 from cloudplan.errors import ExitCode
-from cloudplan.export.findings import FindingFormat
+from cloudplan.export.findings import FORMATS
 from cloudplan.i18n import _
 
 
 def check(
     plans: PlanArgs = None,
     fmt: Annotated[
-        FindingFormat,
-        typer.Option(
-            "--format",
-            "-F",
-            case_sensitive=False,
-            help=_(
-                "text: PATH:LINE:COL lines; github: Actions annotations; gitlab: a Code Quality report; json: a list."
-            ),
+        str,
+        format_option(
+            FORMATS,
+            _("text: PATH:LINE:COL lines; github: Actions annotations; gitlab: a Code Quality report; json: a list."),
         ),
-    ] = FindingFormat.TEXT,
+    ] = "text",
     strict: Annotated[bool, typer.Option("--strict", help=_("Warnings fail too (exit 1)."))] = False,
     as_of: Annotated[
         str | None,
@@ -45,24 +41,23 @@ def check(
     Exit 0 when they are valid (warnings allowed, unless --strict), 1 when something
     is found, 2 when the check could not run. Several files are checked together, as one portfolio.
     """
-    with errors():
-        from cloudplan import periods, store
-        from cloudplan.export import findings as out
-        from cloudplan.findings import Severity
+    from cloudplan import periods, store
+    from cloudplan.export import findings as out
+    from cloudplan.findings import Severity
 
-        def today(timezone: str | None) -> date:
-            now = today_in(timezone)
-            return periods.parse_day(as_of, now) if as_of else now
+    def today(timezone: str | None) -> date:
+        now = today_in(timezone)
+        return periods.parse_day(as_of, now) if as_of else now
 
-        files = store.discover(plans or [], os.environ, Path.cwd())
-        loaded = store.load_all(files, today)
-        findings = loaded.findings
-        write(out.render(fmt, findings))
-        sys.stdout.flush()
-        sys.stderr.write(f"cloudplan: {out.summary(findings, len(files))}\n")
-        failing = findings if strict else [f for f in findings if f.severity is Severity.ERROR]
-        if failing:
-            raise typer.Exit(int(ExitCode.FOUND))
+    files = store.discover(plans or [], os.environ, Path.cwd())
+    loaded = store.load_all(files, today)
+    findings = loaded.findings
+    write(out.render(fmt.lower(), findings))
+    sys.stdout.flush()
+    sys.stderr.write(f"cloudplan: {out.summary(findings, len(files))}\n")
+    failing = findings if strict else [f for f in findings if f.severity is Severity.ERROR]
+    if failing:
+        raise typer.Exit(int(ExitCode.FOUND))
 
 
 def schema(
@@ -83,13 +78,12 @@ def schema(
     Start a plan with `#:schema PATH` to have the editor check it as you type; `cloudplan check`
     sees more (the calendar, time zones, ids and refs across files).
     """
-    with errors():
-        from cloudplan import planschema
+    from cloudplan import planschema
 
-        text = planschema.dumps()
-        if output is None:
-            write(text)
-        else:
-            from cloudplan import store
+    text = planschema.dumps()
+    if output is None:
+        write(text)
+    else:
+        from cloudplan import store
 
-            store.write_atomic(output, text)
+        store.write_atomic(output, text)

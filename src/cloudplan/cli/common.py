@@ -1,41 +1,54 @@
-"""What every command shares: options, the error boundary, consoles, loading and filtering."""
+"""What every command shares: options, format choices, consoles, loading and filtering.
 
-import contextlib
+Errors are not handled here: commands raise CloudplanError, and `cloudplan.cli.Root`
+turns it into a message and an exit code, in one place.
+"""
+
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable
 from datetime import UTC, date
-from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, NamedTuple, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NamedTuple
 
 import typer
+from typer._types import TyperChoice as Choice
 
-from cloudplan.errors import CloudplanError, ExitCode, UsageError
+from cloudplan.errors import UsageError
 from cloudplan.i18n import _
-from cloudplan.safe import clean
+from cloudplan.status import IndicatorStatus, Status
 
 if TYPE_CHECKING:
     from datetime import datetime
 
     from rich.console import Console, RenderableType
 
+    from cloudplan.export.formats import PortfolioView
+    from cloudplan.model import Portfolio
     from cloudplan.status import IndicatorState, ProjectState
     from cloudplan.store import Loaded
 
 
-# The values of status.Status, spelled here so that parsing options needs not import the engine.
-MILESTONE_STATUSES = ("overdue", "due-soon", "upcoming", "unscheduled", "done-late", "done", "cancelled")
+def complete(name: str) -> Callable[[typer.Context, str], list[str]]:
+    """Return a completion function that loads cloudplan.cli.completion only when a shell asks."""
+
+    def answer(ctx: typer.Context, incomplete: str) -> list[str]:
+        from cloudplan.cli import completion
+
+        found: list[str] = getattr(completion, name)(ctx, incomplete)
+        return found
+
+    return answer
 
 
-class Format(StrEnum):
-    """Output formats of the read commands (`table` and `text` are the same: for people)."""
-
-    TABLE = "table"
-    TEXT = "text"
-    JSON = "json"
-    CSV = "csv"
-    MARKDOWN = "markdown"
+def format_option(names: Iterable[str], help: str | None = None) -> Any:
+    """Return the --format/-F option offering exactly *names* (a command's format registry), any case."""
+    return typer.Option(
+        "--format",
+        "-F",
+        click_type=Choice(list(names), case_sensitive=False),
+        help=help or _("Output format."),
+    )
 
 
 # -- options shared by the read commands -----------------------------------------------
@@ -60,60 +73,30 @@ Within = Annotated[
                  help=_("Due-soon window in days (default: the plan's warn_days, else 30)."), show_default=False),
 ]  # fmt: skip
 ProjectFilter = Annotated[
-    list[str] | None, typer.Option("--project", "-p", metavar="ID", help=_("Only this project (repeatable)."))
-]
+    list[str] | None,
+    typer.Option("--project", "-p", metavar="ID", help=_("Only this project (repeatable)."),
+                 autocompletion=complete("project_ids")),
+]  # fmt: skip
 OwnerFilter = Annotated[
     list[str] | None,
     typer.Option(
-        "--owner", metavar="TEXT", help=_("Only milestones with an owner containing TEXT, any case (repeatable).")
+        "--owner", metavar="TEXT",
+        help=_("Only milestones with an owner containing TEXT, regardless of case and accents (repeatable)."),
     ),
-]
+]  # fmt: skip
 TagFilter = Annotated[
-    list[str] | None, typer.Option("--tag", metavar="TAG", help=_("Only projects with this tag (repeatable)."))
-]
+    list[str] | None,
+    typer.Option("--tag", metavar="TAG", help=_("Only projects with this tag (repeatable)."),
+                 autocompletion=complete("tags")),
+]  # fmt: skip
 StatusFilter = Annotated[
-    list[str] | None, typer.Option("--status", metavar="STATUS", help=_("Only this status (repeatable)."))
+    list[Status] | None,
+    typer.Option("--status", help=_("Only milestones with this status (repeatable)."), case_sensitive=False),
 ]
-FormatOption = Annotated[Format, typer.Option("--format", "-F", help=_("Output format."), case_sensitive=False)]
-
-
-# -- the error boundary ------------------------------------------------------------------
-
-
-def fail(message: str, hint: str | None = None, code: ExitCode = ExitCode.ERROR) -> NoReturn:
-    """Print an error for people on standard error and exit with *code*."""
-    sys.stderr.write(f"cloudplan: {clean(message)}\n")
-    if hint:
-        sys.stderr.write(f"  {clean(hint)}\n")
-    raise typer.Exit(int(code))
-
-
-@contextlib.contextmanager
-def errors() -> Iterator[None]:
-    """Turn cloudplan's errors into a message and exit 2; an unexpected exception too, as an internal error.
-
-    Exit 1 means "found something" to cron and CI, so nothing unexpected may ever exit 1.
-    """
-    try:
-        yield
-    except CloudplanError as e:
-        fail(e.message, e.hint, e.exit_code)
-    except (typer.Exit, typer.Abort, KeyboardInterrupt):
-        raise
-    except BrokenPipeError:
-        # The reader went away (`cloudplan status | head`): nothing more to say to it.
-        with contextlib.suppress(OSError):
-            sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - stays open until exit
-        raise typer.Exit(int(ExitCode.ERROR)) from None
-    except Exception as e:
-        if os.environ.get("CLOUDPLAN_DEBUG"):
-            import traceback
-
-            traceback.print_exc()
-        fail(
-            _("internal error: {kind}: {e}").format(kind=type(e).__name__, e=e),
-            _("this is a bug in cloudplan; set CLOUDPLAN_DEBUG=1 to see the traceback, and report it"),
-        )
+IndicatorStatusFilter = Annotated[
+    list[IndicatorStatus] | None,
+    typer.Option("--status", help=_("Only indicators with this status (repeatable)."), case_sensitive=False),
+]
 
 
 # -- output ----------------------------------------------------------------------------------
@@ -159,9 +142,13 @@ def show(*renderables: "RenderableType") -> None:
     write("".join(line.rstrip() + "\n" for line in captured.get().splitlines()))
 
 
-def write(text: str) -> None:
-    """Write machine output (JSON, CSV, lines for mail) as it is: Rich would wrap long lines."""
-    sys.stdout.write(text)
+def write(text: str | bytes) -> None:
+    """Write machine output (JSON, CSV, lines for mail; bytes for binary formats) as it is: Rich would wrap lines."""
+    if isinstance(text, bytes):
+        sys.stdout.flush()
+        sys.stdout.buffer.write(text)
+    else:
+        sys.stdout.write(text)
 
 
 # -- loading ----------------------------------------------------------------------------------
@@ -181,56 +168,88 @@ def today_in(timezone: str | None, now: "datetime | None" = None) -> date:
     return instant.astimezone().date()
 
 
-class Read(NamedTuple):
-    """A loaded portfolio and the day to show it as of."""
+class PlansAsOf(NamedTuple):
+    """The plans found and loaded, the day to show them as of, and the due-soon window."""
 
     loaded: "Loaded"
     as_of: date
     window: int
 
 
-def read(plans: list[str] | None, as_of: str | None, within: int | None) -> Read:
-    """Discover and load the plans, refuse invalid ones, and resolve --as-of and the window."""
+def load_plans(plans: list[str] | None, as_of: str | None, within: int | None) -> PlansAsOf:
+    """Discover and load the plans (refusing invalid ones), and resolve --as-of and the window."""
     from cloudplan import periods, store
 
     files = store.discover(plans or [], os.environ, Path.cwd())
     loaded = store.load(files, today_in)
     day = periods.parse_day(as_of, loaded.today) if as_of else loaded.today
     window = within if within is not None else loaded.portfolio.warn_days
-    return Read(loaded, day, window)
+    return PlansAsOf(loaded, day, window)
+
+
+def _unknown(message: str, value: str, choices: Iterable[str]) -> UsageError:
+    """Return the error for a filter *value* that names nothing: *message*, and the closest name or the names."""
+    from cloudplan.suggest import closest, did_you_mean
+
+    options = list(dict.fromkeys(choices))
+    hint = did_you_mean(closest(value, options)) or (
+        _("the plans have: {names}").format(names=", ".join(options)) if options else _("the plans have none")
+    )
+    return UsageError(message.format(value=value), hint=hint)
 
 
 class Filters(NamedTuple):
-    """The read commands' filters; empty means everything."""
+    """The read commands' filters; empty means everything.
+
+    A --project, --tag or --owner that names nothing in the portfolio is an error (with
+    the closest name): a typo in a cron line must not silence its alerts for good.
+    Owners and tags match regardless of case and accents; an owner matches a part of a name.
+    """
 
     projects: tuple[str, ...] = ()
-    owners: tuple[str, ...] = ()
-    tags: tuple[str, ...] = ()
+    owners: tuple[str, ...] = ()  # folded
+    tags: tuple[str, ...] = ()  # folded
     statuses: tuple[str, ...] = ()
     slipped: bool = False  # only milestones whose deadline moved
 
     @classmethod
     def of(
         cls,
-        projects: list[str] | None,
-        owners: list[str] | None,
-        tags: list[str] | None,
-        statuses: list[str] | None,
-        allowed: tuple[str, ...],
+        portfolio: "Portfolio",
+        projects: list[str] | None = None,
+        owners: list[str] | None = None,
+        tags: list[str] | None = None,
+        statuses: "Iterable[Status | IndicatorStatus] | None" = None,
         slipped: bool = False,
     ) -> "Filters":
-        """Return the filters of the command line, checking the statuses against *allowed*."""
-        for status in statuses or ():
-            if status not in allowed:
-                raise UsageError(
-                    _("unknown status {s!r}").format(s=status),
-                    hint=_("use one of: {allowed}").format(allowed=", ".join(allowed)),
-                )
+        """Return the filters of the command line, checking each name against *portfolio*."""
+        if not (projects or owners or tags):
+            return cls(statuses=tuple(s.value for s in statuses or ()), slipped=slipped)
+        from cloudplan.suggest import fold
+
+        if projects:
+            ids = [p.id for p in portfolio.projects]
+            for project in projects:
+                if project not in ids:
+                    raise _unknown(_("no project {value!r} in the plans"), project, ids)
+        if tags:
+            every_tag = [t for p in portfolio.projects for t in p.tags]
+            known = {fold(t) for t in every_tag}
+            for tag in tags:
+                if fold(tag) not in known:
+                    raise _unknown(_("no tag {value!r} in the plans"), tag, every_tag)
+        if owners:
+            every_owner = [o for p in portfolio.projects for o in p.owners]
+            every_owner += [o for m in portfolio.milestones for o in m.owners]
+            folded = {fold(o) for o in every_owner}
+            for owner in owners:
+                if not any(fold(owner) in o for o in folded):
+                    raise _unknown(_("no owner {value!r} in the plans"), owner, every_owner)
         return cls(
             tuple(projects or ()),
-            tuple(o.casefold() for o in owners or ()),
-            tuple(t.casefold() for t in tags or ()),
-            tuple(statuses or ()),
+            tuple(fold(o) for o in owners or ()),
+            tuple(fold(t) for t in tags or ()),
+            tuple(s.value for s in statuses or ()),
             slipped,
         )
 
@@ -239,12 +258,16 @@ class Filters(NamedTuple):
 
         A project keeps the status and progress of all its milestones: the filter narrows the view only.
         """
+        if not (self.projects or self.tags or self.owners or self.statuses or self.slipped):
+            return states
+        from cloudplan.suggest import fold
+
         kept = []
         for state in states:
             p = state.project
             if self.projects and p.id not in self.projects:
                 continue
-            if self.tags and not any(t.casefold() in self.tags for t in p.tags):
+            if self.tags and not any(fold(t) in self.tags for t in p.tags):
                 continue
             if not (self.owners or self.statuses or self.slipped):
                 kept.append(state)
@@ -254,7 +277,7 @@ class Filters(NamedTuple):
                 for s in state.milestones
                 if (not self.statuses or s.status.value in self.statuses)
                 and (not self.slipped or s.milestone.slips)
-                and (not self.owners or any(o in owner.casefold() for o in self.owners for owner in s.milestone.owners))
+                and (not self.owners or any(o in fold(owner) for o in self.owners for owner in s.milestone.owners))
             )
             if milestones:
                 kept.append(state._replace(milestones=milestones))
@@ -278,3 +301,20 @@ class Filters(NamedTuple):
             if (not self.projects or s.indicator.project in self.projects)
             and (not self.statuses or s.status.value in self.statuses)
         ]
+
+
+def portfolio_view(plans: PlansAsOf, filters: Filters) -> "PortfolioView":
+    """Return what a view shows: the filtered projects and indicators as of the day asked, under the plans' title."""
+    from cloudplan.export.formats import PortfolioView
+    from cloudplan.status import indicator_state, project_state
+
+    portfolio = plans.loaded.portfolio
+    projects = filters.projects_of([project_state(p, plans.as_of, plans.window) for p in portfolio.projects])
+    indicators = filters.indicators_beside([indicator_state(i, plans.as_of) for i in portfolio.indicators])
+    return PortfolioView(
+        title=" · ".join(dict.fromkeys(p.title for p in portfolio.plans)),
+        as_of=plans.as_of,
+        projects=tuple(projects),
+        indicators=tuple(indicators),
+        sources=tuple(p.source for p in portfolio.plans),
+    )

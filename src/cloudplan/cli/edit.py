@@ -9,13 +9,13 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from cloudplan.cli.common import Format, FormatOption, PlanArgs, errors, show, today_in, write
+from cloudplan.cli.common import PlanArgs, complete, format_option, load_plans, show, today_in, write
 from cloudplan.i18n import _, ngettext
 from cloudplan.safe import clean
 
 if TYPE_CHECKING:
     from cloudplan.edits import Edit
-    from cloudplan.model import Portfolio
+    from cloudplan.model import Milestone, Portfolio
     from cloudplan.store import Checked, Loaded, PlanFile, Snapshot
 
 PlanOption = Annotated[
@@ -27,7 +27,11 @@ PlanOption = Annotated[
         show_default=False,
     ),
 ]  # fmt: skip
-Ref = Annotated[str, typer.Argument(metavar="REF", help=_("The milestone, as PROJECT/MILESTONE."), show_default=False)]
+Ref = Annotated[
+    str,
+    typer.Argument(metavar="REF", help=_("The milestone, as PROJECT/MILESTONE."), show_default=False,
+                   autocompletion=complete("milestone_refs")),
+]  # fmt: skip
 On = Annotated[
     str | None,
     typer.Option("--on", metavar="DATE", help=_("The day it happened (default: today)."), show_default=False),
@@ -114,29 +118,28 @@ def init(
     force: Annotated[bool, typer.Option("--force", help=_("Overwrite the file if it exists."))] = False,
 ) -> None:
     """Write a new, valid, commented plan file; never over an existing one without --force."""
-    with errors():
-        from cloudplan import edits, store, validate
-        from cloudplan.errors import PlanInvalid
-        from cloudplan.model import Portfolio
+    from cloudplan import edits, store, validate
+    from cloudplan.errors import PlanInvalid
+    from cloudplan.model import Portfolio
 
-        target = Path(path)
-        if target.is_dir():
-            target = target / store.PLAN_FILE
-        if example:
-            from importlib.resources import files
+    target = Path(path)
+    if target.is_dir():
+        target = target / store.PLAN_FILE
+    if example:
+        from importlib.resources import files
 
-            text = (files("cloudplan") / "data" / "cloud-etat.toml").read_text(encoding="utf-8")
-        else:
-            text = edits.skeleton(title)
-        # Nothing invalid is written, not even by init.
-        plan, findings, *_rest = store.parse(text.encode("utf-8"), str(target))
-        if plan is not None:
-            findings += validate.validate(Portfolio((plan,)), today_in(plan.timezone))
-        problems = [f for f in findings if f.severity == "error"]
-        if plan is None or problems:
-            raise PlanInvalid(_("internal error: the new plan is not valid: {f}").format(f=problems[:1]))
-        store.create(target, text, force, str(target))
-        note(_("wrote {file}").format(file=target))
+        text = (files("cloudplan") / "data" / "cloud-etat.toml").read_text(encoding="utf-8")
+    else:
+        text = edits.skeleton(title)
+    # Nothing invalid is written, not even by init.
+    plan, findings, *_rest = store.parse(text.encode("utf-8"), str(target))
+    if plan is not None:
+        findings += validate.validate(Portfolio((plan,)), today_in(plan.timezone))
+    problems = [f for f in findings if f.severity == "error"]
+    if plan is None or problems:
+        raise PlanInvalid(_("internal error: the new plan is not valid: {f}").format(f=problems[:1]))
+    store.create(target, text, force, str(target))
+    note(_("wrote {file}").format(file=target))
 
 
 # -- add ----------------------------------------------------------------------------------------------
@@ -162,11 +165,10 @@ def add_project(
     plan: PlanOption = None,
 ) -> None:
     """Add a project after the last one."""
-    with errors():
-        from cloudplan import edits
+    from cloudplan import edits
 
-        apply(plan, lambda p, _today, into: edits.add_project(
-            p, id, title, owners=owner or (), tags=tag or (), description=description, into=into))  # fmt: skip
+    apply(plan, lambda p, _today, into: edits.add_project(
+        p, id, title, owners=owner or (), tags=tag or (), description=description, into=into))  # fmt: skip
 
 
 @add.command("milestone")
@@ -189,12 +191,11 @@ def add_milestone(
     plan: PlanOption = None,
 ) -> None:
     """Add a milestone at the end of its project."""
-    with errors():
-        from cloudplan import edits
+    from cloudplan import edits
 
-        apply(plan, lambda p, today, _into: edits.add_milestone(
-            p, ref, title, today, due=due, start=start, owners=owner or (), depends_on=depends_on or (),
-            notes=notes))  # fmt: skip
+    apply(plan, lambda p, today, _into: edits.add_milestone(
+        p, ref, title, today, due=due, start=start, owners=owner or (), depends_on=depends_on or (),
+        notes=notes))  # fmt: skip
 
 
 @add.command("indicator")
@@ -212,16 +213,20 @@ def add_indicator(
     target_by: Annotated[
         str | None, typer.Option("--target-by", metavar="PERIOD", help=_("When the target is due."))
     ] = None,
-    project: Annotated[str | None, typer.Option("--project", metavar="ID", help=_("The project it measures."))] = None,
+    project: Annotated[
+        str | None,
+        typer.Option(
+            "--project", metavar="ID", help=_("The project it measures."), autocompletion=complete("project_ids")
+        ),
+    ] = None,
     plan: PlanOption = None,
 ) -> None:
     """Add an indicator, with a baseline and a target."""
-    with errors():
-        from cloudplan import edits
+    from cloudplan import edits
 
-        apply(plan, lambda p, today, into: edits.add_indicator(
-            p, id, title, today, unit=unit, baseline=baseline, baseline_on=baseline_on,
-            target=target, target_by=target_by, project=project, into=into))  # fmt: skip
+    apply(plan, lambda p, today, into: edits.add_indicator(
+        p, id, title, today, unit=unit, baseline=baseline, baseline_on=baseline_on,
+        target=target, target_by=target_by, project=project, into=into))  # fmt: skip
 
 
 # -- milestones ---------------------------------------------------------------------------------------
@@ -229,18 +234,16 @@ def add_indicator(
 
 def done(ref: Ref, on: On = None, plan: PlanOption = None) -> None:
     """Mark a milestone done (today, or --on DATE)."""
-    with errors():
-        from cloudplan import edits
+    from cloudplan import edits
 
-        apply(plan, lambda p, today, _into: edits.done(p, ref, on, today))
+    apply(plan, lambda p, today, _into: edits.done(p, ref, on, today))
 
 
 def reopen(ref: Ref, plan: PlanOption = None) -> None:
     """Clear a milestone's done or cancelled date."""
-    with errors():
-        from cloudplan import edits
+    from cloudplan import edits
 
-        apply(plan, lambda p, _today, _into: edits.reopen(p, ref))
+    apply(plan, lambda p, _today, _into: edits.reopen(p, ref))
 
 
 def cancel(
@@ -252,10 +255,9 @@ def cancel(
     plan: PlanOption = None,
 ) -> None:
     """Cancel a milestone; the reason, if given, is added to its notes."""
-    with errors():
-        from cloudplan import edits
+    from cloudplan import edits
 
-        apply(plan, lambda p, today, _into: edits.cancel(p, ref, on, reason, today))
+    apply(plan, lambda p, today, _into: edits.cancel(p, ref, on, reason, today))
 
 
 def reschedule(
@@ -269,89 +271,102 @@ def reschedule(
     plan: PlanOption = None,
 ) -> None:
     """Move a milestone's deadline, and record the move (a slip: from, to, on, reason)."""
-    with errors():
-        from cloudplan import edits
+    from cloudplan import edits
 
-        apply(plan, lambda p, today, _into: edits.reschedule(p, ref, period, reason, on, today))
+    apply(plan, lambda p, today, _into: edits.reschedule(p, ref, period, reason, on, today))
 
 
 def remove(
     ref: Annotated[
-        str, typer.Argument(metavar="REF", help=_("A milestone (PROJECT/MILESTONE) or a project (PROJECT)."))
+        str,
+        typer.Argument(
+            metavar="REF",
+            help=_("A milestone (PROJECT/MILESTONE) or a project (PROJECT)."),
+            autocompletion=complete("refs_and_projects"),
+        ),
     ],
     yes: Annotated[bool, typer.Option("--yes", "-y", help=_("Remove a project even with its milestones."))] = False,
     plan: PlanOption = None,
 ) -> None:
     """Remove a milestone, or a project (--yes when it has milestones); refuse when something depends on it."""
-    with errors():
-        from cloudplan import edits
+    from cloudplan import edits
 
-        apply(plan, lambda p, _today, _into: edits.remove(p, ref, yes))
+    apply(plan, lambda p, _today, _into: edits.remove(p, ref, yes))
 
 
 def measure(
-    id: Annotated[str, typer.Argument(metavar="ID", help=_("The indicator."), show_default=False)],
+    id: Annotated[
+        str,
+        typer.Argument(
+            metavar="ID", help=_("The indicator."), show_default=False, autocompletion=complete("indicator_ids")
+        ),
+    ],
     value: Annotated[str, typer.Argument(metavar="VALUE", help=_("The value measured."), show_default=False)],
     on: On = None,
     note_: Annotated[str | None, typer.Option("--note", metavar="TEXT", help=_("Where it comes from."))] = None,
     plan: PlanOption = None,
 ) -> None:
     """Record a measure of an indicator (a second one on the same day replaces the first)."""
-    with errors():
-        from cloudplan import edits
+    from cloudplan import edits
 
-        apply(plan, lambda p, today, _into: edits.measure(p, id, value, on, note_, today))
+    apply(plan, lambda p, today, _into: edits.measure(p, id, value, on, note_, today))
 
 
 # -- history --------------------------------------------------------------------------------------------
 
 
-def history(ref: Ref, plans: PlanArgs = None, fmt: FormatOption = Format.TEXT) -> None:
+def _history_json(m: "Milestone") -> None:
+    from cloudplan.export.json import dumps
+    from cloudplan.status import slipped_days
+
+    doc = {"ref": m.ref, "title": m.title, "due": m.due.text if m.due else None,
+           "slipped_days": slipped_days(m), "slips": _slips(m)}  # fmt: skip
+    write(dumps(doc))
+
+
+def _history_text(m: "Milestone") -> None:
+    from rich.table import Table
+    from rich.text import Text
+
+    from cloudplan.status import slipped_days
+
+    due = m.due.text if m.due else _("no deadline")
+    head = Text(clean(m.ref), style="bold")
+    head.append("  " + clean(m.title))
+    if not m.slips:
+        show(head, Text(_("due {due}; it never slipped").format(due=due)))
+        return
+    moves = ngettext("in {n} move", "in {n} moves", len(m.slips)).format(n=len(m.slips))
+    summary = _("due {due}, {days:+d} days from the first deadline, {moves}").format(
+        due=due, days=slipped_days(m), moves=moves
+    )
+    table = Table(box=None, padding=(0, 2, 0, 0), pad_edge=False, show_edge=False)
+    for column in (_("From"), _("To"), _("On"), _("Why")):
+        table.add_column(column, no_wrap=column != _("Why"), overflow="fold")
+    for row in _slips(m):
+        table.add_row(*(Text(clean(row[k] or "-")) for k in ("from", "to", "on", "reason")))
+    show(head, Text(summary), Text(""), table)
+
+
+def _slips(m: "Milestone") -> list[dict[str, str | None]]:
+    return [
+        {
+            "from": s.from_.text if s.from_ else None,
+            "to": s.to.text if s.to else None,
+            "on": s.on.isoformat() if s.on else None,
+            "reason": s.reason,
+        }
+        for s in m.slips
+    ]
+
+
+# `text`: the milestone, then its slips under a header (what people read); `json` for programs.
+HISTORY_FORMATS: "dict[str, Callable[[Milestone], None]]" = {"text": _history_text, "json": _history_json}
+
+
+def history(ref: Ref, plans: PlanArgs = None, fmt: Annotated[str, format_option(HISTORY_FORMATS)] = "text") -> None:
     """Show a milestone's slips: from, to, when, why."""
-    with errors():
-        from cloudplan import edits
-        from cloudplan.cli.common import read
-        from cloudplan.status import slipped_days
+    from cloudplan import edits
 
-        r = read(plans, None, None)
-        m = edits.find_milestone(r.loaded.portfolio, ref)
-        rows = [
-            {
-                "from": s.from_.text if s.from_ else None,
-                "to": s.to.text if s.to else None,
-                "on": s.on.isoformat() if s.on else None,
-                "reason": s.reason,
-            }
-            for s in m.slips
-        ]
-        if fmt is Format.JSON:
-            from cloudplan.export.json import dumps
-
-            doc = {"ref": m.ref, "title": m.title, "due": m.due.text if m.due else None,
-                   "slipped_days": slipped_days(m), "slips": rows}  # fmt: skip
-            write(dumps(doc))
-            return
-        if fmt is not Format.TEXT and fmt is not Format.TABLE:
-            from cloudplan.errors import UsageError
-
-            raise UsageError(_("history prints text or json"), hint=_("use --format text or --format json"))
-        from rich.table import Table
-        from rich.text import Text
-
-        due = m.due.text if m.due else _("no deadline")
-        head = Text(clean(m.ref), style="bold")
-        head.append("  " + clean(m.title))
-        if not m.slips:
-            show(head, Text(_("due {due}; it never slipped").format(due=due)))
-            return
-        days = slipped_days(m)
-        moves = ngettext("in {n} move", "in {n} moves", len(m.slips)).format(n=len(m.slips))
-        summary = _("due {due}, {days:+d} days from the first deadline, {moves}").format(
-            due=due, days=days, moves=moves
-        )
-        table = Table(box=None, padding=(0, 2, 0, 0), pad_edge=False, show_edge=False)
-        for column in (_("From"), _("To"), _("On"), _("Why")):
-            table.add_column(column, no_wrap=column != _("Why"), overflow="fold")
-        for row in rows:
-            table.add_row(*(Text(clean(row[k] or "-")) for k in ("from", "to", "on", "reason")))
-        show(head, Text(summary), Text(""), table)
+    r = load_plans(plans, None, None)
+    HISTORY_FORMATS[fmt.lower()](edits.find_milestone(r.loaded.portfolio, ref))

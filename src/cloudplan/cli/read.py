@@ -1,19 +1,24 @@
-"""The read commands: status, overdue, indicators."""
+"""The read commands: status, overdue, indicators; each with the registry of the formats it offers.
+
+`table` is a table and `text` plain lines, one per milestone (the `overdue` lines, stable
+for mail and grep); `json`, `csv` and `markdown` of `status` are the entries of
+`cloudplan export`, so both commands print the same documents.
+"""
 
 import sys
+from collections.abc import Callable
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
+from typer._types import TyperChoice as Choice
 
 from cloudplan.cli.common import (
-    MILESTONE_STATUSES,
     AsOf,
     Filters,
-    Format,
-    FormatOption,
+    IndicatorStatusFilter,
     OwnerFilter,
     PlanArgs,
     ProjectFilter,
@@ -21,19 +26,24 @@ from cloudplan.cli.common import (
     TagFilter,
     Within,
     console,
-    errors,
-    read,
+    format_option,
+    load_plans,
+    portfolio_view,
     show,
     write,
 )
 from cloudplan.errors import ExitCode, UsageError
 from cloudplan.i18n import _
+from cloudplan.status import Status
+
+# The statuses `overdue` lists.
+LISTED = (Status.OVERDUE.value, Status.DUE_SOON.value)
+
 
 if TYPE_CHECKING:
     from cloudplan.alerts import Changes
-    from cloudplan.status import MilestoneState
-
-INDICATOR_STATUSES = ("no-data", "achieved", "missed", "on-track", "behind")
+    from cloudplan.export.formats import PortfolioView
+    from cloudplan.status import IndicatorState, MilestoneState
 
 
 class FailOn(StrEnum):
@@ -44,6 +54,39 @@ class FailOn(StrEnum):
     NEVER = "never"
 
 
+# -- status -------------------------------------------------------------------------------------
+
+
+def _status_table(view: "PortfolioView", summary: bool) -> None:
+    from rich.text import Text
+
+    from cloudplan.render.status import count_line, status_view, summary_view
+
+    states = list(view.projects)
+    shown = summary_view(states, view.as_of) if summary else status_view(states, view.as_of)
+    show(shown, Text(count_line(states), style="dim"))
+
+
+def _status_text(view: "PortfolioView", summary: bool) -> None:
+    _print_items([s for p in view.projects for s in p.milestones])
+
+
+def _exported(name: str) -> "Callable[[PortfolioView, bool], None]":
+    def export(view: "PortfolioView", summary: bool) -> None:
+        from cloudplan.export.formats import render
+
+        write(render(name, view))
+
+    return export
+
+
+STATUS_FORMATS: "dict[str, Callable[[PortfolioView, bool], None]]" = {
+    "table": _status_table,
+    "text": _status_text,
+    **{name: _exported(name) for name in ("json", "csv", "markdown")},
+}
+
+
 def status(
     plans: PlanArgs = None,
     as_of: AsOf = None,
@@ -52,40 +95,64 @@ def status(
     owner: OwnerFilter = None,
     tag: TagFilter = None,
     status: StatusFilter = None,
-    fmt: FormatOption = Format.TABLE,
+    fmt: Annotated[str, format_option(STATUS_FORMATS)] = "table",
     summary: Annotated[bool, typer.Option("--summary", "-s", help=_("One row per project."))] = False,
     slipped: Annotated[
         bool, typer.Option("--slipped", help=_("Only milestones whose deadline moved (see `cloudplan history`)."))
     ] = False,
 ) -> None:
     """Show where the roadmap stands: milestones by project, with status and days left."""
-    with errors():
-        from cloudplan.status import indicator_state, project_state
+    r = load_plans(plans, as_of, within)
+    filters = Filters.of(r.loaded.portfolio, project, owner, tag, status, slipped)
+    STATUS_FORMATS[fmt.lower()](portfolio_view(r, filters), summary)
 
-        r = read(plans, as_of, within)
-        filters = Filters.of(project, owner, tag, status, MILESTONE_STATUSES, slipped)
-        portfolio = r.loaded.portfolio
-        states = filters.projects_of([project_state(p, r.as_of, r.window) for p in portfolio.projects])
-        if fmt is Format.JSON:
-            from cloudplan.export import json
 
-            indicators = filters.indicators_beside([indicator_state(i, r.as_of) for i in portfolio.indicators])
-            write(json.status(states, indicators, r.as_of))
-        elif fmt is Format.CSV:
-            from cloudplan.export import csv
+# -- overdue ------------------------------------------------------------------------------------
 
-            write(csv.milestones(s for p in states for s in p.milestones))
-        elif fmt is Format.MARKDOWN:
-            from cloudplan.export import markdown
 
-            write(markdown.status(states, r.as_of))
-        else:
-            from rich.text import Text
+def _items_json(items: "list[MilestoneState]", as_of: date, window: int) -> None:
+    from cloudplan.export import json
 
-            from cloudplan.render.status import count_line, status_view, summary_view
+    write(json.overdue(items, as_of, window))
 
-            view = summary_view(states, r.as_of) if summary else status_view(states, r.as_of)
-            show(view, Text(count_line(states), style="dim"))
+
+# With nothing to list, CSV and Markdown print nothing at all, not even a header: cron mails nothing.
+
+
+def _items_csv(items: "list[MilestoneState]", as_of: date, window: int) -> None:
+    from cloudplan.export import csv
+
+    if items:
+        write(csv.milestones(items))
+
+
+def _items_markdown(items: "list[MilestoneState]", as_of: date, window: int) -> None:
+    from cloudplan.export import markdown
+
+    if items:
+        write(markdown.milestones(items, as_of))
+
+
+def _items_table(items: "list[MilestoneState]", as_of: date, window: int) -> None:
+    if items:
+        from cloudplan.render.status import milestones_table
+
+        show(milestones_table(items))
+
+
+def _items_text(items: "list[MilestoneState]", as_of: date, window: int) -> None:
+    _print_items(items)
+
+
+OVERDUE_FORMATS: "dict[str, Callable[[list[MilestoneState], date, int], None]]" = {
+    "text": _items_text,
+    "table": _items_table,
+    "json": _items_json,
+    "csv": _items_csv,
+    "markdown": _items_markdown,
+}
+# With --state, the formats that also say which milestones left the list.
+STATE_FORMATS = ("text", "json")
 
 
 def overdue(
@@ -95,8 +162,15 @@ def overdue(
     project: ProjectFilter = None,
     owner: OwnerFilter = None,
     tag: TagFilter = None,
-    status: StatusFilter = None,
-    fmt: FormatOption = Format.TEXT,
+    status: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--status",
+            click_type=Choice(list(LISTED), case_sensitive=False),
+            help=_("Only this status (repeatable)."),
+        ),
+    ] = None,
+    fmt: Annotated[str, format_option(OVERDUE_FORMATS)] = "text",
     fail_on: Annotated[
         FailOn,
         typer.Option("--fail-on", help=_("Exit 1 when a milestone is at least this late."), case_sensitive=False),
@@ -120,74 +194,60 @@ def overdue(
 
     Exit 1 when something is overdue (see --fail-on), 0 otherwise: made for cron.
     """
-    with errors():
-        from cloudplan.status import Status, project_state
+    from cloudplan.status import project_state
 
-        if state is not None and fmt not in (Format.TEXT, Format.TABLE, Format.JSON):
-            raise UsageError(
-                _("--state works with --format text or json, not {fmt}").format(fmt=fmt.value),
-                hint=_("a CSV or Markdown list has no place for the milestones that left it"),
-            )
-        r = read(plans, as_of, within)
-        filters = Filters.of(project, owner, tag, status, ("overdue", "due-soon"))
-        wanted = {Status.OVERDUE}
-        if within is not None or fail_on is FailOn.DUE_SOON:
-            wanted.add(Status.DUE_SOON)
-        every = [project_state(p, r.as_of, r.window) for p in r.loaded.portfolio.projects]
-        states = filters.projects_of(every)
-        items = sorted(
-            (s for p in states for s in p.milestones if s.status in wanted),
-            key=lambda s: (s.milestone.due.last if s.milestone.due else r.as_of, s.milestone.ref),
+    fmt = fmt.lower()
+    if state is not None and fmt not in STATE_FORMATS:
+        raise UsageError(
+            _("--state works with --format text or json, not {fmt}").format(fmt=fmt),
+            hint=_("a table, CSV or Markdown list has no place for the milestones that left it"),
         )
-        bar = {FailOn.OVERDUE: {Status.OVERDUE}, FailOn.DUE_SOON: {Status.OVERDUE, Status.DUE_SOON}}.get(fail_on, set())
-        if state is None:
-            found = any(s.status in bar for s in items)
-            if not quiet:
-                _print_items(items, fmt, r.as_of, r.window)
-        else:
-            from cloudplan import alerts, store
+    r = load_plans(plans, as_of, within)
+    filters = Filters.of(r.loaded.portfolio, project, owner, tag, [Status(s.lower()) for s in status or ()])
+    wanted = {Status.OVERDUE}
+    if within is not None or fail_on is FailOn.DUE_SOON:
+        wanted.add(Status.DUE_SOON)
+    every = [project_state(p, r.as_of, r.window) for p in r.loaded.portfolio.projects]
+    states = filters.projects_of(every)
+    items = sorted(
+        (s for p in states for s in p.milestones if s.status in wanted),
+        key=lambda s: (s.milestone.due.last if s.milestone.due else r.as_of, s.milestone.ref),
+    )
+    bar = {FailOn.OVERDUE: {Status.OVERDUE}, FailOn.DUE_SOON: {Status.OVERDUE, Status.DUE_SOON}}.get(fail_on, set())
+    if state is None:
+        found = any(s.status in bar for s in items)
+        if not quiet:
+            OVERDUE_FORMATS[fmt](items, r.as_of, r.window)
+    else:
+        from cloudplan import alerts, store
 
-            previous = alerts.loads(store.read_state(state), str(state))
-            changes = alerts.diff(previous, items, {s.milestone.ref: s for p in every for s in p.milestones})
-            found = any(s.status in bar for s in changes.new)
-            if not quiet:
-                _print_changes(changes, fmt, r.as_of, r.window)
-            # Written once the report is out: if printing fails, the next run reports it all again.
-            sys.stdout.flush()
-            store.write_atomic(state, alerts.dumps(items, r.as_of))
-        if found:
-            raise typer.Exit(int(ExitCode.FOUND))
+        previous = alerts.loads(store.read_state(state), str(state))
+        changes = alerts.diff(previous, items, {s.milestone.ref: s for p in every for s in p.milestones})
+        found = any(s.status in bar for s in changes.new)
+        if not quiet:
+            _print_changes(changes, fmt, r.as_of, r.window)
+        # Written once the report is out: if printing fails, the next run reports it all again.
+        sys.stdout.flush()
+        store.write_atomic(state, alerts.dumps(items, r.as_of))
+    if found:
+        raise typer.Exit(int(ExitCode.FOUND))
 
 
-def _print_changes(changes: "Changes", fmt: Format, as_of: date, window: int) -> None:
-    if fmt is Format.JSON:
+def _print_changes(changes: "Changes", fmt: str, as_of: date, window: int) -> None:
+    if fmt == "json":
         from cloudplan.export import json
 
         write(json.overdue_changes(changes, as_of, window))
         return
-    _print_items(changes.new, fmt, as_of, window)
+    _print_items(changes.new)
     if changes.cleared:
         from cloudplan.render.lines import cleared_line
 
         _print_lines([(*cleared_line(c), "green") for c in changes.cleared])
 
 
-def _print_items(items: "list[MilestoneState]", fmt: Format, as_of: date, window: int) -> None:
-    if fmt is Format.JSON:
-        from cloudplan.export import json
-
-        write(json.overdue(items, as_of, window))
-    elif fmt is Format.CSV:
-        from cloudplan.export import csv
-
-        if items:
-            write(csv.milestones(items))
-    elif fmt is Format.MARKDOWN:
-        from cloudplan.export import markdown
-
-        if items:
-            write(markdown.milestones(items, as_of))
-    elif items:
+def _print_items(items: "list[MilestoneState]") -> None:
+    if items:
         from cloudplan.render.lines import milestone_line
         from cloudplan.render.theme import status_style
 
@@ -206,33 +266,52 @@ def _print_lines(lines: list[tuple[str, str, str]]) -> None:
         out.print(Text(label, style=style) + Text(rest), soft_wrap=True)
 
 
+# -- indicators ---------------------------------------------------------------------------------
+
+
+def _indicators_table(states: "list[IndicatorState]", as_of: date) -> None:
+    from cloudplan.render.indicators import indicators_view
+
+    show(indicators_view(states, as_of))
+
+
+def _indicators_json(states: "list[IndicatorState]", as_of: date) -> None:
+    from cloudplan.export import json
+
+    write(json.indicators(states, as_of))
+
+
+def _indicators_csv(states: "list[IndicatorState]", as_of: date) -> None:
+    from cloudplan.export import csv
+
+    write(csv.indicators(states))
+
+
+def _indicators_markdown(states: "list[IndicatorState]", as_of: date) -> None:
+    from cloudplan.export import markdown
+
+    write(markdown.indicators(states, as_of))
+
+
+INDICATOR_FORMATS: "dict[str, Callable[[list[IndicatorState], date], None]]" = {
+    "table": _indicators_table,
+    "json": _indicators_json,
+    "csv": _indicators_csv,
+    "markdown": _indicators_markdown,
+}
+
+
 def indicators(
     plans: PlanArgs = None,
     as_of: AsOf = None,
     project: ProjectFilter = None,
-    status: StatusFilter = None,
-    fmt: FormatOption = Format.TABLE,
+    status: IndicatorStatusFilter = None,
+    fmt: Annotated[str, format_option(INDICATOR_FORMATS)] = "table",
 ) -> None:
     """Show each indicator: baseline, target, latest measure, the value expected today, status."""
-    with errors():
-        from cloudplan.status import indicator_state
+    from cloudplan.status import indicator_state
 
-        r = read(plans, as_of, None)
-        filters = Filters.of(project, None, None, status, INDICATOR_STATUSES)
-        states = filters.indicators_of([indicator_state(i, r.as_of) for i in r.loaded.portfolio.indicators])
-        if fmt is Format.JSON:
-            from cloudplan.export import json
-
-            write(json.indicators(states, r.as_of))
-        elif fmt is Format.CSV:
-            from cloudplan.export import csv
-
-            write(csv.indicators(states))
-        elif fmt is Format.MARKDOWN:
-            from cloudplan.export import markdown
-
-            write(markdown.indicators(states, r.as_of))
-        else:
-            from cloudplan.render.indicators import indicators_view
-
-            show(indicators_view(states, r.as_of))
+    r = load_plans(plans, as_of, None)
+    filters = Filters.of(r.loaded.portfolio, project, statuses=status)
+    states = filters.indicators_of([indicator_state(i, r.as_of) for i in r.loaded.portfolio.indicators])
+    INDICATOR_FORMATS[fmt.lower()](states, r.as_of)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -10,28 +9,30 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from cloudplan.cli.common import (
-    MILESTONE_STATUSES,
     AsOf,
     Filters,
     OwnerFilter,
     PlanArgs,
+    PlansAsOf,
     ProjectFilter,
-    Read,
     StatusFilter,
     TagFilter,
     Within,
+    complete,
     console,
-    errors,
-    read,
+    format_option,
+    load_plans,
+    portfolio_view,
     show,
     write,
 )
 from cloudplan.errors import UsageError
-from cloudplan.export.formats import ExportFormat
+from cloudplan.export.formats import DELIMITED, EXPORTERS
 from cloudplan.i18n import _
 
 if TYPE_CHECKING:
-    from cloudplan.export.formats import Snapshot
+    from cloudplan.export.formats import PortfolioView
+    from cloudplan.status import Status
 
 
 class TimelineScale(StrEnum):
@@ -43,32 +44,17 @@ class TimelineScale(StrEnum):
     YEAR = "year"
 
 
-def _snapshot(
-    r: Read,
+def _view(
+    r: PlansAsOf,
     project: list[str] | None,
     owner: list[str] | None,
     tag: list[str] | None,
-    status: list[str] | None,
-) -> Snapshot:
-    """Return the filtered projects and indicators as of the day asked, under the plans' title."""
-    from cloudplan.export.formats import Snapshot
-    from cloudplan.status import indicator_state, project_state
-
-    filters = Filters.of(project, owner, tag, status, MILESTONE_STATUSES)
-    portfolio = r.loaded.portfolio
-    projects = filters.projects_of([project_state(p, r.as_of, r.window) for p in portfolio.projects])
-    indicators = filters.indicators_beside([indicator_state(i, r.as_of) for i in portfolio.indicators])
-    titles = list(dict.fromkeys(p.title for p in portfolio.plans))
-    return Snapshot(
-        title=" · ".join(titles),
-        as_of=r.as_of,
-        projects=tuple(projects),
-        indicators=tuple(indicators),
-        sources=tuple(p.source for p in portfolio.plans),
-    )
+    status: list[Status] | None,
+) -> PortfolioView:
+    return portfolio_view(r, Filters.of(r.loaded.portfolio, project, owner, tag, status))
 
 
-def _save(path: Path, text: str) -> None:
+def _save(path: Path, text: str | bytes) -> None:
     from cloudplan import store
 
     store.write_atomic(path, text)
@@ -126,33 +112,32 @@ def timeline(
     ] = None,
 ) -> None:
     """Draw a Gantt chart of the milestones: a bar from start to deadline, the as-of day as a line."""
-    with errors():
-        from cloudplan import gantt, periods
-        from cloudplan.render.timeline import timeline_view
+    from cloudplan import gantt, periods
+    from cloudplan.render.timeline import timeline_view
 
-        r = read(plans, as_of, within)
-        snap = _snapshot(r, project, owner, tag, status)
-        first = periods.parse(start, r.loaded.today).first if start else None
-        last = periods.parse(end, r.loaded.today).last if end else None
-        unit = None if scale is TimelineScale.AUTO else gantt.Scale(scale.value)
-        if svg is None and html is None:
-            show(timeline_view(list(snap.projects), r.as_of, console().width, first, last, unit))
-            return
-        from cloudplan.export import html as page
-        from cloudplan.export import svg as chart
-        from cloudplan.safe import clean
+    r = load_plans(plans, as_of, within)
+    snap = _view(r, project, owner, tag, status)
+    first = periods.parse(start, r.loaded.today).first if start else None
+    last = periods.parse(end, r.loaded.today).last if end else None
+    unit = None if scale is TimelineScale.AUTO else gantt.Scale(scale.value)
+    if svg is None and html is None:
+        show(timeline_view(list(snap.projects), r.as_of, console().width, first, last, unit))
+        return
+    from cloudplan.export import html as page
+    from cloudplan.export import svg as chart
+    from cloudplan.safe import clean
 
-        # The chart the report draws, at a slide's width whatever the terminal's; both files
-        # are made before either is written: a failure writes nothing.
-        picture = chart.timeline(list(snap.projects), r.as_of, caption=clean(snap.title), first=first, last=last,
-                                 scale=unit)  # fmt: skip
-        files = []
-        if svg is not None:
-            files.append((svg, '<?xml version="1.0" encoding="UTF-8"?>\n' + picture + "\n"))
-        if html is not None:
-            files.append((html, page.timeline_page(snap, picture)))
-        for path, text in files:
-            _save(path, text)
+    # The chart the report draws, at a slide's width whatever the terminal's; both files
+    # are made before either is written: a failure writes nothing.
+    picture = chart.timeline(list(snap.projects), r.as_of, caption=clean(snap.title), first=first, last=last,
+                             scale=unit)  # fmt: skip
+    files = []
+    if svg is not None:
+        files.append((svg, '<?xml version="1.0" encoding="UTF-8"?>\n' + picture + "\n"))
+    if html is not None:
+        files.append((html, page.timeline_page(snap, picture)))
+    for path, text in files:
+        _save(path, text)
 
 
 def report(
@@ -169,19 +154,25 @@ def report(
 
     The page is self-contained (no script, nothing fetched): open it in a browser or attach it to a mail.
     """
-    with errors():
-        from cloudplan.export import html as page
+    from cloudplan.export import html as page
 
-        r = read(plans, as_of, within)
-        _save(html, page.report(_snapshot(r, project, owner, tag, status)))
+    r = load_plans(plans, as_of, within)
+    _save(html, page.report(_view(r, project, owner, tag, status)))
 
 
 def export(
-    fmt: Annotated[
-        ExportFormat,
-        typer.Option("--format", "-F", help=_("What to write."), case_sensitive=False, show_default=False),
-    ],
-    plans: PlanArgs = None,
+    words: Annotated[
+        list[str] | None,
+        typer.Argument(
+            metavar="[FORMAT] [PLAN]...",
+            help=_("The format ({names}) unless --format gives it, then plan files or folders.").format(
+                names=", ".join(EXPORTERS)
+            ),
+            show_default=False,
+            autocompletion=complete("export_words"),
+        ),
+    ] = None,
+    fmt: Annotated[str | None, format_option(EXPORTERS, _("What to write (or give it as the first argument)."))] = None,
     as_of: AsOf = None,
     within: Within = None,
     project: ProjectFilter = None,
@@ -205,20 +196,34 @@ def export(
         ),
     ] = None,
 ) -> None:
-    """Export the milestones for calendars (ics), spreadsheets (csv), docs (markdown, mermaid) or programs (json)."""
-    with errors():
-        if delimiter is not None:
-            if fmt is not ExportFormat.CSV:
-                raise UsageError(_("--delimiter applies to --format csv only"))
-            if len(delimiter) != 1 or delimiter in '"\r\n':
-                raise UsageError(
-                    _("--delimiter takes one character, not {d!r}").format(d=delimiter),
-                    hint=_("e.g. --delimiter ';' or --delimiter $'\\t'"),
-                )
-        r = read(plans, as_of, within)
-        text = fmt.render(_snapshot(r, project, owner, tag, status), delimiter or ",")
-        if output is None or output == "-":
-            write(text)
-            sys.stdout.flush()
-        else:
-            _save(Path(output), text)
+    """Export the milestones for calendars (ics), spreadsheets (csv), docs (markdown, mermaid) or programs (json).
+
+    `cloudplan export ics` and `cloudplan export --format ics` are the same.
+    """
+    plans = list(words or [])
+    if fmt is None and plans and plans[0].lower() in EXPORTERS:
+        fmt = plans.pop(0)
+    if fmt is None:
+        raise UsageError(
+            _("say which format to export"),
+            hint=_("e.g. `cloudplan export ics` or `cloudplan export --format ics`; the formats: {names}").format(
+                names=", ".join(EXPORTERS)
+            ),
+        )
+    fmt = fmt.lower()
+    if delimiter is not None:
+        if fmt not in DELIMITED:
+            raise UsageError(_("--delimiter applies to --format csv only"))
+        if len(delimiter) != 1 or delimiter in '"\r\n':
+            raise UsageError(
+                _("--delimiter takes one character, not {d!r}").format(d=delimiter),
+                hint=_("e.g. --delimiter ';' or --delimiter $'\\t'"),
+            )
+    from cloudplan.export.formats import render
+
+    r = load_plans(plans, as_of, within)
+    text = render(fmt, _view(r, project, owner, tag, status), delimiter or ",")
+    if output is None or output == "-":
+        write(text)
+    else:
+        _save(Path(output), text)

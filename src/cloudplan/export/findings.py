@@ -3,28 +3,18 @@
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Callable, Sequence
-from enum import StrEnum
 from typing import Any
 
+from cloudplan.export.json import dumps as _dumps
 from cloudplan.findings import Finding, Key, Severity
 from cloudplan.i18n import _, ngettext
 from cloudplan.safe import clean
 
 
-class FindingFormat(StrEnum):
-    """The output formats of `check`."""
-
-    TEXT = "text"
-    GITHUB = "github"
-    GITLAB = "gitlab"
-    JSON = "json"
-
-
-def render(fmt: FindingFormat, findings: Sequence[Finding]) -> str:
-    """Return *findings* in *fmt*; text and github print nothing for no findings, json and gitlab `[]`."""
-    return _RENDERERS[fmt](findings)
+def render(fmt: str, findings: Sequence[Finding]) -> str:
+    """Return *findings* in the format named *fmt* (see FORMATS); text and github print nothing for none, json `[]`."""
+    return FORMATS[fmt](findings)
 
 
 def text(findings: Sequence[Finding]) -> str:
@@ -126,10 +116,6 @@ def as_json(findings: Sequence[Finding]) -> str:
     return _dumps([record(f) for f in findings])
 
 
-def _dumps(document: Any) -> str:
-    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
-
-
 def _path(source: str) -> str:
     """Return a path as CI tools want it: relative, without a leading `./`."""
     while source.startswith("./"):
@@ -137,11 +123,12 @@ def _path(source: str) -> str:
     return source
 
 
-_RENDERERS: dict[FindingFormat, Callable[[Sequence[Finding]], str]] = {
-    FindingFormat.TEXT: text,
-    FindingFormat.GITHUB: github,
-    FindingFormat.GITLAB: gitlab,
-    FindingFormat.JSON: as_json,
+# The formats of `check --format`, one entry each: the command line offers exactly these names.
+FORMATS: dict[str, Callable[[Sequence[Finding]], str]] = {
+    "text": text,
+    "github": github,
+    "gitlab": gitlab,
+    "json": as_json,
 }
 
 

@@ -1,18 +1,27 @@
-"""The closed set of `cloudplan export` formats, each a pure function of a Snapshot."""
+"""The formats of `cloudplan export` (and of `status --format`), one registry entry each; pure.
+
+A format is a name and a function of a PortfolioView (and the CSV delimiter) returning
+the whole document. Adding one (a spreadsheet, say) is one entry in EXPORTERS: the
+command line offers exactly the names listed here, in this order, and nothing else.
+Each function imports its module when called: `export json` does not pay for the
+~180 ms that importing icalendar costs.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from enum import StrEnum
 
 from cloudplan.status import IndicatorState, ProjectState
 
 
 @dataclass(frozen=True, slots=True)
-class Snapshot:
-    """What an export or a report shows: projects and indicators as of a day, under the plans' title."""
+class PortfolioView:
+    """What an export, a report or a chart shows: projects and indicators as of a day, under the plans' title.
+
+    The projects and indicators are those the command line's filters kept.
+    """
 
     title: str
     as_of: date
@@ -21,58 +30,51 @@ class Snapshot:
     sources: tuple[str, ...] = ()
 
 
-class ExportFormat(StrEnum):
-    """The formats of `cloudplan export`."""
-
-    JSON = "json"
-    CSV = "csv"
-    ICS = "ics"
-    MARKDOWN = "markdown"
-    MERMAID = "mermaid"
-
-    def render(self, snapshot: Snapshot, delimiter: str = ",") -> str:
-        """Return the whole export of *snapshot* in this format (*delimiter* separates CSV cells)."""
-        return EXPORTERS[self](snapshot, delimiter)
+Exporter = Callable[[PortfolioView, str], "str | bytes"]
 
 
-# Each exporter imports its module when called: `export --format json` does not pay for
-# the ~180 ms that importing icalendar costs.
-
-
-def _json(snapshot: Snapshot, delimiter: str) -> str:
+def _json(view: PortfolioView, delimiter: str) -> str:
     from cloudplan.export import json
 
-    return json.status(list(snapshot.projects), list(snapshot.indicators), snapshot.as_of)
+    return json.status(list(view.projects), list(view.indicators), view.as_of)
 
 
-def _csv(snapshot: Snapshot, delimiter: str) -> str:
+def _csv(view: PortfolioView, delimiter: str) -> str:
     from cloudplan.export import csv
 
-    return csv.milestones((s for p in snapshot.projects for s in p.milestones), delimiter)
+    return csv.milestones((s for p in view.projects for s in p.milestones), delimiter)
 
 
-def _ics(snapshot: Snapshot, delimiter: str) -> str:
+def _ics(view: PortfolioView, delimiter: str) -> str:
     from cloudplan.export import ics
 
-    return ics.calendar(snapshot)
+    return ics.calendar(view)
 
 
-def _markdown(snapshot: Snapshot, delimiter: str) -> str:
+def _markdown(view: PortfolioView, delimiter: str) -> str:
     from cloudplan.export import markdown
 
-    return markdown.status(list(snapshot.projects), snapshot.as_of)
+    return markdown.status(list(view.projects), view.as_of)
 
 
-def _mermaid(snapshot: Snapshot, delimiter: str) -> str:
+def _mermaid(view: PortfolioView, delimiter: str) -> str:
     from cloudplan.export import mermaid
 
-    return mermaid.gantt(snapshot)
+    return mermaid.gantt(view)
 
 
-EXPORTERS: dict[ExportFormat, Callable[[Snapshot, str], str]] = {
-    ExportFormat.JSON: _json,
-    ExportFormat.CSV: _csv,
-    ExportFormat.ICS: _ics,
-    ExportFormat.MARKDOWN: _markdown,
-    ExportFormat.MERMAID: _mermaid,
+# name -> the function writing the whole document. Text formats return str, binary ones bytes.
+EXPORTERS: dict[str, Exporter] = {
+    "json": _json,
+    "csv": _csv,
+    "ics": _ics,
+    "markdown": _markdown,
+    "mermaid": _mermaid,
 }
+# The formats that take --delimiter.
+DELIMITED = frozenset({"csv"})
+
+
+def render(name: str, view: PortfolioView, delimiter: str = ",") -> str | bytes:
+    """Return the whole export of *view* in the format *name* (*delimiter* separates CSV cells)."""
+    return EXPORTERS[name](view, delimiter)

@@ -7,7 +7,7 @@ from datetime import date
 
 from cloudplan import __version__
 from cloudplan.export import svg
-from cloudplan.export.formats import Snapshot
+from cloudplan.export.formats import PortfolioView
 from cloudplan.export.svg import esc
 from cloudplan.i18n import _, ngettext
 from cloudplan.render.indicators import number
@@ -70,7 +70,7 @@ footer { margin-top: 2.5rem; color: #757575; font-size: .8rem; }
 
 # A section of the report: a pure function of what it shows, returning its HTML (a heading
 # and what comes under it). The report is the list of them, in order; other parts add theirs.
-Section = Callable[[Snapshot], str]
+Section = Callable[[PortfolioView], str]
 
 
 def _badge(status: str) -> str:
@@ -103,7 +103,7 @@ def _page(title: str, body: list[str]) -> str:
     return "\n".join(parts) + "\n"
 
 
-def report(snapshot: Snapshot, sections: Sequence[Section] | None = None) -> str:
+def report(snapshot: PortfolioView, sections: Sequence[Section] | None = None) -> str:
     """Return the report page: a header, then each of *sections* (default: SECTIONS), then a footer."""
     day = snapshot.as_of.isoformat()
     title = esc(snapshot.title)
@@ -126,7 +126,7 @@ def report(snapshot: Snapshot, sections: Sequence[Section] | None = None) -> str
     return _page(f"{title} · {esc(_('as of {day}').format(day=day))}", body)
 
 
-def timeline_page(snapshot: Snapshot, chart: str) -> str:
+def timeline_page(snapshot: PortfolioView, chart: str) -> str:
     """Return a page that holds the timeline *chart* (an SVG) alone, on white, to show or paste in a slide."""
     day = snapshot.as_of.isoformat()
     head = esc(_("Timeline as of {day}").format(day=day))
@@ -141,7 +141,7 @@ def _counts(projects: list[ProjectState]) -> str:
     return f"{n_projects}, {milestones}, " + _("{n} overdue").format(n=late)
 
 
-def summary(snapshot: Snapshot) -> str:
+def summary(snapshot: PortfolioView) -> str:
     """The summary by project: status, progress, overdue and due-soon counts, next deadline."""
     rows = []
     for p in snapshot.projects:
@@ -184,13 +184,13 @@ def _table(title: str, head: list[str], rows: list[str], empty: str) -> str:
     )
 
 
-def timeline(snapshot: Snapshot) -> str:
+def timeline(snapshot: PortfolioView) -> str:
     """The timeline: the Gantt chart of every milestone shown, labelled with titles."""
     chart = svg.timeline(list(snapshot.projects), snapshot.as_of)
     return f'<section class="whole">\n<h2>{esc(_("Timeline"))}</h2>\n<div class="chart">{chart}</div>\n</section>'
 
 
-def attention(snapshot: Snapshot) -> str:
+def attention(snapshot: PortfolioView) -> str:
     """The milestones overdue and due soon, the most urgent first."""
     states = [s for p in snapshot.projects for s in p.milestones]
     items = sorted(
@@ -221,7 +221,7 @@ def _when(text: str) -> str:
     return f'<span class="date">({esc(text)})</span>'
 
 
-def slips(snapshot: Snapshot) -> str:
+def slips(snapshot: PortfolioView) -> str:
     """Every recorded slip: from, to, when, why, and how far the milestone slipped in all."""
     rows = []
     for s in (s for p in snapshot.projects for s in p.milestones):
@@ -238,7 +238,7 @@ def slips(snapshot: Snapshot) -> str:
     return _table(_("Slips"), head, rows, _("No deadline has slipped."))
 
 
-def indicators(snapshot: Snapshot) -> str:
+def indicators(snapshot: PortfolioView) -> str:
     """A card per indicator: its levels, its latest measure, the expected values, and its chart."""
     states, as_of = list(snapshot.indicators), snapshot.as_of
     title = f"<h2>{esc(_('Indicators'))}</h2>"

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, time, timedelta
 
 from icalendar import Calendar, Event
 
-from cloudplan.export.formats import Snapshot
+from cloudplan.export.formats import PortfolioView
 from cloudplan.i18n import _
 from cloudplan.safe import clean
 from cloudplan.status import MilestoneState, ProjectState, Status
@@ -20,7 +20,7 @@ def uid(state: MilestoneState) -> str:
     return f"{m.project}.{m.id}@cloudplan"
 
 
-def calendar(snapshot: Snapshot) -> str:
+def calendar(snapshot: PortfolioView) -> str:
     """Return a calendar of the milestones that have a deadline.
 
     Reproducible: DTSTAMP is the as-of day at midnight UTC, and the calendar has no

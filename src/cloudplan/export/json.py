@@ -1,4 +1,10 @@
-"""JSON documents: one per command, on one line of standard output or in a file."""
+"""JSON documents: one per command, on one line of standard output or in a file.
+
+Every JSON document cloudplan prints (`status`, `overdue`, `indicators`, `history`,
+`export json`, `check --format json|gitlab`) goes through `dumps`: one line, never
+indented, so that all read alike (pipe into `jq .` to read one) and a national
+portfolio is written by the json module's C encoder, which serves unindented output only.
+"""
 
 from __future__ import annotations
 

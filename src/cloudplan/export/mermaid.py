@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from cloudplan.export.formats import Snapshot
+from cloudplan.export.formats import PortfolioView
 from cloudplan.safe import clean
 from cloudplan.status import MilestoneState, Status
 
@@ -39,7 +39,7 @@ def node_id(ref: str, taken: set[str]) -> str:
     return ident
 
 
-def gantt(snapshot: Snapshot) -> str:
+def gantt(snapshot: PortfolioView) -> str:
     """Return a Mermaid gantt: each scheduled milestone as a `milestone` on its deadline."""
     lines = [
         "gantt",

@@ -35,7 +35,9 @@ def milestone_line(state: MilestoneState) -> tuple[str, str]:
         deadline = m.due.last.isoformat()
         due = _("due {period}").format(period=m.due.text if m.due.text == deadline else f"{m.due.text} ({deadline})")
     owners = f" [{clean(', '.join(m.owners))}]" if m.owners else ""
-    rest = f"  {clean(m.ref)}  {due}, {when(state)}: {clean(m.title)}{owners}"
+    # A closed milestone has no "late" or "in N days"; one without a deadline has no "due".
+    told = ", ".join(part for part in (due, when(state)) if part)
+    rest = f"  {clean(m.ref)}  {told + ': ' if told else ''}{clean(m.title)}{owners}"
     return state.status.value.upper(), rest
 
 

@@ -12,7 +12,7 @@ from cloudplan.i18n import _, ngettext
 from cloudplan.render.grid import Column, Grid, Layout, Row
 from cloudplan.render.theme import status_style
 from cloudplan.safe import clean
-from cloudplan.status import MilestoneState, ProjectState, next_deadline
+from cloudplan.status import MilestoneState, ProjectState, Status, next_deadline
 
 
 def plain(text: str, style: str = "") -> Text:
@@ -158,7 +158,7 @@ def summary_view(states: list[ProjectState], as_of: date) -> RenderableType:
     tail = [Column(_("Next deadline"))]
     beside, under = [], []
     for state in states:
-        late = sum(1 for s in state.milestones if s.status == "overdue")
+        late = sum(1 for s in state.milestones if s.status is Status.OVERDUE)
         name = plain(state.project.id, style="bold")
         title = plain(state.project.title, style="italic")
         cells = [
@@ -188,3 +188,22 @@ def count_line(states: list[ProjectState]) -> str:
     projects = ngettext("{n} project", "{n} projects", len(states)).format(n=len(states))
     milestones = ngettext("{n} milestone", "{n} milestones", total).format(n=total)
     return f"{projects}, {milestones}" + (f": {detail}" if detail else "")
+
+
+def milestones_table(items: list[MilestoneState]) -> RenderableType:
+    """Return a table of milestones of any projects (`overdue --format table`): status, milestone, deadline, days."""
+    from rich import box
+    from rich.table import Table
+
+    table = Table(box=box.SIMPLE_HEAD, padding=(0, 1), pad_edge=False, show_edge=False, expand=True)
+    table.add_column(_("Status"), no_wrap=True)
+    table.add_column(_("Milestone"), ratio=3, overflow="fold")
+    table.add_column(_("Deadline"), no_wrap=True)
+    table.add_column(_("Days"), justify="right", no_wrap=True)
+    for s in items:
+        m = s.milestone
+        cell = plain(m.ref, style="bold")
+        cell.append("\n")
+        cell.append_text(plain(m.title, style="italic"))
+        table.add_row(status_cell(s.status), cell, Text(m.due.last.isoformat() if m.due else "-"), days_cell(s))
+    return table

@@ -1,20 +1,22 @@
-"""The styles of cloudplan's statuses, in one place."""
+"""The styles and colours of cloudplan's statuses, in one place, keyed by the engine's enums; pure (no Rich)."""
 
 from __future__ import annotations
 
-STATUS_STYLES = {
-    "overdue": "bold red",
-    "due-soon": "yellow",
-    "upcoming": "cyan",
-    "unscheduled": "dim",
-    "done-late": "green",
-    "done": "green",
-    "cancelled": "dim",
-    "no-data": "dim",
-    "achieved": "green",
-    "missed": "bold red",
-    "on-track": "cyan",
-    "behind": "yellow",
+from cloudplan.status import IndicatorStatus, Status
+
+STATUS_STYLES: dict[str, str] = {
+    Status.OVERDUE: "bold red",
+    Status.DUE_SOON: "yellow",
+    Status.UPCOMING: "cyan",
+    Status.UNSCHEDULED: "dim",
+    Status.DONE_LATE: "green",
+    Status.DONE: "green",
+    Status.CANCELLED: "dim",
+    IndicatorStatus.NO_DATA: "dim",
+    IndicatorStatus.ACHIEVED: "green",
+    IndicatorStatus.MISSED: "bold red",
+    IndicatorStatus.ON_TRACK: "cyan",
+    IndicatorStatus.BEHIND: "yellow",
 }
 
 
@@ -25,19 +27,19 @@ def status_style(status: str) -> str:
 
 # The same meanings for pages and pictures (the HTML report, SVG charts): dark enough
 # to read as text on white, and told apart by more than hue where it matters.
-STATUS_COLOURS = {
-    "overdue": "#c62828",
-    "due-soon": "#b26a00",
-    "upcoming": "#00838f",
-    "unscheduled": "#757575",
-    "done-late": "#558b2f",
-    "done": "#2e7d32",
-    "cancelled": "#9e9e9e",
-    "no-data": "#757575",
-    "achieved": "#2e7d32",
-    "missed": "#c62828",
-    "on-track": "#00838f",
-    "behind": "#b26a00",
+STATUS_COLOURS: dict[str, str] = {
+    Status.OVERDUE: "#c62828",
+    Status.DUE_SOON: "#b26a00",
+    Status.UPCOMING: "#00838f",
+    Status.UNSCHEDULED: "#757575",
+    Status.DONE_LATE: "#558b2f",
+    Status.DONE: "#2e7d32",
+    Status.CANCELLED: "#9e9e9e",
+    IndicatorStatus.NO_DATA: "#757575",
+    IndicatorStatus.ACHIEVED: "#2e7d32",
+    IndicatorStatus.MISSED: "#c62828",
+    IndicatorStatus.ON_TRACK: "#00838f",
+    IndicatorStatus.BEHIND: "#b26a00",
 }
 AS_OF_COLOUR = "#8e24aa"
 

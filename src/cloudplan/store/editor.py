@@ -14,6 +14,7 @@ from cloudplan.errors import (
     PlanInvalid,
     WriteFailed,
 )
+from cloudplan.findings import Severity
 from cloudplan.i18n import _
 from cloudplan.store.reader import Loaded, PlanFile, _edited, _validate, locate, parse, read_all, refuse_errors
 from cloudplan.store.writer import _write_atomic
@@ -103,7 +104,7 @@ def check_edit(
     keys = [cache.key(data, name) if n == name else s.key for n, s in snapshots.items()]
     findings = _validate(portfolio, loaded.today, keys)
     texts = {n: (text if n == name else s.text) for n, s in snapshots.items()}
-    errors = [f for f in findings if f.severity == "error"]
+    errors = [f for f in findings if f.severity is Severity.ERROR]
     if errors:
         _refuse(errors, texts)
     before = {(f.source, f.code, f.message) for f in loaded.findings}
@@ -169,7 +170,7 @@ def _patched(snapshot: Snapshot, text: str, changes: Sequence[Change], unit: Uni
         if after != expected[unit.name][unit.element]:
             return None
         item, found = build.build_one(unit.name, unit.element, after, snapshot.file.name)
-        errors = [f for f in found if f.severity == "error"]
+        errors = [f for f in found if f.severity is Severity.ERROR]
         if errors or item is None:
             _refuse(errors or found, {snapshot.file.name: text})
         assert item is not None
@@ -206,7 +207,7 @@ def _reparsed(snapshot: Snapshot, text: str, data: bytes, changes: Sequence[Chan
     from cloudplan import tomledit
 
     new = parse(data, snapshot.file.name)
-    errors = [f for f in new.findings if f.severity == "error"]
+    errors = [f for f in new.findings if f.severity is Severity.ERROR]
     if new.plan is None or errors:
         _refuse(errors, {snapshot.file.name: text})
     assert new.plan is not None

@@ -12,6 +12,7 @@ from cloudplan.errors import (
     PlanInvalid,
     PlanNotFound,
 )
+from cloudplan.findings import Severity
 from cloudplan.i18n import _
 
 if TYPE_CHECKING:
@@ -46,7 +47,7 @@ class Loaded(NamedTuple):
     @property
     def errors(self) -> tuple[Finding, ...]:
         """The findings that make the portfolio unusable."""
-        return tuple(f for f in self.findings if f.severity == "error")
+        return tuple(f for f in self.findings if f.severity is Severity.ERROR)
 
 
 def discover(args: Sequence[str], env: Mapping[str, str], cwd: Path) -> list[PlanFile]:
@@ -281,7 +282,7 @@ def read_all(
         # until every file is read, but report the rest (cycles, dates, slips) all the same.
         found = [f for f in found if f.code != "unknown-ref"]
     if not warnings:
-        found = [f for f in found if f.severity == "error"]
+        found = [f for f in found if f.severity is Severity.ERROR]
     findings += found
     if any(f.line == 0 for f in findings):
         findings = locate(findings, {name: p.text for name, p in parsed.items()})

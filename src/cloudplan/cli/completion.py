@@ -1,0 +1,150 @@
+"""Shell completion (bash, zsh, fish): the script to install, and answers taken from the plan.
+
+Loaded only when a shell asks ($_CLOUDPLAN_COMPLETE set) or a user runs
+`--install-completion` / `--show-completion`: an ordinary run never imports Typer's
+completion code. Refs, project ids and indicator ids are read from the plans the
+command line names (PLAN arguments, --plan), else from the default ones, through the
+cache; a plan that cannot be read completes nothing rather than print an error.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import typer
+
+if TYPE_CHECKING:
+    from cloudplan.model import Portfolio
+
+SHELLS = ("bash", "zsh", "fish")
+_ACTIONS = ("source", "complete")
+
+
+def respond(command: Any, ctx_args: Any, prog_name: str, complete_var: str, instruction: str) -> int:
+    """Answer a completion request; *instruction* is `complete_bash` (Typer's order) or `bash_complete` (Click's)."""
+    from typer.completion import shell_complete
+
+    first, _sep, second = instruction.partition("_")
+    if first in SHELLS and second in _ACTIONS:
+        instruction = f"{second}_{first}"
+    _typer_completion()
+    return int(shell_complete(command, ctx_args, prog_name, complete_var, instruction))
+
+
+def install() -> None:
+    """Install completion for the shell that runs cloudplan, and exit (the `--install-completion` option)."""
+    from typer.completion import install_callback
+
+    _typer_completion()
+    install_callback(_context(), _param(), True)
+
+
+def show() -> None:
+    """Print the completion script for the shell that runs cloudplan, and exit (`--show-completion`)."""
+    from typer.completion import show_callback
+
+    _typer_completion()
+    show_callback(_context(), _param(), True)
+
+
+def _typer_completion() -> None:
+    from typer._completion_classes import completion_init
+
+    completion_init()
+
+
+def _context() -> Any:
+    from typer._click.globals import get_current_context
+
+    return get_current_context()
+
+
+def _param() -> Any:
+    return None
+
+
+# -- answers from the plan ----------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def _quiet() -> Iterator[None]:
+    """Nothing a completion does may print: the shell would offer it as a word."""
+    saved = sys.stderr
+    with open(os.devnull, "w") as sink:
+        sys.stderr = sink
+        try:
+            yield
+        finally:
+            sys.stderr = saved
+
+
+def _portfolio(ctx: typer.Context) -> Portfolio | None:
+    from cloudplan import store
+    from cloudplan.cli.common import today_in
+
+    params = ctx.params or {}
+    named: list[str] = list(params.get("plans") or [])
+    if params.get("plan"):
+        named = [params["plan"]]
+    with _quiet():
+        try:
+            files = store.discover(named, os.environ, Path.cwd())
+            return store.load_all(files, today_in).portfolio
+        except Exception:
+            return None
+
+
+def milestone_refs(ctx: typer.Context, incomplete: str) -> list[str]:
+    """Complete a PROJECT/MILESTONE ref."""
+    portfolio = _portfolio(ctx)
+    if portfolio is None:
+        return []
+    return [m.ref for m in portfolio.milestones if m.ref.startswith(incomplete)]
+
+
+def refs_and_projects(ctx: typer.Context, incomplete: str) -> list[str]:
+    """Complete a milestone ref or a project id (`remove`)."""
+    portfolio = _portfolio(ctx)
+    if portfolio is None:
+        return []
+    words = [p.id for p in portfolio.projects] + [m.ref for m in portfolio.milestones]
+    return [w for w in words if w.startswith(incomplete)]
+
+
+def project_ids(ctx: typer.Context, incomplete: str) -> list[str]:
+    """Complete a project id."""
+    portfolio = _portfolio(ctx)
+    if portfolio is None:
+        return []
+    return [p.id for p in portfolio.projects if p.id.startswith(incomplete)]
+
+
+def indicator_ids(ctx: typer.Context, incomplete: str) -> list[str]:
+    """Complete an indicator id."""
+    portfolio = _portfolio(ctx)
+    if portfolio is None:
+        return []
+    return [i.id for i in portfolio.indicators if i.id.startswith(incomplete)]
+
+
+def tags(ctx: typer.Context, incomplete: str) -> list[str]:
+    """Complete a project tag."""
+    portfolio = _portfolio(ctx)
+    if portfolio is None:
+        return []
+    found = dict.fromkeys(t for p in portfolio.projects for t in p.tags)
+    return [t for t in found if t.startswith(incomplete)]
+
+
+def export_words(ctx: typer.Context, incomplete: str) -> list[str]:
+    """Complete `export`'s first word with a format (unless --format gave it), then let the shell complete paths."""
+    from cloudplan.export.formats import EXPORTERS
+
+    if (ctx.params or {}).get("fmt") or (ctx.params or {}).get("words"):
+        return []
+    return [name for name in EXPORTERS if name.startswith(incomplete)]
