@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import signal
@@ -135,7 +136,8 @@ def test_each_owner_gets_one_mail_with_its_own_milestones(
     assert dinsic["Subject"] == "cloudplan: 1 milestone alert (1 overdue)"
     assert armees["Subject"] == "cloudplan: 2 milestone alerts (1 overdue, 1 due soon)"
     assert dinsic["From"] == "cloudplan@pmo.example"
-    assert dinsic["Date"] and dinsic["Message-ID"].endswith("@pmo.example>")
+    assert dinsic["Date"]
+    assert dinsic["Message-ID"].endswith("@pmo.example>")
     assert dinsic["Message-ID"] != armees["Message-ID"]
     assert dinsic.get_content_type() == "multipart/alternative"
     text = armees.get_body(("plain",)).get_content()  # type: ignore[union-attr]
@@ -160,7 +162,8 @@ def test_authentication_then_the_password_never_shows(cli: Cli, plan: Callable[[
     with SMTPServer(user=("pmo", "p@ss:w/rd")) as server:
         wrong = notify(cli, mail_env(server.port, auth="pmo:n0t%2Fit@"))
         assert wrong.exit_code == 2
-        assert "535" in wrong.stderr and "mailto:cloud@dinsic.example" in wrong.stderr
+        assert "535" in wrong.stderr
+        assert "mailto:cloud@dinsic.example" in wrong.stderr
         assert "n0t" not in wrong.output
         right = notify(cli, mail_env(server.port, auth="pmo:p%40ss%3Aw%2Frd@"))
         assert right.exit_code == 0, right.output
@@ -189,7 +192,8 @@ def test_a_refusing_server_exits_2_and_the_next_run_delivers_once(
     smtp.box.refuse = "554 5.7.1 Message rejected by policy"
     failed = notify(cli, mail_env(smtp.port))
     assert failed.exit_code == 2
-    assert "mailto:cloud@dinsic.example" in failed.stderr and "554 5.7.1 Message rejected by policy" in failed.stderr
+    assert "mailto:cloud@dinsic.example" in failed.stderr
+    assert "554 5.7.1 Message rejected by policy" in failed.stderr
     assert smtp.box.messages == []
     smtp.box.refuse = None
     ok = notify(cli, mail_env(smtp.port), as_of="2021-07-01")
@@ -226,7 +230,8 @@ def test_one_address_refused_the_other_is_not_sent_twice(
     monkeypatch.setattr(smtp.controller.handler, "handle_DATA", refuse_armees)
     first = notify(cli, mail_env(smtp.port))
     assert first.exit_code == 2
-    assert "mailto:dnum@armees.example" in first.stderr and "550 5.1.1 No such mailbox" in first.stderr
+    assert "mailto:dnum@armees.example" in first.stderr
+    assert "550 5.1.1 No such mailbox" in first.stderr
     assert "cloud@dinsic.example" not in first.stderr
     monkeypatch.setattr(smtp.controller.handler, "handle_DATA", original)
     assert notify(cli, mail_env(smtp.port)).exit_code == 0
@@ -245,18 +250,23 @@ def test_matrix_rooms_and_webhooks_get_their_owners_alerts(
     h = hub.hub
     (cloud,) = h.events["!cloud:agent.tchap.gouv.fr"]
     (armees,) = h.events["!armees:agent.tchap.gouv.fr"]
-    assert cloud["msgtype"] == "m.text" and cloud["format"] == "org.matrix.custom.html"
-    assert "cercle-2/ouverture" in cloud["body"] and "cercle-2/etude" not in cloud["body"]
-    assert "&lt;script&gt;" in armees["formatted_body"] and "<script>" not in armees["formatted_body"]
+    assert cloud["msgtype"] == "m.text"
+    assert cloud["format"] == "org.matrix.custom.html"
+    assert "cercle-2/ouverture" in cloud["body"]
+    assert "cercle-2/etude" not in cloud["body"]
+    assert "&lt;script&gt;" in armees["formatted_body"]
+    assert "<script>" not in armees["formatted_body"]
     assert armees["body"].startswith("cloudplan: 2 milestone alerts (1 overdue, 1 due soon)\n\n")
     gets = [r for r in h.requests if r.method == "GET"]
     assert [r.path for r in gets] == ["/_matrix/client/v3/directory/room/%23cloud%3Aagent.tchap.gouv.fr"]
     assert all(r.headers["Authorization"] == f"Bearer {h.token}" for r in h.requests if r.path.startswith("/_matrix"))
     (hook,) = h.hooks["/hook/dinsic-secret-path"]
-    assert set(hook) == {"text"} and "cercle-2/ouverture" in hook["text"]
+    assert set(hook) == {"text"}
+    assert "cercle-2/ouverture" in hook["text"]
     assert len(h.hooks["/hook/armees-secret-path"]) == 1
     assert notify(cli, http_env(hub), as_of="2021-07-01").exit_code == 0
-    assert sum(len(v) for v in h.events.values()) == 2 and sum(len(v) for v in h.hooks.values()) == 2
+    assert sum(len(v) for v in h.events.values()) == 2
+    assert sum(len(v) for v in h.hooks.values()) == 2
 
 
 def test_a_500_mid_run_is_retried_next_run_with_the_same_txn_id_and_posted_once(
@@ -275,7 +285,8 @@ def test_a_500_mid_run_is_retried_next_run_with_the_same_txn_id_and_posted_once(
     second = notify(cli, http_env(hub), as_of="2021-07-01")
     assert second.exit_code == 0, second.output
     puts = [r.path for r in h.requests if r.method == "PUT" and "armees" in r.path]
-    assert len(puts) == 2 and puts[0] == puts[1]  # the same txnId
+    assert len(puts) == 2
+    assert puts[0] == puts[1]
     assert len(h.events["!armees:agent.tchap.gouv.fr"]) == 1
     assert len(h.events["!cloud:agent.tchap.gouv.fr"]) == 1  # sent in the first run, not again
     assert [len(h.hooks[p]) for p in ("/hook/dinsic-secret-path", "/hook/armees-secret-path")] == [1, 1]
@@ -288,7 +299,8 @@ def test_a_429_is_waited_for_as_the_server_asks(cli: Cli, plan: Callable[[str], 
     result = notify(cli, http_env(hub))
     assert result.exit_code == 0, result.output
     puts = [r for r in h.requests if r.method == "PUT" and "armees" in r.path]
-    assert len(puts) == 2 and puts[0].path == puts[1].path
+    assert len(puts) == 2
+    assert puts[0].path == puts[1].path
     assert puts[1].at - puts[0].at >= 0.39
     assert len(h.events["!armees:agent.tchap.gouv.fr"]) == 1
 
@@ -313,7 +325,7 @@ def test_about_one_call_a_second(
     assert notify(cli, http_env(hub)).exit_code == 0
     calls = [r.at for r in hub.hub.requests]
     assert len(calls) == 3  # the alias, then a message in each room
-    assert all(b - a >= 0.95 for a, b in zip(calls, calls[1:], strict=False))
+    assert all(b - a >= 0.95 for a, b in itertools.pairwise(calls))
 
 
 def test_a_token_echoed_by_the_server_never_shows(cli: Cli, plan: Callable[[str], Path], hub: HTTPServer) -> None:
@@ -429,7 +441,9 @@ def test_state_file_holds_what_each_destination_was_sent(
     plan(MAIL_CONTACTS)
     assert notify(cli, mail_env(smtp.port)).exit_code == 0
     state = json.loads(Path("state.json").read_text())
-    assert state["cloudplan"] == "notify-state" and state["version"] == 1 and state["as_of"] == AS_OF
+    assert state["cloudplan"] == "notify-state"
+    assert state["version"] == 1
+    assert state["as_of"] == AS_OF
     assert state["destinations"] == {
         "mailto:cloud@dinsic.example": {
             "cercle-2/ouverture": {"status": "overdue", "deadline": "2021-03-31", "sent": "2021-06-30"}
