@@ -153,7 +153,8 @@ def test_an_owner_without_contact_goes_to_star_else_reaches_nobody() -> None:
 
 
 def test_a_milestone_given_to_another_owner_is_cleared_for_the_old_one() -> None:
-    contacts = '[[contact]]\nowner = "*"\nemail = ["pmo@x.example"]\n\n[[contact]]\nowner = "DNUM"\nemail = ["dnum@x.example"]\n'
+    contacts = '[[contact]]\nowner = "*"\nemail = ["pmo@x.example"]\n\n'
+    contacts += '[[contact]]\nowner = "DNUM"\nemail = ["dnum@x.example"]\n'
     _out, memory = run(portfolio(milestone("2021-03-31"), contacts), date(2021, 4, 1))
     moved = milestone("2021-03-31", more='  owners = ["ANSSI"]\n')
     out, memory = run(portfolio(moved, contacts), date(2021, 4, 2), memory)
