@@ -112,6 +112,30 @@ class Alert(NamedTuple):
     token: str = ""  # what identifies this alert across retries (see Message.id)
 
 
+class Line(NamedTuple):
+    """An alert's line, in the message's language: label, ref, title, the rest; owners when named."""
+
+    label: str
+    ref: str
+    title: str
+    rest: str
+    owners: str
+
+    def text(self) -> str:
+        """`OVERDUE  cercle-2/ouverture  deadline 2021-Q1 (2021-03-31), 60 days late: Ouverture [DINSIC]`."""
+        named = f": {clean(self.title)}" if self.title else ""
+        owners = f" [{clean(self.owners)}]" if self.owners else ""
+        return f"{self.label}  {clean(self.ref)}  {self.rest}{named}{owners}"
+
+    def html(self) -> str:
+        """The same as an HTML list item, every piece of plan text escaped."""
+        esc = html.escape
+        named = f": {esc(clean(self.title))}" if self.title else ""
+        owners = f" [{esc(clean(self.owners))}]" if self.owners else ""
+        label, ref = esc(self.label), esc(clean(self.ref))
+        return f"<li><strong>{label}</strong> <code>{ref}</code> {esc(self.rest)}{named}{owners}</li>"
+
+
 class Message(NamedTuple):
     """Everything one destination gets in one run, and what it remembers once it got it."""
 
@@ -119,9 +143,18 @@ class Message(NamedTuple):
     language: str | None
     alerts: tuple[Alert, ...]
     subject: str
-    text: str  # the subject, a blank line, one line per alert
-    html: str  # the same, escaped, for e-mail and Matrix
+    lines: tuple[Line, ...]
     memory: dict[str, Memo]  # the destination's memory after a successful send
+
+    @property
+    def text(self) -> str:
+        """The subject, a blank line, one line per alert."""
+        return self.subject + "\n\n" + "".join(line.text() + "\n" for line in self.lines)
+
+    @property
+    def html(self) -> str:
+        """The same as an HTML fragment, for e-mail and Matrix."""
+        return f"<p>{html.escape(self.subject)}</p><ul>{''.join(line.html() for line in self.lines)}</ul>"
 
     @property
     def id(self) -> str:
@@ -188,6 +221,9 @@ def plan(
     for c in portfolio.contacts:
         contacts.setdefault(c.owner, c)
     owners = owners_of(portfolio)
+    thresholds = sorted({t for t in remind if t >= 0})
+    furthest = thresholds[-1] if thresholds else -1
+    remembered = {ref for items in previous.values() for ref in items}
     # Which refs each destination has, and in which language it is spoken to.
     wanted: dict[str, dict[str, MilestoneState]] = {}
     languages: dict[str, str | None] = {}
@@ -196,16 +232,25 @@ def plan(
             wanted.setdefault(d, {})
             languages.setdefault(d, c.language or language)
     by_ref = {s.milestone.ref: s for s in states}
+    targets_of: dict[tuple[str, ...], tuple[str, ...]] = {}  # owners -> destinations, computed once each
     for s in states:
+        ref = s.milestone.ref
+        left = s.days_left
+        # Most milestones can say nothing: closed or far off, and never alerted.
+        if (left is None or left > furthest) and s.status is not Status.OVERDUE and ref not in remembered:
+            continue
         # A milestone nobody owns goes where owners without a contact go: to "*".
-        routed, unreached = routes(owners.get(s.milestone.ref) or ("*",), contacts)
-        targets = {d for c in routed.values() for d in c.destinations}
-        if unreached:
-            targets.add(STDOUT)
+        its = owners.get(ref) or ("*",)
+        targets = targets_of.get(its)
+        if targets is None:
+            routed, unreached = routes(its, contacts)
+            found = {d for c in routed.values() for d in c.destinations}
+            if unreached:
+                found.add(STDOUT)
+            targets = targets_of[its] = tuple(found)
         for d in targets:
-            wanted.setdefault(d, {})[s.milestone.ref] = s
+            wanted.setdefault(d, {})[ref] = s
     languages.setdefault(STDOUT, language)
-    thresholds = sorted({t for t in remind if t >= 0})
     messages: list[Message] = []
     memory: dict[str, dict[str, Memo]] = {}
     for d in sorted(wanted, key=lambda d: (d == STDOUT, d)):
@@ -361,31 +406,13 @@ def line_parts(a: Alert, t: Translator) -> tuple[str, str, str, str]:
     return _label(a.kind, t), a.ref, a.title, rest
 
 
-def _text_line(a: Alert, t: Translator, with_owners: bool) -> str:
-    label, ref, title, rest = line_parts(a, t)
-    owners = f" [{clean(', '.join(a.owners))}]" if with_owners and a.owners else ""
-    named = f": {clean(title)}" if title else ""
-    return f"{label}  {clean(ref)}  {rest}{named}{owners}"
-
-
-def _html_line(a: Alert, t: Translator, with_owners: bool) -> str:
-    label, ref, title, rest = line_parts(a, t)
-    esc = html.escape
-    owners = f" [{esc(clean(', '.join(a.owners)))}]" if with_owners and a.owners else ""
-    named = f": {esc(clean(title))}" if title else ""
-    return f"<li><strong>{esc(label)}</strong> <code>{esc(clean(ref))}</code> {esc(rest)}{named}{owners}</li>"
-
-
 def _message(
     destination: str, language: str | None, alerts: list[Alert], memory: dict[str, Memo], t: Translator
 ) -> Message:
-    subject = _subject(alerts, t)
     # Owners are named where a destination hears of several (the "*" contact, standard output).
-    several = len({o for a in alerts for o in a.owners}) > 1 or destination == STDOUT
-    text = subject + "\n\n" + "".join(_text_line(a, t, several) + "\n" for a in alerts)
-    body = "".join(_html_line(a, t, several) for a in alerts)
-    page = f"<p>{html.escape(subject)}</p><ul>{body}</ul>"
-    return Message(destination, language, tuple(alerts), subject, text, page, memory)
+    several = destination == STDOUT or len({o for a in alerts for o in a.owners}) > 1
+    lines = tuple(Line(*line_parts(a, t), ", ".join(a.owners) if several else "") for a in alerts)
+    return Message(destination, language, tuple(alerts), _subject(alerts, t), lines, memory)
 
 
 # -- the state file ------------------------------------------------------------------------------
