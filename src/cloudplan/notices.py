@@ -177,17 +177,6 @@ class Notices(NamedTuple):
     memory: dict[str, dict[str, Memo]]  # every destination's memory once every message is sent
 
 
-def owners_of(portfolio: Portfolio) -> dict[str, tuple[str, ...]]:
-    """Return each milestone's owners by ref: its own, else its project's, else its plan's `owner`."""
-    owners: dict[str, tuple[str, ...]] = {}
-    for plan in portfolio.plans:
-        fallback = (plan.owner,) if plan.owner else ()
-        for project in plan.projects:
-            for m in project.milestones:
-                owners[m.ref] = m.owners or fallback
-    return owners
-
-
 def routes(owners: Iterable[str], contacts: Mapping[str, Contact]) -> tuple[dict[str, Contact], list[str]]:
     """Return the contact of each owner that has one (its own, else "*"), and the owners without."""
     routed: dict[str, Contact] = {}
@@ -220,36 +209,44 @@ def plan(
     contacts: dict[str, Contact] = {}
     for c in portfolio.contacts:
         contacts.setdefault(c.owner, c)
-    owners = owners_of(portfolio)
+    fallback = {plan.source: (plan.owner,) if plan.owner else () for plan in portfolio.plans}
     thresholds = sorted({t for t in remind if t >= 0})
     furthest = thresholds[-1] if thresholds else -1
     remembered = {ref for items in previous.values() for ref in items}
-    # Which refs each destination has, and in which language it is spoken to.
-    wanted: dict[str, dict[str, MilestoneState]] = {}
+    # Which milestones each destination has (with their owners), and in which language it is spoken to.
+    wanted: dict[str, dict[str, tuple[MilestoneState, tuple[str, ...]]]] = {}
     languages: dict[str, str | None] = {}
     for c in contacts.values():
         for d in c.destinations:
             wanted.setdefault(d, {})
             languages.setdefault(d, c.language or language)
-    by_ref = {s.milestone.ref: s for s in states}
+    known: dict[str, tuple[MilestoneState, tuple[str, ...]]] = {}  # remembered refs still in the plans
     targets_of: dict[tuple[str, ...], tuple[str, ...]] = {}  # owners -> destinations, computed once each
     for s in states:
-        ref = s.milestone.ref
         left = s.days_left
         # Most milestones can say nothing: closed or far off, and never alerted.
-        if (left is None or left > furthest) and s.status is not Status.OVERDUE and ref not in remembered:
+        if (
+            (left is None or left > furthest)
+            and s.status is not Status.OVERDUE
+            and (not remembered or s.milestone.ref not in remembered)
+        ):
             continue
+        m = s.milestone
+        ref = m.ref
+        its = m.owners or fallback.get(m.source, ())
+        if ref in remembered:
+            known[ref] = (s, its)
         # A milestone nobody owns goes where owners without a contact go: to "*".
-        its = owners.get(ref) or ("*",)
-        targets = targets_of.get(its)
+        key = its or ("*",)
+        targets = targets_of.get(key)
         if targets is None:
-            routed, unreached = routes(its, contacts)
+            routed, unreached = routes(key, contacts)
             found = {d for c in routed.values() for d in c.destinations}
             if unreached:
                 found.add(STDOUT)
-            targets = targets_of[its] = tuple(found)
+            targets = targets_of[key] = tuple(found)
         for d in targets:
-            wanted.setdefault(d, {})[ref] = s
+            wanted.setdefault(d, {})[ref] = (s, its)
     languages.setdefault(STDOUT, language)
     messages: list[Message] = []
     memory: dict[str, dict[str, Memo]] = {}
@@ -258,15 +255,16 @@ def plan(
         before = previous.get(d, {})
         alerts: list[Alert] = []
         after: dict[str, Memo] = {}
-        for ref, s in mine.items():
-            alert, memo = _one(s, before.get(ref), as_of, thresholds, repeat, owners.get(ref, ()))
+        for ref, (s, its) in mine.items():
+            alert, memo = _one(s, before.get(ref), as_of, thresholds, repeat, its)
             if alert is not None:
                 alerts.append(alert)
             if memo is not None:
                 after[ref] = memo
         for ref, memo in before.items():
             if ref not in mine:
-                alerts.append(_cleared(ref, memo, by_ref.get(ref), owners.get(ref, ())))
+                state, its = known.get(ref, (None, ()))
+                alerts.append(_cleared(ref, memo, state, its))
         memory[d] = after
         if alerts:
             alerts.sort(key=_order)
