@@ -114,9 +114,16 @@ def deliver(
     destinations and items); a destination's memory moves on only once its message is
     sent, so a failure, or a kill between two sends, leaves it to the next run. The
     message of alerts that reach nobody is handed to *show* (standard output) and is
-    remembered once shown.
+    remembered once shown. Raises SendFailed, before anything is sent, when the
+    environment lacks a setting that a destination needs.
     """
     pending = {m.destination for m in notices.messages}
+    missing = missing_settings(sorted(d for d in pending if d != STDOUT), env)
+    if missing:
+        raise SendFailed(
+            _("nothing was sent: the environment lacks {names}").format(names=", ".join(missing)),
+            hint=_("see docs/notify.md for the settings of each kind of destination"),
+        )
     state: MutableMapping[str, Mapping[str, Memo]] = {
         d: items for d, items in notices.memory.items() if d not in pending
     }
