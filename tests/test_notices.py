@@ -211,3 +211,18 @@ def test_the_state_file_round_trips_and_refuses_what_it_did_not_write() -> None:
                 '"deadline": "2021-13-01"}}}}'):  # fmt: skip
         with pytest.raises(StateInvalid):
             notices.loads(bad, "s.json")
+
+
+def test_check_warns_of_owners_without_contact_only_when_contacts_exist_and_no_star() -> None:
+    from cloudplan.validate import validate
+
+    def codes(contacts: str) -> list[str]:
+        return [f.code for f in validate(portfolio(milestone("2021-03-31", more='  owners = ["ANSSI"]\n'), contacts),
+                                         date(2021, 4, 1))]  # fmt: skip
+
+    assert codes("") == []
+    assert codes('[[contact]]\nowner = "DINSIC"\nemail = ["a@x.example"]\n') == ["owner-without-contact"]
+    assert codes('[[contact]]\nowner = "*"\nemail = ["a@x.example"]\n') == []
+    assert codes('[[contact]]\nowner = "*"\nemail = ["a@x.example"]\n\n[[contact]]\nowner = "DGFiP"\n') == [
+        "unused-contact"
+    ]
