@@ -21,8 +21,6 @@ and a successful one is never repeated.
 
 from __future__ import annotations
 
-import hashlib
-import html
 import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date, timedelta
@@ -129,7 +127,8 @@ class Line(NamedTuple):
 
     def html(self) -> str:
         """The same as an HTML list item, every piece of plan text escaped."""
-        esc = html.escape
+        from html import escape as esc
+
         named = f": {esc(clean(self.title))}" if self.title else ""
         owners = f" [{esc(clean(self.owners))}]" if self.owners else ""
         label, ref = esc(self.label), esc(clean(self.ref))
@@ -154,7 +153,9 @@ class Message(NamedTuple):
     @property
     def html(self) -> str:
         """The same as an HTML fragment, for e-mail and Matrix."""
-        return f"<p>{html.escape(self.subject)}</p><ul>{''.join(line.html() for line in self.lines)}</ul>"
+        from html import escape
+
+        return f"<p>{escape(self.subject)}</p><ul>{''.join(line.html() for line in self.lines)}</ul>"
 
     @property
     def id(self) -> str:
@@ -164,6 +165,8 @@ class Message(NamedTuple):
         not posted twice; e-mail takes it as Message-ID. It depends on what the alerts are,
         not on the day they are sent, so a retry on the next day keeps it.
         """
+        import hashlib
+
         digest = hashlib.sha256(self.destination.encode("utf-8"))
         for alert in self.alerts:
             digest.update(b"\0" + alert.token.encode("utf-8"))
