@@ -260,6 +260,7 @@ def test_matrix_rooms_and_webhooks_get_their_owners_alerts(
     gets = [r for r in h.requests if r.method == "GET"]
     assert [r.path for r in gets] == ["/_matrix/client/v3/directory/room/%23cloud%3Aagent.tchap.gouv.fr"]
     assert all(r.headers["Authorization"] == f"Bearer {h.token}" for r in h.requests if r.path.startswith("/_matrix"))
+    assert armees["m.mentions"] == {}
     (hook,) = h.hooks["/hook/dinsic-secret-path"]
     assert set(hook) == {"text"}
     assert "cercle-2/ouverture" in hook["text"]
@@ -326,6 +327,17 @@ def test_about_one_call_a_second(
     calls = [r.at for r in hub.hub.requests]
     assert len(calls) == 3  # the alias, then a message in each room
     assert all(b - a >= 0.95 for a, b in itertools.pairwise(calls))
+
+
+def test_a_title_cannot_ping_a_whole_room(cli: Cli, write_plan: Callable[..., Path], hub: HTTPServer) -> None:
+    write_plan(PLAN.replace('title = "Bascule"', 'title = "Bascule @all @channel @room"') + HTTP_CONTACTS,
+               "plans/roadmap.toml")  # fmt: skip
+    assert notify(cli, http_env(hub)).exit_code == 0
+    (event,) = hub.hub.events["!armees:agent.tchap.gouv.fr"]
+    (hook,) = hub.hub.hooks["/hook/armees-secret-path"]
+    for text in (event["body"], event["formatted_body"], hook["text"]):
+        assert "Bascule @\u2060all @\u2060channel @\u2060room" in text
+        assert "@all" not in text
 
 
 def test_a_token_echoed_by_the_server_never_shows(cli: Cli, plan: Callable[[str], Path], hub: HTTPServer) -> None:

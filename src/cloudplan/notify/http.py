@@ -83,6 +83,14 @@ def _retry_after(body: Any, header: str | None) -> float:
     return 1.0
 
 
+def unmention(text: str) -> str:
+    """Return *text* where no `@all`, `@channel`, `@here` or `@room` from a plan can ping a whole room.
+
+    A word joiner after each `@` keeps the text as it reads, and breaks the mention.
+    """
+    return text.replace("@", "@\u2060")
+
+
 def summary(answer: Answer) -> str:
     """Return the server's answer in one short line: status and error (Matrix errcode/error), else body."""
     body = answer.body

@@ -18,7 +18,7 @@ from urllib.parse import quote, urlsplit
 from cloudplan.i18n import _
 from cloudplan.notices import Message
 from cloudplan.notify import SendFailed
-from cloudplan.notify.http import Answer, call, summary
+from cloudplan.notify.http import Answer, call, summary, unmention
 
 API = "/_matrix/client/v3"
 
@@ -44,9 +44,10 @@ def send(message: Message, env: Mapping[str, str]) -> str:
         room = room_id
     content = {
         "msgtype": "m.text",
-        "body": message.text,
+        "body": unmention(message.text),
         "format": "org.matrix.custom.html",
-        "formatted_body": message.html,
+        "formatted_body": unmention(message.html),
+        "m.mentions": {},  # nobody is meant: a plan's "@room" notifies no one
     }
     url = f"{base}{API}/rooms/{quote(room, safe='')}/send/m.room.message/{message.id}"
     answer = _call("PUT", url, headers, json.dumps(content).encode("utf-8"), server, d)

@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 from cloudplan.i18n import _
 from cloudplan.notices import Message
 from cloudplan.notify import SendFailed
-from cloudplan.notify.http import call, summary
+from cloudplan.notify.http import call, summary, unmention
 
 
 def send(message: Message, env: Mapping[str, str]) -> str:
@@ -24,7 +24,7 @@ def send(message: Message, env: Mapping[str, str]) -> str:
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.netloc:
         raise SendFailed(_("{d}: the webhook is not an http(s):// URL").format(d=d))
-    data = json.dumps({"text": message.text}).encode("utf-8")
+    data = json.dumps({"text": unmention(message.text)}).encode("utf-8")
     headers = {"Content-Type": "application/json"}
     try:
         answer = call("POST", url, headers, data, parts.netloc)
