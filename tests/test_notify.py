@@ -479,3 +479,32 @@ def test_bad_remind_is_a_usage_error(cli: Cli, plan: Callable[[str], Path]) -> N
     result = notify(cli, {}, "--remind", "30,a")
     assert result.exit_code == 2
     assert "--remind '30,a'" in result.stderr
+
+
+def test_a_mail_server_that_never_answers_times_out(
+    cli: Cli, plan: Callable[[str], Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import socket
+
+    from cloudplan.notify import mail
+
+    monkeypatch.setattr(mail, "TIMEOUT", 0.5)
+    plan(MAIL_CONTACTS)
+    with socket.socket() as silent:  # accepts connections, never says a word
+        silent.bind(("127.0.0.1", 0))
+        silent.listen()
+        started = time.monotonic()
+        result = notify(cli, mail_env(silent.getsockname()[1]))
+    assert result.exit_code == 2
+    assert time.monotonic() - started < 10
+    assert "mailto:cloud@dinsic.example: cannot send through 127.0.0.1:" in result.stderr
+    assert "timed out" in result.stderr
+
+
+def test_an_unknown_room_alias_fails_that_room_only(cli: Cli, plan: Callable[[str], Path], hub: HTTPServer) -> None:
+    plan(HTTP_CONTACTS)
+    hub.hub.aliases.clear()
+    result = notify(cli, http_env(hub))
+    assert result.exit_code == 2
+    assert "matrix:#cloud:agent.tchap.gouv.fr: cannot resolve the room alias: HTTP 404: M_NOT_FOUND" in result.stderr
+    assert len(hub.hub.events["!armees:agent.tchap.gouv.fr"]) == 1
