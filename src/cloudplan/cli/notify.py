@@ -65,7 +65,14 @@ def notify(
         r = read(plans, as_of, None)
         previous = notices.loads(store.read_state(state), str(state))
         outcome = notices.plan(
-            r.loaded.portfolio, _states(r.loaded.portfolio, r.as_of, r.window), r.as_of, previous, days, repeat
+            r.loaded.portfolio,
+            _states(r.loaded.portfolio, r.as_of, r.window),
+            r.as_of,
+            previous,
+            days,
+            repeat,
+            language=None,  # the default for contacts without `language`: the plan's, once plans say it
+            translator=notices.gate,  # a language -> its translator (gettext's, e.g.); today every one is English
         )
         if dry_run:
             write("".join(_preview(m) for m in outcome.messages))
