@@ -51,6 +51,7 @@ BAR_COMPLETION = 1.1  # cloudplan overdue on the roadmap / the same without shel
 BAR_TASKWARRIOR = 1.0  # cloudplan overdue --format json / task +OVERDUE export, at 10,000
 BAR_DONE = 2.0  # cloudplan done / cloudplan overdue, on the 10,000-milestone file
 BAR_GROWTH = 10.5  # overdue --format json at 100,000 / at 10,000
+BAR_NOTIFY = 1.5  # notify --dry-run / overdue --format json, on the 10,000 portfolio with a contact per owner
 BAR_MEMORY = 10**9  # bytes: peak resident memory at 100,000, under 1 GB
 BAR_SIZE, GROWTH_SIZE = 10_000, 100_000
 DEPENDS_UP_TO = 10_000  # Taskwarrior with dependencies is timed once up to this size (quadratic beyond)
@@ -700,6 +701,68 @@ def growth(b: Bench, by_size: dict[int, Group]) -> None:
         b.bars.append(Bar(name, None, 1.0, "", f"needs --sizes with {GROWTH_SIZE}"))
 
 
+def contacts_portfolio(out: Path, manifest: dict[str, Any]) -> Path:
+    """Return a folder with the portfolio's plan files (linked) and a contacts file: one contact per owner."""
+    import tomllib
+
+    source = out / manifest["folder"]
+    folder = out / f"{manifest['folder']}-contacts"
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir()
+    owners: set[str] = set()
+    for plan in sorted(source.glob("*.toml")):
+        (folder / plan.name).symlink_to(plan.resolve())
+        doc = tomllib.loads(plan.read_text(encoding="utf-8"))
+        owners.add(doc["plan"].get("owner", ""))
+        for project in doc.get("project", []):
+            owners.update(project.get("owners", []))
+            for m in project.get("milestone", []):
+                owners.update(m.get("owners", []))
+    lines = ["# Written by bench/run.py: one contact per owner, as a programme office would keep them.",
+             "[plan]", 'title = "Contacts"', ""]  # fmt: skip
+    for i, owner in enumerate(sorted(o for o in owners if o)):
+        lines += ["[[contact]]", f"owner = {json.dumps(owner, ensure_ascii=False)}",
+                  f'email = ["owner-{i}@ministere.example"]', ""]  # fmt: skip
+    (folder / "zz-contacts.toml").write_text("\n".join(lines), encoding="utf-8")
+    return folder
+
+
+def notify(b: Bench, manifest: dict[str, Any] | None, has_notify: bool) -> None:
+    """`notify --dry-run` (a first run: every alert) against `overdue --format json`, on the same files."""
+    name = f"{BAR_SIZE:,} milestones, a contact per owner: notify --dry-run / overdue --format json"
+    if manifest is None or not has_notify:
+        why = "`cloudplan notify` does not exist in this checkout" if not has_notify else "needs --sizes with 10000"
+        b.bars.append(Bar(name, None, BAR_NOTIFY, "", why))
+        return
+    folder = contacts_portfolio(b.out, manifest)
+    state = b.out / "notify-state-never-written.json"
+
+    def dry_run_sent_nothing(run: Run) -> str | None:
+        if state.exists():
+            return "--dry-run wrote the state file"
+        if not run.out.startswith(b"To: mailto:"):
+            return "no message printed"
+        return None
+
+    group = b.measure(
+        Group(
+            "notify",
+            [
+                Command("cp-notify-dry", "cloudplan notify --dry-run (portfolio + contacts)",
+                        [*b.cp, "notify", "--dry-run", "--state", str(state), folder.name], b.out, b.env,
+                        check=dry_run_sent_nothing, cloudplan=True),
+                Command("cp-overdue-contacts", "cloudplan overdue --format json (portfolio + contacts)",
+                        [*b.cp, "overdue", "--format", "json", folder.name], b.out, b.env, ok=frozenset({1}),
+                        check=expect_overdue_json(manifest["counts"]["overdue"]), cloudplan=True),
+            ],
+            rounds=b.runs,
+        )
+    )  # fmt: skip
+    n, o = group.commands
+    r, lo, hi = paired(n, o)
+    b.bars.append(Bar(name, r, BAR_NOTIFY, f"pairs {lo:.2f}-{hi:.2f}; {ms(n.median)} vs {ms(o.median)} ms"))
+
+
 def against_taskwarrior(by_size: dict[int, Group]) -> list[str]:
     """Every cloudplan command over Taskwarrior's export, size by size (paired medians)."""
     lines = []
@@ -758,6 +821,7 @@ def main(argv: list[str] | None = None) -> int:
     task, task_version = taskwarrior()
     notes = [] if task else [task_version]
     has_check, has_done = has_command(cp, "check", env), has_command(cp, "done", env)
+    has_notify = has_command(cp, "notify", env)
     if not has_check:
         notes.append("`cloudplan check` does not exist in this checkout yet: its rows are skipped")
     if not has_done:
@@ -784,6 +848,7 @@ def main(argv: list[str] | None = None) -> int:
     done(b, manifests[BAR_SIZE] if has_done else None)
     growth(b, by_size)
     completion(b)
+    notify(b, manifests.get(BAR_SIZE), has_notify)
 
     for line in table(b.groups):
         say(line)

@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 from cloudplan.errors import BadPeriod
 from cloudplan.findings import Finding, Key, error, warning
 from cloudplan.i18n import _
-from cloudplan.model import Indicator, Level, Measure, Milestone, Plan, Project, Slip
+from cloudplan.model import Contact, Indicator, Level, Measure, Milestone, Plan, Project, Slip
 from cloudplan.periods import Period, parse_file_value
 
 SLUG_RE = re.compile(r"[a-z0-9][a-z0-9-]*")
@@ -22,7 +22,7 @@ REF_RE = re.compile(r"(?:([a-z0-9][a-z0-9-]*)/)?([a-z0-9][a-z0-9-]*)")
 
 SUPPORTED_VERSIONS = (1,)
 
-TOP_KEYS = ("version", "plan", "project", "indicator")
+TOP_KEYS = ("version", "plan", "project", "indicator", "contact")
 PLAN_KEYS = ("title", "owner", "timezone", "warn_days")
 PROJECT_KEYS = ("id", "title", "description", "owners", "tags", "milestone")
 MILESTONE_KEYS = (
@@ -33,6 +33,13 @@ INDICATOR_KEYS = ("id", "title", "unit", "project", "baseline", "target", "measu
 BASELINE_KEYS = ("value", "on")
 TARGET_KEYS = ("value", "by")
 MEASURE_KEYS = ("on", "value", "note")
+CONTACT_KEYS = ("owner", "email", "matrix", "webhook", "language")
+LANGUAGES = ("en", "fr")
+# What a destination must look like; loose on purpose: the server has the last word.
+EMAIL_RE = re.compile(r"[^@\s<>,;]+@[^@\s<>,;]+\.[^@\s<>,;]+")
+MATRIX_RE = re.compile(r"[!#][^:\s/]+:[A-Za-z0-9.\-\[\]]+(?::[0-9]+)?")
+WEBHOOK_ENV_RE = re.compile(r"\$[A-Za-z_][A-Za-z0-9_]*")
+WEBHOOK_URL_RE = re.compile(r"https?://[^\s/]+(?:/\S*)?")
 
 T = TypeVar("T")
 Table = dict[str, Any]
@@ -272,6 +279,7 @@ class _Builder:
             warn_days=warn_days,
             projects=self.each(self.tables(doc, "project", ()), self.project),
             indicators=self.each(self.tables(doc, "indicator", ()), self.indicator),
+            contacts=self.each(self.tables(doc, "contact", ()), self.contact),
         )
 
     def project(self, key: Key, table: Table) -> Project | None:
@@ -402,6 +410,50 @@ class _Builder:
         if on is None or value is None:
             return None
         return Measure(on=on, value=value, key=key, note=self.text(table, "note", key))
+
+    def contact(self, key: Key, table: Table) -> Contact | None:
+        self.keys(table, key, CONTACT_KEYS, ("owner",))
+        owner = self.typed(table, "owner", key, str, _("a string"))
+        if owner is not None and not owner.strip():
+            self.report((*key, "owner"), "bad-contact", _("'owner' must name an owner, or be \"*\" for every other"))
+            owner = None
+        kinds = (
+            ("email", EMAIL_RE, _("an e-mail address such as cloud@dinsic.example")),
+            ("matrix", MATRIX_RE, _("a Matrix room id (!abc:server) or alias (#room:server)")),
+            ("webhook", None, _('"$NAME" (the URL is in the environment variable NAME) or an https:// URL')),
+        )
+        found: dict[str, tuple[str, ...]] = {}
+        for name, pattern, what in kinds:
+            values = self.texts(table, name, key) or ()
+            good = []
+            for i, value in enumerate(values):
+                ok = (
+                    WEBHOOK_ENV_RE.fullmatch(value) or WEBHOOK_URL_RE.fullmatch(value)
+                    if pattern is None
+                    else pattern.fullmatch(value)
+                )
+                if ok:
+                    good.append(value)
+                else:
+                    self.report(
+                        (*key, name, i),
+                        "bad-contact",
+                        _("{value!r} in {name!r} is not {what}").format(value=value, name=name, what=what),
+                    )
+            found[name] = tuple(good)
+        language = self.typed(table, "language", key, str, _("a string"))
+        if language is not None and language not in LANGUAGES:
+            self.report(
+                (*key, "language"),
+                "bad-contact",
+                _("language {value!r} is not one cloudplan speaks: use {known}").format(
+                    value=language, known=" or ".join(repr(x) for x in LANGUAGES)
+                ),
+            )
+            language = None
+        if owner is None:
+            return None
+        return Contact(owner, key, self.source, found["email"], found["matrix"], found["webhook"], language)
 
 
 def _is_timezone(name: str) -> bool:

@@ -63,6 +63,7 @@ CODES: dict[str, Severity] = {
     "unknown-timezone": Severity.ERROR,
     "unsupported-version": Severity.ERROR,
     "indicator-incomplete": Severity.ERROR,
+    "bad-contact": Severity.ERROR,
     # Several keys, or several files.
     "duplicate-id": Severity.ERROR,
     "unknown-ref": Severity.ERROR,
@@ -71,9 +72,12 @@ CODES: dict[str, Severity] = {
     "start-after-due": Severity.ERROR,
     "slip-chain": Severity.ERROR,
     "target-before-baseline": Severity.ERROR,
+    "duplicate-contact": Severity.ERROR,
     "done-in-future": Severity.WARNING,
     "due-before-dependency": Severity.WARNING,
     "empty-project": Severity.WARNING,
     "stale-indicator": Severity.WARNING,
+    "owner-without-contact": Severity.WARNING,
+    "unused-contact": Severity.WARNING,
 }
 """Every finding code and its severity; docs/checks.md documents each, with an example."""

@@ -93,6 +93,27 @@ class Indicator(NamedTuple):
     measures: tuple[Measure, ...] = ()  # in date order
 
 
+class Contact(NamedTuple):
+    """Where an owner's alerts go (`cloudplan notify`); `owner = "*"` is every owner without one of its own."""
+
+    owner: str
+    key: Key
+    source: str
+    email: tuple[str, ...] = ()
+    matrix: tuple[str, ...] = ()  # room ids (!id:server) or aliases (#name:server)
+    webhook: tuple[str, ...] = ()  # URLs, or "$NAME": the URL is in that environment variable
+    language: str | None = None  # else the plan's
+
+    @property
+    def destinations(self) -> tuple[str, ...]:
+        """Every destination, as the state file and messages name them: mailto:, matrix:, webhook:."""
+        return (
+            *(f"mailto:{a}" for a in self.email),
+            *(f"matrix:{r}" for r in self.matrix),
+            *(f"webhook:{w}" for w in self.webhook),
+        )
+
+
 class Plan(NamedTuple):
     """One plan file."""
 
@@ -103,6 +124,7 @@ class Plan(NamedTuple):
     warn_days: int | None = None
     projects: tuple[Project, ...] = ()
     indicators: tuple[Indicator, ...] = ()
+    contacts: tuple[Contact, ...] = ()
 
 
 DEFAULT_WARN_DAYS = 30
@@ -132,6 +154,12 @@ class Portfolio(NamedTuple):
             yield from project.milestones
 
     @property
+    def contacts(self) -> Iterator[Contact]:
+        """Every contact, in file order; any file of the portfolio may hold them."""
+        for plan in self.plans:
+            yield from plan.contacts
+
+    @property
     def timezone(self) -> str | None:
         """The time zone 'today' is taken in: the first plan's that names one."""
         return next((p.timezone for p in self.plans if p.timezone), None)
@@ -147,5 +175,5 @@ def _reduce(record: tuple[object, ...]) -> tuple[object, tuple[object, ...]]:
     return tuple.__new__, (type(record), tuple(record))
 
 
-for _record in (Slip, Milestone, Project, Level, Measure, Indicator, Plan, Portfolio):
+for _record in (Slip, Milestone, Project, Level, Measure, Indicator, Contact, Plan, Portfolio):
     _record.__reduce__ = _reduce  # type: ignore[assignment,method-assign]

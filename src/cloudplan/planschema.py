@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from cloudplan.build import SUPPORTED_VERSIONS
+from cloudplan.build import EMAIL_RE, LANGUAGES, MATRIX_RE, SUPPORTED_VERSIONS, WEBHOOK_ENV_RE, WEBHOOK_URL_RE
 
 DRAFT = "http://json-schema.org/draft-07/schema#"
 
@@ -146,6 +146,32 @@ def build() -> dict[str, Any]:
             },
             ("id", "title", "baseline", "target"),
         ),
+        "contact": _table(
+            "Where an owner's alerts go (`cloudplan notify`). Secrets never go here: the servers and their "
+            "passwords and tokens are in the environment.",
+            {
+                "owner": _string(
+                    'An owner as written in owners lists, or "*" for every owner without a contact of its own.',
+                    minLength=1,
+                ),
+                "email": _strings("E-mail addresses.", pattern=f"^{EMAIL_RE.pattern}$"),
+                "matrix": _strings(
+                    "Matrix (Tchap) rooms: ids (!abc:server) or aliases (#room:server).",
+                    pattern=f"^{MATRIX_RE.pattern}$",
+                ),
+                "webhook": _strings(
+                    'Webhooks (Mattermost, Slack, Rocket.Chat): "$NAME", the URL being in the environment '
+                    "variable NAME, or the URL itself.",
+                    pattern=f"^(?:{WEBHOOK_ENV_RE.pattern}|{WEBHOOK_URL_RE.pattern})$",
+                ),
+                "language": {
+                    "type": "string",
+                    "enum": list(LANGUAGES),
+                    "description": "The language of this owner's messages; default: the plan's.",
+                },
+            },
+            ("owner",),
+        ),
     }
     plan = _table(
         "The plan itself.",
@@ -168,6 +194,7 @@ def build() -> dict[str, Any]:
             "plan": plan,
             "project": _array_of("project", "The projects, written [[project]]."),
             "indicator": _array_of("indicator", "The indicators, written [[indicator]]."),
+            "contact": _array_of("contact", "Where each owner's alerts go, written [[contact]]."),
         },
         ("plan",),
     )

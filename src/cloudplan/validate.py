@@ -7,7 +7,7 @@ from datetime import date, timedelta
 
 from cloudplan.findings import Finding, error, warning
 from cloudplan.i18n import _
-from cloudplan.model import Indicator, Milestone, Portfolio
+from cloudplan.model import Contact, Indicator, Milestone, Portfolio
 from cloudplan.periods import Period
 
 STALE_AFTER = timedelta(days=365)
@@ -24,7 +24,61 @@ def validate(portfolio: Portfolio, today: date) -> list[Finding]:
     projects = {p.id for p in portfolio.projects}
     for indicator in portfolio.indicators:
         findings += _indicator(indicator, projects, today)
+    findings += _contacts(portfolio)
     return findings
+
+
+def _contacts(portfolio: Portfolio) -> Iterator[Finding]:
+    """Contacts: one per owner across the files; with any, every owner reached and every contact used.
+
+    An owner "appears" in a plan's `owner`, a project's or a milestone's `owners`; it needs
+    a contact when it owns a milestone (its own owners, else its project's, else the plan's).
+    """
+    contacts = list(portfolio.contacts)
+    if not contacts:
+        return
+    first: dict[str, Contact] = {}
+    for c in contacts:
+        if c.owner in first:
+            yield error(
+                c.source, (*c.key, "owner"), "duplicate-contact",
+                _("owner {owner!r} already has a contact in {where}: give each owner one [[contact]], "
+                  "with all its addresses, rooms and webhooks").format(owner=c.owner, where=first[c.owner].source),
+            )  # fmt: skip
+        else:
+            first[c.owner] = c
+    appears: set[str] = set()
+    needing: dict[str, Milestone] = {}  # owner -> the first milestone it owns
+    for plan in portfolio.plans:
+        if plan.owner:
+            appears.add(plan.owner)
+        for project in plan.projects:
+            appears.update(project.owners)
+            for m in project.milestones:
+                owners = m.owners or ((plan.owner,) if plan.owner else ())
+                appears.update(owners)
+                for owner in owners:
+                    needing.setdefault(owner, m)
+    if "*" not in first:
+        for owner, m in needing.items():
+            if owner not in first:
+                yield warning(
+                    m.source, (*m.key, "owners") if m.owners else m.key, "owner-without-contact",
+                    _("{owner!r} owns {ref} but has no [[contact]], and there is no contact for \"*\": "
+                      "its alerts would reach nobody").format(owner=owner, ref=m.ref),
+                )  # fmt: skip
+    for c in contacts:
+        if c.owner != "*" and c.owner not in appears and first[c.owner] is c:
+            import difflib
+
+            folded = {o.casefold(): o for o in sorted(appears)}
+            close = [folded[x] for x in difflib.get_close_matches(c.owner.casefold(), list(folded), n=1, cutoff=0.6)]
+            hint = _("; did you mean {name!r}?").format(name=close[0]) if close else ""
+            yield warning(
+                c.source, (*c.key, "owner"), "unused-contact",
+                _("no plan names the owner {owner!r}: write it as in the owners lists{hint}").format(
+                    owner=c.owner, hint=hint),
+            )  # fmt: skip
 
 
 def _duplicates(portfolio: Portfolio) -> Iterator[Finding]:

@@ -45,6 +45,7 @@ COMMANDS: dict[str, str] = {
     "status": "cloudplan.cli.read:status",
     "overdue": "cloudplan.cli.read:overdue",
     "indicators": "cloudplan.cli.read:indicators",
+    "notify": "cloudplan.cli.notify:notify",
     "timeline": "cloudplan.cli.views:timeline",
     "report": "cloudplan.cli.views:report",
     "export": "cloudplan.cli.views:export",

@@ -1,0 +1,130 @@
+"""`cloudplan notify`: alerts to each owner's contacts, by e-mail, Matrix and webhooks."""
+
+import os
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from cloudplan.cli.common import AsOf, PlanArgs, load_plans, write
+from cloudplan.errors import ExitCode, UsageError
+from cloudplan.i18n import _
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+    from datetime import date
+
+    from cloudplan.model import Portfolio
+    from cloudplan.notices import Memo, Message
+    from cloudplan.status import MilestoneState
+
+
+def notify(
+    plans: PlanArgs = None,
+    state: Annotated[
+        Path,
+        typer.Option(
+            "--state",
+            metavar="FILE",
+            dir_okay=False,
+            show_default=False,
+            help=_("What each destination was already sent; updated after each send. Required."),
+        ),
+    ] = ...,  # type: ignore[assignment]  # Typer: required
+    as_of: AsOf = None,
+    remind: Annotated[
+        str,
+        typer.Option(
+            "--remind",
+            metavar="DAYS,...",
+            help=_("Remind owners this many days before a deadline, each once."),
+        ),
+    ] = "30,7,1",
+    repeat: Annotated[
+        int,
+        typer.Option(
+            "--repeat",
+            metavar="DAYS",
+            min=0,
+            help=_("Repeat an overdue alert every DAYS days while it stays overdue; 0: never."),
+        ),
+    ] = 7,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help=_("Print every message it would send; send nothing, write nothing."))
+    ] = False,
+) -> None:
+    """Send each owner the alerts on its milestones: overdue, due soon, still overdue, cleared.
+
+    Exit 0 when everything due was sent, 1 when some alerts reach nobody (printed), 2 when a send failed.
+    """
+    from cloudplan import notices, store
+
+    days = _thresholds(remind)
+    r = load_plans(plans, as_of, None)
+    previous = notices.loads(store.read_state(state), str(state))
+    outcome = notices.plan(
+        r.loaded.portfolio,
+        _states(r.loaded.portfolio, r.as_of, r.window),
+        r.as_of,
+        previous,
+        days,
+        repeat,
+        language=None,  # the default for contacts without `language`: the plan's, once plans say it
+        translator=notices.gate,  # a language -> its translator (gettext's, e.g.); today every one is English
+    )
+    if dry_run:
+        write("".join(_preview(m) for m in outcome.messages))
+        if any(m.destination == notices.STDOUT for m in outcome.messages):
+            raise typer.Exit(int(ExitCode.FOUND))
+        return
+    from cloudplan import notify as transports
+    from cloudplan.safe import clean
+
+    def save(memory: "Mapping[str, Mapping[str, Memo]]") -> None:
+        store.write_atomic(state, notices.dumps(memory, r.as_of))
+
+    report = transports.deliver(outcome, previous, os.environ, save, _show)
+    for failure in report.failed:
+        sys.stderr.write(f"cloudplan: {clean(failure.why)}\n")
+    if report.failed:
+        sys.stderr.write(_("  the next run sends these again; the other destinations will not get theirs twice") + "\n")
+        raise typer.Exit(int(ExitCode.ERROR))
+    if report.unreached is not None:
+        raise typer.Exit(int(ExitCode.FOUND))
+
+
+def _thresholds(text: str) -> tuple[int, ...]:
+    parts = [p.strip() for p in text.split(",") if p.strip()]
+    if not all(p.isdigit() for p in parts):
+        raise UsageError(
+            _("--remind {text!r}: give days before the deadline, separated by commas").format(text=text),
+            hint=_("e.g. --remind 30,7,1, or --remind '' for no reminder"),
+        )
+    return tuple(int(p) for p in parts)
+
+
+def _states(portfolio: "Portfolio", as_of: "date", window: int) -> "list[MilestoneState]":
+    from cloudplan.status import milestone_state
+
+    return [milestone_state(m, as_of, window) for m in portfolio.milestones]
+
+
+def _show(message: "Message") -> None:
+    """Print the alerts that reach nobody, for cron's mail, before the state remembers them."""
+    write(message.text)
+    sys.stdout.flush()
+
+
+def _preview(message: "Message") -> str:
+    from cloudplan.notices import STDOUT
+
+    to = _("(reaches nobody: printed on standard output)") if message.destination == STDOUT else message.destination
+    return (
+        _("To: {to}").format(to=to)
+        + "\n"
+        + _("Subject: {s}").format(s=message.subject)
+        + "\n\n"
+        + (message.text.split("\n\n", 1)[1])
+        + "\n"
+    )

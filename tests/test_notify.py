@@ -1,0 +1,510 @@
+"""`cloudplan notify` against real servers: SMTP (aiosmtpd), a Matrix homeserver's endpoints, webhooks (issue 12)."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from typer.testing import Result
+
+from cloudplan.notify import http as notify_http
+from tests.conftest import ROOT
+from tests.servers import HTTPServer, SMTPServer, free_port, make_cert
+
+Cli = Callable[..., Result]
+AS_OF = "2021-06-30"
+
+PLAN = """\
+[plan]
+title = "Feuille de route"
+owner = "DINSIC"
+
+[[project]]
+id = "cercle-2"
+title = "Cloud dédié"
+owners = ["Ministère des Armées"]
+
+  [[project.milestone]]
+  id = "ouverture"
+  title = "Ouverture de l'offre"
+  due = "2021-Q1"
+  owners = ["DINSIC"]
+
+  [[project.milestone]]
+  id = "etude"
+  title = "Étude <script>alert(1)</script> & co"
+  due = "2021-07-05"
+
+  [[project.milestone]]
+  id = "bascule"
+  title = "Bascule"
+  due = "2021-06-15"
+"""
+
+MAIL_CONTACTS = """
+[[contact]]
+owner = "DINSIC"
+email = ["cloud@dinsic.example"]
+
+[[contact]]
+owner = "Ministère des Armées"
+email = ["dnum@armees.example"]
+"""
+
+HTTP_CONTACTS = """
+[[contact]]
+owner = "DINSIC"
+matrix = ["#cloud:agent.tchap.gouv.fr"]
+webhook = ["$HOOK_DINSIC"]
+
+[[contact]]
+owner = "Ministère des Armées"
+matrix = ["!armees:agent.tchap.gouv.fr"]
+webhook = ["$HOOK_ARMEES"]
+"""
+
+
+@pytest.fixture(autouse=True)
+def _fast_pace(monkeypatch: pytest.MonkeyPatch) -> None:
+    """One call a second is the real pace; tests that do not time it run faster."""
+    monkeypatch.setattr(notify_http, "INTERVAL", 0.0)
+    monkeypatch.setattr(notify_http, "_last", {})
+    for name in ("CLOUDPLAN_SMTP_URL", "CLOUDPLAN_MAIL_FROM", "CLOUDPLAN_MATRIX_URL", "CLOUDPLAN_MATRIX_TOKEN"):
+        monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture
+def plan(write_plan: Callable[..., Path]) -> Callable[[str], Path]:
+    def make(contacts: str, extra: str = "") -> Path:
+        return write_plan(PLAN + extra + contacts, "plans/roadmap.toml")
+
+    return make  # type: ignore[return-value]
+
+
+@pytest.fixture
+def smtp() -> Iterator[SMTPServer]:
+    with SMTPServer() as server:
+        yield server
+
+
+@pytest.fixture
+def hub() -> Iterator[HTTPServer]:
+    with HTTPServer() as server:
+        server.hub.aliases["#cloud:agent.tchap.gouv.fr"] = "!cloud:agent.tchap.gouv.fr"
+        yield server
+
+
+def mail_env(port: int, scheme: str = "smtp", auth: str = "") -> dict[str, str]:
+    return {"CLOUDPLAN_SMTP_URL": f"{scheme}://{auth}127.0.0.1:{port}", "CLOUDPLAN_MAIL_FROM": "cloudplan@pmo.example"}
+
+
+def http_env(server: HTTPServer) -> dict[str, str]:
+    return {
+        "CLOUDPLAN_MATRIX_URL": server.url,
+        "CLOUDPLAN_MATRIX_TOKEN": server.hub.token,
+        "HOOK_DINSIC": f"{server.url}/hook/dinsic-secret-path",
+        "HOOK_ARMEES": f"{server.url}/hook/armees-secret-path",
+    }
+
+
+def notify(cli: Cli, env: dict[str, str], *more: str, as_of: str = AS_OF) -> Result:
+    return cli("notify", "plans", "--state", "state.json", "--as-of", as_of, *more, env=env)
+
+
+# -- e-mail ----------------------------------------------------------------------------------------
+
+
+def test_each_owner_gets_one_mail_with_its_own_milestones(
+    cli: Cli, plan: Callable[[str], Path], smtp: SMTPServer
+) -> None:
+    plan(MAIL_CONTACTS)
+    result = notify(cli, mail_env(smtp.port))
+    assert result.exit_code == 0, result.output
+    assert result.stdout == ""
+    box = smtp.box
+    assert sorted(box.recipients) == ["cloud@dinsic.example", "dnum@armees.example"]
+    (dinsic,) = box.to("cloud@dinsic.example")
+    (armees,) = box.to("dnum@armees.example")
+    assert dinsic["Subject"] == "cloudplan: 1 milestone alert (1 overdue)"
+    assert armees["Subject"] == "cloudplan: 2 milestone alerts (1 overdue, 1 due soon)"
+    assert dinsic["From"] == "cloudplan@pmo.example"
+    assert dinsic["Date"]
+    assert dinsic["Message-ID"].endswith("@pmo.example>")
+    assert dinsic["Message-ID"] != armees["Message-ID"]
+    assert dinsic.get_content_type() == "multipart/alternative"
+    text = armees.get_body(("plain",)).get_content()  # type: ignore[union-attr]
+    page = armees.get_body(("html",)).get_content()  # type: ignore[union-attr]
+    assert text.splitlines()[2:] == [
+        "OVERDUE  cercle-2/bascule  deadline 2021-06-15, 15 days late: Bascule",
+        "DUE SOON  cercle-2/etude  deadline 2021-07-05, 5 days left: Étude <script>alert(1)</script> & co",
+    ]
+    assert "ouverture" not in text
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; co" in page
+    assert "<script>" not in page
+    assert "ouverture" in dinsic.get_body(("plain",)).get_content()  # type: ignore[union-attr]
+    # The next day: nothing new, nothing sent, nothing printed.
+    again = notify(cli, mail_env(smtp.port), as_of="2021-07-01")
+    assert (again.exit_code, again.output) == (0, "")
+    assert len(box.messages) == 2
+
+
+@pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS:UserWarning")  # the test's own server
+def test_authentication_then_the_password_never_shows(cli: Cli, plan: Callable[[str], Path], tmp_path: Path) -> None:
+    plan(MAIL_CONTACTS)
+    with SMTPServer(user=("pmo", "p@ss:w/rd")) as server:
+        wrong = notify(cli, mail_env(server.port, auth="pmo:n0t%2Fit@"))
+        assert wrong.exit_code == 2
+        assert "535" in wrong.stderr
+        assert "mailto:cloud@dinsic.example" in wrong.stderr
+        assert "n0t" not in wrong.output
+        right = notify(cli, mail_env(server.port, auth="pmo:p%40ss%3Aw%2Frd@"))
+        assert right.exit_code == 0, right.output
+        assert ("pmo", "p@ss:w/rd") in server.box.logins
+        assert len(server.box.messages) == 2
+
+
+@pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS:UserWarning")  # SMTPS: TLS all along
+@pytest.mark.parametrize("scheme", ["smtp+starttls", "smtps"])
+def test_tls_starttls_and_smtps_with_authentication(
+    scheme: str, cli: Cli, plan: Callable[[str], Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    plan(MAIL_CONTACTS)
+    cert = make_cert(tmp_path)
+    monkeypatch.setenv("SSL_CERT_FILE", str(cert[0]))  # the client trusts the test's own authority
+    with SMTPServer(user=("pmo", "secret"), tls=cert, implicit_tls=scheme == "smtps") as server:
+        result = notify(cli, mail_env(server.port, scheme, auth="pmo:secret@"))
+        assert result.exit_code == 0, result.output
+        assert len(server.box.messages) == 2
+
+
+def test_a_refusing_server_exits_2_and_the_next_run_delivers_once(
+    cli: Cli, plan: Callable[[str], Path], smtp: SMTPServer
+) -> None:
+    plan(MAIL_CONTACTS)
+    smtp.box.refuse = "554 5.7.1 Message rejected by policy"
+    failed = notify(cli, mail_env(smtp.port))
+    assert failed.exit_code == 2
+    assert "mailto:cloud@dinsic.example" in failed.stderr
+    assert "554 5.7.1 Message rejected by policy" in failed.stderr
+    assert smtp.box.messages == []
+    smtp.box.refuse = None
+    ok = notify(cli, mail_env(smtp.port), as_of="2021-07-01")
+    assert ok.exit_code == 0, ok.output
+    assert [len(smtp.box.to(a)) for a in ("cloud@dinsic.example", "dnum@armees.example")] == [1, 1]
+    assert notify(cli, mail_env(smtp.port), as_of="2021-07-02").exit_code == 0
+    assert len(smtp.box.messages) == 2
+
+
+def test_a_server_that_is_down_exits_2_then_delivers_at_the_next_run(cli: Cli, plan: Callable[[str], Path]) -> None:
+    plan(MAIL_CONTACTS)
+    port = free_port()
+    down = notify(cli, mail_env(port, auth="pmo:hunter2secret@"))
+    assert down.exit_code == 2
+    assert f"mailto:cloud@dinsic.example: cannot send through 127.0.0.1:{port}" in down.stderr
+    assert "hunter2secret" not in down.output
+    with SMTPServer(port=port) as server:
+        assert notify(cli, mail_env(port)).exit_code == 0
+        assert notify(cli, mail_env(port)).exit_code == 0
+        assert len(server.box.messages) == 2
+
+
+def test_one_address_refused_the_other_is_not_sent_twice(
+    cli: Cli, plan: Callable[[str], Path], smtp: SMTPServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    plan(MAIL_CONTACTS)
+    original = smtp.controller.handler.handle_DATA
+
+    async def refuse_armees(server: object, session: object, envelope: object) -> str:
+        if "dnum@armees.example" in envelope.rcpt_tos:  # type: ignore[attr-defined]
+            return "550 5.1.1 No such mailbox"
+        return await original(server, session, envelope)
+
+    monkeypatch.setattr(smtp.controller.handler, "handle_DATA", refuse_armees)
+    first = notify(cli, mail_env(smtp.port))
+    assert first.exit_code == 2
+    assert "mailto:dnum@armees.example" in first.stderr
+    assert "550 5.1.1 No such mailbox" in first.stderr
+    assert "cloud@dinsic.example" not in first.stderr
+    monkeypatch.setattr(smtp.controller.handler, "handle_DATA", original)
+    assert notify(cli, mail_env(smtp.port)).exit_code == 0
+    assert [len(smtp.box.to(a)) for a in ("cloud@dinsic.example", "dnum@armees.example")] == [1, 1]
+
+
+# -- Matrix and webhooks -------------------------------------------------------------------------------
+
+
+def test_matrix_rooms_and_webhooks_get_their_owners_alerts(
+    cli: Cli, plan: Callable[[str], Path], hub: HTTPServer
+) -> None:
+    plan(HTTP_CONTACTS)
+    result = notify(cli, http_env(hub))
+    assert result.exit_code == 0, result.output
+    h = hub.hub
+    (cloud,) = h.events["!cloud:agent.tchap.gouv.fr"]
+    (armees,) = h.events["!armees:agent.tchap.gouv.fr"]
+    assert cloud["msgtype"] == "m.text"
+    assert cloud["format"] == "org.matrix.custom.html"
+    assert "cercle-2/ouverture" in cloud["body"]
+    assert "cercle-2/etude" not in cloud["body"]
+    assert "&lt;script&gt;" in armees["formatted_body"]
+    assert "<script>" not in armees["formatted_body"]
+    assert armees["body"].startswith("cloudplan: 2 milestone alerts (1 overdue, 1 due soon)\n\n")
+    gets = [r for r in h.requests if r.method == "GET"]
+    assert [r.path for r in gets] == ["/_matrix/client/v3/directory/room/%23cloud%3Aagent.tchap.gouv.fr"]
+    assert all(r.headers["Authorization"] == f"Bearer {h.token}" for r in h.requests if r.path.startswith("/_matrix"))
+    assert armees["m.mentions"] == {}
+    (hook,) = h.hooks["/hook/dinsic-secret-path"]
+    assert set(hook) == {"text"}
+    assert "cercle-2/ouverture" in hook["text"]
+    assert len(h.hooks["/hook/armees-secret-path"]) == 1
+    assert notify(cli, http_env(hub), as_of="2021-07-01").exit_code == 0
+    assert sum(len(v) for v in h.events.values()) == 2
+    assert sum(len(v) for v in h.hooks.values()) == 2
+
+
+def test_a_500_mid_run_is_retried_next_run_with_the_same_txn_id_and_posted_once(
+    cli: Cli, plan: Callable[[str], Path], hub: HTTPServer
+) -> None:
+    plan(HTTP_CONTACTS)
+    h = hub.hub
+    # The server takes the event but its answer is lost in a 500: the retry must not post it again.
+    h.script["/rooms/%21armees"] = [(500, {"errcode": "M_UNKNOWN", "error": "Internal server error"}, True)]
+    h.script["/hook/dinsic"] = [(500, {"message": "boom"}, False)]
+    first = notify(cli, http_env(hub))
+    assert first.exit_code == 2
+    assert "matrix:!armees:agent.tchap.gouv.fr: the server refused the message: HTTP 500: M_UNKNOWN" in first.stderr
+    assert "webhook:$HOOK_DINSIC: the webhook refused the message: HTTP 500" in first.stderr
+    assert "dinsic-secret-path" not in first.output
+    second = notify(cli, http_env(hub), as_of="2021-07-01")
+    assert second.exit_code == 0, second.output
+    puts = [r.path for r in h.requests if r.method == "PUT" and "armees" in r.path]
+    assert len(puts) == 2
+    assert puts[0] == puts[1]
+    assert len(h.events["!armees:agent.tchap.gouv.fr"]) == 1
+    assert len(h.events["!cloud:agent.tchap.gouv.fr"]) == 1  # sent in the first run, not again
+    assert [len(h.hooks[p]) for p in ("/hook/dinsic-secret-path", "/hook/armees-secret-path")] == [1, 1]
+
+
+def test_a_429_is_waited_for_as_the_server_asks(cli: Cli, plan: Callable[[str], Path], hub: HTTPServer) -> None:
+    plan(HTTP_CONTACTS)
+    h = hub.hub
+    h.script["/rooms/%21armees"] = [(429, {"errcode": "M_LIMIT_EXCEEDED", "retry_after_ms": 400}, False)]
+    result = notify(cli, http_env(hub))
+    assert result.exit_code == 0, result.output
+    puts = [r for r in h.requests if r.method == "PUT" and "armees" in r.path]
+    assert len(puts) == 2
+    assert puts[0].path == puts[1].path
+    assert puts[1].at - puts[0].at >= 0.39
+    assert len(h.events["!armees:agent.tchap.gouv.fr"]) == 1
+
+
+def test_a_429_asking_too_long_a_wait_fails_the_destination(
+    cli: Cli, plan: Callable[[str], Path], hub: HTTPServer
+) -> None:
+    plan(HTTP_CONTACTS)
+    hub.hub.script["/rooms/%21armees"] = [(429, {"errcode": "M_LIMIT_EXCEEDED", "retry_after_ms": 3_600_000}, False)]
+    started = time.monotonic()
+    result = notify(cli, http_env(hub))
+    assert time.monotonic() - started < 10
+    assert result.exit_code == 2
+    assert "HTTP 429: M_LIMIT_EXCEEDED" in result.stderr
+
+
+def test_about_one_call_a_second(
+    cli: Cli, plan: Callable[[str], Path], hub: HTTPServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(notify_http, "INTERVAL", 1.0)
+    plan(HTTP_CONTACTS.replace('webhook = ["$HOOK_DINSIC"]', "").replace('webhook = ["$HOOK_ARMEES"]', ""))
+    assert notify(cli, http_env(hub)).exit_code == 0
+    calls = [r.at for r in hub.hub.requests]
+    assert len(calls) == 3  # the alias, then a message in each room
+    assert all(b - a >= 0.95 for a, b in itertools.pairwise(calls))
+
+
+def test_a_title_cannot_ping_a_whole_room(cli: Cli, write_plan: Callable[..., Path], hub: HTTPServer) -> None:
+    write_plan(PLAN.replace('title = "Bascule"', 'title = "Bascule @all @channel @room"') + HTTP_CONTACTS,
+               "plans/roadmap.toml")  # fmt: skip
+    assert notify(cli, http_env(hub)).exit_code == 0
+    (event,) = hub.hub.events["!armees:agent.tchap.gouv.fr"]
+    (hook,) = hub.hub.hooks["/hook/armees-secret-path"]
+    for text in (event["body"], event["formatted_body"], hook["text"]):
+        assert "Bascule @\u2060all @\u2060channel @\u2060room" in text
+        assert "@all" not in text
+
+
+def test_a_token_echoed_by_the_server_never_shows(cli: Cli, plan: Callable[[str], Path], hub: HTTPServer) -> None:
+    plan(HTTP_CONTACTS)
+    env = {**http_env(hub), "CLOUDPLAN_MATRIX_TOKEN": "syt_wrong_token_456"}
+    result = notify(cli, env)
+    assert result.exit_code == 2
+    assert "M_UNKNOWN_TOKEN" in result.stderr
+    assert "syt_wrong_token_456" not in result.output
+
+
+def test_a_process_killed_between_two_sends_sends_each_alert_once(
+    plan: Callable[[str], Path], hub: HTTPServer, tmp_path: Path
+) -> None:
+    plan(HTTP_CONTACTS.replace('matrix = ["#cloud:agent.tchap.gouv.fr"]', "").replace(
+        'matrix = ["!armees:agent.tchap.gouv.fr"]', ""))  # fmt: skip
+    h = hub.hub
+    import threading
+
+    release = threading.Event()
+    h.block["/hook/dinsic"] = release  # webhook:$HOOK_ARMEES goes first, then this one hangs
+    work = tmp_path / "work"
+    env = {**os.environ, **http_env(hub), "PYTHONPATH": str(ROOT / "src")}
+    argv = [sys.executable, "-m", "cloudplan", "notify", "plans", "--state", "state.json", "--as-of", AS_OF]
+    with subprocess.Popen(argv, cwd=work, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) as process:
+        try:
+            assert h.blocked.wait(60), "the second send never came"
+            process.send_signal(signal.SIGKILL)
+            process.wait(30)
+        finally:
+            release.set()
+    assert len(h.hooks.get("/hook/armees-secret-path", [])) == 1
+    assert "/hook/dinsic-secret-path" not in h.hooks
+    state = json.loads((work / "state.json").read_text())
+    assert set(state["destinations"]) == {"webhook:$HOOK_ARMEES"}
+    again = subprocess.run(argv, cwd=work, env=env, capture_output=True, text=True, timeout=60)
+    assert again.returncode == 0, again.stderr
+    assert [len(h.hooks[p]) for p in ("/hook/dinsic-secret-path", "/hook/armees-secret-path")] == [1, 1]
+    assert "cercle-2/ouverture" in h.hooks["/hook/dinsic-secret-path"][0]["text"]
+
+
+# -- the command -----------------------------------------------------------------------------------------
+
+
+def test_alerts_that_reach_nobody_are_printed_and_exit_1(
+    cli: Cli, plan: Callable[[str], Path], smtp: SMTPServer
+) -> None:
+    plan('\n[[contact]]\nowner = "DINSIC"\nemail = ["cloud@dinsic.example"]\n')
+    result = notify(cli, mail_env(smtp.port))
+    assert result.exit_code == 1
+    assert result.stdout.splitlines() == [
+        "cloudplan: 2 milestone alerts (1 overdue, 1 due soon)",
+        "",
+        "OVERDUE  cercle-2/bascule  deadline 2021-06-15, 15 days late: Bascule [Ministère des Armées]",
+        "DUE SOON  cercle-2/etude  deadline 2021-07-05, 5 days left: Étude <script>alert(1)</script> & co "
+        "[Ministère des Armées]",
+    ]
+    assert len(smtp.box.messages) == 1
+    assert notify(cli, mail_env(smtp.port)).exit_code == 0  # printed once, like any alert
+
+
+def test_the_star_contact_takes_every_owner_without_one(
+    cli: Cli, plan: Callable[[str], Path], smtp: SMTPServer
+) -> None:
+    plan('\n[[contact]]\nowner = "*"\nemail = ["pmo@dinsic.example"]\n')
+    result = notify(cli, mail_env(smtp.port))
+    assert result.exit_code == 0, result.output
+    (mail,) = smtp.box.messages
+    assert mail["To"] == "pmo@dinsic.example"
+    assert mail["Subject"] == "cloudplan: 3 milestone alerts (2 overdue, 1 due soon)"
+    assert "[DINSIC]" in mail.get_body(("plain",)).get_content()  # type: ignore[union-attr]
+
+
+def test_dry_run_prints_every_message_and_sends_and_writes_nothing(
+    cli: Cli, plan: Callable[[str], Path], smtp: SMTPServer
+) -> None:
+    plan(MAIL_CONTACTS)
+    result = notify(cli, mail_env(smtp.port), "--dry-run")
+    assert result.exit_code == 0
+    assert result.stdout.splitlines()[:4] == [
+        "To: mailto:cloud@dinsic.example",
+        "Subject: cloudplan: 1 milestone alert (1 overdue)",
+        "",
+        "OVERDUE  cercle-2/ouverture  deadline 2021-Q1 (2021-03-31), 91 days late: Ouverture de l'offre",
+    ]
+    assert "To: mailto:dnum@armees.example" in result.stdout
+    assert smtp.box.messages == []
+    assert not Path("state.json").exists()
+
+
+def test_an_unreadable_state_file_exits_2_and_sends_nothing(
+    cli: Cli, plan: Callable[[str], Path], smtp: SMTPServer
+) -> None:
+    plan(MAIL_CONTACTS)
+    Path("state.json").write_text('{"cloudplan": "overdue-state", "version": 1, "items": {}}')
+    result = notify(cli, mail_env(smtp.port))
+    assert result.exit_code == 2
+    assert "state.json: cannot use this state file: not a cloudplan notify state file" in result.stderr
+    assert smtp.box.messages == []
+
+
+def test_missing_settings_stop_the_run_before_any_send(cli: Cli, plan: Callable[[str], Path], smtp: SMTPServer) -> None:
+    plan(MAIL_CONTACTS + '\n[[contact]]\nowner = "DINUM"\nwebhook = ["$HOOK_DINUM"]\n', "")
+    result = notify(cli, {"CLOUDPLAN_SMTP_URL": f"smtp://127.0.0.1:{smtp.port}"})
+    assert result.exit_code == 2
+    assert "the environment lacks CLOUDPLAN_MAIL_FROM" in result.stderr
+    assert smtp.box.messages == []
+
+
+def test_state_file_holds_what_each_destination_was_sent(
+    cli: Cli, plan: Callable[[str], Path], smtp: SMTPServer
+) -> None:
+    plan(MAIL_CONTACTS)
+    assert notify(cli, mail_env(smtp.port)).exit_code == 0
+    state = json.loads(Path("state.json").read_text())
+    assert state["cloudplan"] == "notify-state"
+    assert state["version"] == 1
+    assert state["as_of"] == AS_OF
+    assert state["destinations"] == {
+        "mailto:cloud@dinsic.example": {
+            "cercle-2/ouverture": {"status": "overdue", "deadline": "2021-03-31", "sent": "2021-06-30"}
+        },
+        "mailto:dnum@armees.example": {
+            "cercle-2/bascule": {"status": "overdue", "deadline": "2021-06-15", "sent": "2021-06-30"},
+            "cercle-2/etude": {"status": "due-soon", "deadline": "2021-07-05", "remind": 7},
+        },
+    }
+
+
+def test_notify_needs_state(cli: Cli, plan: Callable[[str], Path]) -> None:
+    plan(MAIL_CONTACTS)
+    result = cli("notify", "plans")
+    assert result.exit_code == 2
+    assert "--state" in result.output
+
+
+def test_bad_remind_is_a_usage_error(cli: Cli, plan: Callable[[str], Path]) -> None:
+    plan(MAIL_CONTACTS)
+    result = notify(cli, {}, "--remind", "30,a")
+    assert result.exit_code == 2
+    assert "--remind '30,a'" in result.stderr
+
+
+def test_a_mail_server_that_never_answers_times_out(
+    cli: Cli, plan: Callable[[str], Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import socket
+
+    from cloudplan.notify import mail
+
+    monkeypatch.setattr(mail, "TIMEOUT", 0.5)
+    plan(MAIL_CONTACTS)
+    with socket.socket() as silent:  # accepts connections, never says a word
+        silent.bind(("127.0.0.1", 0))
+        silent.listen()
+        started = time.monotonic()
+        result = notify(cli, mail_env(silent.getsockname()[1]))
+    assert result.exit_code == 2
+    assert time.monotonic() - started < 10
+    assert "mailto:cloud@dinsic.example: cannot send through 127.0.0.1:" in result.stderr
+    assert "timed out" in result.stderr
+
+
+def test_an_unknown_room_alias_fails_that_room_only(cli: Cli, plan: Callable[[str], Path], hub: HTTPServer) -> None:
+    plan(HTTP_CONTACTS)
+    hub.hub.aliases.clear()
+    result = notify(cli, http_env(hub))
+    assert result.exit_code == 2
+    assert "matrix:#cloud:agent.tchap.gouv.fr: cannot resolve the room alias: HTTP 404: M_NOT_FOUND" in result.stderr
+    assert len(hub.hub.events["!armees:agent.tchap.gouv.fr"]) == 1
