@@ -23,7 +23,8 @@ REF_RE = re.compile(r"(?:([a-z0-9][a-z0-9-]*)/)?([a-z0-9][a-z0-9-]*)")
 SUPPORTED_VERSIONS = (1,)
 
 TOP_KEYS = ("version", "plan", "project", "indicator")
-PLAN_KEYS = ("title", "owner", "timezone", "warn_days")
+PLAN_KEYS = ("title", "owner", "timezone", "warn_days", "language")
+LANGUAGES = ("fr", "en")
 PROJECT_KEYS = ("id", "title", "description", "owners", "tags", "milestone")
 MILESTONE_KEYS = (
     "id", "title", "start", "due", "done", "cancelled", "owners", "depends_on", "notes", "slip",
@@ -264,6 +265,16 @@ class _Builder:
         if warn_days is not None and warn_days < 0:
             self.report((*key, "warn_days"), "wrong-type", _("'warn_days' must be 0 or more"))
             warn_days = None
+        language = self.typed(head, "language", key, str, _("a string"))
+        if language is not None and language not in LANGUAGES:
+            self.report(
+                (*key, "language"),
+                "unknown-language",
+                _("unknown language {lang!r}: cloudplan speaks {languages}").format(
+                    lang=language, languages=" and ".join(repr(x) for x in LANGUAGES)
+                ),
+            )
+            language = None
         return Plan(
             source=self.source,
             title=self.text(head, "title", key),
@@ -272,6 +283,7 @@ class _Builder:
             warn_days=warn_days,
             projects=self.each(self.tables(doc, "project", ()), self.project),
             indicators=self.each(self.tables(doc, "indicator", ()), self.indicator),
+            language=language,
         )
 
     def project(self, key: Key, table: Table) -> Project | None:

@@ -103,6 +103,7 @@ class Plan(NamedTuple):
     warn_days: int | None = None
     projects: tuple[Project, ...] = ()
     indicators: tuple[Indicator, ...] = ()
+    language: str | None = None  # 'fr' or 'en': what cloudplan speaks, when the user's settings do not say
 
 
 DEFAULT_WARN_DAYS = 30
@@ -135,6 +136,11 @@ class Portfolio(NamedTuple):
     def timezone(self) -> str | None:
         """The time zone 'today' is taken in: the first plan's that names one."""
         return next((p.timezone for p in self.plans if p.timezone), None)
+
+    @property
+    def language(self) -> str | None:
+        """The language the plans ask for: the first plan's that names one."""
+        return next((p.language for p in self.plans if p.language), None)
 
     @property
     def warn_days(self) -> int:

@@ -15,7 +15,11 @@ from typing import Annotated, Any
 import typer
 
 from cloudplan import __version__
+from cloudplan.cli import clicktext
 from cloudplan.i18n import _
+
+# Click's own words ("Usage:", "Error:") and every help text through the language gate.
+clicktext.install()
 
 HELP = _("Track the milestones, deadlines and indicators of a roadmap kept as TOML in git.")
 
@@ -54,6 +58,18 @@ def _root(
     version: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True, help=_("Print the version and exit."))
     ] = False,
+    lang: Annotated[
+        str | None,
+        typer.Option(
+            "--lang",
+            metavar="fr|en",
+            show_default=False,
+            help=_(
+                "Language of messages and help: fr or en; every command takes it (default: $CLOUDPLAN_LANG, "
+                "the locale, the plan's language, else English)."
+            ),
+        ),
+    ] = None,
 ) -> None:
     """Track the milestones, deadlines and indicators of a roadmap kept as TOML in git."""
 

@@ -1,0 +1,198 @@
+"""Click's and Typer's own words ("Usage:", "Error:", "Missing argument", help texts) through cloudplan's gate.
+
+Typer 0.28 carries its own copy of Click (typer._click) with its messages written as
+plain English f-strings, not through gettext: setting a gettext domain cannot translate
+them. So this module hooks the few places they are made, once, when the command line
+is imported:
+
+- the help of commands, options and arguments goes through `_()` when Typer builds the
+  Click objects (at each run, after the language is decided), so that help written in
+  English in the code, docstrings included, is shown in the language of the run;
+- Typer's own gettext calls ("Options", "Commands", "[default: ...]") use the gate;
+- usage errors are shown through the gate: "Usage:", "Try ... for help.", "Error:",
+  and the messages Click makes ("No such option: --x") are matched and translated.
+
+In English every hook returns Click's words unchanged.
+"""
+
+from __future__ import annotations
+
+import inspect
+import re
+from collections.abc import Callable
+from typing import IO, Any
+
+import typer.core
+from typer import _click
+from typer._click import exceptions, formatting
+
+from cloudplan.i18n import _, language
+
+# The words Typer says through gettext (typer/core.py), which the catalogue must hold too.
+TYPER_WORDS = (
+    "Arguments", "Options", "Commands", "default: {default}", "required", "env var: {var}", "(dynamic)",
+    "Missing command.", "No such command {name!r}.", "Aborted!", "Show this message and exit.",
+)  # fmt: skip
+
+# The messages Click makes, as patterns: each is shown as its msgid, filled in.
+_CLICK_MESSAGES: list[tuple[re.Pattern[str], Callable[[], str]]] = [
+    (re.compile(r"No such option: (?P<name>.+)"), lambda: _("No such option: {name}")),
+    (re.compile(r"No such command '(?P<name>.+)'\."), lambda: _("No such command {name!r}.")),
+    (re.compile(r"Missing command\."), lambda: _("Missing command.")),
+    (re.compile(r"Option '(?P<name>.+)' requires an argument\."), lambda: _("Option {name!r} requires a value.")),
+    (
+        re.compile(r"Option '(?P<name>.+)' requires (?P<n>\d+) arguments\."),
+        lambda: _("Option {name!r} requires {n} values."),
+    ),
+    (re.compile(r"Option '(?P<name>.+)' does not take a value\."), lambda: _("Option {name!r} does not take a value.")),
+    (re.compile(r"Got unexpected extra arguments? \((?P<args>.*)\)"), lambda: _("Unexpected extra argument: {args}")),
+    (
+        re.compile(r"(?P<value>'.*') is not a valid (?:int|int range|integer)\."),
+        lambda: _("{value} is not a whole number."),
+    ),
+    (re.compile(r"(?P<value>'.*') is not a valid (?:float|float range)\."), lambda: _("{value} is not a number.")),
+    (
+        re.compile(r"(?P<value>.+) is not in the range (?P<range>.+)\."),
+        lambda: _("{value} is not in the range {range}."),
+    ),
+    (re.compile(r"(?P<value>'.*') is not one of (?P<choices>.+)\."), lambda: _("{value} is not one of {choices}.")),
+    (re.compile(r"'(?P<name>.+)': (?P<why>.+)"), lambda: _("{name!r}: {why}")),
+]
+
+
+def translate_message(message: str) -> str:
+    """Return a message Click made, in the language of the run."""
+    if language() == "en":
+        return message
+    for pattern, msgid in _CLICK_MESSAGES:
+        match = pattern.fullmatch(message)
+        if match:
+            return msgid().format(**match.groupdict())
+    return message
+
+
+def _param_hint(hint: object) -> str:
+    return exceptions._join_param_hints(hint) or ""  # type: ignore[arg-type]
+
+
+def _bad_parameter_message(self: exceptions.BadParameter) -> str:
+    if self.param_hint is not None:
+        hint = self.param_hint
+    elif self.param is not None:
+        hint = self.param.get_error_hint(self.ctx)  # type: ignore[arg-type]
+    else:
+        return _("Invalid value: {message}").format(message=translate_message(self.message))
+    return _("Invalid value for {hint}: {message}").format(
+        hint=_param_hint(hint), message=translate_message(self.message)
+    )
+
+
+def _missing_parameter_message(self: exceptions.MissingParameter) -> str:
+    if self.param_hint is not None:
+        hint: object = self.param_hint
+    elif self.param is not None:
+        hint = self.param.get_error_hint(self.ctx)  # type: ignore[arg-type]
+    else:
+        hint = None
+    kind = self.param_type or (self.param.param_type_name if self.param is not None else "parameter")
+    missing = {"argument": _("Missing argument {hint}."), "option": _("Missing option {hint}.")}.get(
+        kind, _("Missing parameter {hint}.")
+    )
+    return missing.format(hint=_param_hint(hint)).replace(" .", ".")
+
+
+def _no_such_option_message(self: exceptions.NoSuchOption) -> str:
+    message = translate_message(self.message)
+    if not self.possibilities:
+        return message
+    return _("{message} (did you mean {options}?)").format(
+        message=message, options=", ".join(sorted(self.possibilities))
+    )
+
+
+def _usage_message(self: exceptions.UsageError) -> str:
+    return translate_message(self.message)
+
+
+def _show_usage_error(self: exceptions.UsageError, file: IO[Any] | None = None) -> None:
+    if file is None:
+        file = _click._compat.get_text_stderr()
+    color = None
+    hint = ""
+    if self.ctx is not None and self.ctx.command.get_help_option(self.ctx) is not None:
+        hint = (
+            _("Try '{command} {option}' for help.").format(
+                command=self.ctx.command_path, option=self.ctx.help_option_names[0]
+            )
+            + "\n"
+        )
+    if self.ctx is not None:
+        color = self.ctx.color
+        _click.utils.echo(f"{self.ctx.get_usage()}\n{hint}", file=file, color=color)
+    _click.utils.echo(_("Error: {message}").format(message=self.format_message()), file=file, color=color)
+
+
+def _show_error(self: exceptions.ClickException, file: IO[Any] | None = None) -> None:
+    if file is None:
+        file = _click._compat.get_text_stderr()
+    _click.utils.echo(_("Error: {message}").format(message=self.format_message()), file=file, color=self.show_color)
+
+
+def help_text(text: str | None) -> str | None:
+    """Return a help text (a docstring, an option's help) in the language of the run."""
+    if not text or language() == "en":
+        return text
+    translated = _(inspect.cleandoc(text))
+    return text if translated == inspect.cleandoc(text) else translated
+
+
+def _translating_help(cls: type[Any]) -> None:
+    """Make *cls* translate the help (and metavar) it is built with."""
+    original = cls.__init__
+
+    def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
+        for name in ("help", "short_help", "epilog"):
+            if isinstance(kwargs.get(name), str):
+                kwargs[name] = help_text(kwargs[name])
+        if isinstance(kwargs.get("metavar"), str) and language() != "en":
+            kwargs["metavar"] = _(kwargs["metavar"])
+        original(self, *args, **kwargs)
+
+    cls.__init__ = __init__
+
+
+def _write_usage(original: Callable[..., None]) -> Callable[..., None]:
+    def write_usage(self: formatting.HelpFormatter, prog: str, args: str = "", prefix: str | None = None) -> None:
+        original(self, prog, args, _("Usage: ") if prefix is None and language() != "en" else prefix)
+
+    return write_usage
+
+
+def _unless_english(original: Callable[..., Any], french: Callable[..., Any]) -> Callable[..., Any]:
+    """Return a method that is Click's own in English, and *french* otherwise (byte for byte as before in English)."""
+
+    def method(*args: Any, **kwargs: Any) -> Any:
+        return (original if language() == "en" else french)(*args, **kwargs)
+
+    return method
+
+
+def install() -> None:
+    """Hook Click's and Typer's words once (a second call changes nothing)."""
+    if getattr(exceptions.UsageError, "_cloudplan", False):
+        return
+    typer.core._ = _  # type: ignore[attr-defined]  # Typer's gettext calls: "Options", "[default: ...]"
+    for cls in (typer.core.TyperOption, typer.core.TyperArgument, typer.core.TyperCommand, typer.core.TyperGroup):
+        _translating_help(cls)
+    formatting.HelpFormatter.write_usage = _write_usage(formatting.HelpFormatter.write_usage)  # type: ignore[method-assign]
+    hooks: tuple[tuple[type[Any], str, Callable[..., Any]], ...] = (
+        (exceptions.ClickException, "show", _show_error),
+        (exceptions.UsageError, "show", _show_usage_error),
+        (exceptions.UsageError, "format_message", _usage_message),
+        (exceptions.BadParameter, "format_message", _bad_parameter_message),
+        (exceptions.MissingParameter, "format_message", _missing_parameter_message),
+        (exceptions.NoSuchOption, "format_message", _no_such_option_message),
+    )
+    for owner, name, french in hooks:
+        setattr(owner, name, _unless_english(getattr(owner, name), french))
+    exceptions.UsageError._cloudplan = True  # type: ignore[attr-defined]
