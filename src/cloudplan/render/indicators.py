@@ -9,6 +9,7 @@ from rich.console import Console, ConsoleOptions, RenderableType, RenderResult
 from rich.table import Table
 from rich.text import Text
 
+from cloudplan import l10n
 from cloudplan.i18n import _
 from cloudplan.render.status import plain, status_cell
 from cloudplan.render.theme import status_style
@@ -16,11 +17,8 @@ from cloudplan.status import IndicatorState
 
 
 def number(value: float | None) -> str:
-    """Return a value as people write it: no trailing '.0', at most one decimal."""
-    if value is None:
-        return "-"
-    rounded = round(value, 1)
-    return f"{rounded:g}" if abs(rounded) < 1e15 else f"{rounded:.3g}"
+    """Return a value as people write it: no trailing '.0', at most one decimal (112,4 in French)."""
+    return l10n.number(value)
 
 
 BAR_WIDTH, NARROW_BAR = 10, 8
@@ -66,7 +64,7 @@ class IndicatorsView:
     def table(self, wide: bool) -> Table:
         """Return the table for a wide or a narrow console."""
         table = Table(
-            title=_("Indicators as of {day}").format(day=self.as_of.isoformat()),
+            title=_("Indicators as of {day}").format(day=l10n.day(self.as_of)),
             title_justify="left",
             box=box.SIMPLE_HEAD,
             padding=(0, 1),
@@ -93,9 +91,9 @@ class IndicatorsView:
                 name.append_text(plain(f" ({i.unit})", style="dim"))
             table.add_row(
                 name,
-                Text(f"{number(i.baseline.value)}{sep}({i.baseline.when})" if i.baseline else "-"),
-                Text(f"{number(i.target.value)}{sep}({i.target.when})" if i.target else "-"),
-                Text(f"{number(s.latest)}{sep}({s.latest_on})" if s.latest_on else "-"),
+                Text(f"{number(i.baseline.value)}{sep}({l10n.period(i.baseline.when)})" if i.baseline else "-"),
+                Text(f"{number(i.target.value)}{sep}({l10n.period(i.target.when)})" if i.target else "-"),
+                Text(f"{number(s.latest)}{sep}({l10n.day(s.latest_on)})" if s.latest_on else "-"),
                 Text(number(s.expected)),
                 *(
                     [progress_bar(s), status_cell(s.status)]

@@ -9,6 +9,7 @@ from rich.console import Console, ConsoleOptions, RenderableType, RenderResult
 from rich.table import Table
 from rich.text import Text
 
+from cloudplan import l10n
 from cloudplan.i18n import _, ngettext
 from cloudplan.render.theme import status_style
 from cloudplan.safe import clean
@@ -21,8 +22,8 @@ def plain(text: str, style: str = "") -> Text:
 
 
 def status_cell(status: str) -> Text:
-    """Return a status, styled by its meaning."""
-    return Text(status, style=status_style(status))
+    """Return a status's label in the language of the run, styled by its meaning."""
+    return Text(l10n.status(status), style=status_style(status))
 
 
 def days_cell(state: MilestoneState) -> Text:
@@ -61,7 +62,7 @@ class StatusView:
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         wide = options.max_width >= WIDE
-        yield Text(_("Roadmap as of {day}").format(day=self.as_of.isoformat()), style="bold")
+        yield Text(_("Roadmap as of {day}").format(day=l10n.day(self.as_of)), style="bold")
         for state in self.states:
             yield Text("")
             yield _project_head(state)
@@ -83,7 +84,7 @@ def _project_head(state: ProjectState) -> Text:
     if project.owners:
         head.append(clean(", ".join(project.owners)), style="dim")
         head.append(" · ", style="dim")
-    head.append(state.status.value, style=status_style(state.status))
+    head.append(l10n.status(state.status.value), style=status_style(state.status))
     head.append(" · " + progress_text(state), style="dim")
     return head
 
@@ -117,8 +118,8 @@ def _milestone_table(state: ProjectState, wide: bool) -> Table:
             cells = [cell]
         table.add_row(
             *cells,
-            Text(m.due.text if m.due else "-"),
-            Text(m.due.last.isoformat() if m.due else ""),
+            Text(l10n.period(m.due)),
+            Text(l10n.day(m.due.last) if m.due else ""),
             status_cell(ms.status),
             days_cell(ms),
         )
@@ -130,7 +131,7 @@ def _milestone_table(state: ProjectState, wide: bool) -> Table:
 def summary_view(states: list[ProjectState], as_of: date) -> RenderableType:
     """Return one row per project: status, progress, overdue count, next deadline."""
     table = Table(
-        title=_("Roadmap as of {day}").format(day=as_of.isoformat()),
+        title=_("Roadmap as of {day}").format(day=l10n.day(as_of)),
         title_justify="left",
         title_style="bold",
         box=box.SIMPLE_HEAD,
@@ -153,7 +154,7 @@ def summary_view(states: list[ProjectState], as_of: date) -> RenderableType:
         name.append_text(plain(state.project.title, style="italic"))
         following = Text("-")
         if nxt is not None and nxt.due is not None:
-            following = Text(nxt.due.last.isoformat() + "\n")
+            following = Text(l10n.day(nxt.due.last) + "\n")
             following.append_text(plain(nxt.id, style="dim"))
         table.add_row(
             name,
@@ -173,7 +174,7 @@ def count_line(states: list[ProjectState]) -> str:
         for s in state.milestones:
             counts[s.status.value] = counts.get(s.status.value, 0) + 1
             total += 1
-    detail = ", ".join(f"{n} {status}" for status, n in counts.items())
+    detail = ", ".join(f"{n} {l10n.status(status)}" for status, n in counts.items())
     projects = ngettext("{n} project", "{n} projects", len(states)).format(n=len(states))
     milestones = ngettext("{n} milestone", "{n} milestones", total).format(n=total)
-    return f"{projects}, {milestones}" + (f": {detail}" if detail else "")
+    return f"{projects}, {milestones}" + (f"{l10n.colon()}{detail}" if detail else "")
