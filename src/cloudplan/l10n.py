@@ -74,6 +74,21 @@ def period(p: Period | None) -> str:
     return day(first)
 
 
+def period_short(p: Period) -> str:
+    """Return a period in few letters where room is short (an axis's title): T1 2021 and S2 2019 in French."""
+    if not french():
+        return p.text
+    from cloudplan.periods import Kind
+
+    if p.kind is Kind.HALF:
+        return f"S{1 if p.first.month <= 6 else 2} {p.first.year}"
+    if p.kind is Kind.QUARTER:
+        return f"T{(p.first.month + 2) // 3} {p.first.year}"
+    if p.kind is Kind.MONTH:
+        return f"{p.first.month:02d}/{p.first.year}"
+    return period(p)
+
+
 def due(p: Period) -> str:
     """Return a deadline with its last day when the period is longer than a day: '2021-Q1 (2021-03-31)'."""
     text = period(p)

@@ -110,7 +110,9 @@ def init(
     example: Annotated[
         bool, typer.Option("--example", help=_("Write the French State's 2019 cloud roadmap instead."))
     ] = False,
-    title: Annotated[str, typer.Option("--title", "-t", metavar="TEXT", help=_("The plan's title."))] = "Roadmap",
+    title: Annotated[
+        str | None, typer.Option("--title", "-t", metavar="TEXT", help=_("The plan's title (default: Roadmap)."))
+    ] = None,
     force: Annotated[bool, typer.Option("--force", help=_("Overwrite the file if it exists."))] = False,
 ) -> None:
     """Write a new, valid, commented plan file; never over an existing one without --force."""
@@ -127,7 +129,7 @@ def init(
 
             text = (files("cloudplan") / "data" / "cloud-etat.toml").read_text(encoding="utf-8")
         else:
-            text = edits.skeleton(title)
+            text = edits.skeleton(title or "Roadmap")
         # Nothing invalid is written, not even by init.
         plan, findings, *_rest = store.parse(text.encode("utf-8"), str(target))
         if plan is not None:

@@ -8,7 +8,7 @@ from cloudplan import __version__
 from cloudplan.export import svg
 from cloudplan.export.formats import Snapshot
 from cloudplan.export.svg import esc
-from cloudplan.i18n import _, ngettext
+from cloudplan.i18n import _, language, ngettext
 from cloudplan.render.indicators import number
 from cloudplan.render.lines import when
 from cloudplan.render.theme import STATUS_COLOURS
@@ -64,7 +64,7 @@ def report(snapshot: Snapshot) -> str:
     plans = ", ".join(snapshot.sources) or "-"
     parts = [
         "<!DOCTYPE html>",
-        '<html lang="fr">',
+        f'<html lang="{language()}">',  # the language the page is written in
         "<head>",
         '<meta charset="utf-8">',
         f'<meta http-equiv="Content-Security-Policy" content="{CSP}">',

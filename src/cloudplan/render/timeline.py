@@ -86,7 +86,10 @@ def _fit(text: str, width: int) -> str:
 def _title(ax: gantt.Axis, as_of: date) -> Text:
     scale = {gantt.Scale.MONTH: _("by month"), gantt.Scale.QUARTER: _("by quarter"), gantt.Scale.YEAR: _("by year")}
     title = _("Timeline as of {day}: {first} to {last}, {scale}").format(
-        day=l10n.day(as_of), first=l10n.period(ax.units[0]), last=l10n.period(ax.units[-1]), scale=scale[ax.scale]
+        day=l10n.day(as_of),
+        first=l10n.period_short(ax.units[0]),
+        last=l10n.period_short(ax.units[-1]),
+        scale=scale[ax.scale],
     )
     return Text(title, style="bold")
 
