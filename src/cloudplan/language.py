@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 from cloudplan import i18n
@@ -197,28 +197,94 @@ def catalog_path(language: str, suffix: str = ".mo") -> Path:
     return LOCALE_DIR / language / "LC_MESSAGES" / f"{DOMAIN}{suffix}"
 
 
+class MoCatalog:
+    """A compiled catalogue (.mo) read by binary search, message by message.
+
+    gettext.GNUTranslations decodes every entry when it opens a file: about a millisecond and a
+    half for cloudplan's 400 messages, on every run. A .mo's ids are sorted, so a run that says
+    thirty things looks up thirty, and pays nothing to open the catalogue.
+    """
+
+    def __init__(self, data: bytes) -> None:
+        import struct
+
+        magic = struct.unpack_from("<I", data)[0]
+        self._order = "<" if magic == 0x950412DE else ">"
+        _magic, _rev, self._count, self._ids, self._strs = struct.unpack_from(self._order + "5I", data)
+        self._data = data
+        self._unpack = struct.Struct(self._order + "2I").unpack_from
+        self._found: dict[bytes, str | None] = {}
+        self._plural: Callable[[int], int] | None = None
+
+    def _lookup(self, key: bytes) -> str | None:
+        if key in self._found:
+            return self._found[key]
+        data, lo, hi = self._data, 0, self._count
+        found = None
+        while lo < hi:
+            mid = (lo + hi) // 2
+            length, at = self._unpack(data, self._ids + 8 * mid)
+            probe = data[at : at + length]
+            if probe < key:
+                lo = mid + 1
+            elif probe > key:
+                hi = mid
+            else:
+                length, at = self._unpack(data, self._strs + 8 * mid)
+                found = data[at : at + length].decode("utf-8")
+                break
+        self._found[key] = found
+        return found
+
+    def gettext(self, message: str, /) -> str:
+        """Return the translation of *message*, or *message* itself."""
+        found = self._lookup(message.encode("utf-8"))
+        return found if found else message
+
+    def ngettext(self, singular: str, plural: str, n: int, /) -> str:
+        """Return the form of *singular*/*plural* for *n*, by the catalogue's Plural-Forms rule."""
+        found = self._lookup(f"{singular}\0{plural}".encode())
+        if not found:
+            return singular if n == 1 else plural
+        if self._plural is None:
+            self._plural = self._rule()
+        forms = found.split("\0")
+        return forms[min(self._plural(n), len(forms) - 1)]
+
+    def _rule(self) -> Callable[[int], int]:
+        import gettext
+
+        header = self._lookup(b"") or ""
+        for line in header.splitlines():
+            if line.lower().startswith("plural-forms:"):
+                expression = line.partition("plural=")[2].strip().rstrip(";")
+                return gettext.c2py(expression)
+        return lambda n: int(n != 1)
+
+
 def load(language: str) -> i18n.Catalog | None:
     """Return the catalogue of *language*: the compiled .mo of an installed cloudplan.
 
-    A source checkout has the .po only (the build compiles it): it is compiled in memory.
-    None when there is neither, and messages stay English.
+    A source checkout has the .po (the build compiles it): it is compiled in memory, unless a .mo
+    at least as new lies beside it. None when there is neither, and messages stay English.
     """
-    import gettext
-    import io
-
-    mo = catalog_path(language)
+    mo, po = catalog_path(language), catalog_path(language, ".po")
     try:
-        with open(mo, "rb") as f:
-            return gettext.GNUTranslations(f)
+        source = po.stat().st_mtime_ns  # only a source checkout has the .po
+    except FileNotFoundError:
+        source = None
+    try:
+        if source is None or mo.stat().st_mtime_ns >= source:
+            return MoCatalog(mo.read_bytes())
     except FileNotFoundError:
         pass
     try:
-        text = catalog_path(language, ".po").read_text(encoding="utf-8")
+        text = po.read_text(encoding="utf-8")
     except FileNotFoundError:
         return None
     from cloudplan import pofile
 
-    return gettext.GNUTranslations(io.BytesIO(pofile.write_mo(pofile.read_po(text))))
+    return MoCatalog(pofile.write_mo(pofile.read_po(text)))
 
 
 def install(language: str) -> None:

@@ -340,7 +340,9 @@ def history(ref: Ref, plans: PlanArgs = None, fmt: FormatOption = Format.TEXT) -
         from rich.table import Table
         from rich.text import Text
 
-        due = m.due.text if m.due else _("no deadline")
+        from cloudplan import l10n
+
+        due = l10n.period(m.due) if m.due else _("no deadline")
         head = Text(clean(m.ref), style="bold")
         head.append("  " + clean(m.title))
         if not m.slips:
@@ -354,6 +356,7 @@ def history(ref: Ref, plans: PlanArgs = None, fmt: FormatOption = Format.TEXT) -
         table = Table(box=None, padding=(0, 2, 0, 0), pad_edge=False, show_edge=False)
         for column in (_("From"), _("To"), _("On"), _("Why")):
             table.add_column(column, no_wrap=column != _("Why"), overflow="fold")
-        for row in rows:
-            table.add_row(*(Text(clean(row[k] or "-")) for k in ("from", "to", "on", "reason")))
+        for slip in m.slips:
+            cells = (l10n.period(slip.from_), l10n.period(slip.to), l10n.day(slip.on), slip.reason or "-")
+            table.add_row(*(Text(clean(c)) for c in cells))
         show(head, Text(summary), Text(""), table)
