@@ -409,3 +409,23 @@ def test_the_built_wheel_speaks_french(tmp_path: Path) -> None:
     )
     assert done.returncode == 1, done.stderr
     assert "182 jours de retard" in done.stdout
+
+
+EDITS = [
+    ["done", "cercle-2/etude", "--on", "15-01-2020"],
+    ["cancel", "cercle-2/etude", "--reason", "abandon"],
+    ["reschedule", "cercle-2/ouverture", "fin juin 2021", "--reason", "relance"],
+    ["measure", "applications-cloud", "110", "--on", "fin juin 2020"],
+    ["add", "project", "nouveau", "--title", "Nouveau"],
+    ["add", "milestone", "cercle-2/suite", "--title", "Suite", "--due", "T2 2022"],
+    ["remove", "cercle-2/ouverture"],
+    ["done", "cercle-2/inconnu"],
+]
+
+
+@pytest.mark.parametrize("args", EDITS, ids=" ".join)
+def test_french_edits_say_what_they_did_in_french(cli: Cli, roadmap: str, args: list[str]) -> None:
+    result = cli(*args, "-f", str(Path(roadmap) / ROADMAP.name), "--lang", "fr")
+    assert result.exit_code in (0, 2), result.output
+    assert result.output.strip()
+    assert _english_in(result.output, ROADMAP.read_text(encoding="utf-8")) == []

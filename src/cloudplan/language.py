@@ -33,9 +33,10 @@ DOMAIN = "cloudplan"
 LOCALE_DIR = Path(__file__).parent / "locale"
 
 PEEK_BYTES = 64 * 1024
-_PLAN_HEADER = re.compile(rb"^[ \t]*\[[ \t]*plan[ \t]*\][ \t]*(?:#[^\n]*)?$", re.MULTILINE)
-_NEXT_HEADER = re.compile(rb"^[ \t]*\[", re.MULTILINE)
-_LANGUAGE_KEY = re.compile(rb"""^[ \t]*language[ \t]*=[ \t]*(?:"([^"\n]*)"|'([^'\n]*)')""", re.MULTILINE)
+# Compiled when a plan is peeked at, not at import: a run that --lang or the locale decides never needs them.
+_PLAN_HEADER = rb"^[ \t]*\[[ \t]*plan[ \t]*\][ \t]*(?:#[^\n]*)?$"
+_NEXT_HEADER = rb"^[ \t]*\["
+_LANGUAGE_KEY = rb"""^[ \t]*language[ \t]*=[ \t]*(?:"([^"\n]*)"|'([^'\n]*)')"""
 
 
 class BadLanguage(ValueError):
@@ -169,20 +170,22 @@ def _nearest(cwd: Path) -> Path | None:
 
 def peek(path: Path) -> str | None:
     """Return the `language` of a plan file's `[plan]` table ('fr' or 'en'), or None, without parsing the TOML."""
+    plan_header = re.compile(_PLAN_HEADER, re.MULTILINE)
+    next_header = re.compile(_NEXT_HEADER, re.MULTILINE)
     try:
         with open(path, "rb") as f:
             data = f.read(PEEK_BYTES)
-            header = _PLAN_HEADER.search(data)
-            if header is None or _NEXT_HEADER.search(data, header.end()) is None:
+            header = plan_header.search(data)
+            if header is None or next_header.search(data, header.end()) is None:
                 data += f.read()  # the table may go on past the first bytes
     except OSError:
         return None
-    header = _PLAN_HEADER.search(data)
+    header = plan_header.search(data)
     if header is None:
         return None
-    following = _NEXT_HEADER.search(data, header.end())
+    following = next_header.search(data, header.end())
     table = data[header.end() : following.start() if following else len(data)]
-    key = _LANGUAGE_KEY.search(table)
+    key = re.compile(_LANGUAGE_KEY, re.MULTILINE).search(table)
     if key is None:
         return None
     value = (key[1] or key[2] or b"").decode("utf-8", "replace")
