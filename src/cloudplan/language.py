@@ -20,7 +20,6 @@ pass through, stays pure.
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
@@ -33,10 +32,6 @@ DOMAIN = "cloudplan"
 LOCALE_DIR = Path(__file__).parent / "locale"
 
 PEEK_BYTES = 64 * 1024
-# Compiled when a plan is peeked at, not at import: a run that --lang or the locale decides never needs them.
-_PLAN_HEADER = rb"^[ \t]*\[[ \t]*plan[ \t]*\][ \t]*(?:#[^\n]*)?$"
-_NEXT_HEADER = rb"^[ \t]*\["
-_LANGUAGE_KEY = rb"""^[ \t]*language[ \t]*=[ \t]*(?:"([^"\n]*)"|'([^'\n]*)')"""
 
 
 class BadLanguage(ValueError):
@@ -169,27 +164,39 @@ def _nearest(cwd: Path) -> Path | None:
 
 
 def peek(path: Path) -> str | None:
-    """Return the `language` of a plan file's `[plan]` table ('fr' or 'en'), or None, without parsing the TOML."""
-    plan_header = re.compile(_PLAN_HEADER, re.MULTILINE)
-    next_header = re.compile(_NEXT_HEADER, re.MULTILINE)
+    """Return the `language` of a plan file's `[plan]` table ('fr' or 'en'), or None, without parsing the TOML.
+
+    A scan of lines, not a regular expression: compiling one would cost the run more than the scan.
+    """
     try:
         with open(path, "rb") as f:
             data = f.read(PEEK_BYTES)
-            header = plan_header.search(data)
-            if header is None or next_header.search(data, header.end()) is None:
-                data += f.read()  # the table may go on past the first bytes
+            found, finished = _scan(data)
+            if not finished:
+                found, finished = _scan(data + f.read())  # the table may start or go on past the first bytes
     except OSError:
         return None
-    header = plan_header.search(data)
-    if header is None:
-        return None
-    following = next_header.search(data, header.end())
-    table = data[header.end() : following.start() if following else len(data)]
-    key = re.compile(_LANGUAGE_KEY, re.MULTILINE).search(table)
-    if key is None:
-        return None
-    value = (key[1] or key[2] or b"").decode("utf-8", "replace")
-    return value if value in i18n.LANGUAGES else None
+    return found
+
+
+def _scan(data: bytes) -> tuple[str | None, bool]:
+    """Return the [plan] table's language in *data*, and whether the table was seen to its end."""
+    inside = False
+    for raw in data.split(b"\n"):
+        line = raw.strip()
+        if line.startswith(b"["):
+            if inside:
+                return None, True
+            inside = b"".join(line.partition(b"#")[0].split()) == b"[plan]"
+        elif inside and line.startswith(b"language"):
+            key, equals, value = line.partition(b"=")
+            if equals and key.strip() == b"language":
+                word = value.partition(b"#")[0].strip()
+                if len(word) >= 2 and word[:1] == word[-1:] and word[:1] in (b'"', b"'"):
+                    text = word[1:-1].decode("utf-8", "replace")
+                    return (text if text in i18n.LANGUAGES else None), True
+                return None, True
+    return None, False
 
 
 # -- the catalogue ---------------------------------------------------------------------------

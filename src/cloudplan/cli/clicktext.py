@@ -13,6 +13,10 @@ is imported:
   and the messages Click makes ("No such option: --x") are matched and translated.
 
 In English every hook returns Click's words unchanged.
+
+Typer's rich_utils, whose constants ("Arguments", "Error") are translated when it is
+imported, is never imported here: Typer loads it only when rich_markup_mode is not None,
+and cloudplan builds its app with rich_markup_mode=None.
 """
 
 from __future__ import annotations
@@ -35,28 +39,30 @@ TYPER_WORDS = (
 )  # fmt: skip
 
 # The messages Click makes, as patterns: each is shown as its msgid, filled in.
-_CLICK_MESSAGES: list[tuple[re.Pattern[str], Callable[[], str]]] = [
-    (re.compile(r"No such option: (?P<name>.+)"), lambda: _("No such option: {name}")),
-    (re.compile(r"No such command '(?P<name>.+)'\."), lambda: _("No such command {name!r}.")),
-    (re.compile(r"Missing command\."), lambda: _("Missing command.")),
-    (re.compile(r"Option '(?P<name>.+)' requires an argument\."), lambda: _("Option {name!r} requires a value.")),
+# Patterns as text, matched with re.fullmatch (which compiles and caches them) only when an error is shown:
+# compiling them all at import would cost every run 4 ms.
+_CLICK_MESSAGES: list[tuple[str, Callable[[], str]]] = [
+    (r"No such option: (?P<name>.+)", lambda: _("No such option: {name}")),
+    (r"No such command '(?P<name>.+)'\.", lambda: _("No such command {name!r}.")),
+    (r"Missing command\.", lambda: _("Missing command.")),
+    (r"Option '(?P<name>.+)' requires an argument\.", lambda: _("Option {name!r} requires a value.")),
     (
-        re.compile(r"Option '(?P<name>.+)' requires (?P<n>\d+) arguments\."),
+        r"Option '(?P<name>.+)' requires (?P<n>\d+) arguments\.",
         lambda: _("Option {name!r} requires {n} values."),
     ),
-    (re.compile(r"Option '(?P<name>.+)' does not take a value\."), lambda: _("Option {name!r} does not take a value.")),
-    (re.compile(r"Got unexpected extra arguments? \((?P<args>.*)\)"), lambda: _("Unexpected extra argument: {args}")),
+    (r"Option '(?P<name>.+)' does not take a value\.", lambda: _("Option {name!r} does not take a value.")),
+    (r"Got unexpected extra arguments? \((?P<args>.*)\)", lambda: _("Unexpected extra argument: {args}")),
     (
-        re.compile(r"(?P<value>'.*') is not a valid (?:int|int range|integer)\."),
+        r"(?P<value>'.*') is not a valid (?:int|int range|integer)\.",
         lambda: _("{value} is not a whole number."),
     ),
-    (re.compile(r"(?P<value>'.*') is not a valid (?:float|float range)\."), lambda: _("{value} is not a number.")),
+    (r"(?P<value>'.*') is not a valid (?:float|float range)\.", lambda: _("{value} is not a number.")),
     (
-        re.compile(r"(?P<value>.+) is not in the range (?P<range>.+)\."),
+        r"(?P<value>.+) is not in the range (?P<range>.+)\.",
         lambda: _("{value} is not in the range {range}."),
     ),
-    (re.compile(r"(?P<value>'.*') is not one of (?P<choices>.+)\."), lambda: _("{value} is not one of {choices}.")),
-    (re.compile(r"'(?P<name>.+)': (?P<why>.+)"), lambda: _("{name!r}: {why}")),
+    (r"(?P<value>'.*') is not one of (?P<choices>.+)\.", lambda: _("{value} is not one of {choices}.")),
+    (r"'(?P<name>.+)': (?P<why>.+)", lambda: _("{name!r}: {why}")),
 ]
 
 
@@ -65,7 +71,7 @@ def translate_message(message: str) -> str:
     if language() == "en":
         return message
     for pattern, msgid in _CLICK_MESSAGES:
-        match = pattern.fullmatch(message)
+        match = re.fullmatch(pattern, message)
         if match:
             return msgid().format(**match.groupdict())
     return message
