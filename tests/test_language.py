@@ -154,7 +154,7 @@ def test_click_and_typer_speak_french_too(cli: Cli, roadmap: str) -> None:
     assert "Valeur incorrecte pour '--within' : 'x' n'est pas un nombre entier." in bad.output
     helped = cli("overdue", "--help", "--lang", "fr")
     assert "Afficher cette aide et quitter." in helped.output
-    assert "Options:" in helped.output  # the same word in French
+    assert "Options :" in helped.output  # the same word in French, with French punctuation
     assert "[par défaut : text]" in helped.output
 
 

@@ -169,9 +169,22 @@ def _translating_help(cls: type[Any]) -> None:
 
 def _write_usage(original: Callable[..., None]) -> Callable[..., None]:
     def write_usage(self: formatting.HelpFormatter, prog: str, args: str = "", prefix: str | None = None) -> None:
-        original(self, prog, args, _("Usage: ") if prefix is None and language() != "en" else prefix)
+        if language() != "en":
+            args = args.replace("COMMAND [ARGS]...", _("COMMAND [ARGS]..."))
+            prefix = _("Usage: ") if prefix is None else prefix
+        original(self, prog, args, prefix)
 
     return write_usage
+
+
+def _write_heading(original: Callable[..., None]) -> Callable[..., None]:
+    def write_heading(self: formatting.HelpFormatter, heading: str) -> None:
+        if language() == "en":
+            original(self, heading)
+        else:  # French puts a space before a colon: "Options :"
+            self.write(f"{'':>{self.current_indent}}{heading} :\n")
+
+    return write_heading
 
 
 def _unless_english(original: Callable[..., Any], french: Callable[..., Any]) -> Callable[..., Any]:
@@ -191,6 +204,7 @@ def install() -> None:
     for cls in (typer.core.TyperOption, typer.core.TyperArgument, typer.core.TyperCommand, typer.core.TyperGroup):
         _translating_help(cls)
     formatting.HelpFormatter.write_usage = _write_usage(formatting.HelpFormatter.write_usage)  # type: ignore[method-assign]
+    formatting.HelpFormatter.write_heading = _write_heading(formatting.HelpFormatter.write_heading)  # type: ignore[method-assign]
     hooks: tuple[tuple[type[Any], str, Callable[..., Any]], ...] = (
         (exceptions.ClickException, "show", _show_error),
         (exceptions.UsageError, "show", _show_usage_error),
