@@ -15,7 +15,7 @@ from datetime import date
 
 from cloudplan import build, l10n, periods
 from cloudplan.errors import BadRef, DuplicateId, InUse, UnknownRef, UsageError
-from cloudplan.i18n import _, speaking
+from cloudplan.i18n import _, ngettext, speaking
 from cloudplan.model import Indicator, Milestone, Plan, Portfolio, Project
 from cloudplan.periods import Kind, Period
 from cloudplan.tomledit import Append, Change, Drop, Remove, Set, Value
@@ -322,7 +322,11 @@ def _remove_project(portfolio: Portfolio, pid: str, yes: bool) -> Edit:
         )
     if project.milestones and not yes:
         raise UsageError(
-            _("project {p} has {n} milestones; removing it removes them too").format(p=pid, n=len(project.milestones)),
+            ngettext(
+                "project {p} has {n} milestone; removing it removes it too",
+                "project {p} has {n} milestones; removing it removes them too",
+                len(project.milestones),
+            ).format(p=pid, n=len(project.milestones)),
             hint=_("run again with --yes to remove it"),
         )
     return Edit(project.source, (Remove(project.key),), _("project {p} removed").format(p=pid))
