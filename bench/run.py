@@ -53,6 +53,7 @@ BAR_DONE = 2.0  # cloudplan done / cloudplan overdue, on the 10,000-milestone fi
 BAR_GROWTH = 10.5  # overdue --format json at 100,000 / at 10,000
 BAR_NOTIFY = 1.5  # notify --dry-run / overdue --format json, on the 10,000 portfolio with a contact per owner
 BAR_MEMORY = 10**9  # bytes: peak resident memory at 100,000, under 1 GB
+BAR_FRENCH = 1.05  # cloudplan overdue on the roadmap in French (the plan's language) / in English
 BAR_SIZE, GROWTH_SIZE = 10_000, 100_000
 DEPENDS_UP_TO = 10_000  # Taskwarrior with dependencies is timed once up to this size (quadratic beyond)
 RUN_TIMEOUT = 900  # seconds; a run that takes longer is killed and the benchmark stops
@@ -763,6 +764,41 @@ def notify(b: Bench, manifest: dict[str, Any] | None, has_notify: bool) -> None:
     b.bars.append(Bar(name, r, BAR_NOTIFY, f"pairs {lo:.2f}-{hi:.2f}; {ms(n.median)} vs {ms(o.median)} ms"))
 
 
+def french(b: Bench) -> None:
+    """`cloudplan overdue` on the roadmap in French over the same in English, paired.
+
+    French as a cron job gets it: no locale in the environment, so the plan's `language = "fr"` is
+    peeked at; English through CLOUDPLAN_LANG=en. Both through `python -m cloudplan` (the entry
+    point that decides the language), with the catalogue compiled to its .mo as a build does.
+    """
+    sys.path.insert(0, str(ROOT / "src"))
+    from cloudplan import language, pofile
+
+    po = language.catalog_path("fr", ".po")
+    if po.exists():  # a source checkout: compile the .mo that an installed cloudplan has
+        language.catalog_path("fr").write_bytes(pofile.write_mo(pofile.read_po(po.read_text(encoding="utf-8"))))
+    quiet = {k: v for k, v in b.env.items() if k not in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG", "CLOUDPLAN_LANG")}
+    argv = [sys.executable, "-m", "cloudplan", "overdue", str(ROOT / "plans")]
+    group = b.measure(
+        Group(
+            "language",
+            [
+                Command("cp-overdue-fr", "cloudplan overdue (roadmap), French: the plan's language", argv, ROOT,
+                        quiet, ok=frozenset({0, 1}), check=lambda r: None if "jours de retard" in r.out.decode()
+                        else "not French"),
+                Command("cp-overdue-en", "cloudplan overdue (roadmap), English: CLOUDPLAN_LANG=en", argv, ROOT,
+                        {**quiet, "CLOUDPLAN_LANG": "en"}, ok=frozenset({0, 1}),
+                        check=lambda r: None if "days late" in r.out.decode() else "not English"),
+            ],
+            rounds=2 * b.runs,
+        )
+    )  # fmt: skip
+    fr, en = group.commands
+    r, lo, hi = paired(fr, en)
+    detail = f"pairs {lo:.2f}-{hi:.2f}; {ms(fr.median)} vs {ms(en.median)} ms"
+    b.bars.append(Bar("language: cloudplan overdue (roadmap) in French / in English", r, BAR_FRENCH, detail))
+
+
 def against_taskwarrior(by_size: dict[int, Group]) -> list[str]:
     """Every cloudplan command over Taskwarrior's export, size by size (paired medians)."""
     lines = []
@@ -849,6 +885,7 @@ def main(argv: list[str] | None = None) -> int:
     growth(b, by_size)
     completion(b)
     notify(b, manifests.get(BAR_SIZE), has_notify)
+    french(b)
 
     for line in table(b.groups):
         say(line)

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import os
 import textwrap
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner, Result
 
+from cloudplan import i18n, language
 from cloudplan.cli import app
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -27,6 +28,12 @@ CLI_ENV = {
     "CLOUDPLAN_PLAN": None,
     "CLOUDPLAN_DEBUG": None,
     "FORCE_COLOR": None,
+    # English unless a test says otherwise (the shipped roadmap asks for French), whatever the caller's locale.
+    "CLOUDPLAN_LANG": "en",
+    "LANGUAGE": None,
+    "LC_ALL": None,
+    "LC_MESSAGES": None,
+    "LANG": None,
 }
 
 
@@ -35,7 +42,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 @pytest.fixture(autouse=True)
-def _no_real_plans(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def _no_real_plans(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """Keep every test off the developer's plans: run in an empty folder, with no $CLOUDPLAN_PLAN."""
     work = tmp_path / "work"
     work.mkdir()
@@ -46,15 +53,26 @@ def _no_real_plans(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
         else:
             monkeypatch.setenv(name, value)
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    yield
+    # A test that ran the CLI in French leaves the process in English for the next one.
+    i18n.use(i18n.DEFAULT)
 
 
 @pytest.fixture
 def cli() -> Callable[..., Result]:
-    """Return a function that runs cloudplan with arguments and returns the result."""
+    """Return a function that runs cloudplan with arguments and returns the result.
+
+    The language is decided as the `cloudplan` command decides it (cloudplan.__main__), from the
+    arguments (`--lang`), the environment (with *env* over it) and the plan.
+    """
     runner = CliRunner()
 
-    def invoke(*args: str | os.PathLike[str], env: dict[str, str] | None = None) -> Result:
-        return runner.invoke(app, [str(a) for a in args], env=env, catch_exceptions=False)
+    def invoke(*args: str | os.PathLike[str], env: dict[str, str | None] | None = None) -> Result:
+        environ = {**os.environ, **(env or {})}
+        argv, lang = language.decide([str(a) for a in args], {k: v for k, v in environ.items() if v is not None},
+                                     Path.cwd())  # fmt: skip
+        language.install(lang)
+        return runner.invoke(app, argv, env=env, catch_exceptions=False)
 
     return invoke
 

@@ -82,16 +82,17 @@ def test_reopen_removes_the_done_line(cli: Cli, roadmap: Path) -> None:
 
 
 def test_cancel_with_a_reason_adds_it_to_the_notes(cli: Cli, roadmap: Path) -> None:
+    # The note is written in the plan's language (the roadmap says fr), whatever the user speaks.
     assert edited(cli, roadmap, "cancel", "cercle-1/partenariats", "--on", "2020-01-10", "--reason", "Abandonné") == [
         "+  cancelled = 2020-01-10",
-        '+  notes = "Cancelled on 2020-01-10: Abandonné"',
+        '+  notes = "Annulé le 10/01/2020 : Abandonné"',
     ]
     # Existing notes keep their text; the reason goes on a new line of them.
     changed = edited(cli, roadmap, "cancel", "cercle-2/etude", "--on", "2020-01-10", "--reason", "Fusionnée")
     assert len(changed) == 3
     assert "+  cancelled = 2020-01-10" in changed
     assert any(line.startswith('-  notes = "Capgemni, SoftwareONE') for line in changed)
-    assert any(line.endswith('(art. L34, L23).\\nCancelled on 2020-01-10: Fusionnée"') for line in changed)
+    assert any(line.endswith('(art. L34, L23).\\nAnnulé le 10/01/2020 : Fusionnée"') for line in changed)
 
 
 def test_reschedule_moves_due_keeps_its_comment_and_records_a_slip(cli: Cli, roadmap: Path) -> None:

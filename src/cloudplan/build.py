@@ -23,7 +23,7 @@ REF_RE = re.compile(r"(?:([a-z0-9][a-z0-9-]*)/)?([a-z0-9][a-z0-9-]*)")
 SUPPORTED_VERSIONS = (1,)
 
 TOP_KEYS = ("version", "plan", "project", "indicator", "contact")
-PLAN_KEYS = ("title", "owner", "timezone", "warn_days")
+PLAN_KEYS = ("title", "owner", "timezone", "warn_days", "language")
 PROJECT_KEYS = ("id", "title", "description", "owners", "tags", "milestone")
 MILESTONE_KEYS = (
     "id", "title", "start", "due", "done", "cancelled", "owners", "depends_on", "notes", "slip",
@@ -34,7 +34,7 @@ BASELINE_KEYS = ("value", "on")
 TARGET_KEYS = ("value", "by")
 MEASURE_KEYS = ("on", "value", "note")
 CONTACT_KEYS = ("owner", "email", "matrix", "webhook", "language")
-LANGUAGES = ("en", "fr")
+LANGUAGES = ("fr", "en")  # of the plan and of each contact
 # What a destination must look like; loose on purpose: the server has the last word.
 EMAIL_RE = re.compile(r"[^@\s<>,;]+@[^@\s<>,;]+\.[^@\s<>,;]+")
 MATRIX_RE = re.compile(r"[!#][^:\s/]+:[A-Za-z0-9.\-\[\]]+(?::[0-9]+)?")
@@ -271,6 +271,16 @@ class _Builder:
         if warn_days is not None and warn_days < 0:
             self.report((*key, "warn_days"), "wrong-type", _("'warn_days' must be 0 or more"))
             warn_days = None
+        language = self.typed(head, "language", key, str, _("a string"))
+        if language is not None and language not in LANGUAGES:
+            self.report(
+                (*key, "language"),
+                "unknown-language",
+                _("unknown language {lang!r}: cloudplan speaks {languages}").format(
+                    lang=language, languages=" and ".join(repr(x) for x in LANGUAGES)
+                ),
+            )
+            language = None
         return Plan(
             source=self.source,
             title=self.text(head, "title", key),
@@ -280,6 +290,7 @@ class _Builder:
             projects=self.each(self.tables(doc, "project", ()), self.project),
             indicators=self.each(self.tables(doc, "indicator", ()), self.indicator),
             contacts=self.each(self.tables(doc, "contact", ()), self.contact),
+            language=language,
         )
 
     def project(self, key: Key, table: Table) -> Project | None:

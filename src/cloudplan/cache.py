@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 import cloudplan
+from cloudplan import i18n
 
 MAGIC = b"cloudplan-cache-1"
 MAX_ENTRIES = 64
@@ -33,6 +34,8 @@ MAX_ENTRIES = 64
 # (cached too): an edit to any of them is a new cache.
 _BUILDERS = (
     "model.py", "periods.py", "build.py", "findings.py", "tomlmap.py", "validate.py", "store/reader.py", "cache.py",
+    # The findings' messages are in the language of the run: its catalogue is part of the code.
+    "locale/fr/LC_MESSAGES/cloudplan.mo", "locale/fr/LC_MESSAGES/cloudplan.po",
 )  # fmt: skip
 
 
@@ -63,6 +66,7 @@ def key(data: bytes, name: str) -> str:
     """Return the cache key of a file's bytes, as read under *name*."""
     digest = blake2b(data, digest_size=24)
     digest.update(b"\0" + name.encode("utf-8", "surrogateescape") + b"\0" + _stamp())
+    digest.update(b"\0" + i18n.language().encode())  # findings hold messages in that language
     return digest.hexdigest()
 
 

@@ -13,9 +13,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from cloudplan import build, periods
+from cloudplan import build, l10n, periods
 from cloudplan.errors import BadRef, DuplicateId, InUse, UnknownRef, UsageError
-from cloudplan.i18n import _
+from cloudplan.i18n import _, ngettext, speaking
 from cloudplan.model import Indicator, Milestone, Plan, Portfolio, Project
 from cloudplan.periods import Kind, Period
 from cloudplan.suggest import closest, closest_ref, did_you_mean
@@ -148,13 +148,19 @@ def done(portfolio: Portfolio, ref: str, on: str | None, today: date) -> Edit:
     day = periods.parse_day(on, today) if on else today
     if m.cancelled is not None:
         raise UsageError(
-            _("{ref} was cancelled on {day}").format(ref=m.ref, day=m.cancelled),
+            _("{ref} was cancelled on {day}").format(ref=m.ref, day=l10n.day(m.cancelled)),
             hint=_("reopen it first: cloudplan reopen {ref}").format(ref=m.ref),
         )
     if m.done == day:
-        return Edit(m.source, (), _("{ref} is already done on {day}: nothing to change").format(ref=m.ref, day=day))
+        return Edit(
+            m.source, (), _("{ref} is already done on {day}: nothing to change").format(ref=m.ref, day=l10n.day(day))
+        )
     change = Set(m.key, "done", day, _before(build.MILESTONE_KEYS, "done"))
-    return Edit(m.source, (change,), _("{ref} done on {day}").format(ref=m.ref, day=day))
+    return Edit(m.source, (change,), _("{ref} done on {day}").format(ref=m.ref, day=l10n.day(day)))
+
+
+def _plan_of(portfolio: Portfolio, source: str) -> Plan:
+    return next(p for p in portfolio.plans if p.source == source)
 
 
 def reopen(portfolio: Portfolio, ref: str) -> Edit:
@@ -172,21 +178,25 @@ def cancel(portfolio: Portfolio, ref: str, on: str | None, reason: str | None, t
     day = periods.parse_day(on, today) if on else today
     if m.done is not None:
         raise UsageError(
-            _("{ref} was done on {day}").format(ref=m.ref, day=m.done),
+            _("{ref} was done on {day}").format(ref=m.ref, day=l10n.day(m.done)),
             hint=_("reopen it first: cloudplan reopen {ref}").format(ref=m.ref),
         )
     changes: list[Change] = []
     if m.cancelled != day:
         changes.append(Set(m.key, "cancelled", day, _before(build.MILESTONE_KEYS, "cancelled")))
     if reason:
-        line = _("Cancelled on {day}: {reason}").format(day=day, reason=reason.strip())
+        # Written into the plan, for whoever reads it next: in the plan's language when it names one.
+        with speaking(_plan_of(portfolio, m.source).language):
+            line = _("Cancelled on {day}: {reason}").format(day=l10n.day(day), reason=reason.strip())
         notes = f"{m.notes}\n{line}" if m.notes else line
         changes.append(Set(m.key, "notes", notes, _before(build.MILESTONE_KEYS, "notes")))
     if not changes:
         return Edit(
-            m.source, (), _("{ref} is already cancelled on {day}: nothing to change").format(ref=m.ref, day=day)
+            m.source,
+            (),
+            _("{ref} is already cancelled on {day}: nothing to change").format(ref=m.ref, day=l10n.day(day)),
         )
-    return Edit(m.source, tuple(changes), _("{ref} cancelled on {day}").format(ref=m.ref, day=day))
+    return Edit(m.source, tuple(changes), _("{ref} cancelled on {day}").format(ref=m.ref, day=l10n.day(day)))
 
 
 def reschedule(portfolio: Portfolio, ref: str, to: str, reason: str, on: str | None, today: date) -> Edit:
@@ -200,9 +210,11 @@ def reschedule(portfolio: Portfolio, ref: str, to: str, reason: str, on: str | N
     if m.due is None:
         # Nothing to slip from: this schedules the milestone.
         message = _("{ref} is now due {due} (it had no deadline, so no slip is recorded)")
-        return Edit(m.source, (set_due,), message.format(ref=m.ref, due=new))
+        return Edit(m.source, (set_due,), message.format(ref=m.ref, due=l10n.period(new)))
     if m.due.same_span(new):
-        return Edit(m.source, (), _("{ref} is already due {due}: nothing to change").format(ref=m.ref, due=m.due))
+        return Edit(
+            m.source, (), _("{ref} is already due {due}: nothing to change").format(ref=m.ref, due=l10n.period(m.due))
+        )
     slip = Append(
         m.key,
         "slip",
@@ -212,7 +224,9 @@ def reschedule(portfolio: Portfolio, ref: str, to: str, reason: str, on: str | N
     return Edit(
         m.source,
         (set_due, slip),
-        _("{ref} moved from {old} to {new} ({days:+d} days)").format(ref=m.ref, old=m.due, new=new, days=days),
+        _("{ref} moved from {old} to {new} ({days:+d} days)").format(
+            ref=m.ref, old=l10n.period(m.due), new=l10n.period(new), days=days
+        ),
     )
 
 
@@ -309,7 +323,11 @@ def _remove_project(portfolio: Portfolio, pid: str, yes: bool) -> Edit:
         )
     if project.milestones and not yes:
         raise UsageError(
-            _("project {p} has {n} milestones; removing it removes them too").format(p=pid, n=len(project.milestones)),
+            ngettext(
+                "project {p} has {n} milestone; removing it removes it too",
+                "project {p} has {n} milestones; removing it removes them too",
+                len(project.milestones),
+            ).format(p=pid, n=len(project.milestones)),
             hint=_("run again with --yes to remove it"),
         )
     return Edit(project.source, (Remove(project.key),), _("project {p} removed").format(p=pid))
@@ -415,7 +433,7 @@ def measure(portfolio: Portfolio, iid: str, value: str, on: str | None, note: st
                 indicator.source,
                 tuple(changes),
                 _("{id}: the measure of {day} is now {value} (it was {old})").format(
-                    id=iid, day=day, value=amount, old=_number_text(old.value)),
+                    id=iid, day=l10n.day(day), value=amount, old=_number_text(old.value)),
             )  # fmt: skip
     values: list[tuple[str, Value]] = [("on", day), ("value", amount)]
     if note:
@@ -423,7 +441,7 @@ def measure(portfolio: Portfolio, iid: str, value: str, on: str | None, note: st
     return Edit(
         indicator.source,
         (Append(indicator.key, "measure", tuple(values)),),
-        _("{id}: {value} on {day} recorded").format(id=iid, value=amount, day=day),
+        _("{id}: {value} on {day} recorded").format(id=iid, value=amount, day=l10n.day(day)),
     )
 
 
@@ -437,10 +455,21 @@ SCHEMA_LINE = "#:schema ./cloudplan.schema.json"
 
 
 def skeleton(title: str) -> str:
-    """Return a new plan: valid as it is, with commented examples of what goes in it."""
+    """Return a new plan: valid as it is, with commented examples of what goes in it.
+
+    In the language of the run, which the plan then names in `[plan] language`, so that a cron job
+    with an empty environment speaks it too.
+    """
+    from cloudplan.i18n import language
     from cloudplan.tomledit import spell
 
-    return f"""{SCHEMA_LINE}
+    lang = language()
+    template = _SKELETON_FR if lang == "fr" else _SKELETON_EN
+    text = _title(_("Roadmap") if title == "Roadmap" else title)
+    return template.format(schema=SCHEMA_LINE, title=spell(text), lang=spell(lang))
+
+
+_SKELETON_EN = """{schema}
 # A roadmap kept with cloudplan: projects with their milestones, and indicators.
 # The line above lets editors (Taplo, Even Better TOML) check this file against
 # the schema that `cloudplan schema > cloudplan.schema.json` writes.
@@ -448,7 +477,8 @@ def skeleton(title: str) -> str:
 version = 1
 
 [plan]
-title = {spell(_title(title))}
+title = {title}
+language = {lang}                 # what cloudplan speaks for this plan: "en" or "fr"
 # owner = "DINSIC"              # who runs the roadmap
 # timezone = "Europe/Paris"     # 'today' is taken there
 # warn_days = 30                # the due-soon window, in days
@@ -470,6 +500,41 @@ title = {spell(_title(title))}
 #   depends_on = ["construction"]   # MILESTONE, or PROJECT/MILESTONE
 #
 # Indicators go after the projects:
+#   cloudplan add indicator applications-cloud --title "Applications hébergées en mode cloud" \\
+#     --baseline 60 --baseline-on 2018 --target 200 --target-by 2022
+"""
+
+_SKELETON_FR = """{schema}
+# Feuille de route tenue avec cloudplan : des projets avec leurs jalons, et des indicateurs.
+# La ligne ci-dessus permet aux éditeurs (Taplo, Even Better TOML) de vérifier ce fichier
+# avec le schéma qu'écrit `cloudplan schema > cloudplan.schema.json`.
+
+version = 1
+
+[plan]
+title = {title}
+language = {lang}                 # langue de cloudplan pour ce plan : "fr" ou "en"
+# owner = "DINSIC"              # qui pilote la feuille de route
+# timezone = "Europe/Paris"     # fuseau horaire dans lequel s'entend « aujourd'hui »
+# warn_days = 30                # délai d'alerte avant échéance, en jours
+
+# Viennent ensuite les projets, chacun avec ses jalons. Les ajouter en ligne de commande :
+#   cloudplan add project cercle-2 --title "Cloud dédié à l'État (cercle 2)" --owner DINSIC
+#   cloudplan add milestone cercle-2/ouverture --title "Ouverture de l'offre" --due "T1 2021"
+# ou les écrire ici à la main :
+#
+# [[project]]
+# id = "cercle-2"                # minuscules, chiffres et '-'
+# title = "Cloud dédié à l'État (cercle 2)"
+# owners = ["Ministère des Armées", "DINSIC"]
+#
+#   [[project.milestone]]
+#   id = "ouverture"
+#   title = "Ouverture de l'offre"
+#   due = "2021-Q1"              # 2020, 2019-H2, 2021-Q1, 2020-02, 2020-W53 ou un jour : 2021-03-15
+#   depends_on = ["construction"]   # JALON, ou PROJET/JALON
+#
+# Les indicateurs suivent les projets :
 #   cloudplan add indicator applications-cloud --title "Applications hébergées en mode cloud" \\
 #     --baseline 60 --baseline-on 2018 --target 200 --target-by 2022
 """

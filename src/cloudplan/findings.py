@@ -61,6 +61,7 @@ CODES: dict[str, Severity] = {
     "bad-period": Severity.ERROR,
     "bad-date": Severity.ERROR,
     "unknown-timezone": Severity.ERROR,
+    "unknown-language": Severity.ERROR,
     "unsupported-version": Severity.ERROR,
     "indicator-incomplete": Severity.ERROR,
     "bad-contact": Severity.ERROR,

@@ -1,17 +1,96 @@
-"""The one gate that messages for people pass through, ready for French output."""
+"""The one gate that messages for people pass through: English as written, or French from the catalogue; pure.
+
+The language of a run is decided once, before the command line is built (see
+cloudplan.language, which also reads the catalogue from disk); this module only holds
+the decision and looks each message up when it is made. The catalogue is opened on the
+first message that needs it, through the loader it was given, so a run that says
+nothing opens nothing.
+
+Keys, codes and machine formats (JSON, CSV, iCalendar) never go through here, so they
+stay the same in every language.
+"""
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Callable, Iterator
+from typing import Protocol
+
+LANGUAGES = ("en", "fr")
+DEFAULT = "en"
+
+
+class Catalog(Protocol):
+    """What a gettext translations object offers (gettext.GNUTranslations is one)."""
+
+    def gettext(self, message: str, /) -> str: ...
+
+    def ngettext(self, singular: str, plural: str, n: int, /) -> str: ...
+
+
+Loader = Callable[[str], "Catalog | None"]
+
+_language = DEFAULT
+_loader: Loader | None = None
+_catalogs: dict[str, Catalog | None] = {}
+
+
+def use(language: str, loader: Loader | None = None) -> None:
+    """Speak *language* from now on ('en' or 'fr'; anything else is English).
+
+    *loader* returns the catalogue of a language, or None when it has none; it is called
+    at most once per language, on the first message to translate.
+    """
+    global _language, _loader
+    _language = language if language in LANGUAGES else DEFAULT
+    if loader is not None and loader is not _loader:
+        _loader = loader
+        _catalogs.clear()
+
+
+def language() -> str:
+    """Return the language messages are made in: 'en' or 'fr'."""
+    return _language
+
+
+@contextlib.contextmanager
+def speaking(language: str | None) -> Iterator[None]:
+    """Make the messages of a block in *language* (None: the current one), then speak as before.
+
+    For what must not follow the user: the note an edit writes into a plan follows the plan's own
+    language; the JSON of `check` is the same in every language.
+    """
+    global _language
+    before = _language
+    if language in LANGUAGES:
+        _language = language
+    try:
+        yield
+    finally:
+        _language = before
+
+
+def _catalog() -> Catalog | None:
+    try:
+        return _catalogs[_language]
+    except KeyError:
+        found = _loader(_language) if _loader is not None else None
+        _catalogs[_language] = found
+        return found
+
 
 def _(message: str) -> str:
-    """Return *message* translated into the user's language.
-
-    Only English exists yet; keys, codes and machine formats never go through
-    here, so they stay stable when translations arrive.
-    """
-    return message
+    """Return *message* in the language of the run (as it is, in English or when it has no translation)."""
+    if _language == DEFAULT:
+        return message
+    catalog = _catalog()
+    return message if catalog is None else catalog.gettext(message)
 
 
 def ngettext(singular: str, plural: str, n: int) -> str:
-    """Return the singular or plural form of a message for *n* items."""
+    """Return the form of a message for *n* items: in English n == 1 is singular; in French 0 and 1 are."""
+    if _language != DEFAULT:
+        catalog = _catalog()
+        if catalog is not None:
+            return catalog.ngettext(singular, plural, n)
     return singular if n == 1 else plural

@@ -125,6 +125,7 @@ class Plan(NamedTuple):
     projects: tuple[Project, ...] = ()
     indicators: tuple[Indicator, ...] = ()
     contacts: tuple[Contact, ...] = ()
+    language: str | None = None  # 'fr' or 'en': what cloudplan speaks, when the user's settings do not say
 
 
 DEFAULT_WARN_DAYS = 30
@@ -163,6 +164,11 @@ class Portfolio(NamedTuple):
     def timezone(self) -> str | None:
         """The time zone 'today' is taken in: the first plan's that names one."""
         return next((p.timezone for p in self.plans if p.timezone), None)
+
+    @property
+    def language(self) -> str | None:
+        """The language the plans ask for: the first plan's that names one."""
+        return next((p.language for p in self.plans if p.language), None)
 
     @property
     def warn_days(self) -> int:

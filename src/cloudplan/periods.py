@@ -173,7 +173,8 @@ def _from_match(match: re.Match[str]) -> Period:
 CLI_FORMS = (
     "2021-03-15, 15/03/2021, '15 mars 2021', 'March 15 2021', 'mars 2021', 2021-03, "
     "2021-Q1, 'T1 2021', 'Q1 2021', '1er trimestre 2021', 2019-H2, 'S2 2019', "
-    "'2nd semestre 2019', 2020-W53, 2021, today, yesterday, tomorrow, +10d, -2w, +3m, +1y"
+    "'2nd semestre 2019', 2020-W53, 2021, 'fin 2020', 'fin juin 2027', 'début 2021', today, yesterday, "
+    "tomorrow, +10d, -2w, +3m, +1y (also +10j, -2s, +1a), 15-07-2020"
 )
 
 _MONTHS = {
@@ -198,12 +199,17 @@ _ORDINALS = {
 _UNITS = {"quarter": "q", "trimestre": "q", "semestre": "h", "semester": "h", "half": "h"}
 
 # Compiled on first use (the re module caches them): a cron run never reads a phrase.
-_OFFSET_RE = r"([+-])(\d{1,5})([dwmy])"
+_OFFSET_RE = r"([+-])(\d{1,5})([dwmyjsa])"
+# French units: jours, semaines, mois, années.
+_OFFSET_UNITS = {"j": "d", "s": "w", "a": "y"}
+# "fin juin 2027" is June 2027 (a deadline is a period's last day anyway); "début 2021" is its first day.
+_END_WORDS = ("fin de ", "fin ", "end of ", "end ")
+_START_WORDS = ("debut de ", "debut ", "start of ", "beginning of ", "early ")
 _SHORT_RE = r"([qths])([1-4])(?: of)? (\d{4})|(\d{4}) ([qths])([1-4])"
 _ORDINAL_RE = r"(\S+) (quarter|trimestre|semestre|semester|half)(?: of| de)? (\d{4})"
 _DAY_MONTH_RE = r"(?:(\d{1,2})(?:er|st|nd|rd|th)? )?([a-z]+)\.?,? (\d{4})"
 _MONTH_DAY_RE = r"([a-z]+)\.? (\d{1,2})(?:st|nd|rd|th)?,? (\d{4})"
-_NUMERIC_RE = r"(\d{1,2})[/.](\d{1,2})[/.](\d{4})|(\d{1,2})[/.](\d{4})"
+_NUMERIC_RE = r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})|(\d{1,2})[/.-](\d{4})"
 
 
 def parse(text: str, today: date) -> Period:
@@ -244,7 +250,15 @@ def _parse_cli(key: str, today: date) -> Period | None:
     if key in ("tomorrow", "demain"):
         return day(today + timedelta(days=1))
     if m := re.fullmatch(_OFFSET_RE, key):
-        return day(_offset(today, -int(m[2]) if m[1] == "-" else int(m[2]), m[3]))
+        unit = _OFFSET_UNITS.get(m[3], m[3])
+        return day(_offset(today, -int(m[2]) if m[1] == "-" else int(m[2]), unit))
+    for words in _END_WORDS:
+        if key.startswith(words):
+            return _parse_cli(key[len(words) :], today)
+    for words in _START_WORDS:
+        if key.startswith(words):
+            inner = _parse_cli(key[len(words) :], today)
+            return None if inner is None else day(inner.first)
     if m := _FILE_RE.fullmatch(key.upper()):
         return _from_match(m)
     if m := re.fullmatch(_SHORT_RE, key):

@@ -184,6 +184,12 @@ def build() -> dict[str, Any]:
                 "minimum": 0,
                 "description": "The due-soon window in days (default 30).",
             },
+            "language": {
+                "type": "string",
+                "enum": ["fr", "en"],
+                "description": "What cloudplan speaks for this plan when the user's settings (--lang, "
+                "CLOUDPLAN_LANG, the locale) do not say: fr or en.",
+            },
         },
         ("title",),
     )

@@ -32,8 +32,12 @@ from typer.main import get_command_from_info, get_group
 from typer.models import CommandInfo
 
 from cloudplan import __version__
+from cloudplan.cli import clicktext
 from cloudplan.errors import CloudplanError, ExitCode
 from cloudplan.i18n import _
+
+# Click's own words ("Usage:", "Error:") and every help text through the language gate.
+clicktext.install()
 
 HELP = _("Track the milestones, deadlines and indicators of a roadmap kept as TOML in git.")
 PROG = "cloudplan"
@@ -275,6 +279,18 @@ def _root(
             help=_("Print the completion script for the current shell, to install it by hand."),
         ),
     ] = False,
+    lang: Annotated[
+        str | None,
+        typer.Option(
+            "--lang",
+            metavar="fr|en",
+            show_default=False,
+            help=_(
+                "Language of messages and help: fr or en; every command takes it (default: $CLOUDPLAN_LANG, "
+                "the locale, the plan's language, else English)."
+            ),
+        ),
+    ] = None,
 ) -> None:
     """Track the milestones, deadlines and indicators of a roadmap kept as TOML in git."""
 

@@ -13,7 +13,7 @@ import typer
 from cloudplan.cli.common import PlanArgs, format_option, today_in, write
 from cloudplan.errors import ExitCode
 from cloudplan.export.findings import FORMATS
-from cloudplan.i18n import _
+from cloudplan.i18n import _, speaking
 
 
 def check(
@@ -50,9 +50,12 @@ def check(
         return periods.parse_day(as_of, now) if as_of else now
 
     files = store.discover(plans or [], os.environ, Path.cwd())
-    loaded = store.load_all(files, today)
-    findings = loaded.findings
-    write(out.render(fmt.lower(), findings))
+    # JSON and GitLab reports are read by programs: their messages are the same in every language.
+    machine = fmt.lower() in ("json", "gitlab")
+    with speaking("en" if machine else None):
+        loaded = store.load_all(files, today)
+        findings = loaded.findings
+        write(out.render(fmt.lower(), findings))
     sys.stdout.flush()
     sys.stderr.write(f"cloudplan: {out.summary(findings, len(files))}\n")
     failing = findings if strict else [f for f in findings if f.severity is Severity.ERROR]

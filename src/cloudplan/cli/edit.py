@@ -114,7 +114,9 @@ def init(
     example: Annotated[
         bool, typer.Option("--example", help=_("Write the French State's 2019 cloud roadmap instead."))
     ] = False,
-    title: Annotated[str, typer.Option("--title", "-t", metavar="TEXT", help=_("The plan's title."))] = "Roadmap",
+    title: Annotated[
+        str | None, typer.Option("--title", "-t", metavar="TEXT", help=_("The plan's title (default: Roadmap)."))
+    ] = None,
     force: Annotated[bool, typer.Option("--force", help=_("Overwrite the file if it exists."))] = False,
 ) -> None:
     """Write a new, valid, commented plan file; never over an existing one without --force."""
@@ -130,12 +132,14 @@ def init(
 
         text = (files("cloudplan") / "data" / "cloud-etat.toml").read_text(encoding="utf-8")
     else:
-        text = edits.skeleton(title)
+        text = edits.skeleton(title or "Roadmap")
     # Nothing invalid is written, not even by init.
     plan, findings, *_rest = store.parse(text.encode("utf-8"), str(target))
     if plan is not None:
         findings += validate.validate(Portfolio((plan,)), today_in(plan.timezone))
-    problems = [f for f in findings if f.severity == "error"]
+    from cloudplan.findings import Severity
+
+    problems = [f for f in findings if f.severity is Severity.ERROR]
     if plan is None or problems:
         raise PlanInvalid(_("internal error: the new plan is not valid: {f}").format(f=problems[:1]))
     store.create(target, text, force, str(target))
@@ -328,9 +332,10 @@ def _history_text(m: "Milestone") -> None:
     from rich.table import Table
     from rich.text import Text
 
+    from cloudplan import l10n
     from cloudplan.status import slipped_days
 
-    due = m.due.text if m.due else _("no deadline")
+    due = l10n.period(m.due) if m.due else _("no deadline")
     head = Text(clean(m.ref), style="bold")
     head.append("  " + clean(m.title))
     if not m.slips:
@@ -343,8 +348,9 @@ def _history_text(m: "Milestone") -> None:
     table = Table(box=None, padding=(0, 2, 0, 0), pad_edge=False, show_edge=False)
     for column in (_("From"), _("To"), _("On"), _("Why")):
         table.add_column(column, no_wrap=column != _("Why"), overflow="fold")
-    for row in _slips(m):
-        table.add_row(*(Text(clean(row[k] or "-")) for k in ("from", "to", "on", "reason")))
+    for slip in m.slips:
+        cells = (l10n.period(slip.from_), l10n.period(slip.to), l10n.day(slip.on), slip.reason or "-")
+        table.add_row(*(Text(clean(c)) for c in cells))
     show(head, Text(summary), Text(""), table)
 
 

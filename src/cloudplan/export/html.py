@@ -9,7 +9,7 @@ from cloudplan import __version__
 from cloudplan.export import svg
 from cloudplan.export.formats import PortfolioView
 from cloudplan.export.svg import esc
-from cloudplan.i18n import _, ngettext
+from cloudplan.i18n import _, language, ngettext
 from cloudplan.render.indicators import number
 from cloudplan.render.lines import when
 from cloudplan.render.theme import STATUS_COLOURS
@@ -85,7 +85,7 @@ def _page(title: str, body: list[str]) -> str:
     """Return a whole page: the head every page shares (the CSP, the style), then *body*."""
     parts = [
         "<!DOCTYPE html>",
-        '<html lang="fr">',
+        f'<html lang="{language()}">',  # the language the page is written in
         "<head>",
         '<meta charset="utf-8">',
         f'<meta http-equiv="Content-Security-Policy" content="{CSP}">',

@@ -7,7 +7,6 @@ from datetime import UTC, datetime, time, timedelta
 from icalendar import Calendar, Event
 
 from cloudplan.export.formats import PortfolioView
-from cloudplan.i18n import _
 from cloudplan.safe import clean
 from cloudplan.status import MilestoneState, ProjectState, Status
 
@@ -61,16 +60,17 @@ def _event(project: ProjectState, state: MilestoneState, stamp: datetime) -> Eve
 
 
 def _description(project: ProjectState, state: MilestoneState, stamp: datetime) -> str:
+    # A machine format, the same in every language (not through `_()`): calendars index it.
     m = state.milestone
     assert m.due is not None
     lines = [
-        _("Milestone: {ref}").format(ref=clean(m.ref)),
-        _("Project: {title}").format(title=clean(project.project.title)),
-        _("Due: {due} ({deadline})").format(due=m.due.text, deadline=m.due.last.isoformat()),
-        _("Status as of {day}: {status}").format(day=stamp.date().isoformat(), status=state.status.value),
+        f"Milestone: {clean(m.ref)}",
+        f"Project: {clean(project.project.title)}",
+        f"Due: {m.due.text} ({m.due.last.isoformat()})",
+        f"Status as of {stamp.date().isoformat()}: {state.status.value}",
     ]
     if m.owners:
-        lines.append(_("Owners: {owners}").format(owners=clean(", ".join(m.owners))))
+        lines.append("Owners: {owners}".format(owners=clean(", ".join(m.owners))))
     if m.notes:
         lines += ["", clean(m.notes)]
     return "\n".join(lines)

@@ -7,6 +7,7 @@ from datetime import date
 from rich.console import Console, ConsoleOptions, RenderableType, RenderResult
 from rich.text import Text
 
+from cloudplan import l10n
 from cloudplan.i18n import _
 from cloudplan.render.grid import Column, Grid, Layout, Row
 from cloudplan.render.status import plain, status_cell
@@ -15,11 +16,8 @@ from cloudplan.status import IndicatorState, expected_value
 
 
 def number(value: float | None) -> str:
-    """Return a value as people write it: no trailing '.0', at most one decimal."""
-    if value is None:
-        return "-"
-    rounded = round(value, 1)
-    return f"{rounded:g}" if abs(rounded) < 1e15 else f"{rounded:.3g}"
+    """Return a value as people write it: no trailing '.0', at most one decimal (112,4 in French)."""
+    return l10n.number(value)
 
 
 BAR_WIDTH, NARROW_BAR = 10, 8
@@ -83,9 +81,9 @@ class IndicatorsView:
                 title.append_text(plain(f" ({i.unit})", style="dim"))
             then, _day = expected_then(s, self.as_of)
             levels = [
-                (number(i.baseline.value), str(i.baseline.when)) if i.baseline else ("-", ""),
-                (number(i.target.value), str(i.target.when)) if i.target else ("-", ""),
-                (number(s.latest), s.latest_on.isoformat()) if s.latest_on else ("-", ""),
+                (number(i.baseline.value), l10n.period(i.baseline.when)) if i.baseline else ("-", ""),
+                (number(i.target.value), l10n.period(i.target.when)) if i.target else ("-", ""),
+                (number(s.latest), l10n.day(s.latest_on)) if s.latest_on else ("-", ""),
             ]
             beside = [Text(f"{v} ({d})" if d else v) for v, d in levels]
             over = [Text(f"{v}\n({d})" if d else v) for v, d in levels]
@@ -106,14 +104,14 @@ class IndicatorsView:
         note = _(
             "Expected: the value on the line from baseline to target on the latest measure's day, "
             "which the status is judged against (as of {day} when there is no measure)."
-        ).format(day=self.as_of.isoformat())
+        ).format(day=l10n.day(self.as_of))
         return Grid(
             [
                 Layout([head, Column(_("Title"), flex=True), *values, progress, status], wide),
                 Layout([head, *values, progress, status], under),
                 Layout([head, *values, progress], narrow),
             ],
-            title=Text(_("Indicators as of {day}").format(day=self.as_of.isoformat())),
+            title=Text(_("Indicators as of {day}").format(day=l10n.day(self.as_of))),
             notes=[Text(note, style="dim")] if self.states else [],
         )
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from cloudplan import l10n
 from cloudplan.i18n import _, ngettext
 from cloudplan.safe import clean
 
@@ -28,16 +29,16 @@ def milestone_line(state: MilestoneState) -> tuple[str, str]:
     """Return the label (e.g. 'OVERDUE') and the rest of a milestone's line.
 
     `OVERDUE  cercle-2/ouverture  due 2021-Q1 (2021-03-31), 60 days late: Ouverture [DINSIC]`
+
+    The label stays the English keyword in every language (OVERDUE, DUE-SOON), as finding codes
+    do: it is what scripts and mail filters match; the rest of the line is in the run's language.
     """
     m = state.milestone
-    due = ""
-    if m.due is not None:
-        deadline = m.due.last.isoformat()
-        due = _("due {period}").format(period=m.due.text if m.due.text == deadline else f"{m.due.text} ({deadline})")
+    due = _("due {period}").format(period=l10n.due(m.due)) if m.due is not None else ""
     owners = f" [{clean(', '.join(m.owners))}]" if m.owners else ""
     # A closed milestone has no "late" or "in N days"; one without a deadline has no "due".
     told = ", ".join(part for part in (due, when(state)) if part)
-    rest = f"  {clean(m.ref)}  {told + ': ' if told else ''}{clean(m.title)}{owners}"
+    rest = f"  {clean(m.ref)}  {told + l10n.colon() if told else ''}{clean(m.title)}{owners}"
     return state.status.value.upper(), rest
 
 
@@ -49,20 +50,20 @@ def cleared_line(cleared: Cleared) -> tuple[str, str]:
     from cloudplan.alerts import Reason  # only `--state` runs need the alerts module
 
     state = cleared.state
-    was = _("was {status}").format(status=cleared.was.status)
+    was = _("was {status}").format(status=l10n.status(cleared.was.status))
     if state is None:
         return "CLEARED", f"  {clean(cleared.ref)}  {_('removed from the plan')}, {was}"
     m = state.milestone
     why = {
-        Reason.DONE: lambda: _("done on {day}").format(day=m.done),
-        Reason.CANCELLED: lambda: _("cancelled on {day}").format(day=m.cancelled),
+        Reason.DONE: lambda: _("done on {day}").format(day=l10n.day(m.done)),
+        Reason.CANCELLED: lambda: _("cancelled on {day}").format(day=l10n.day(m.cancelled)),
         Reason.RESCHEDULED: lambda: _("rescheduled, {due}").format(due=_due(state)),
         Reason.UNSCHEDULED: lambda: _("no longer has a due date"),
         Reason.NOT_DUE_SOON: lambda: _("no longer due soon, {due}").format(due=_due(state)),
         Reason.NOT_LISTED: lambda: _("no longer listed with these options"),
     }[cleared.reason]()
     owners = f" [{clean(', '.join(m.owners))}]" if m.owners else ""
-    return "CLEARED", f"  {clean(m.ref)}  {why}, {was}: {clean(m.title)}{owners}"
+    return "CLEARED", f"  {clean(m.ref)}  {why}, {was}{l10n.colon()}{clean(m.title)}{owners}"
 
 
 def _due(state: MilestoneState) -> str:
@@ -70,7 +71,6 @@ def _due(state: MilestoneState) -> str:
     m = state.milestone
     if m.due is None:
         return ""
-    deadline = m.due.last.isoformat()
-    due = _("due {period}").format(period=m.due.text if m.due.text == deadline else f"{m.due.text} ({deadline})")
+    due = _("due {period}").format(period=l10n.due(m.due))
     later = when(state)
     return f"{due}, {later}" if later else due

@@ -8,6 +8,7 @@ from datetime import date
 from rich.console import Console, ConsoleOptions, RenderableType, RenderResult
 from rich.text import Text
 
+from cloudplan import l10n
 from cloudplan.i18n import _, ngettext
 from cloudplan.render.grid import Column, Grid, Layout, Row
 from cloudplan.render.theme import status_style
@@ -21,8 +22,8 @@ def plain(text: str, style: str = "") -> Text:
 
 
 def status_cell(status: str) -> Text:
-    """Return a status, styled by its meaning."""
-    return Text(status, style=status_style(status))
+    """Return a status's label in the language of the run, styled by its meaning."""
+    return Text(l10n.status(status), style=status_style(status))
 
 
 def days_cell(state: MilestoneState) -> Text:
@@ -59,7 +60,7 @@ class StatusView:
         self.as_of = as_of
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        yield Text(_("Roadmap as of {day}").format(day=self.as_of.isoformat()), style="bold")
+        yield Text(_("Roadmap as of {day}").format(day=l10n.day(self.as_of)), style="bold")
         rows = [_milestone_rows(state) or [_nothing()] for state in self.states]
         # One layout for every project, the widest that fits all, with the same column widths
         # (measured once over all the rows), so that the projects' tables line up.
@@ -87,7 +88,7 @@ def _project_head(state: ProjectState) -> Text:
     if project.owners:
         head.append(clean(", ".join(project.owners)), style="dim")
         head.append(" · ", style="dim")
-    head.append(state.status.value, style=status_style(state.status))
+    head.append(l10n.status(state.status.value), style=status_style(state.status))
     head.append(" · " + progress_text(state), style="dim")
     return head
 
@@ -129,8 +130,8 @@ def _milestone_rows(state: ProjectState) -> list[_Cells]:
         m = ms.milestone
         owners = plain(", ".join(m.owners), style="dim") if m.owners and m.owners != state.project.owners else Text()
         dates = [
-            Text(m.due.text if m.due else "-"),
-            Text(m.due.last.isoformat() if m.due else ""),
+            Text(l10n.period(m.due)),
+            Text(l10n.day(m.due.last) if m.due else ""),
             status_cell(ms.status),
             days_cell(ms),
         ]
@@ -143,7 +144,7 @@ def next_deadline_cell(state: ProjectState) -> Text:
     nxt = next_deadline(state)
     if nxt is None or nxt.milestone.due is None:
         return Text("-")
-    text = Text(nxt.milestone.due.last.isoformat(), style=status_style(nxt.status))
+    text = Text(l10n.day(nxt.milestone.due.last), style=status_style(nxt.status))
     text.append(" ")
     text.append_text(plain(nxt.milestone.id, style="dim"))
     return text
@@ -172,7 +173,7 @@ def summary_view(states: list[ProjectState], as_of: date) -> RenderableType:
         under.append(Row(cells, [title]))
     return Grid(
         [Layout([head[0], Column(_("Title"), flex=True), *head[1:], *tail], beside), Layout([*head, *tail], under)],
-        title=Text(_("Roadmap as of {day}").format(day=as_of.isoformat()), style="bold"),
+        title=Text(_("Roadmap as of {day}").format(day=l10n.day(as_of)), style="bold"),
     )
 
 
@@ -184,10 +185,10 @@ def count_line(states: list[ProjectState]) -> str:
         for s in state.milestones:
             counts[s.status.value] = counts.get(s.status.value, 0) + 1
             total += 1
-    detail = ", ".join(f"{n} {status}" for status, n in counts.items())
+    detail = ", ".join(f"{n} {l10n.status(status)}" for status, n in counts.items())
     projects = ngettext("{n} project", "{n} projects", len(states)).format(n=len(states))
     milestones = ngettext("{n} milestone", "{n} milestones", total).format(n=total)
-    return f"{projects}, {milestones}" + (f": {detail}" if detail else "")
+    return f"{projects}, {milestones}" + (f"{l10n.colon()}{detail}" if detail else "")
 
 
 def milestones_table(items: list[MilestoneState]) -> RenderableType:
@@ -205,5 +206,5 @@ def milestones_table(items: list[MilestoneState]) -> RenderableType:
         cell = plain(m.ref, style="bold")
         cell.append("\n")
         cell.append_text(plain(m.title, style="italic"))
-        table.add_row(status_cell(s.status), cell, Text(m.due.last.isoformat() if m.due else "-"), days_cell(s))
+        table.add_row(status_cell(s.status), cell, Text(l10n.day(m.due.last) if m.due else "-"), days_cell(s))
     return table

@@ -7,7 +7,7 @@ from datetime import date
 from rich.console import Group, RenderableType
 from rich.text import Text
 
-from cloudplan import gantt
+from cloudplan import gantt, l10n
 from cloudplan.i18n import _
 from cloudplan.render.theme import status_style
 from cloudplan.safe import clean
@@ -86,7 +86,10 @@ def _fit(text: str, width: int) -> str:
 def _title(ax: gantt.Axis, as_of: date) -> Text:
     scale = {gantt.Scale.MONTH: _("by month"), gantt.Scale.QUARTER: _("by quarter"), gantt.Scale.YEAR: _("by year")}
     title = _("Timeline as of {day}: {first} to {last}, {scale}").format(
-        day=as_of.isoformat(), first=ax.units[0].text, last=ax.units[-1].text, scale=scale[ax.scale]
+        day=l10n.day(as_of),
+        first=l10n.period_short(ax.units[0]),
+        last=l10n.period_short(ax.units[-1]),
+        scale=scale[ax.scale],
     )
     return Text(title, style="bold")
 
@@ -131,7 +134,7 @@ def _axis_rows(ax: gantt.Axis, now: int | None) -> list[Cells]:
         if ax.scale is gantt.Scale.MONTH and (unit.first.month - 1) % unit_every == 0:
             _label(units, col, f"{unit.first.month:02d}")
         elif ax.scale is gantt.Scale.QUARTER and (unit.first.month - 1) // 3 % unit_every == 0:
-            _label(units, col, f"Q{(unit.first.month + 2) // 3}")
+            _label(units, col, l10n.quarter_label((unit.first.month + 2) // 3))
     rows = [years] if ax.scale is gantt.Scale.YEAR else [years, units]
     _draw_now(rows[-1], now)
     return rows
@@ -201,10 +204,10 @@ def _legend(states: list[MilestoneState], as_of: date, now: bool, edges: set[str
     for status, (fill, mark) in MARKS.items():
         if status in present:
             item = Text(fill * 2 + mark, style=status_style(status))
-            item.append(f" {status.value}")
+            item.append(f" {l10n.status(status.value)}")
             items.append(item)
     if now:
-        items.append(Text(AS_OF_MARK, style=AS_OF_STYLE) + Text(" " + _("as of {day}").format(day=as_of.isoformat())))
+        items.append(Text(AS_OF_MARK, style=AS_OF_STYLE) + Text(" " + _("as of {day}").format(day=l10n.day(as_of))))
     if edges:
         items.append(Text(f"{BEFORE} {AFTER} " + _("outside the axis")))
     lines: list[Text] = []

@@ -15,7 +15,7 @@ from cloudplan.errors import (
     WriteFailed,
 )
 from cloudplan.findings import Severity
-from cloudplan.i18n import _
+from cloudplan.i18n import _, ngettext
 from cloudplan.store.reader import Loaded, PlanFile, _edited, _validate, locate, parse, read_all, refuse_errors
 from cloudplan.store.writer import _write_atomic
 
@@ -118,7 +118,8 @@ def _refuse(errors: list[Finding], texts: Mapping[str, str]) -> None:
     raise PlanInvalid(
         _("the edit would make the plan invalid: {first}").format(first=errors[0]),
         findings=tuple(errors),
-        hint=_("nothing was written") + (_(" ({n} more findings)").format(n=more) if more else ""),
+        hint=_("nothing was written")
+        + (ngettext(" ({n} more finding)", " ({n} more findings)", more).format(n=more) if more else ""),
     )
 
 

@@ -1,0 +1,431 @@
+"""French and English: how a run picks its language, the catalogue, what changes and what never does."""
+
+from __future__ import annotations
+
+import os
+import re
+import string
+import subprocess
+import sys
+import zipfile
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+import pytest
+from typer.testing import Result
+
+from cloudplan import i18n, l10n, language, periods, pofile
+from tests import catalog
+from tests.conftest import ROADMAP, ROOT
+
+AS_OF = "2020-06-30"
+Cli = Callable[..., Result]
+
+
+# -- deciding the language ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("tag", "expected"),
+    [("fr", "fr"), ("fr_FR.UTF-8", "fr"), ("fr-CA", "fr"), ("fr_BE@euro", "fr"), ("en_GB.UTF-8", "en"),
+     ("de_DE.UTF-8", "en"), ("C", None), ("POSIX", None), ("C.UTF-8", None), ("", None)],
+)  # fmt: skip
+def test_locale_names_map_to_the_two_languages(tag: str, expected: str | None) -> None:
+    assert language.from_tag(tag) == expected
+
+
+@pytest.mark.parametrize(
+    ("env", "expected"),
+    [
+        ({}, None),
+        ({"LANG": "C"}, None),
+        ({"LANG": "C.UTF-8", "LC_ALL": "POSIX"}, None),
+        ({"LANG": "fr_FR.UTF-8"}, "fr"),
+        ({"LANG": "fr_FR.UTF-8", "LC_ALL": "en_US.UTF-8"}, "en"),
+        ({"LANG": "en_US.UTF-8", "LC_MESSAGES": "fr_FR.UTF-8"}, "fr"),
+        ({"LANGUAGE": "de:fr", "LANG": "en_US.UTF-8"}, "fr"),
+        ({"LANGUAGE": "de", "LANG": "fr_FR.UTF-8"}, "en"),
+        ({"LANGUAGE": "", "LC_ALL": "C", "LANG": "fr_FR.UTF-8"}, "fr"),
+        ({"CLOUDPLAN_LANG": "en", "LANG": "fr_FR.UTF-8"}, "en"),
+        ({"CLOUDPLAN_LANG": "fr", "LC_ALL": "en_US.UTF-8"}, "fr"),
+    ],
+)
+def test_the_environment_decides_in_order(env: dict[str, str], expected: str | None) -> None:
+    assert language.from_environment(env) == expected
+
+
+def test_lang_is_taken_off_the_command_line_anywhere_before_a_double_dash() -> None:
+    assert language.split_option(["--lang", "fr", "status"]) == (["status"], "fr")
+    assert language.split_option(["status", "plans", "--lang=EN"]) == (["status", "plans"], "en")
+    assert language.split_option(["measure", "x", "--", "--lang", "fr"]) == (
+        ["measure", "x", "--", "--lang", "fr"],
+        None,
+    )
+    for bad in (["--lang"], ["--lang", "de"], ["--lang="]):
+        with pytest.raises(language.BadLanguage):
+            language.split_option(bad)
+
+
+def test_the_plan_decides_when_nothing_else_does(write_plan: Callable[..., Path], tmp_path: Path) -> None:
+    write_plan('[plan]\ntitle = "P"\nlanguage = "fr"\n', name="plans/a.toml")
+    work = tmp_path / "work"
+    assert language.decide(["status"], {}, work) == (["status"], "fr")
+    assert language.decide(["status"], {"LANG": "C"}, work)[1] == "fr"
+    assert language.decide(["status"], {"LANG": "en_US.UTF-8"}, work)[1] == "en"
+    assert language.decide(["status", "--lang", "en"], {}, work)[1] == "en"
+    # Named on the command line, or through $CLOUDPLAN_PLAN, rather than found.
+    other = write_plan('[plan]\ntitle = "Q"\nlanguage = "en"\n', name="elsewhere/b.toml")
+    assert language.decide(["status", str(other)], {}, work / "plans")[1] == "en"
+    assert language.decide(["done", "x/y", "-f", str(other)], {}, work)[1] == "en"
+    assert language.decide(["status"], {"CLOUDPLAN_PLAN": str(other)}, work)[1] == "en"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ('[plan]\ntitle = "P"\nlanguage = "fr"\n', "fr"),
+        ("# c\n[plan]  # the plan\ntitle = 'P'\n  language = 'en'  # anglais\n", "en"),
+        ('[plan]\ntitle = "P"\n[[project]]\nlanguage = "fr"\n', None),  # not in [plan]
+        ('[plan]\ntitle = "P"\nlanguage = "de"\n', None),
+        ('title = "P"\n', None),
+    ],
+)
+def test_the_peek_reads_only_the_plan_table(tmp_path: Path, text: str, expected: str | None) -> None:
+    path = tmp_path / "p.toml"
+    path.write_text(text, encoding="utf-8")
+    assert language.peek(path) == expected
+
+
+def test_a_plan_table_far_down_a_large_file_is_still_found(tmp_path: Path) -> None:
+    path = tmp_path / "p.toml"
+    path.write_text("# x\n" * 40_000 + '[plan]\ntitle = "P"\n' + "# y\n" * 40_000 + 'language = "fr"\n')
+    assert language.peek(path) == "fr"
+
+
+def _run(args: list[str], env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
+    base = {"PATH": os.environ["PATH"], "PYTHONPATH": str(ROOT / "src"), "CLOUDPLAN_NO_CACHE": "1"}
+    return subprocess.run(
+        [sys.executable, "-m", "cloudplan", *args], env={**base, **env}, cwd=cwd, capture_output=True, text=True
+    )
+
+
+@pytest.mark.parametrize(
+    ("env", "args", "french"),
+    [
+        ({}, [], True),  # cron: an empty environment speaks the plan's language
+        ({"LANG": "C"}, [], True),
+        ({"LANG": "C.UTF-8", "LANGUAGE": ""}, [], True),
+        ({"LANG": "en_US.UTF-8"}, [], False),
+        ({"LANG": "fr_FR.UTF-8"}, ["--lang", "en"], False),
+        ({"CLOUDPLAN_LANG": "en"}, [], False),
+    ],
+)
+def test_the_real_command_speaks_the_decided_language(
+    roadmap: str, tmp_path: Path, env: dict[str, str], args: list[str], french: bool
+) -> None:
+    done = _run(["overdue", "--as-of", AS_OF, *args], env, tmp_path / "work")
+    assert done.returncode == 1, done.stderr
+    assert ("jours de retard" in done.stdout) is french
+    assert ("days late" in done.stdout) is not french
+
+
+def test_locale_french_over_an_english_plan(write_plan: Callable[..., Path], tmp_path: Path) -> None:
+    write_plan('[plan]\ntitle = "P"\nlanguage = "en"\n\n[[project]]\nid = "a"\ntitle = "A"\n', name="plans/a.toml")
+    done = _run(["status", "--as-of", AS_OF], {"LANG": "fr_FR.UTF-8"}, tmp_path / "work")
+    assert "Feuille de route au 30/06/2020" in done.stdout, done.stderr
+
+
+def test_a_bad_lang_is_a_usage_error(tmp_path: Path) -> None:
+    done = _run(["status", "--lang", "de"], {}, tmp_path)
+    assert done.returncode == 2
+    assert "fr and en" in done.stderr
+
+
+def test_click_and_typer_speak_french_too(cli: Cli, roadmap: str) -> None:
+    result = cli("overdue", roadmap, "--nope", "--lang", "fr")
+    assert result.exit_code == 2
+    assert "Utilisation : " in result.output
+    assert "Erreur : Option inconnue : --nope" in result.output
+    assert "Pour l'aide" in result.output
+    missing = cli("done", "--lang", "fr")
+    assert "Argument manquant : 'REF'." in missing.output or "Argument manquant : 'RÉF'." in missing.output
+    bad = cli("overdue", roadmap, "--within", "x", "--lang", "fr")
+    assert "Valeur incorrecte pour '--within' : 'x' n'est pas un nombre entier." in bad.output
+    helped = cli("overdue", "--help", "--lang", "fr")
+    assert "Afficher cette aide et quitter." in helped.output
+    assert "Options :" in helped.output  # the same word in French, with French punctuation
+    assert "[par défaut : text]" in helped.output
+
+
+def test_english_stays_as_it_was(cli: Cli, roadmap: str) -> None:
+    result = cli("overdue", roadmap, "--nope")
+    assert "Usage: " in result.output
+    assert "Error: No such option: --nope (Possible options: --owner)" in result.output
+
+
+# -- the catalogue ---------------------------------------------------------------------------
+
+
+def _po() -> list[pofile.Entry]:
+    return [e for e in pofile.read_po(catalog.PO.read_text(encoding="utf-8")) if e.msgid]
+
+
+def _fields(text: str) -> set[str]:
+    return {f for _t, f, _s, _c in string.Formatter().parse(text) if f is not None}
+
+
+def test_every_message_has_a_french_translation() -> None:
+    """A new English message without French fails here: run `python -m tests.catalog` and translate it."""
+    entries = {(e.msgid, e.msgid_plural): e for e in _po()}
+    missing = [m for m in catalog.messages() if m not in entries or not all(entries[m].msgstr)]
+    fuzzy = [m for m in catalog.messages() if m in entries and entries[m].fuzzy]
+    assert not missing, f"no French for: {missing[:5]}"
+    assert not fuzzy, f"fuzzy French for: {fuzzy[:5]}"
+
+
+def test_translations_keep_their_placeholders_and_plural_forms() -> None:
+    header = pofile.read_po(catalog.PO.read_text(encoding="utf-8"))[0]
+    assert header.msgid == ""
+    assert "Plural-Forms: nplurals=2; plural=n > 1;" in header.msgstr[0]
+    for e in _po():
+        for form in e.msgstr:
+            assert _fields(form) == _fields(e.msgid), (e.msgid, form)
+        assert len(e.msgstr) == (1 if e.msgid_plural is None else 2), e.msgid
+
+
+def test_the_template_is_up_to_date() -> None:
+    ids = {e.msgid for e in pofile.read_po(catalog.POT.read_text(encoding="utf-8")) if e.msgid}
+    assert ids == {m for m, _p in catalog.messages()}, "run `python -m tests.catalog`"
+
+
+def test_french_plurals_make_zero_and_one_singular() -> None:
+    language.install("fr")
+    assert [i18n.ngettext("{n} day late", "{n} days late", n).format(n=n) for n in (0, 1, 2)] == [
+        "0 jour de retard", "1 jour de retard", "2 jours de retard"
+    ]  # fmt: skip
+    language.install("en")
+    assert i18n.ngettext("{n} day late", "{n} days late", 0).format(n=0) == "0 days late"
+
+
+def test_the_mo_writer_round_trips_through_gettext() -> None:
+    import gettext
+    import io
+
+    entries = pofile.read_po(catalog.PO.read_text(encoding="utf-8"))
+    translations = gettext.GNUTranslations(io.BytesIO(pofile.write_mo(entries)))
+    assert translations.gettext("Options") == "Options"
+    assert translations.gettext("overdue") == "en retard"
+    assert translations.ngettext("{n} project", "{n} projects", 3) == "{n} projets"
+
+
+# -- French for people, as §6 of the contract spells it --------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "french"),
+    [("2019", "2019"), ("2019-H1", "1er semestre 2019"), ("2019-H2", "2e semestre 2019"),
+     ("2021-Q1", "1er trimestre 2021"), ("2021-Q2", "2e trimestre 2021"), ("2019-12", "décembre 2019"),
+     ("2020-W53", "semaine 53 de 2020"), ("2019-12-31", "31/12/2019")],
+)  # fmt: skip
+def test_french_periods(text: str, french: str) -> None:
+    period = periods.parse_file_value(text)
+    with i18n.speaking("fr"):
+        assert l10n.period(period) == french
+    assert l10n.period(period) == text
+
+
+def test_french_numbers_agree_with_cldr() -> None:
+    from babel.dates import format_date
+    from babel.numbers import format_decimal
+
+    with i18n.speaking("fr"):
+        assert l10n.number(112.44) == "112,4"
+        assert l10n.number(12000) == "12\u202f000"
+        assert l10n.number(1234567.44) == format_decimal(1234567.4, locale="fr_FR")
+        assert l10n.number(-3) == "-3"
+        assert l10n.day(date(2019, 12, 31)) == format_date(date(2019, 12, 31), "dd/MM/y", locale="fr_FR")
+        for m in range(1, 13):
+            assert l10n.MONTHS[m - 1] == format_date(date(2020, m, 1), "MMMM", locale="fr_FR")
+        assert l10n.period(periods.quarter(2021, 2)) == format_date(date(2021, 4, 1), "QQQQ y", locale="fr_FR")
+        assert l10n.status("behind") == "en retard sur la trajectoire"
+    assert l10n.number(12000) == "12000"
+    assert l10n.status("behind") == "behind"
+
+
+@pytest.mark.parametrize(
+    ("phrase", "expected"),
+    [("fin 2020", "2020"), ("fin juin 2027", "2027-06"), ("fin de juin 2027", "2027-06"), ("début 2021", "2021-01-01"),
+     ("Début juin 2027", "2027-06-01"), ("+1j", "2020-07-01"), ("+2s", "2020-07-14"), ("+3m", "2020-09-30"),
+     ("+1a", "2021-06-30"), ("-1a", "2019-06-30"), ("15-07-2020", "2020-07-15"), ("fin T1 2021", "2021-Q1")],
+)  # fmt: skip
+def test_french_phrases_on_the_command_line(phrase: str, expected: str) -> None:
+    assert periods.parse(phrase, date(2020, 6, 30)).text == expected
+
+
+def test_debut_is_its_first_day_where_one_day_is_needed() -> None:
+    assert periods.parse_day("début 2021", date(2020, 6, 30)) == date(2021, 1, 1)
+    assert periods.parse_day("fin 2021", date(2020, 6, 30)) == date(2021, 12, 31)
+
+
+# -- every command, in French --------------------------------------------------------------------
+
+# English words that French output must never hold (plan text aside: the roadmap is French).
+ENGLISH = re.compile(
+    r"\b(Usage|Error|Missing|Show this|milestones?|deadline|overdue|due soon|upcoming|unscheduled|"
+    r"cancelled|done|progress|project|indicators?|baseline|target|latest|expected|status|Timeline|"
+    r"Roadmap|as of|days?|late|Options? for|Try|wrote|nothing|findings?|errors?|warnings?|files?|"
+    r"Summary|Slips?|Owners?|Title|Reason|Print|Write|Check|Record|Remove|Cancel|Mark|Clear|Move|Add|"
+    r"Draw|List|Export)\b"
+)
+# Keywords that stay English on purpose: option values, finding codes and severities, the line labels.
+KEPT = re.compile(  # command names in help listings, options and their values, codes
+    r"^  [a-z]+(?=  )|--[a-z-]+|<[a-z|-]+>|\b[A-Z][A-Z-]+\b|\b(error|warning) [a-z-]+:|cloudplan( [a-z]+)+|"
+    r"\b(overdue|due-soon|never|table|text|json|csv|markdown|mermaid|ics|auto|month|quarter|year|github|gitlab)\b",
+    re.MULTILINE,
+)
+
+COMMANDS = [
+    ["status"], ["status", "--summary"], ["overdue"], ["overdue", "--within", "400"], ["indicators"], ["timeline"],
+    ["check"], ["history", "cercle-2/ouverture"], ["export", "--format", "markdown"],
+]  # fmt: skip
+HELP = [[], ["status"], ["overdue"], ["indicators"], ["timeline"], ["report"], ["export"], ["check"], ["schema"],
+        ["init"], ["add"], ["add", "project"], ["add", "milestone"], ["add", "indicator"], ["done"], ["reopen"],
+        ["cancel"], ["reschedule"], ["remove"], ["measure"], ["history"]]  # fmt: skip
+
+
+def _english_in(text: str, plan_text: str) -> list[str]:
+    stripped = re.sub(KEPT, " ", text)
+    return [m for m in ENGLISH.findall(stripped) if m not in plan_text]
+
+
+@pytest.mark.parametrize("args", COMMANDS, ids=" ".join)
+def test_french_output_holds_no_english(cli: Cli, roadmap: str, args: list[str]) -> None:
+    result = (
+        cli(*args, *([] if args[0] == "history" else [roadmap]), "--as-of", AS_OF, "--lang", "fr")
+        if args[0] not in ("check", "history", "export")
+        else cli(*args, roadmap, "--lang", "fr")
+    )
+    assert result.exit_code in (0, 1), result.output
+    assert _english_in(result.output, ROADMAP.read_text(encoding="utf-8")) == []
+
+
+@pytest.mark.parametrize("args", HELP, ids=lambda a: " ".join(a) or "cloudplan")
+def test_french_help_holds_no_english(cli: Cli, args: list[str]) -> None:
+    result = cli(*args, "--help", "--lang", "fr")
+    assert result.exit_code == 0, result.output
+    assert _english_in(result.output, "") == []
+
+
+def test_french_golden_views(cli: Cli, roadmap: str, golden: Callable[[str, str], None]) -> None:
+    for name, args in [
+        ("fr-status.txt", ["status"]),
+        ("fr-overdue.txt", ["overdue", "--within", "200"]),
+        ("fr-timeline.txt", ["timeline"]),
+        ("fr-indicators.txt", ["indicators"]),
+    ]:
+        result = cli(*args, roadmap, "--as-of", AS_OF, env={"CLOUDPLAN_LANG": None})  # the roadmap says fr
+        golden(name, result.output)
+
+
+def test_cancel_writes_its_note_in_the_plans_language(cli: Cli, roadmap: str) -> None:
+    plan = Path(roadmap) / ROADMAP.name
+    result = cli("cancel", "cercle-2/ouverture", "--on", "2021-01-10", "--reason", "abandon", "-f", str(plan))
+    assert result.exit_code == 0, result.output
+    assert 'notes = "Annulé le 10/01/2021 : abandon"' in plan.read_text(encoding="utf-8")
+
+
+def test_init_writes_the_language_it_speaks(cli: Cli) -> None:
+    assert cli("init", "fr.toml", "--lang", "fr").exit_code == 0
+    text = Path("fr.toml").read_text(encoding="utf-8")
+    assert 'title = "Feuille de route"' in text
+    assert re.search(r'^language = "fr" ', text, re.MULTILINE)
+    assert cli("init", "en.toml").exit_code == 0
+    assert re.search(r'^language = "en" ', Path("en.toml").read_text(encoding="utf-8"), re.MULTILINE)
+    assert cli("check", "fr.toml", "en.toml").exit_code == 0
+
+
+# -- what never changes with the language ------------------------------------------------------
+
+
+MACHINE = [
+    ["status", "--format", "json"], ["status", "--format", "csv"], ["overdue", "--format", "json"],
+    ["indicators", "--format", "json"], ["export", "json"], ["export", "csv"], ["export", "ics"],
+    ["check", "--format", "json"], ["check", "--format", "gitlab"], ["overdue"],
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("args", MACHINE, ids=" ".join)
+def test_machine_formats_and_exit_codes_are_the_same_in_both_languages(
+    cli: Cli, roadmap: str, write_plan: Callable[..., Path], args: list[str]
+) -> None:
+    broken = write_plan('[plan]\ntitle = "P"\ntimezon = "x"\n', name="broken.toml")
+    target = [str(broken)] if args[0] == "check" else [roadmap, "--as-of", AS_OF]
+    en = cli(*args, *target, "--lang", "en")
+    fr = cli(*args, *target, "--lang", "fr")
+    assert en.exit_code == fr.exit_code
+    if args != ["overdue"]:
+        assert en.stdout == fr.stdout
+
+
+def test_the_report_declares_its_language(cli: Cli, roadmap: str) -> None:
+    for lang in ("fr", "en"):
+        assert cli("report", roadmap, "--html", f"{lang}.html", "--as-of", AS_OF, "--lang", lang).exit_code == 0
+        assert f'<html lang="{lang}">' in Path(f"{lang}.html").read_text(encoding="utf-8")
+    assert "Synthèse par projet" in Path("fr.html").read_text(encoding="utf-8")
+
+
+# -- the built wheel -------------------------------------------------------------------------------
+
+
+def test_the_built_wheel_speaks_french(tmp_path: Path) -> None:
+    """The .mo is compiled at build time: a wheel without it would speak English without a word."""
+    import shutil
+
+    # From a clean copy of the sources: an in-tree build/ folder could hold files of an older build.
+    tree = tmp_path / "tree"
+    shutil.copytree(ROOT / "src", tree / "src", ignore=shutil.ignore_patterns("*.egg-info", "__pycache__", "*.mo"))
+    for name in ("pyproject.toml", "setup.py", "MANIFEST.in", "README.md"):
+        shutil.copy(ROOT / name, tree / name)
+    out = tmp_path / "wheel"
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", str(tree), "--no-deps", "-q", "-w", str(out)],
+        check=True,
+        capture_output=True,
+    )
+    (wheel,) = out.glob("cloudplan-*.whl")
+    with zipfile.ZipFile(wheel) as z:
+        names = z.namelist()
+        assert "cloudplan/locale/fr/LC_MESSAGES/cloudplan.mo" in names
+        assert not [n for n in names if n.endswith((".po", ".pot"))]
+        z.extractall(tmp_path / "site")
+    env = {"PATH": os.environ["PATH"], "PYTHONPATH": str(tmp_path / "site"), "CLOUDPLAN_NO_CACHE": "1"}
+    done = subprocess.run(
+        [sys.executable, "-m", "cloudplan", "overdue", str(ROADMAP), "--as-of", AS_OF],
+        env=env,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 1, done.stderr
+    assert "182 jours de retard" in done.stdout
+
+
+EDITS = [
+    ["done", "cercle-2/etude", "--on", "15-01-2020"],
+    ["cancel", "cercle-2/etude", "--reason", "abandon"],
+    ["reschedule", "cercle-2/ouverture", "fin juin 2021", "--reason", "relance"],
+    ["measure", "applications-cloud", "110", "--on", "fin juin 2020"],
+    ["add", "project", "nouveau", "--title", "Nouveau"],
+    ["add", "milestone", "cercle-2/suite", "--title", "Suite", "--due", "T2 2022"],
+    ["remove", "cercle-2/ouverture"],
+    ["done", "cercle-2/inconnu"],
+]
+
+
+@pytest.mark.parametrize("args", EDITS, ids=" ".join)
+def test_french_edits_say_what_they_did_in_french(cli: Cli, roadmap: str, args: list[str]) -> None:
+    result = cli(*args, "-f", str(Path(roadmap) / ROADMAP.name), "--lang", "fr")
+    assert result.exit_code in (0, 2), result.output
+    assert result.output.strip()
+    assert _english_in(result.output, ROADMAP.read_text(encoding="utf-8")) == []
