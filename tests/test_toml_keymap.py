@@ -1,4 +1,4 @@
-"""Where each key of a plan file stands, so that findings name its line (tomlmap.scan)."""
+"""Where each key of a plan file stands, so that findings name its line (cloudplan.toml.keymap.scan)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,8 @@ import tomllib
 
 import pytest
 
-from cloudplan import build, tomlmap
+from cloudplan import build
+from cloudplan.toml import keymap as tomlmap
 
 DOC = '''\
 #:schema ../cloudplan.schema.json
