@@ -1,4 +1,4 @@
-"""Surgical TOML edits (cloudplan.toml.edit): each change touches only its lines; everything else stays byte for byte."""
+"""Surgical TOML edits (toml.edit): each change touches only its lines; everything else stays byte for byte."""
 
 from __future__ import annotations
 

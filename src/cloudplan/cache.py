@@ -32,7 +32,8 @@ MAX_ENTRIES = 64
 # The modules whose code decides what a file parses to, and what the checks across files find
 # (cached too): an edit to any of them is a new cache.
 _BUILDERS = (
-    "model.py", "periods.py", "build.py", "findings.py", "tomlmap.py", "validate.py", "store/reader.py", "cache.py",
+    "model.py", "periods.py", "build.py", "findings.py", "validate.py", "store/reader.py", "cache.py",
+    "toml/lexer.py", "toml/keymap.py", "toml/edit.py", "store/document.py", "store/plancache.py",
 )  # fmt: skip
 
 

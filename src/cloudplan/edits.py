@@ -1,7 +1,7 @@
 """What an edit changes, checked against the plan: refs, ids, periods, dependencies; pure.
 
 Each function takes the portfolio as loaded and the command line's words, and returns
-an Edit: the plan file to change and the changes (see tomledit), or no change and why.
+an Edit: the plan file to change and the changes (see toml.edit), or no change and why.
 What the plan cannot take raises a CloudplanError with a message a person can act on.
 """
 
@@ -18,7 +18,7 @@ from cloudplan.errors import BadRef, DuplicateId, InUse, UnknownRef, UsageError
 from cloudplan.i18n import _
 from cloudplan.model import Indicator, Milestone, Plan, Portfolio, Project
 from cloudplan.periods import Kind, Period
-from cloudplan.tomledit import Append, Change, Drop, Remove, Set, Value
+from cloudplan.toml.edit import Append, Change, Drop, Remove, Set, Value
 
 
 @dataclass(frozen=True, slots=True)
@@ -355,7 +355,9 @@ def add_project(
     tags = [t.strip() for t in tags if t.strip()]
     if tags:
         values.append(("tags", tags))
-    return Edit(plan.source, (Append((), "project", tuple(values)),), _("project {p} added").format(p=pid))
+    # A first project goes before the indicators, as the plan file's order has it.
+    change = Append((), "project", tuple(values), before=("indicator",))
+    return Edit(plan.source, (change,), _("project {p} added").format(p=pid))
 
 
 def add_indicator(
@@ -437,7 +439,7 @@ SCHEMA_LINE = "#:schema ./cloudplan.schema.json"
 
 def skeleton(title: str) -> str:
     """Return a new plan: valid as it is, with commented examples of what goes in it."""
-    from cloudplan.tomledit import spell
+    from cloudplan.toml.edit import spell
 
     return f"""{SCHEMA_LINE}
 # A roadmap kept with cloudplan: projects with their milestones, and indicators.

@@ -55,7 +55,7 @@ def check(
             return periods.parse_day(as_of, now) if as_of else now
 
         files = store.discover(plans or [], os.environ, Path.cwd())
-        loaded = store.load_all(files, today)
+        loaded = store.load_with_findings(files, today)
         findings = loaded.findings
         write(out.render(fmt, findings))
         sys.stdout.flush()

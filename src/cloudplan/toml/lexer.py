@@ -50,15 +50,11 @@ _PLAIN_LINE = rf"{_WS}(?:{_PATH}{_WS}={_WS}{_SIMPLE})?{_END}"
 # What can hide a header from a line-by-line reading: a value that spans lines or nests. It
 # begins on its key's line, with a bracket, a brace or three quotes (and is not a one-line
 # array or inline table of scalars). Found with headers, by one search for a newline.
-_CANDIDATE = (
-    rf"[ \t]*(?:(?P<bracket>\[)|{_PATH}{_WS}={_WS}(?=[\[{{]|\"\"\"|\'\'\')(?!(?:{_ARRAY1}|{_INLINE1}){_END}))"
-)
+_CANDIDATE = rf"[ \t]*(?:(?P<bracket>\[)|{_PATH}{_WS}={_WS}(?=[\[{{]|\"\"\"|\'\'\')(?!(?:{_ARRAY1}|{_INLINE1}){_END}))"
 _NEXT = re.compile(r"\n" + _CANDIDATE)
 _FIRST = re.compile(_CANDIDATE)
 # Every statement: one line (or the start of a long value) a match.
-_EACH = re.compile(
-    rf"{_HEADER}|{_WS}(?P<key>{_PATH}){_WS}={_WS}(?:(?P<simple>{_SIMPLE}){_END})?|(?P<blank>{_END})"
-)
+_EACH = re.compile(rf"{_HEADER}|{_WS}(?P<key>{_PATH}){_WS}={_WS}(?:(?P<simple>{_SIMPLE}){_END})?|(?P<blank>{_END})")
 
 # The tokens inside a value: multi-line strings (up to two quotes may end them), strings,
 # comments, brackets, separators, newlines, and bare words (keys, numbers, dates).
@@ -311,13 +307,14 @@ def inside(text: str, entry: Entry, path: Key) -> dict[Key, tuple[int, int, int]
     """Return (line, col, last line) of the elements and keys inside *entry*'s value, whose key path is *path*.
 
     A key of an inline table is at its own line and column; an element of an array is
-    placed when it is a table or an array, or when the array spans lines (else it is
-    left to its key).
+    placed when it is a table or an array, or when the value spans lines or holds
+    inline tables (else it is left to its key).
     """
     found: dict[Key, tuple[int, int, int]] = {}
     line, line_start = entry.line, entry.start
     stack: list[_Frame] = []
-    spans = text.count("\n", entry.value, entry.value_end) > 0
+    # Scalars in an array are placed when it spans lines or holds inline tables (else at their key).
+    spans = text.count("\n", entry.value, entry.value_end) > 0 or "{" in text[entry.value : entry.value_end]
     for m in _TOKEN.finditer(text, entry.value, entry.value_end):
         kind, t = m.lastgroup, m[0]
         if t == "\n":
