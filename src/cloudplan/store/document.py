@@ -339,10 +339,11 @@ class _Proof:
                 items.append(item)
             else:
                 items[index] = item
-        if name == "project":
-            new_plan = plan._replace(projects=tuple(items))  # type: ignore[arg-type]
-        else:
-            new_plan = plan._replace(indicators=tuple(items))  # type: ignore[arg-type]
+        new_plan = (
+            plan._replace(projects=tuple(items))  # type: ignore[arg-type]
+            if name == "project"
+            else plan._replace(indicators=tuple(items))  # type: ignore[arg-type]
+        )
         return new_plan, self.findings(new_plan, where)
 
     def findings(self, plan: Plan, where: tuple[Any, ...]) -> list[Finding]:
