@@ -38,7 +38,6 @@ if TYPE_CHECKING:
     from cloudplan.model import Indicator, Plan, Project
     from cloudplan.store.reader import PlanFile
     from cloudplan.toml.edit import Change, Outline
-    from cloudplan.toml.lexer import Header
 
 _BOM = "\ufeff"
 
@@ -270,35 +269,30 @@ class _Proof:
         new_heads = [s for s in region if isinstance(s, Header)]
         if region and not isinstance(region[0], Header):
             return None  # keys that would fall in the table before
-        if (how == "removed") != (not region) or (region and new_heads[0].names != (name,)):
+        if (how == "removed") != (not region) or (
+            region and (new_heads[0].names, new_heads[0].is_array) != ((name,), True)
+        ):
             return None
-        # 4. The headers resolve as they should: the region's to the unit, the rest as before.
-        resolver = Resolver()
-        for h in heads[:k0]:
-            resolver.path(h.names, h.is_array)
-        target = index if how != "removed" else None
-        new_paths = [resolver.path(h.names, h.is_array) for h in new_heads]
-        if any(p[:2] != (name, target) for p in new_paths):
+        # 4. The headers resolve as they should: the region's to the unit, every later one as before.
+        # All the region's headers are named after the unit's array, and the first is the unit's
+        # own [[name]]: so they resolve under (name, index), that header taking the index the
+        # headers before it leave (the unit's own when changed; the count when added, nothing
+        # of that name coming after). A later header of that name cannot belong to the unit
+        # (its tables are together), so it resolves as before: renumbered after a removal.
+        if any(h.names[0] != name for h in new_heads):
             return None
-        for h, before in zip(heads[k1:], paths[k1:], strict=True):
-            after = resolver.path(h.names, h.is_array)
-            if (
-                how == "removed"
-                and len(before) >= 2
-                and before[0] == name
-                and isinstance(before[1], int)
-                and before[1] > index
-            ):
-                before = (name, before[1] - 1, *before[2:])
-            if after != before:
-                return None
+        resolver = Resolver(start={(name,): index})
+        if any(resolver.path(h.names, h.is_array)[:2] != (name, index) for h in new_heads):
+            return None
+        if how == "added" and any(h.names[0] == name for h in heads[k1:]):
+            return None
         # 5. The old region gives the unit that was read; the new one, exactly the change.
         try:
             old_doc = tomllib.loads(old[t0:u1])
             new_doc = tomllib.loads(new[t0:stop])
         except tomllib.TOMLDecodeError:
             return None
-        return self.rebuilt(name, index, how, old_doc, new_doc, (heads, k0, k1, new_heads, delta, t0))
+        return self.rebuilt(name, index, how, old_doc, new_doc, (k1, new_heads))
 
     def rebuilt(
         self, name: str, index: int, how: str, old_doc: dict[str, Any], new_doc: dict[str, Any], where: tuple[Any, ...]
@@ -344,30 +338,33 @@ class _Proof:
             if name == "project"
             else plan._replace(indicators=tuple(items))  # type: ignore[arg-type]
         )
-        return new_plan, self.findings(new_plan, where)
+        return new_plan, self.findings(new_plan, name, index, how, where)
 
-    def findings(self, plan: Plan, where: tuple[Any, ...]) -> list[Finding]:
+    def findings(self, plan: Plan, name: str, index: int, how: str, where: tuple[Any, ...]) -> list[Finding]:
         """The findings a cold parse gives for a valid plan: a warning for each project without milestones, located."""
         from cloudplan.build import empty_project
 
         empty = [p for p in plan.projects if not p.milestones]
         if not empty:
             return []
-        heads, k0, k1, new_heads, _delta, _t0 = where
+        k1, new_heads = where
+        outline = self.doc.outline
         lines_delta = self.new.count("\n") - self.old.count("\n")
-        placed: dict[Key, tuple[int, int]] = {}
-        wanted = {p.key for p in empty}
-        from cloudplan.toml.lexer import Resolver
 
-        resolver = Resolver()
-        ordered: list[tuple[Header, int]] = [(h, 0) for h in heads[:k0]]
-        ordered += [(h, 0) for h in new_heads]
-        ordered += [(h, lines_delta) for h in heads[k1:]]
-        for h, shift in ordered:
-            path = resolver.path(h.names, h.is_array)
-            if path in wanted:
-                placed[path] = (h.line + shift, h.col)
-        return [empty_project(plan.source, p.key, p.id).at(*placed.get(p.key, (1, 1))) for p in empty]
+        def place(key: Key) -> tuple[int, int]:
+            """The line and column of the header of the top-level element *key* in the new text."""
+            table, j = key[0], key[1]
+            if table == name and j == index and how != "removed":
+                return new_heads[0].line, new_heads[0].col
+            if table == name and how == "removed" and isinstance(j, int) and j >= index:
+                j += 1
+            k = outline.index.get((table, j))
+            if k is None:
+                return 1, 1
+            header = outline.headers[k]
+            return header.line + (lines_delta if k >= k1 else 0), header.col
+
+        return [empty_project(plan.source, p.key, p.id).at(*place(p.key)) for p in empty]
 
 
 def _differ(old: str, new: str) -> tuple[int, int]:

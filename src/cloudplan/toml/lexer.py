@@ -257,10 +257,11 @@ class Resolver:
     """Turns headers into the key paths they stand for, as TOML does: `[[a.b]]` is the next b of the latest a.
 
     Fed the headers in order; it keeps which element of each array of tables is current.
+    *start* gives the next index of arrays that already have elements (a text read from its middle).
     """
 
-    def __init__(self) -> None:
-        self._counters: dict[Key, int] = {}
+    def __init__(self, start: dict[Key, int] | None = None) -> None:
+        self._counters: dict[Key, int] = dict(start or {})  # the next index of each array of tables
         self._arrays: dict[tuple[str, ...], Key] = {}  # by names: the current element
         self._prefixes: dict[tuple[str, ...], tuple[tuple[str, ...], ...]] = {}
 
