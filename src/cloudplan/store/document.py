@@ -106,8 +106,17 @@ class Document:
         """Return the document with *changes* made, proved to parse to exactly that; raise otherwise."""
         from cloudplan import cache
         from cloudplan.toml.edit import edit
+        from cloudplan.toml.lexer import LexError
 
-        text = edit(self.outline, changes)
+        try:
+            text = edit(self.outline, changes)
+        except LexError:  # tomllib read the file, the lexer cannot: do not guess
+            raise CannotEdit(
+                _("{name}: cloudplan cannot follow how this file is written, so it does not edit it").format(
+                    name=self.name
+                ),
+                hint=_("make the change by hand; nothing was written"),
+            ) from None
         data = ((_BOM if self.bom else "") + text).encode("utf-8")
         key = cache.key(data, self.name)
         proved = _Proof(self, text, changes).run()
