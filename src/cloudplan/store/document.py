@@ -25,6 +25,7 @@ does not cover) parses the whole new and old texts and compares them.
 
 from __future__ import annotations
 
+import bisect
 import os
 from collections.abc import Sequence
 from pathlib import Path
@@ -218,15 +219,13 @@ class _Proof:
         """The one element of a top-level array of tables that every change falls in: (name, index, how)."""
         from cloudplan.toml.edit import Append, Remove
 
-        paths = self.doc.outline.paths
         units = set()
         for change in self.changes:
             table = change.parent if isinstance(change, Append) else change.table
             if not table:
                 if not isinstance(change, Append):
                     return None
-                count = sum(1 for p in paths if len(p) == 2 and p[0] == change.name)
-                units.add((change.name, count, "added"))
+                units.add((change.name, _count(self.doc.outline, change.name), "added"))
             elif len(table) < 2 or not isinstance(table[0], str) or not isinstance(table[1], int):
                 return None
             elif len(table) == 2 and isinstance(change, Remove):
@@ -249,18 +248,26 @@ class _Proof:
         outline = self.doc.outline
         old, new = self.old, self.new
         heads, paths = outline.headers, outline.paths
-        # 1. The unit's region in the old text.
-        own = [k for k, p in enumerate(paths) if p[:2] == (name, index)]
+        # 1. The unit's region in the old text: its tables, together.
         a, b = _differ(old, new)
         if how == "added":
-            if own:
+            if (name, index) in outline.index:
                 return None
-            k1 = next((k for k, h in enumerate(heads) if h.start >= b), len(heads))
+            k1 = bisect.bisect_left(heads, b, key=lambda h: h.start)
             k0 = k1
         else:
-            if not own or own != list(range(own[0], own[-1] + 1)) or heads[own[0]].names != (name,):
+            k0 = outline.index.get((name, index), -1)
+            if k0 < 0 or heads[k0].names != (name,):
                 return None
-            k0, k1 = own[0], own[-1] + 1
+            k1 = k0 + 1
+            while k1 < len(paths) and paths[k1][:2] == (name, index):
+                k1 += 1
+            # A later table of the unit would come before the next element's [[name]].
+            for h in heads[k1:]:
+                if h.names == (name,) and h.is_array:
+                    break
+                if h.names[0] == name:
+                    return None
         t0 = outline.statements_end(k0 - 1)
         u1 = heads[k1].start if k1 < len(heads) else len(old)
         # 2. Every byte outside it is the same.
@@ -314,7 +321,7 @@ class _Proof:
         if name not in ("project", "indicator"):
             return None
         items: list[Project | Indicator] = list(plan.projects if name == "project" else plan.indicators)
-        if len(items) != sum(1 for p in self.doc.outline.paths if len(p) == 2 and p[0] == name):
+        if len(items) != _count(self.doc.outline, name):
             return None  # an element the plan does not hold (it could not be built): parse it all
         before = _alone(old_doc, name)
         if how == "added":
@@ -374,6 +381,14 @@ class _Proof:
             return header.line + (lines_delta if k >= k1 else 0), header.col
 
         return [empty_project(plan.source, p.key, p.id).at(*place(p.key)) for p in empty]
+
+
+def _count(outline: Outline, name: str) -> int:
+    """The number of elements of the top-level array of tables *name* that have a header."""
+    count = 0
+    while (name, count) in outline.index:
+        count += 1
+    return count
 
 
 def _differ(old: str, new: str) -> tuple[int, int]:
