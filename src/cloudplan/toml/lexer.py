@@ -23,7 +23,6 @@ Where the text is not what tomllib accepts, `LexError` is raised: the callers re
 
 from __future__ import annotations
 
-import itertools
 import re
 from collections.abc import Iterable
 from typing import NamedTuple
@@ -48,11 +47,13 @@ _HEADER = rf"{_WS}(?P<open>\[\[?){_WS}(?P<names>{_PATH}){_WS}\]\]?{_END}"
 _PLAIN_LINE = rf"{_WS}(?:{_PATH}{_WS}={_WS}{_SIMPLE})?{_END}"
 
 # What can hide a header from a line-by-line reading: a value that spans lines or nests. It
-# begins on its key's line, with a bracket, a brace or three quotes (and is not a one-line
-# array or inline table of scalars). Found with headers, by one search for a newline.
-_CANDIDATE = rf"[ \t]*(?:(?P<bracket>\[)|{_PATH}{_WS}={_WS}(?=[\[{{]|\"\"\"|\'\'\')(?!(?:{_ARRAY1}|{_INLINE1}){_END}))"
-_NEXT = re.compile(r"\n" + _CANDIDATE)
-_FIRST = re.compile(_CANDIDATE)
+# begins right after its key's `=` with a bracket, a brace or three quotes (and is not a
+# one-line array or inline table of scalars). Two searches find these and the lines that
+# begin with a bracket; an `=` inside a string or a comment is a false alarm, lexed away.
+# A header line, found from the newline before it (a literal first: the engine skips ahead fast).
+_BRACKET = re.compile(rf"\n{_WS}(?P<open>\[\[?){_WS}(?P<names>{_PATH}){_WS}\]\]?(?=[ \t]*+(?:#[^\n]*+)?\r?(?:\n|\Z))")
+_OPENER = re.compile(rf"=[ \t]*+(?=[\[{{]|\"\"\"|\'\'\')(?!(?:{_ARRAY1}|{_INLINE1}){_END})")
+_FIRST = re.compile(r"[ \t]*\[")
 # Every statement: one line (or the start of a long value) a match.
 _EACH = re.compile(rf"{_HEADER}|{_WS}(?P<key>{_PATH}){_WS}={_WS}(?:(?P<simple>{_SIMPLE}){_END})?|(?P<blank>{_END})")
 
@@ -225,23 +226,30 @@ def headers(text: str) -> list[Header]:
     stop = len(text)
     pos = 0  # lexed up to here: a candidate before it is inside a value
     line, counted = 1, 0
-    first = _FIRST.match(text)
-    starts = (m.start() + 1 for m in _NEXT.finditer(text))
-    for start in itertools.chain([0] if first else [], starts):
+    # Where headers may be (a line of a multi-line value may look like one), and where a value
+    # that may span lines begins: each is lexed in turn, skipping what a value before it spans.
+    candidates: list[tuple[int, re.Match[str] | None]] = [(m.start() + 1, m) for m in _BRACKET.finditer(text)]
+    candidates += [(text.rfind("\n", 0, m.start()) + 1, None) for m in _OPENER.finditer(text)]
+    if _FIRST.match(text):
+        candidates.append((0, None))
+    candidates.sort(key=lambda c: c[0])
+    for start, header in candidates:
         if start < pos:
             continue
         line += text.count("\n", counted, start)
         counted = start
-        header = _HEADER_RE.match(text, start)
-        if header is not None and header["open"] is not None:
-            found.append(
-                Header(names(header["names"]), header["open"] == "[[", start, line, header.start("open") - start + 1,
-                       header.end())
-            )  # fmt: skip
-            pos = header.end()
-            continue
-        (entry,) = _lex(text, start, stop, line, one=True)
-        pos = entry.end
+        if header is None:
+            header = _HEADER_RE.match(text, start)
+            if header is None or header["open"] is None:
+                lexed = _lex(text, start, stop, line, one=True)
+                if lexed and isinstance(lexed[0], Header):
+                    found.append(lexed[0])
+                pos = lexed[0].end if lexed else stop
+                continue
+        opener = header["open"]
+        found.append(Header(names(header["names"]), opener == "[[", start, line, header.start("open") - start + 1,
+                            text.find("\n", header.end() - 1) + 1 or stop))  # fmt: skip
+        pos = found[-1].end
     return found
 
 
