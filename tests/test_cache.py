@@ -14,7 +14,7 @@ from tests.conftest import MINIMAL, ROADMAP
 
 
 def _load(path: Path, env: dict[str, str]) -> store.Parsed:
-    return store.read(store.PlanFile(path, path.name), env)
+    return store.read_file(store.PlanFile(path, path.name), env)
 
 
 def test_a_cached_plan_equals_a_fresh_parse(tmp_path: Path) -> None:
@@ -89,18 +89,18 @@ def test_old_entries_are_pruned(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
     assert cache.get(where, cache.key(b"plan 5", "p.toml")) == 5
 
 
-def test_load_all_through_the_cache_matches(
+def test_loading_through_the_cache_matches(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, write_plan: Callable[..., Path]
 ) -> None:
     """Cross-file checks are cached per set of files and day: a new day checks again."""
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "c"))
     plan = write_plan(MINIMAL.replace('due = "2020-Q1"', 'due = "2020-Q1"\n  done = 2020-05-01'))
     files = store.discover([str(ROADMAP), str(plan)], {}, Path.cwd())
-    cold = store.load_all(files, lambda tz: date(2020, 4, 30))
-    warm = store.load_all(files, lambda tz: date(2020, 4, 30))
+    cold = store.load_with_findings(files, lambda tz: date(2020, 4, 30))
+    warm = store.load_with_findings(files, lambda tz: date(2020, 4, 30))
     assert cold == warm
     assert [f.code for f in warm.findings] == ["done-in-future"]
-    later = store.load_all(files, lambda tz: date(2020, 5, 2))
+    later = store.load_with_findings(files, lambda tz: date(2020, 5, 2))
     assert later.findings == ()
 
 
@@ -110,9 +110,9 @@ def test_a_cached_check_is_as_fresh_as_the_files(
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "c"))
     plan = write_plan(MINIMAL)
     files = store.discover([str(plan)], {}, Path.cwd())
-    assert store.load_all(files, lambda tz: date(2020, 1, 1)).findings == ()
+    assert store.load_with_findings(files, lambda tz: date(2020, 1, 1)).findings == ()
     write_plan(MINIMAL.replace('depends_on = ["one"]', 'depends_on = ["nine"]'))
-    assert [f.code for f in store.load_all(files, lambda tz: date(2020, 1, 1)).findings] == ["unknown-ref"]
+    assert [f.code for f in store.load_with_findings(files, lambda tz: date(2020, 1, 1)).findings] == ["unknown-ref"]
 
 
 def test_an_edit_caches_only_what_it_changed(
@@ -139,7 +139,7 @@ def test_an_edit_caches_only_what_it_changed(
     entry = cache.get(cache.folder({"XDG_CACHE_HOME": str(tmp_path / "c")}), cache.key(data, file.name))
     assert isinstance(entry, store.Edited)
     assert sum(not isinstance(i, int) for i in entry.projects) == 1, "only the edited project is stored"
-    cached = store.read(file)
+    cached = store.read_file(file)
     fresh = store.parse(data, file.name)
     assert cached.plan == fresh.plan
     located = store.locate(cached.findings, {file.name: data.decode()})
@@ -162,7 +162,7 @@ def test_an_edit_entry_without_its_base_is_parsed_again(
     assert CliRunner().invoke(app, ["done", "cercle-1/finalisation"]).exit_code == 0
     (where / "cloudplan" / base).unlink()
     assert isinstance(cache.get(where / "cloudplan", cache.key(plan.read_bytes(), file.name)), store.Edited)
-    assert store.read(file).plan == store.parse(plan.read_bytes(), file.name).plan
+    assert store.read_file(file).plan == store.parse(plan.read_bytes(), file.name).plan
 
 
 def test_the_code_that_builds_or_checks_plans_is_part_of_every_key() -> None:

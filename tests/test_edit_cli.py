@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import os
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -11,8 +12,7 @@ from pathlib import Path
 import pytest
 from typer.testing import Result
 
-from cloudplan import edits, store, tomledit
-from cloudplan.store import editor, reader
+from cloudplan import cache, edits, store
 from tests.conftest import MINIMAL, ROADMAP
 
 Cli = Callable[..., Result]
@@ -192,15 +192,15 @@ def test_measure_reads_french_numbers(cli: Cli, roadmap: Path) -> None:
     assert "+  value = 1000.5" in changed
 
 
-def test_after_an_edit_the_next_read_finds_the_plan_in_the_cache(
-    cli: Cli, roadmap: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_after_an_edit_the_next_read_finds_the_plan_in_the_cache(cli: Cli, roadmap: Path) -> None:
     assert cli("done", "cercle-1/finalisation", "--on", "2019-12-10").exit_code == 0
-
-    def no_parse(*_args: object) -> object:
-        raise AssertionError("the edited plan was parsed again")
-
-    monkeypatch.setattr(reader, "parse", no_parse)
+    data = roadmap.read_bytes()
+    (file,) = store.discover([], {}, Path.cwd())
+    entry = cache.get(cache.folder(os.environ), cache.key(data, file.name))
+    assert isinstance(entry, store.Edited)  # stored by the edit: the next read does not parse
+    read = store.read_file(file)
+    cold = store.parse(data, file.name)
+    assert (read.plan, read.findings) == (cold.plan, cold.findings)
     result = cli("status", "--format", "json", "--as-of", "2020-01-01")
     assert result.exit_code == 0, result.stderr
     done = {m["ref"]: m["done"] for p in json.loads(result.stdout)["projects"] for m in p["milestones"]}
@@ -570,32 +570,29 @@ EDITS = [
 
 
 @pytest.mark.parametrize("make", EDITS)
-def test_checking_one_unit_gives_the_plan_a_whole_parse_gives(make: Callable[..., object], roadmap: Path) -> None:
+def test_an_edit_within_one_unit_is_proved_without_a_whole_parse(make: Callable[..., object], roadmap: Path) -> None:
     files = store.discover([str(roadmap.parent)], {}, roadmap.parent)
-    loaded, snapshots = store.load_for_edit(files, lambda _tz: date(2020, 6, 30))
-    edit = make(loaded.portfolio, loaded.today)
+    plans = store.open_for_edit(files, lambda _tz: date(2020, 6, 30))
+    edit = make(plans.loaded.portfolio, plans.loaded.today)
     assert isinstance(edit, edits.Edit)
-    snapshot = snapshots[edit.source]
-    text, unit = tomledit.apply_unit(snapshot.text, edit.changes)
-    assert unit is not None
-    patched = editor._patched(snapshot, text, edit.changes, unit)
-    assert patched is not None  # the fast check proved the edit: no fallback to parsing it all
-    assert patched == store.parse(text.encode(), edit.source).plan
+    document = plans.apply(edit.source, edit.changes).document
+    assert document.proof == "unit"  # the fast proof held: no fallback to parsing it all
+    cold = store.parse(document.data, edit.source)
+    assert (document.plan, document.findings) == (cold.plan, cold.findings)
 
 
-def test_a_unit_that_does_not_read_back_as_the_plan_falls_back_to_a_whole_parse(roadmap: Path) -> None:
-    files = store.discover([str(roadmap.parent)], {}, roadmap.parent)
-    loaded, snapshots = store.load_for_edit(files, lambda _tz: date(2020, 6, 30))
-    edit = edits.done(loaded.portfolio, "cercle-1/finalisation", "2019-12-10", loaded.today)
-    snapshot = snapshots[edit.source]
-    text, unit = tomledit.apply_unit(snapshot.text, edit.changes)
-    assert unit is not None
-    wrong = unit._replace(element=unit.element + 1)  # as if the outline had the wrong project
-    assert editor._patched(snapshot, text, edit.changes, wrong) is None
-    shifted = unit._replace(old=(unit.old[0] + 1, unit.old[1]), new=(unit.new[0] + 1, unit.new[1]))
-    assert editor._patched(snapshot, text, edit.changes, shifted) is None
-    checked = store.check_edit(loaded, snapshots, edit.source, text, edit.changes, None)
-    assert checked.plan == store.parse(text.encode(), edit.source).plan
+def test_a_layout_the_unit_proof_does_not_cover_is_proved_by_a_whole_parse(write_plan: Callable[..., Path]) -> None:
+    # The milestone of project a comes after an indicator: the project is not in one piece.
+    path = write_plan(
+        MINIMAL + '\n[[indicator]]\nid = "i"\ntitle = "I"\nbaseline = { value = 1, on = "2018" }\n'
+        'target = { value = 2, by = "2022" }\n\n  [[project.milestone]]\n  id = "three"\n  title = "Three"\n'
+    )
+    plans = store.open_for_edit(store.discover([str(path)], {}, path.parent), lambda _tz: date(2020, 6, 30))
+    edit = edits.done(plans.loaded.portfolio, "alpha/one", "2020-01-01", plans.loaded.today)
+    document = plans.apply(edit.source, edit.changes).document
+    assert document.proof == "whole"
+    cold = store.parse(document.data, edit.source)
+    assert (document.plan, document.findings) == (cold.plan, cold.findings)
 
 
 def test_status_shows_slips_and_filters_on_them(cli: Cli, roadmap: Path) -> None:

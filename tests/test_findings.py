@@ -26,7 +26,7 @@ MADE_BY_TESTS = {"too-large", "unreadable"}
 def load(*paths: Path) -> list[Finding]:
     """Return the findings on *paths* read together, as of CHECK_AS_OF."""
     files = [store.PlanFile(p, p.name) for p in paths]
-    return list(store.load_all(files, lambda _tz: CHECK_AS_OF).findings)
+    return list(store.load_with_findings(files, lambda _tz: CHECK_AS_OF).findings)
 
 
 def plan_file(tmp_path: Path, text: str) -> Path:

@@ -24,13 +24,13 @@ def today(_tz: str | None) -> date:
     return date(2020, 6, 30)
 
 
-def snapshot(path: Path) -> store.Snapshot:
-    _loaded, snapshots = store.load_for_edit(store.discover([str(path)], {}, path.parent), today)
-    return snapshots[str(path)]
+def snapshot(path: Path) -> store.Document:
+    return store.open_for_edit(store.discover([str(path)], {}, path.parent), today).documents[str(path)]
 
 
-def replace(snap: store.Snapshot, data: bytes) -> None:
-    store.replace(snap, store.Checked(data, snap.plan, []))
+def replace(doc: store.Document, data: bytes) -> None:
+    """Write *data* as if an edit of *doc* had made it."""
+    store.Document(doc.file, data, doc.plan, [], "", base=doc).write()
 
 
 def leftovers(folder: Path) -> list[str]:
@@ -50,8 +50,7 @@ def test_a_symbolic_link_stays_a_link_to_the_edited_file(tmp_path: Path, write_p
     real = write_plan(MINIMAL, "real/plan.toml")
     link = tmp_path / "work" / "cloudplan.toml"
     link.symlink_to(real)
-    _loaded, snapshots = store.load_for_edit(store.discover([str(link)], {}, link.parent), today)
-    replace(snapshots[str(link)], MINIMAL.replace("Two", "Deux").encode())
+    replace(snapshot(link), MINIMAL.replace("Two", "Deux").encode())
     assert link.is_symlink()
     assert "Deux" in real.read_text(encoding="utf-8")
 

@@ -33,7 +33,8 @@ MAX_ENTRIES = 64
 # The modules whose code decides what a file parses to, and what the checks across files find
 # (cached too): an edit to any of them is a new cache.
 _BUILDERS = (
-    "model.py", "periods.py", "build.py", "findings.py", "tomlmap.py", "validate.py", "store/reader.py", "cache.py",
+    "model.py", "periods.py", "build.py", "findings.py", "validate.py", "store/reader.py", "cache.py",
+    "toml/lexer.py", "toml/keymap.py", "toml/edit.py", "store/document.py", "store/plancache.py",
     # The findings' messages are in the language of the run: its catalogue is part of the code.
     "locale/fr/LC_MESSAGES/cloudplan.mo", "locale/fr/LC_MESSAGES/cloudplan.po",
 )  # fmt: skip

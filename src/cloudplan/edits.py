@@ -1,7 +1,7 @@
 """What an edit changes, checked against the plan: refs, ids, periods, dependencies; pure.
 
 Each function takes the portfolio as loaded and the command line's words, and returns
-an Edit: the plan file to change and the changes (see tomledit), or no change and why.
+an Edit: the plan file to change and the changes (see toml.edit), or no change and why.
 What the plan cannot take raises a CloudplanError with a message a person can act on.
 """
 
@@ -19,7 +19,7 @@ from cloudplan.i18n import _, ngettext, speaking
 from cloudplan.model import Indicator, Milestone, Plan, Portfolio, Project
 from cloudplan.periods import Kind, Period
 from cloudplan.suggest import closest, closest_ref, did_you_mean
-from cloudplan.tomledit import Append, Change, Drop, Remove, Set, Value
+from cloudplan.toml.edit import Append, Change, Drop, Remove, Set, Value
 
 
 @dataclass(frozen=True, slots=True)
@@ -374,7 +374,9 @@ def add_project(
     tags = [t.strip() for t in tags if t.strip()]
     if tags:
         values.append(("tags", tags))
-    return Edit(plan.source, (Append((), "project", tuple(values)),), _("project {p} added").format(p=pid))
+    # A first project goes before the indicators, as the plan file's order has it.
+    change = Append((), "project", tuple(values), before=("indicator",))
+    return Edit(plan.source, (change,), _("project {p} added").format(p=pid))
 
 
 def add_indicator(
@@ -461,7 +463,7 @@ def skeleton(title: str) -> str:
     with an empty environment speaks it too.
     """
     from cloudplan.i18n import language
-    from cloudplan.tomledit import spell
+    from cloudplan.toml.edit import spell
 
     lang = language()
     template = _SKELETON_FR if lang == "fr" else _SKELETON_EN

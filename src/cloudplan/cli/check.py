@@ -53,7 +53,7 @@ def check(
     # JSON and GitLab reports are read by programs: their messages are the same in every language.
     machine = fmt.lower() in ("json", "gitlab")
     with speaking("en" if machine else None):
-        loaded = store.load_all(files, today)
+        loaded = store.load_with_findings(files, today)
         findings = loaded.findings
         write(out.render(fmt.lower(), findings))
     sys.stdout.flush()

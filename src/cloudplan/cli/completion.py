@@ -94,7 +94,7 @@ def _portfolio(ctx: typer.Context) -> Portfolio | None:
     with _quiet():
         try:
             files = store.discover(named, os.environ, Path.cwd())
-            return store.load_all(files, today_in).portfolio
+            return store.load_with_findings(files, today_in).portfolio
         except Exception:
             return None
 

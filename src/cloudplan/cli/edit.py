@@ -16,7 +16,7 @@ from cloudplan.safe import clean
 if TYPE_CHECKING:
     from cloudplan.edits import Edit
     from cloudplan.model import Milestone, Portfolio
-    from cloudplan.store import Checked, Loaded, PlanFile, Snapshot
+    from cloudplan.store import PlanFile
 
 PlanOption = Annotated[
     str | None,
@@ -45,7 +45,7 @@ def note(message: str) -> None:
 
 
 def apply(plan: str | None, make: "Callable[[Portfolio, date, str | None], Edit]") -> None:
-    """Lock, read and validate the plans, make the edit, check the result, write it atomically, report.
+    """Lock, read and validate the plans, make the edit, prove and check the result, write it atomically, report.
 
     *make* gets the portfolio, today, and the file --plan named when it is one file of several.
     """
@@ -54,8 +54,8 @@ def apply(plan: str | None, make: "Callable[[Portfolio, date, str | None], Edit]
 
     files, chosen = _files(plan)
     with store.locked(files):
-        loaded, snapshots = store.load_for_edit(files, today_in)
-        edit = make(loaded.portfolio, loaded.today, chosen)
+        plans = store.open_for_edit(files, today_in)
+        edit = make(plans.loaded.portfolio, plans.loaded.today, chosen)
         if chosen is not None and edit.source != chosen:
             raise UsageError(
                 _("that is in {file}, not in {chosen}").format(file=edit.source, chosen=chosen),
@@ -64,10 +64,10 @@ def apply(plan: str | None, make: "Callable[[Portfolio, date, str | None], Edit]
         if not edit.changes:
             note(edit.message)
             return
-        checked = _checked(loaded, snapshots, edit)
-        store.replace(snapshots[edit.source], checked)
+        applied = plans.apply(edit.source, edit.changes)
+        applied.document.write()
     note(_("{what} ({file})").format(what=edit.message, file=edit.source))
-    for finding in checked.warnings:
+    for finding in applied.warnings:
         note(str(finding))
 
 
@@ -95,13 +95,6 @@ def _files(plan: str | None) -> "tuple[list[PlanFile], str | None]":
         if os.path.realpath(file.path) == os.path.realpath(files[0].path):
             return portfolio, file.name
     return files, None
-
-
-def _checked(loaded: "Loaded", snapshots: "dict[str, Snapshot]", edit: "Edit") -> "Checked":
-    from cloudplan import store, tomledit
-
-    text, unit = tomledit.apply_unit(snapshots[edit.source].text, edit.changes)
-    return store.check_edit(loaded, snapshots, edit.source, text, edit.changes, unit)
 
 
 # -- init ---------------------------------------------------------------------------------------------

@@ -1,27 +1,30 @@
 """The only code that touches plan files: reading them, writing them, editing them.
 
-`reader` discovers and reads plans (through the parsed-plan cache), `writer` writes
-files whole or not at all and holds the edit lock, `editor` takes an edit from the
-file read to the file replaced. The rest of cloudplan imports from here.
+`reader` discovers and reads plans (through the parsed-plan cache, whose plan entries
+`plancache` owns), `writer` writes files whole or not at all and holds the edit lock,
+`document` makes an edit to one file's text and proves its result, `editor` takes an
+edit from the files read to the file replaced. The rest of cloudplan imports from here.
 """
 
-from cloudplan.store.editor import Checked, Snapshot, check_edit, load_for_edit, replace
+from cloudplan.store.document import Document
+from cloudplan.store.editor import Applied, EditablePlans, open_for_edit
+from cloudplan.store.plancache import Edited
 from cloudplan.store.reader import (
     ENV_VAR,
     MAX_BYTES,
     PLAN_DIR,
     PLAN_FILE,
-    Edited,
     Loaded,
     Parsed,
     PlanFile,
     discover,
     load,
-    load_all,
+    load_with_findings,
     locate,
     nearest,
     parse,
-    read,
+    read_file,
+    read_files,
 )
 from cloudplan.store.writer import LOCK_NAME, create, locked, read_state, write_atomic
 
@@ -31,24 +34,24 @@ __all__ = [
     "MAX_BYTES",
     "PLAN_DIR",
     "PLAN_FILE",
-    "Checked",
+    "Applied",
+    "Document",
+    "EditablePlans",
     "Edited",
     "Loaded",
     "Parsed",
     "PlanFile",
-    "Snapshot",
-    "check_edit",
     "create",
     "discover",
     "load",
-    "load_all",
-    "load_for_edit",
+    "load_with_findings",
     "locate",
     "locked",
     "nearest",
+    "open_for_edit",
     "parse",
-    "read",
+    "read_file",
+    "read_files",
     "read_state",
-    "replace",
     "write_atomic",
 ]

@@ -17,10 +17,10 @@ from cloudplan.i18n import _
 
 if TYPE_CHECKING:
     from cloudplan.findings import Finding
-    from cloudplan.model import Indicator, Plan, Portfolio, Project
+    from cloudplan.model import Plan, Portfolio
 
 # Imported where used: a cron run that finds its plans in the cache never needs
-# the parser (tomllib, schema), the locator (tomlmap) or the cross-file checks.
+# the parser (tomllib, build), the locator (toml.keymap) or the cross-file checks.
 
 ENV_VAR = "CLOUDPLAN_PLAN"
 PLAN_DIR = "plans"
@@ -121,7 +121,7 @@ class Parsed(NamedTuple):
         return self.data.decode("utf-8", errors="replace").removeprefix("\ufeff")
 
 
-def read(file: PlanFile, env: Mapping[str, str] | None = None) -> Parsed:
+def read_file(file: PlanFile, env: Mapping[str, str] | None = None) -> Parsed:
     """Read and parse one plan file, from the parsed-plan cache when it holds these bytes."""
     name = file.name
     try:
@@ -134,72 +134,17 @@ def read(file: PlanFile, env: Mapping[str, str] | None = None) -> Parsed:
         why = _("cannot read the file: {why}").format(why=e.strerror or e)
         return Parsed(None, [_fatal(name, "unreadable", why)], b"")
     from cloudplan import cache
+    from cloudplan.store import plancache
 
     folder = cache.folder(os.environ if env is None else env)
     k = cache.key(data, name)
-    hit = _cached(folder, k)
+    hit = plancache.get(folder, k)
     if hit is not None:
         return Parsed(hit[0], hit[1], data, k)
     parsed = parse(data, name)
     if parsed.plan is not None:
-        cache.put(folder, k, (parsed.plan, parsed.findings))
+        plancache.put(folder, k, parsed.plan, parsed.findings)
     return Parsed(parsed.plan, parsed.findings, data, k)
-
-
-class Edited(NamedTuple):
-    """The cache entry of a plan an edit wrote: what differs from the plan it was made from.
-
-    Pickling a whole 10,000-milestone plan again after each edit would cost an edit a
-    fifth of its time; an edit changes one project or indicator. Each item is the index
-    of the base plan's unchanged item, or the new item itself.
-    """
-
-    base: str  # the cache key of the plan before the edit
-    head: Plan  # the new plan, without its projects and indicators
-    projects: tuple[int | Project, ...]
-    indicators: tuple[int | Indicator, ...]
-    findings: list[Finding]  # the new file's own findings, not located yet
-
-
-MAX_EDITS = 16  # edits in a row kept as differences; past that, the file is parsed again
-
-
-def _cached(folder: Path | None, k: str, depth: int = 0) -> tuple[Plan, list[Finding]] | None:
-    """Return the plan and findings cached under *k*, following an edit's entry to its base."""
-    from cloudplan import cache
-
-    value = cache.get(folder, k)
-    if not isinstance(value, Edited):
-        return value
-    base = _cached(folder, value.base, depth + 1) if depth < MAX_EDITS else None
-    if base is None:
-        return None
-    old = base[0]
-    try:
-        projects = tuple(old.projects[i] if isinstance(i, int) else i for i in value.projects)
-        indicators = tuple(old.indicators[i] if isinstance(i, int) else i for i in value.indicators)
-    except IndexError:  # a damaged entry: parse the file
-        return None
-    return value.head._replace(projects=projects, indicators=indicators), value.findings
-
-
-def _edited(base_key: str, old: Plan, new: Plan) -> Edited:
-    """Return the cache entry of *new*, made by an edit from *old* (cached under *base_key*)."""
-    from cloudplan.build import empty_project
-
-    def reuse(before: tuple[Project, ...] | tuple[Indicator, ...], after: tuple[object, ...]) -> tuple[object, ...]:
-        where = {id(item): i for i, item in enumerate(before)}
-        return tuple(where.get(id(item), item) for item in after)
-
-    # An edited plan is valid: of its own findings, only warnings for projects left empty.
-    findings = [empty_project(new.source, p.key, p.id) for p in new.projects if not p.milestones]
-    return Edited(
-        base_key,
-        new._replace(projects=(), indicators=()),
-        reuse(old.projects, new.projects),  # type: ignore[arg-type]
-        reuse(old.indicators, new.indicators),  # type: ignore[arg-type]
-        findings,
-    )
 
 
 def parse(data: bytes, name: str) -> Parsed:
@@ -249,34 +194,34 @@ def _fatal(name: str, code: str, message: str) -> Finding:
     return error(name, (), code, message).at(1, 1)
 
 
-def load_all(files: Iterable[PlanFile], clock: Callable[[str | None], date], warnings: bool = True) -> Loaded:
+def load_with_findings(files: Iterable[PlanFile], clock: Callable[[str | None], date], warnings: bool = True) -> Loaded:
     """Read every file, validate them together as of the day *clock* gives in the portfolio's time zone.
 
     Never raises for a finding: `check` reports them all, read commands refuse errors
     (and pass warnings=False: they never show warnings, so the checks across files
     need not locate theirs).
     """
-    return read_all(files, clock, warnings)[0]
+    return read_files(files, clock, warnings)[0]
 
 
-def read_all(
+def read_files(
     files: Iterable[PlanFile], clock: Callable[[str | None], date], warnings: bool = True
 ) -> tuple[Loaded, dict[str, Parsed]]:
-    """Return what `load_all` returns, and each file as read (its bytes, text and cache key) by name."""
+    """Return what `load_with_findings` returns, and each file as read (its bytes, text and cache key) by name."""
     from cloudplan.model import Portfolio
 
     plans: list[Plan] = []
     findings: list[Finding] = []
     parsed: dict[str, Parsed] = {}
     for file in files:
-        one = read(file)
+        one = read_file(file)
         if one.plan is not None:
             plans.append(one.plan)
         findings += one.findings
         parsed[file.name] = one
     portfolio = Portfolio(tuple(plans))
     day = clock(portfolio.timezone)
-    found = _validate(portfolio, day, [p.key for p in parsed.values()])
+    found = check_across(portfolio, day, [p.key for p in parsed.values()])
     if any(f.code in _UNPARSED for f in findings):
         # A ref into a file that could not be read would look unknown: say nothing of refs
         # until every file is read, but report the rest (cycles, dates, slips) all the same.
@@ -291,7 +236,7 @@ def read_all(
     return Loaded(portfolio, day, tuple(findings)), parsed
 
 
-def _validate(portfolio: Portfolio, day: date, keys: list[str]) -> list[Finding]:
+def check_across(portfolio: Portfolio, day: date, keys: list[str]) -> list[Finding]:
     """Return the checks across the portfolio's files, from the cache when they ran for the same files and day."""
     from cloudplan import cache
 
@@ -311,7 +256,7 @@ _UNPARSED = frozenset({"toml-syntax", "not-utf8", "too-deep", "too-large", "unre
 
 def load(files: Iterable[PlanFile], clock: Callable[[str | None], date]) -> Loaded:
     """Return the portfolio in *files*; raise PlanInvalid naming the first error if any."""
-    loaded = load_all(files, clock, warnings=False)
+    loaded = load_with_findings(files, clock, warnings=False)
     more = len(loaded.errors) > 1
     refuse_errors(loaded, _("run `cloudplan check` to see every finding") if more else None)
     return loaded
@@ -325,14 +270,18 @@ def refuse_errors(loaded: Loaded, hint: str | None) -> None:
 
 def locate(findings: list[Finding], texts: Mapping[str, str]) -> list[Finding]:
     """Return *findings* placed on the line of their key (those not placed yet)."""
-    from cloudplan import tomlmap
+    from cloudplan.toml import keymap
+    from cloudplan.toml.lexer import LexError
 
-    maps: dict[str, tomlmap.TomlMap] = {}
+    maps: dict[str, keymap.KeyMap] = {}
     placed = []
     for f in findings:
         if f.line == 0:
             if f.source not in maps:
-                maps[f.source] = tomlmap.scan(texts.get(f.source, ""))
+                try:
+                    maps[f.source] = keymap.scan(texts.get(f.source, ""))
+                except LexError:  # not TOML as the lexer reads it: the findings go on the first line
+                    maps[f.source] = keymap.KeyMap()
             f = f.at(*maps[f.source].locate(f.key))
         placed.append(f)
     return placed

@@ -40,6 +40,11 @@ def write_atomic(path: Path, data: str | bytes) -> None:
     _write_atomic(target, raw, str(path), keep=target if target.exists() else None)
 
 
+def replace_file(path: Path, data: bytes, name: str) -> None:
+    """Replace the existing file *path* (a plan an edit changed) with *data*, atomically, keeping its permissions."""
+    _write_atomic(path, data, name, keep=path)
+
+
 def read_state(path: Path) -> str | None:
     """Return the text of an `overdue --state` file, or None when there is none yet."""
     try:

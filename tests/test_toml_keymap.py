@@ -1,4 +1,4 @@
-"""Where each key of a plan file stands, so that findings name its line (tomlmap.scan)."""
+"""Where each key of a plan file stands, so that findings name its line (cloudplan.toml.keymap.scan)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,8 @@ import tomllib
 
 import pytest
 
-from cloudplan import build, tomlmap
+from cloudplan import build
+from cloudplan.toml import keymap
 
 DOC = '''\
 #:schema ../cloudplan.schema.json
@@ -88,7 +89,7 @@ id = "sites"
 title = "Sites"
 '''
 
-MAP = tomlmap.scan(DOC)
+MAP = keymap.scan(DOC)
 LINES = DOC.split("\n")
 
 
@@ -295,14 +296,14 @@ def test_ends_are_the_last_line_of_each_table() -> None:
 
 
 def test_empty_and_comment_only_documents() -> None:
-    assert tomlmap.scan("").locate(("plan",)) == (1, 1)
-    assert tomlmap.scan("# just = a [comment]\n").spans == {}
+    assert keymap.scan("").locate(("plan",)) == (1, 1)
+    assert keymap.scan("# just = a [comment]\n").spans == {}
 
 
 def test_dotted_and_quoted_keys() -> None:
     text = 'plan.title = "P"\n[[project]]\n"id" = "p"\n\'title\' = "T"\nowners . x = 1\n'
     tomllib.loads(text)
-    m = tomlmap.scan(text)
+    m = keymap.scan(text)
     assert m.locate(("plan", "title")) == (1, 1)
     assert m.locate(("project", 0, "id")) == (3, 1)
     assert m.locate(("project", 0, "title")) == (4, 1)
@@ -312,7 +313,7 @@ def test_dotted_and_quoted_keys() -> None:
 def test_headers_with_spaces_and_comments() -> None:
     text = '[ plan ]  # [x]\ntitle = "P"\n[[ project ]]\nid = "a"\n[[ project . milestone ]] # ]]\nid = "m"\n'
     tomllib.loads(text)
-    m = tomlmap.scan(text)
+    m = keymap.scan(text)
     assert m.locate(("plan", "title")) == (2, 1)
     assert m.locate(("project", 0, "milestone", 0)) == (5, 1)
     assert m.locate(("project", 0, "milestone", 0, "id")) == (6, 1)
@@ -321,7 +322,7 @@ def test_headers_with_spaces_and_comments() -> None:
 def test_plain_subtable_inside_an_array_element() -> None:
     text = '[[indicator]]\nid = "a"\n[indicator.baseline]\nvalue = 1\non = "2018"\n[[indicator]]\nid = "b"\n'
     tomllib.loads(text)
-    m = tomlmap.scan(text)
+    m = keymap.scan(text)
     assert m.locate(("indicator", 0, "baseline")) == (3, 1)
     assert m.locate(("indicator", 0, "baseline", "on")) == (5, 1)
     assert m.locate(("indicator", 1, "id")) == (7, 1)
@@ -330,7 +331,7 @@ def test_plain_subtable_inside_an_array_element() -> None:
 def test_array_of_inline_tables_over_several_lines() -> None:
     text = 'measure = [\n  { on = 2020-01-01, value = 1 },\n  { on = 2021-01-01, value = 2 },\n]\nafter = "x"\n'
     tomllib.loads(text)
-    m = tomlmap.scan(text)
+    m = keymap.scan(text)
     assert m.spans[("measure",)].last == 4
     assert m.locate(("after",)) == (5, 1)
     # each element, and each key in it, on its own line
@@ -343,7 +344,7 @@ def test_array_of_inline_tables_over_several_lines() -> None:
 def test_nested_multi_line_arrays() -> None:
     text = "a = [\n  [1, 2],\n  [\n    3,\n  ],\n]\nb = 1\n"
     tomllib.loads(text)
-    m = tomlmap.scan(text)
+    m = keymap.scan(text)
     assert (m.spans[("a",)].line, m.spans[("a",)].last) == (1, 6)
     assert m.locate(("b",)) == (7, 1)
 
@@ -366,7 +367,7 @@ def test_nested_multi_line_arrays() -> None:
 def test_strings_do_not_swallow_the_next_key(value: str) -> None:
     text = f"a = {value}\nb = 1\n"
     tomllib.loads(text)
-    m = tomlmap.scan(text)
+    m = keymap.scan(text)
     b_line = text.split("\n").index("b = 1") + 1
     assert m.locate(("b",)) == (b_line, 1)
     assert m.spans[("a",)].last == b_line - 1
@@ -375,7 +376,7 @@ def test_strings_do_not_swallow_the_next_key(value: str) -> None:
 def test_crlf_line_endings() -> None:
     text = '[plan]\r\ntitle = "P"\r\n[[project]]\r\nid = "p"\r\nowners = [\r\n  "a",\r\n]\r\ntitle = "T"\r\n'
     tomllib.loads(text)
-    m = tomlmap.scan(text)
+    m = keymap.scan(text)
     assert m.locate(("plan", "title")) == (2, 1)
     assert m.locate(("project", 0, "id")) == (4, 1)
     assert m.locate(("project", 0, "title")) == (8, 1)
@@ -386,7 +387,7 @@ def test_unicode_line_separators_in_strings_are_not_newlines(odd: str) -> None:
     # TOML ends lines with LF (or CRLF) only; a title may hold any character
     text = f'[plan]\ntitle = "a{odd}b"\n# a comment{odd}too\n[[project]]\nid = "p"\n'
     assert tomllib.loads(text)["plan"]["title"] == f"a{odd}b"
-    m = tomlmap.scan(text)
+    m = keymap.scan(text)
     assert m.locate(("project", 0)) == (4, 1)
     assert m.locate(("project", 0, "id")) == (5, 1)
 
@@ -394,4 +395,4 @@ def test_unicode_line_separators_in_strings_are_not_newlines(odd: str) -> None:
 def test_unicode_keys_and_values_keep_columns_in_characters() -> None:
     text = '[plan]\ntitle = "État ✓"\n    "clé" = 1\n'
     tomllib.loads(text)
-    assert tomlmap.scan(text).locate(("plan", "clé")) == (3, 5)
+    assert keymap.scan(text).locate(("plan", "clé")) == (3, 5)

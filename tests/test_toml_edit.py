@@ -1,4 +1,4 @@
-"""Surgical TOML edits: each change touches only its lines; everything else stays byte for byte."""
+"""Surgical TOML edits (toml.edit): each change touches only its lines; everything else stays byte for byte."""
 
 from __future__ import annotations
 
@@ -10,9 +10,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cloudplan import tomlmap
 from cloudplan.errors import CannotEdit
-from cloudplan.tomledit import Append, Change, Drop, Remove, Set, apply, expect, spell
+from cloudplan.toml import keymap
+from cloudplan.toml.edit import Append, Change, Drop, Outline, Remove, Set, apply, expect, spell
 from tests.conftest import ROADMAP
 
 PLAN = """\
@@ -144,9 +144,10 @@ def test_append_a_sibling_copies_the_indentation_of_the_last_one() -> None:
     )
 
 
-def test_a_first_project_goes_before_the_indicators_and_their_comments() -> None:
+def test_a_first_table_goes_before_the_tables_its_caller_names_and_their_comments() -> None:
     text = PLAN[: PLAN.index("[[project]]")] + PLAN[PLAN.index("# --- Indicators") :]
-    new = check(text, [Append((), "project", (("id", "b"), ("title", "B")))])
+    assert check(text, [Append((), "project", (("id", "b"),))]).endswith('\n\n[[project]]\nid = "b"\n')
+    new = check(text, [Append((), "project", (("id", "b"), ("title", "B")), before=("indicator",))])
     assert new.index('id = "b"') < new.index("# --- Indicators")
     assert 'title = "Plan"   # the title\n\n[[project]]\nid = "b"\ntitle = "B"\n\n# --- Indicators' in new
 
@@ -239,21 +240,21 @@ def test_outline_finds_the_same_tables_as_the_full_scan() -> None:
             tomllib.loads(text)
         except tomllib.TOMLDecodeError:
             continue
-        full = tomlmap.scan(text)
-        outline = tomlmap.Outline(text)
-        assert outline.tables == full.tables
-        assert all(outline.headers[t] == full.spans[t].line for t in full.tables)
-        for table in full.tables:
-            own = {k: s for k, s in outline.keys(table).spans.items() if len(k) == len(table) + 1}
+        full = keymap.scan(text)
+        outline = Outline(text)
+        assert outline.paths == full.tables
+        assert all(h.line == full.spans[t].line for h, t in zip(outline.headers, outline.paths, strict=True))
+        for i, table in enumerate(outline.paths):
+            own = {(*table, *e.names): (e.line, e.col, e.last) for e in outline.entries(i)}
             assert own == {
-                k: s
+                k: tuple(s)
                 for k, s in full.spans.items()
                 if k[: len(table)] == table
                 and len(k) == len(table) + 1
                 and k not in full.tables
                 and (*k, 0) not in full.tables  # an array of tables, spanned at its first element
             }
-            assert outline.end(table) == full.ends[table]
+            assert (outline.entries(i)[-1].last if outline.entries(i) else outline.headers[i].line) == full.ends[table]
 
 
 # -- any edit of the roadmap keeps every other line ------------------------------------------------
@@ -302,9 +303,9 @@ def test_outline_skips_header_lines_inside_multiline_strings() -> None:
         '[[project]]\nid = "b"\ntitle = "B"\n'
     )
     assert tomllib.loads(text)["project"][1]["id"] == "b"
-    outline = tomlmap.Outline(text)
-    full = tomlmap.scan(text)
-    assert outline.tables == full.tables == [("plan",), ("project", 0), ("project", 0, "milestone", 0), ("project", 1)]
-    assert all(outline.headers[t] == full.spans[t].line for t in full.tables)
+    outline = Outline(text)
+    full = keymap.scan(text)
+    assert outline.paths == full.tables == [("plan",), ("project", 0), ("project", 0, "milestone", 0), ("project", 1)]
+    assert all(h.line == full.spans[t].line for h, t in zip(outline.headers, outline.paths, strict=True))
     new = check(text, [Set(("project", 0, "milestone", 0), "done", date(2020, 1, 1), ORDER)])
     assert diff(text, new) == ["+  done = 2020-01-01"]

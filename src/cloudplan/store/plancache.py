@@ -1,0 +1,87 @@
+"""The parsed-plan entries of the cache: what a cold parse of a file's bytes gives, and nothing else.
+
+An entry is stored under the key of a file's bytes (`cache.key`) and holds the plan and
+the located findings that `reader.parse` gives for those bytes: either whole, after a
+parse, or, after an edit that proved its result (see `document`), as the difference
+from the plan it was made from (pickling a whole 10,000-milestone plan again after
+each edit would cost an edit a fifth of its time; an edit changes one project or
+indicator). Entries hold only cloudplan's NamedTuple records, tuples, lists, strings,
+numbers and dates. An entry of the wrong shape, or whose base is gone, is a miss.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, NamedTuple
+
+if TYPE_CHECKING:
+    from cloudplan.findings import Finding
+    from cloudplan.model import Indicator, Plan, Project
+
+MAX_EDITS = 16  # edits in a row kept as differences; past that, the file is parsed again
+
+
+class Edited(NamedTuple):
+    """The entry of a plan an edit wrote: each item is the index of the base plan's unchanged item, or the new one."""
+
+    base: str  # the cache key of the plan before the edit
+    head: Plan  # the new plan, without its projects and indicators
+    projects: tuple[int | Project, ...]
+    indicators: tuple[int | Indicator, ...]
+    findings: list[Finding]  # the new file's findings, located, as a parse gives them
+
+
+def get(folder: Path | None, key: str) -> tuple[Plan, list[Finding]] | None:
+    """Return the plan and findings cached for the bytes of *key*, or None."""
+    return _get(folder, key, 0)
+
+
+def _get(folder: Path | None, key: str, depth: int) -> tuple[Plan, list[Finding]] | None:
+    from cloudplan import cache
+    from cloudplan.model import Plan
+
+    value = cache.get(folder, key)
+    if isinstance(value, tuple) and len(value) == 2 and isinstance(value[0], Plan) and isinstance(value[1], list):
+        return value[0], value[1]
+    if not isinstance(value, Edited) or not isinstance(value.head, Plan) or depth >= MAX_EDITS:
+        return None
+    base = _get(folder, value.base, depth + 1)
+    if base is None:
+        return None
+    old = base[0]
+    try:
+        projects = tuple(old.projects[i] if isinstance(i, int) else i for i in value.projects)
+        indicators = tuple(old.indicators[i] if isinstance(i, int) else i for i in value.indicators)
+    except (IndexError, TypeError):  # a damaged entry: parse the file
+        return None
+    return value.head._replace(projects=projects, indicators=indicators), list(value.findings)
+
+
+def put(folder: Path | None, key: str, plan: Plan, findings: list[Finding]) -> None:
+    """Store what a parse of the bytes of *key* gave."""
+    from cloudplan import cache
+
+    cache.put(folder, key, (plan, findings))
+
+
+def put_entry(folder: Path | None, key: str, entry: Edited | tuple[Plan, list[Finding]]) -> None:
+    """Store an entry that `edited_entry` made, or a (plan, findings) pair, under *key*."""
+    from cloudplan import cache
+
+    cache.put(folder, key, entry)
+
+
+def edited_entry(base_key: str, old: Plan, new: Plan, findings: list[Finding]) -> Edited:
+    """Return the entry of *new*, made by a proved edit from *old* (cached under *base_key*)."""
+
+    def reuse(before: tuple[object, ...], after: tuple[object, ...]) -> tuple[object, ...]:
+        where = {id(item): i for i, item in enumerate(before)}
+        return tuple(where.get(id(item), item) for item in after)
+
+    return Edited(
+        base_key,
+        new._replace(projects=(), indicators=()),
+        reuse(old.projects, new.projects),  # type: ignore[arg-type]
+        reuse(old.indicators, new.indicators),  # type: ignore[arg-type]
+        findings,
+    )
