@@ -165,11 +165,23 @@ def test_an_edit_entry_without_its_base_is_parsed_again(
     assert store.read(file).plan == store.parse(plan.read_bytes(), file.name).plan
 
 
-def test_the_code_that_builds_or_checks_plans_is_part_of_every_key() -> None:
-    """A cached plan, or a cached check, must not outlive the code that made it."""
-    from pathlib import Path as P
+def test_every_file_of_the_package_is_part_of_every_key(tmp_path: Path) -> None:
+    """A cached plan, or a cached check, must not outlive the code that made it: no module may be left out."""
+    import shutil
 
-    here = P(cache.__file__).parent
-    for name in ("build.py", "validate.py", "model.py", "periods.py", "store/reader.py"):
-        assert name in cache._BUILDERS
-        assert (here / name).exists(), name
+    package = tmp_path / "cloudplan"
+    shutil.copytree(Path(cache.__file__).parent, package, ignore=shutil.ignore_patterns("__pycache__"))
+    files = [p for p in package.rglob("*") if p.is_file()]
+    names = {p.relative_to(package).as_posix() for p in files}
+    assert {"store/editor.py", "store/reader.py", "build.py", "cache.py", "model.py"} <= names
+    for path in files:
+        base = cache.code_stamp(package)
+        path.write_bytes(path.read_bytes() + b"\n")
+        assert cache.code_stamp(package) != base, f"{path.relative_to(package)} is not part of the cache key"
+        base = cache.code_stamp(package)
+        os.utime(path, ns=(0, 0))  # an edit that keeps the size
+        assert cache.code_stamp(package) != base, path
+    base = cache.code_stamp(package)
+    (package / "store" / "new_module.py").write_text("")
+    assert cache.code_stamp(package) != base
+    assert cache._stamp() == cache.code_stamp(Path(cache.__file__).parent), "the key uses the installed package"

@@ -167,7 +167,7 @@ def _cached(folder: Path | None, k: str, depth: int = 0) -> tuple[Plan, list[Fin
     """Return the plan and findings cached under *k*, following an edit's entry to its base."""
     from cloudplan import cache
 
-    value = cache.get(folder, k)
+    value = cache.get(folder, k, _is_entry)
     if not isinstance(value, Edited):
         return value
     base = _cached(folder, value.base, depth + 1) if depth < MAX_EDITS else None
@@ -180,6 +180,42 @@ def _cached(folder: Path | None, k: str, depth: int = 0) -> tuple[Plan, list[Fin
     except IndexError:  # a damaged entry: parse the file
         return None
     return value.head._replace(projects=projects, indicators=indicators), value.findings
+
+
+def _is_entry(value: object) -> bool:
+    """Whether a cache entry has the shape of a parsed file, (plan, findings), or of an edit's entry.
+
+    Checked down to the records (projects, milestones, indicators, findings), not every
+    field: cheap, and enough for the views never to meet a value of another kind.
+    """
+    from cloudplan.findings import Finding
+    from cloudplan.model import Indicator, Milestone, Plan, Project
+
+    if isinstance(value, Edited):
+        plan, findings = value.head, value.findings
+        items = [i for i in (*value.projects, *value.indicators) if not isinstance(i, int)]
+        projects = [i for i in items if isinstance(i, Project)]
+        if len(projects) + sum(isinstance(i, Indicator) for i in items) != len(items):
+            return False
+    elif isinstance(value, tuple) and len(value) == 2:
+        plan, findings = value
+        projects = list(plan.projects) if isinstance(plan, Plan) else []
+        if not isinstance(plan, Plan) or not all(isinstance(i, Indicator) for i in plan.indicators):
+            return False
+    else:
+        return False
+    return (
+        isinstance(plan, Plan)
+        and isinstance(findings, list)
+        and all(isinstance(f, Finding) for f in findings)
+        and all(isinstance(p, Project) and all(type(m) is Milestone for m in p.milestones) for p in projects)
+    )
+
+
+def _are_findings(value: object) -> bool:
+    from cloudplan.findings import Finding
+
+    return isinstance(value, list) and all(isinstance(f, Finding) for f in value)
 
 
 def _edited(base_key: str, old: Plan, new: Plan) -> Edited:
@@ -296,7 +332,7 @@ def _validate(portfolio: Portfolio, day: date, keys: list[str]) -> list[Finding]
 
     folder = cache.folder(os.environ)
     k = cache.key("|".join(keys).encode(), f"validate {day.isoformat()}")
-    found: list[Finding] | None = cache.get(folder, k)
+    found: list[Finding] | None = cache.get(folder, k, _are_findings)
     if found is None:
         from cloudplan import validate
 
