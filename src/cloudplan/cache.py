@@ -19,11 +19,12 @@ Nothing read from it can run code or change a result:
   a pickle may reach: `tuple` and `tuple.__new__`, `datetime.date`, and cloudplan's
   own records (NamedTuple classes and Enums defined in a cloudplan module). `getattr`,
   with which `tuple.__new__` and Enum members are pickled, is answered with a function
-  that gives only `tuple.__new__` or a member of those Enums. Calling any of them builds a value and does nothing else; every
-  other global (os.system, eval, the real getattr, copyreg._reconstructor...) is
-  refused, so the pickle fails to load and the file is parsed again. The BUILD opcode, pickle's other way to act, can only
-  set attributes: the classes `find_class` returns are given a `__setstate__` that
-  refuses, so an entry cannot rewrite a record class or an Enum member either.
+  that gives only `tuple.__new__` or a member of those Enums. Calling any of them
+  builds a value and does nothing else; every other global (os.system, eval, the real
+  getattr, copyreg._reconstructor...) is refused, so the pickle fails to load and the
+  file is parsed again. pickle's other way to act, BUILD, only sets attributes: the
+  classes `find_class` returns are given a `__setstate__` that refuses, so an entry
+  cannot rewrite a record class or an Enum member either.
 - An entry that loads is returned only if it has the shape its caller expects
   (`get`'s *expect*), and only under the key stored inside it. Anything missing,
   corrupt, stale, of another shape or unreadable is a miss, never trusted and never
@@ -306,5 +307,5 @@ def _allowed(module: str, name: str) -> object:
     if not (issubclass(found, Enum) or (issubclass(found, tuple) and hasattr(found, "_fields"))):
         raise refused
     if found.__dict__.get("__setstate__") is not _refuse_state:
-        found.__setstate__ = _refuse_state  # type: ignore[attr-defined]
+        setattr(found, "__setstate__", _refuse_state)  # noqa: B010 - a class attribute, named as pickle looks it up
     return found

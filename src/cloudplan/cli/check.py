@@ -10,7 +10,7 @@ from typing import Annotated
 
 import typer
 
-from cloudplan.cli.common import PlanArgs, errors, today_in, write
+from cloudplan.cli.common import PlanArgs, errors, save, today_in, write
 from cloudplan.errors import ExitCode
 from cloudplan.export.findings import FindingFormat
 from cloudplan.i18n import _
@@ -87,9 +87,4 @@ def schema(
         from cloudplan import planschema
 
         text = planschema.dumps()
-        if output is None:
-            write(text)
-        else:
-            from cloudplan import store
-
-            store.write_atomic(output, text)
+        save(output or "-", text)

@@ -164,6 +164,14 @@ def write(text: str) -> None:
     sys.stdout.write(text)
 
 
+def save(name: "str | os.PathLike[str]", data: str | bytes) -> None:
+    """Write an output the user named (`-` is standard output) through the store, and confirm a file on stderr."""
+    from cloudplan import store
+
+    if store.write_output(name, data):
+        sys.stderr.write(f"cloudplan: {clean(_('wrote {file}').format(file=os.fspath(name)))}\n")
+
+
 # -- loading ----------------------------------------------------------------------------------
 
 

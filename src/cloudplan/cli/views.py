@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -23,8 +22,8 @@ from cloudplan.cli.common import (
     console,
     errors,
     read,
+    save,
     show,
-    write,
 )
 from cloudplan.errors import UsageError
 from cloudplan.export.formats import ExportFormat
@@ -66,12 +65,6 @@ def _snapshot(
         indicators=tuple(indicators),
         sources=tuple(p.source for p in portfolio.plans),
     )
-
-
-def _save(path: Path, text: str) -> None:
-    from cloudplan import store
-
-    store.write_atomic(path, text)
 
 
 def timeline(
@@ -150,7 +143,7 @@ def timeline(
         if html is not None:
             files.append((html, picture.html(view, width)))
         for path, text in files:
-            _save(path, text)
+            save(path, text)
 
 
 def report(
@@ -171,7 +164,7 @@ def report(
         from cloudplan.export import html as page
 
         r = read(plans, as_of, within)
-        _save(html, page.report(_snapshot(r, project, owner, tag, status)))
+        save(html, page.report(_snapshot(r, project, owner, tag, status)))
 
 
 def export(
@@ -215,8 +208,4 @@ def export(
                 )
         r = read(plans, as_of, within)
         text = fmt.render(_snapshot(r, project, owner, tag, status), delimiter or ",")
-        if output is None or output == "-":
-            write(text)
-            sys.stdout.flush()
-        else:
-            _save(Path(output), text)
+        save(output or "-", text)

@@ -23,7 +23,7 @@ from cloudplan.store.reader import (
     parse,
     read,
 )
-from cloudplan.store.writer import LOCK_NAME, create, locked, read_state, write_atomic
+from cloudplan.store.writer import LOCK_NAME, create, locked, read_state, write_atomic, write_output
 
 __all__ = [
     "ENV_VAR",
@@ -51,4 +51,5 @@ __all__ = [
     "read_state",
     "replace",
     "write_atomic",
+    "write_output",
 ]

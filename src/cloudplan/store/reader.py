@@ -124,7 +124,9 @@ def read(file: PlanFile, env: Mapping[str, str] | None = None) -> Parsed:
     """Read and parse one plan file, from the parsed-plan cache when it holds these bytes."""
     name = file.name
     try:
-        size = file.path.stat().st_size
+        st = file.path.stat()
+        _READ.add((st.st_dev, st.st_ino))  # no output of this run may be written over it
+        size = st.st_size
         if size > MAX_BYTES:
             why = _("the file is {mb} MB; plan files are limited to {max} MB")
             return Parsed(None, [_fatal(name, "too-large", why.format(mb=size // 2**20, max=MAX_BYTES // 2**20))], b"")
@@ -143,6 +145,14 @@ def read(file: PlanFile, env: Mapping[str, str] | None = None) -> Parsed:
     if parsed.plan is not None:
         cache.put(folder, k, (parsed.plan, parsed.findings))
     return Parsed(parsed.plan, parsed.findings, data, k)
+
+
+_READ: set[tuple[int, int]] = set()
+
+
+def was_read(st: os.stat_result) -> bool:
+    """Whether the file of status *st* is a plan this process read (under any name, through any link)."""
+    return (st.st_dev, st.st_ino) in _READ
 
 
 class Edited(NamedTuple):
