@@ -92,8 +92,10 @@ def _target(path: Path, name: str) -> tuple[Path, os.stat_result | None]:
             st = os.lstat(current)
         except FileNotFoundError:
             if not parent.is_dir():
-                raise WriteFailed(_("cannot write {name}: {why}").format(name=name, why=os.strerror(errno.ENOENT)),
-                                  hint=_("nothing was written; no folder {folder}").format(folder=parent)) from None  # fmt: skip
+                raise WriteFailed(
+                    _("cannot write {name}: {why}").format(name=name, why=os.strerror(errno.ENOENT)),
+                    hint=_("nothing was written; no folder {folder}").format(folder=parent),
+                ) from None
             if followed:
                 raise WriteFailed(
                     _("{name} is a symbolic link to {target}, which does not exist").format(name=name, target=current),
