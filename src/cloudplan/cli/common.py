@@ -186,7 +186,18 @@ def today_in(timezone: str | None, now: "datetime | None" = None) -> date:
     instant = now or datetime.now(UTC)
     if timezone:
         return instant.astimezone(ZoneInfo(timezone)).date()
-    return instant.astimezone().date()
+    try:
+        return instant.astimezone().date()
+    except (ValueError, OverflowError, OSError):  # a TZ such as UTC+24, beyond what datetime allows
+        if not _WARNED:
+            _WARNED.append(True)
+            message = _("warning: the machine's time zone (TZ={tz}) is not usable; today is taken in UTC "
+                        "(set `timezone` in the plan to choose)")  # fmt: skip
+            sys.stderr.write(f"cloudplan: {clean(message.format(tz=os.environ.get('TZ', '')))}\n")
+        return instant.date()
+
+
+_WARNED: list[bool] = []  # the time-zone warning is given once a run
 
 
 class Read(NamedTuple):
