@@ -116,11 +116,11 @@ def _target(path: Path, name: str) -> tuple[Path, os.stat_result | None]:
         current = parent / os.readlink(current)  # an absolute link replaces parent
         followed = True
     else:
-        raise WriteFailed(_("cannot write {name}: {why}").format(name=name, why=os.strerror(40)),
-                          hint=_("nothing was written")) from None  # fmt: skip
+        raise WriteFailed(_("cannot write {name}: {why}").format(name=name, why=os.strerror(errno.ELOOP)),
+                          hint=_("nothing was written"))  # fmt: skip
     if stat.S_ISDIR(st.st_mode):
         raise WriteFailed(
-            _("cannot write {name}: {why}").format(name=name, why=os.strerror(21)),
+            _("cannot write {name}: {why}").format(name=name, why=os.strerror(errno.EISDIR)),
             hint=_("give the path of a file, not of a folder"),
         )
     if not stat.S_ISREG(st.st_mode):
@@ -160,8 +160,11 @@ def read_state(path: Path) -> str | None:
     """
     import stat
 
-    name = str(path)
-    target, st = _target(path, name)
+    try:
+        target, st = _target(path, str(path))
+    except WriteFailed as e:  # not a regular file: deleting it is not the way out
+        hint = _("give --state the name of a regular file; the first run creates it")
+        raise StateInvalid(e.message, hint=hint) from None
     if st is None:
         return None
     why = None
