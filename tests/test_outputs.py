@@ -266,3 +266,12 @@ def test_a_state_file_is_written_without_a_confirmation(tmp_path: Path, write_pl
     assert result.returncode == 1, result.stderr
     assert result.stderr == ""
     assert state.is_file()
+
+
+def test_a_fifo_or_a_device_named_as_a_plan_is_refused_unread(tmp_path: Path) -> None:
+    fifo = tmp_path / "plan.toml"
+    os.mkfifo(fifo)
+    for plan in (fifo, device(tmp_path, "zero", 5)):
+        result = run("status", plan, cwd=tmp_path, limit_memory=True)
+        assert result.returncode == 2, result.stderr
+        assert "not a plan file" in result.stderr

@@ -80,6 +80,8 @@ def discover(args: Sequence[str], env: Mapping[str, str], cwd: Path) -> list[Pla
             named = [PlanFile(p, str(Path(arg) / p.name)) for p in inside]
         elif kind == "file":
             named = [PlanFile(path, arg)]
+        elif kind == "other":
+            raise PlanNotFound(_("{path}: not a plan file, but a device, a FIFO or a socket").format(path=arg))
         else:
             raise PlanNotFound(_("{path}: no such file or folder").format(path=arg))
         # A file named twice (`plans/a.toml plans/`) is read once: its ids are not duplicates.
@@ -92,7 +94,7 @@ def discover(args: Sequence[str], env: Mapping[str, str], cwd: Path) -> list[Pla
 
 
 def _kind(path: Path, arg: str) -> str:
-    """Return "folder", "file" or "" (nothing there) for a PLAN argument.
+    """Return "folder", "file", "other" (a device, a FIFO) or "" (nothing there) for a PLAN argument.
 
     Raises PlanNotFound naming the folder that cannot be read, rather than call it empty or absent.
     """
@@ -117,7 +119,7 @@ def _kind(path: Path, arg: str) -> str:
             message,
             hint=_("check the permissions of the folder, or run cloudplan as a user who may read it"),
         ) from None
-    return "file" if stat.S_ISREG(st.st_mode) else ""
+    return "file" if stat.S_ISREG(st.st_mode) else "other"
 
 
 def _blocking_folder(path: Path) -> str | None:
