@@ -187,7 +187,7 @@ def test_every_file_of_the_package_is_part_of_every_key(tmp_path: Path) -> None:
     base = cache.code_stamp(package)
     (package / "store" / "new_module.py").write_text("")
     assert cache.code_stamp(package) != base
-    assert cache._stamp() == cache.code_stamp(Path(cache.__file__).parent), "the key uses the installed package"
+    assert cache._stamp().startswith(cache.code_stamp(Path(cache.__file__).parent)), "the key uses the package run"
 
 
 # -- a cache that cannot be turned against its user ------------------------------------------------
@@ -473,3 +473,14 @@ def test_a_full_disk_leaves_no_partial_entry(tmp_path: Path, write_plan: Callabl
     assert result.returncode == 0, result.stderr
     assert "cercle-1" in result.stdout
     assert [p.name for p in (tmp_path / "c" / "cloudplan").iterdir() if p.name.endswith(".tmp")] == []
+
+
+def test_the_language_is_part_of_every_key(tmp_path: Path) -> None:
+    """Findings are messages for people: a run in another language must not reuse them."""
+    script = "from cloudplan import cache; print(cache.key(b'x', 'p.toml'))"
+    src = str(Path(cache.__file__).parent.parent)
+    keys = set()
+    for lang in ("fr_FR.UTF-8", "en_GB.UTF-8"):
+        env = {**os.environ, "LANG": lang, "PYTHONPATH": src}
+        keys.add(subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True).stdout)
+    assert len(keys) == 2

@@ -3,7 +3,8 @@
 Parsing TOML is most of the cost of a cron run over a large portfolio (tomllib reads
 about 2 MB/s); a plan file changes far less often than it is read. An entry is the
 pickled (plan, findings) of one file, under the hash of its bytes, its name in
-messages, and the code of the whole package. The findings of the checks across files
+messages, the code of the whole package, and the language settings (findings are
+messages for people). The findings of the checks across files
 are cached too, under the keys of all the files read together and the day they were
 checked for. The cache lives in $XDG_CACHE_HOME/cloudplan (else ~/.cache/cloudplan),
 never beside the plans; CLOUDPLAN_NO_CACHE=1 turns it off.
@@ -73,14 +74,19 @@ _STAMP: list[bytes] = []
 
 
 def _stamp() -> bytes:
-    """Identify the code that builds plans: the version, and the size and time of every file of the package.
+    """Identify the code that builds plans (version, size and time of every file of the package), and the language.
 
     The whole package, not a list of the modules that matter: such a list missed some.
     Walking it costs about 0.3 ms, once per process.
     """
     if not _STAMP:
-        _STAMP.append(code_stamp(Path(cloudplan.__file__).parent))
+        # The language settings too: findings hold messages for people, in the language of the run.
+        language = "|".join(os.environ.get(name, "") for name in _LANGUAGE)
+        _STAMP.append(code_stamp(Path(cloudplan.__file__).parent) + b"|" + language.encode("utf-8", "surrogateescape"))
     return _STAMP[0]
+
+
+_LANGUAGE = ("CLOUDPLAN_LANG", "LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")
 
 
 def code_stamp(root: Path) -> bytes:
