@@ -179,6 +179,14 @@ class Parsed(NamedTuple):
         return self.data.decode("utf-8", errors="replace").removeprefix("\ufeff")
 
 
+_READ: set[tuple[int, int]] = set()  # (device, inode) of every plan file read by this process
+
+
+def was_read(st: os.stat_result) -> bool:
+    """Whether the file of status *st* is a plan this process read (under any name, through any link)."""
+    return (st.st_dev, st.st_ino) in _READ
+
+
 def read(file: PlanFile, env: Mapping[str, str] | None = None) -> Parsed:
     """Read and parse one plan file, from the parsed-plan cache when it holds these bytes."""
     name = file.name
@@ -204,14 +212,6 @@ def read(file: PlanFile, env: Mapping[str, str] | None = None) -> Parsed:
     if parsed.plan is not None:
         cache.put(folder, k, (parsed.plan, parsed.findings))
     return Parsed(parsed.plan, parsed.findings, data, k)
-
-
-_READ: set[tuple[int, int]] = set()
-
-
-def was_read(st: os.stat_result) -> bool:
-    """Whether the file of status *st* is a plan this process read (under any name, through any link)."""
-    return (st.st_dev, st.st_ino) in _READ
 
 
 class Edited(NamedTuple):
@@ -262,22 +262,19 @@ def _is_entry(value: object) -> bool:
 
     if isinstance(value, Edited):
         plan, findings = value.head, value.findings
-        items = [i for i in (*value.projects, *value.indicators) if not isinstance(i, int)]
-        projects = [i for i in items if isinstance(i, Project)]
-        if len(projects) + sum(isinstance(i, Indicator) for i in items) != len(items):
-            return False
-    elif isinstance(value, tuple) and len(value) == 2:
+        projects = [p for p in value.projects if not isinstance(p, int)]  # an int: the base plan's item
+        indicators = [i for i in value.indicators if not isinstance(i, int)]
+    elif isinstance(value, tuple) and len(value) == 2 and isinstance(value[0], Plan):
         plan, findings = value
-        projects = list(plan.projects) if isinstance(plan, Plan) else []
-        if not isinstance(plan, Plan) or not all(isinstance(i, Indicator) for i in plan.indicators):
-            return False
+        projects, indicators = list(plan.projects), list(plan.indicators)
     else:
         return False
     return (
         isinstance(plan, Plan)
         and isinstance(findings, list)
         and all(isinstance(f, Finding) for f in findings)
-        and all(isinstance(p, Project) and all(type(m) is Milestone for m in p.milestones) for p in projects)
+        and all(isinstance(i, Indicator) for i in indicators)
+        and all(isinstance(p, Project) and all(isinstance(m, Milestone) for m in p.milestones) for p in projects)
     )
 
 
