@@ -275,3 +275,19 @@ def test_a_fifo_or_a_device_named_as_a_plan_is_refused_unread(tmp_path: Path) ->
         result = run("status", plan, cwd=tmp_path, limit_memory=True)
         assert result.returncode == 2, result.stderr
         assert "not a plan file" in result.stderr
+
+
+def test_another_users_file_in_a_shared_folder_is_not_replaced(tmp_path: Path, write_plan: Callable[..., Path]) -> None:
+    """As the kernel's protected_regular: in /tmp, a file someone else made stays theirs."""
+    plan = write_plan(MINIMAL)
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    shared.chmod(0o1777)
+    theirs = shared / "report.html"
+    theirs.write_text("theirs\n")
+    os.chown(theirs, other_uid(), other_uid())
+    result = run("report", plan.name, "--html", theirs, cwd=plan.parent)
+    assert result.returncode == 2, result.stderr
+    assert "another user" in result.stderr
+    assert theirs.read_text() == "theirs\n"
+    assert theirs.stat().st_uid == other_uid()

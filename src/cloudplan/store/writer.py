@@ -130,15 +130,22 @@ def _target(path: Path, name: str) -> tuple[Path, os.stat_result | None]:
             hint=_("nothing was written; to send the output there, write it to standard output with `-` "
                    "and redirect it"),
         )  # fmt: skip
+    if not _may_follow(current.parent, st):  # as protected_regular: another user's file in /tmp stays theirs
+        raise WriteFailed(
+            _("{name} belongs to another user and is in a shared folder: cloudplan does not replace it").format(
+                name=name
+            ),
+            hint=_("nothing was written; name another file"),
+        )
     return current, st
 
 
 def _may_follow(folder: Path, link: os.stat_result) -> bool:
-    """Whether the kernel's protected_symlinks would follow *link*, found in *folder*.
+    """Whether the kernel's protected_symlinks would follow *link*, found in *folder* (protected_regular: open a file).
 
-    Not in a sticky folder that anyone may write (/tmp), unless the link is the user's
-    own or the folder owner's; the kernel checks this only when fs.protected_symlinks
-    is set, and only for opens, not for cloudplan's rename.
+    Not in a sticky folder that anyone may write (/tmp), unless the link (or file) is the
+    user's own or the folder owner's; the kernel checks this only when the fs.protected_*
+    settings are on, and only for opens, not for cloudplan's rename.
     """
     import stat
 
