@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import os
+import subprocess
+import sys
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -165,11 +168,326 @@ def test_an_edit_entry_without_its_base_is_parsed_again(
     assert store.read_file(file).plan == store.parse(plan.read_bytes(), file.name).plan
 
 
-def test_the_code_that_builds_or_checks_plans_is_part_of_every_key() -> None:
-    """A cached plan, or a cached check, must not outlive the code that made it."""
-    from pathlib import Path as P
+def test_every_file_of_the_package_is_part_of_every_key(tmp_path: Path) -> None:
+    """A cached plan, or a cached check, must not outlive the code that made it: no module may be left out."""
+    import shutil
 
-    here = P(cache.__file__).parent
-    for name in ("build.py", "validate.py", "model.py", "periods.py", "store/reader.py"):
-        assert name in cache._BUILDERS
-        assert (here / name).exists(), name
+    package = tmp_path / "cloudplan"
+    shutil.copytree(Path(cache.__file__).parent, package, ignore=shutil.ignore_patterns("__pycache__"))
+    files = [p for p in package.rglob("*") if p.is_file()]
+    names = {p.relative_to(package).as_posix() for p in files}
+    assert {"store/editor.py", "store/reader.py", "build.py", "cache.py", "model.py"} <= names
+    for path in files:
+        base = cache.code_stamp(package)
+        path.write_bytes(path.read_bytes() + b"\n")
+        assert cache.code_stamp(package) != base, f"{path.relative_to(package)} is not part of the cache key"
+        base = cache.code_stamp(package)
+        os.utime(path, ns=(0, 0))  # an edit that keeps the size
+        assert cache.code_stamp(package) != base, path
+    base = cache.code_stamp(package)
+    (package / "store" / "new_module.py").write_text("")
+    assert cache.code_stamp(package) != base
+    assert cache._stamp().startswith(cache.code_stamp(Path(cache.__file__).parent)), "the key uses the package run"
+
+
+# -- a cache that cannot be turned against its user ------------------------------------------------
+
+
+def _planted_pickle(marker: Path) -> object:
+    """Return an object whose unpickling creates *marker*: what another user could plant."""
+
+    class Planted:
+        def __reduce__(self) -> tuple[object, ...]:
+            return os.system, (f"touch {marker}",)
+
+    return Planted()
+
+
+def _plant(folder: Path, k: str, value: object) -> None:
+    import pickle
+
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / k).write_bytes(cache.MAGIC + pickle.dumps((k, value), protocol=pickle.HIGHEST_PROTOCOL))
+
+
+def _run(args: list[str], env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
+    full = {**os.environ, **env, "PYTHONPATH": str(Path(cache.__file__).parent.parent)}
+    return subprocess.run(
+        [sys.executable, "-m", "cloudplan", *args], env=full, cwd=cwd, capture_output=True, text=True, timeout=60
+    )
+
+
+def test_a_planted_pickle_runs_no_code(tmp_path: Path, write_plan: Callable[..., Path]) -> None:
+    """Even in the user's own folder, an entry can only build cloudplan's values: never call os.system."""
+    plan = write_plan(MINIMAL)
+    where = tmp_path / "c" / "cloudplan"
+    where.mkdir(parents=True, mode=0o700)
+    marker = tmp_path / "ran"
+    _plant(where, cache.key(plan.read_bytes(), plan.name), _planted_pickle(marker))
+    result = _run(["status", "--as-of", "2020-06-30", plan.name], {"XDG_CACHE_HOME": str(tmp_path / "c")}, plan.parent)
+    assert not marker.exists(), "the planted pickle ran"
+    assert result.returncode == 0, result.stderr
+    assert "Alpha" in result.stdout, "the plan is read from its file"
+    assert "Two" in result.stdout
+
+
+def _call(module: str, name: str, *args: str | tuple[str, str]) -> bytes:
+    """Return a pickle of ("k", module.name(*args)): an argument is a string, or (module, name) of a global."""
+
+    def push(arg: str | tuple[str, str]) -> bytes:
+        if isinstance(arg, tuple):
+            return b"c" + arg[0].encode() + b"\n" + arg[1].encode() + b"\n"  # GLOBAL
+        return b"X" + len(arg.encode()).to_bytes(4, "little") + arg.encode()  # BINUNICODE
+
+    return (
+        b"\x80\x02" + push("k") + push((module, name))
+        + b"(" + b"".join(push(a) for a in args) + b"tR"  # MARK args TUPLE REDUCE
+        + b"\x86."  # TUPLE2 STOP
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        ("os", "system", "true"),
+        ("builtins", "eval", "1"),
+        ("builtins", "getattr", ("builtins", "tuple"), "__subclasses__"),  # the door to every class loaded
+        ("builtins", "getattr", ("cloudplan.findings", "Severity"), "__init__"),
+        ("builtins", "getattr", ("cloudplan.model", "Plan"), "_make"),
+        ("cloudplan.store.reader", "read", "x"),  # a function, not a record
+        ("cloudplan.model", "Plan._make", "x"),
+        ("cloudplan.__main__", "main"),
+        ("cloudplanx", "Plan"),
+        ("copyreg", "_reconstructor", ("builtins", "object"), ("builtins", "object")),
+    ],
+    ids=lambda p: ".".join(x if isinstance(x, str) else ".".join(x) for x in p[:3]),
+)
+def test_only_records_dates_and_enum_members_can_be_reached(
+    tmp_path: Path, payload: tuple[str, str, *tuple[str | tuple[str, str], ...]]
+) -> None:
+    where = tmp_path / "c"
+    where.mkdir(mode=0o700)
+    (where / "k").write_bytes(cache.MAGIC + _call(*payload))
+    assert cache.get(where, "k") is None
+
+
+def test_records_dates_and_enum_members_are_what_an_entry_holds(tmp_path: Path) -> None:
+    from cloudplan.findings import Severity
+
+    where = tmp_path / "c"
+    entry = (date(2020, 1, 2), Severity.ERROR, store.parse(ROADMAP.read_bytes(), ROADMAP.name).plan, [1, {"a": None}])
+    cache.put(where, "k", entry)
+    assert cache.get(where, "k") == entry
+    assert cache.get(where, "k")[1] is Severity.ERROR
+
+
+def _build_on(target: tuple[str, str], state: dict[str, str]) -> bytes:
+    """Return a pickle of ("k", target) where pickle's BUILD first sets *state* as attributes of target."""
+    items = b"".join(
+        b"X" + len(k).to_bytes(4, "little") + k.encode() + b"X" + len(v).to_bytes(4, "little") + v.encode()
+        for k, v in state.items()
+    )
+    return (
+        b"\x80\x02X\x01\x00\x00\x00k"
+        + b"c" + target[0].encode() + b"\n" + target[1].encode() + b"\n"
+        + b"N}(" + items + b"u\x86b"  # (None, {slot state}) BUILD
+        + b"\x86."
+    )  # fmt: skip
+
+
+def test_an_entry_cannot_rewrite_a_record_class(tmp_path: Path) -> None:
+    """pickle's BUILD sets attributes: on the classes an entry may name, it is refused."""
+    from cloudplan.findings import Finding
+
+    where = tmp_path / "c"
+    where.mkdir(mode=0o700)
+    before = dict(vars(Finding))
+    (where / "k").write_bytes(cache.MAGIC + _build_on(("cloudplan.findings", "Finding"), {"__str__": "forged"}))
+    try:
+        assert cache.get(where, "k") is None
+        assert vars(Finding)["__str__"] is before["__str__"]
+    finally:
+        for name in set(vars(Finding)) - set(before) - {"__setstate__"}:
+            delattr(Finding, name)
+        Finding.__str__ = before["__str__"]  # type: ignore[method-assign]
+
+
+def test_an_entry_cannot_rewrite_an_enum_member(tmp_path: Path) -> None:
+    import pickle
+
+    from cloudplan.findings import Severity
+
+    class Forged:
+        def __reduce__(self) -> tuple[object, ...]:
+            return getattr, (Severity, "ERROR"), (None, {"_value_": "warning"})
+
+    where = tmp_path / "c"
+    where.mkdir(mode=0o700)
+    (where / "k").write_bytes(cache.MAGIC + pickle.dumps(("k", Forged()), protocol=pickle.HIGHEST_PROTOCOL))
+    try:
+        assert cache.get(where, "k") is None
+        assert Severity.ERROR.value == "error"
+    finally:
+        Severity.ERROR._value_ = "error"
+
+
+def _other_uid() -> int:
+    """Return the uid of another user, to own what an attacker planted: needs root to chown."""
+    if os.geteuid() != 0:
+        pytest.fail("this test plants files as another user: run the suite as root, as .ci/run does")
+    return 65534  # nobody
+
+
+def _planted_folder(tmp_path: Path, plan: Path, marker: Path) -> Path:
+    """Return a cache home holding cloudplan/ with a planted entry for *plan*."""
+    home = tmp_path / "shared"
+    (home / "cloudplan").mkdir(parents=True)
+    _plant(home / "cloudplan", cache.key(plan.read_bytes(), plan.name), _planted_pickle(marker))
+    return home
+
+
+@pytest.mark.parametrize("how", ["world-writable", "group-writable", "another-user", "a-link"])
+def test_a_cache_folder_someone_else_can_write_is_not_used(
+    tmp_path: Path, write_plan: Callable[..., Path], how: str
+) -> None:
+    """As ssh treats ~/.ssh: the cache is used only in a folder the user owns and alone may write."""
+    plan = write_plan(MINIMAL)
+    marker = tmp_path / "ran"
+    home = _planted_folder(tmp_path, plan, marker)
+    home.chmod(0o1777)  # a shared XDG_CACHE_HOME, as /tmp
+    planted = home / "cloudplan"
+    if how == "world-writable":
+        planted.chmod(0o777)
+    elif how == "group-writable":
+        planted.chmod(0o770)
+    elif how == "another-user":
+        planted.chmod(0o755)
+        for path in (planted, *planted.iterdir()):
+            os.chown(path, _other_uid(), _other_uid())
+    else:
+        planted.rename(tmp_path / "elsewhere")
+        (tmp_path / "elsewhere").chmod(0o700)
+        planted.symlink_to(tmp_path / "elsewhere")
+    before = sorted(os.listdir(planted))
+    result = _run(["status", "--as-of", "2020-06-30", plan.name], {"XDG_CACHE_HOME": str(home)}, plan.parent)
+    assert result.returncode == 0, result.stderr
+    assert not marker.exists(), "the planted pickle ran"
+    assert sorted(os.listdir(planted)) == before, "nothing is written there either"
+    assert "Alpha" in result.stdout
+
+
+def test_a_new_cache_folder_is_the_users_alone(tmp_path: Path, write_plan: Callable[..., Path]) -> None:
+    plan = write_plan(MINIMAL)
+    home = tmp_path / "home-cache"
+    old = os.umask(0)
+    try:
+        result = _run(["status", plan.name], {"XDG_CACHE_HOME": str(home)}, plan.parent)
+    finally:
+        os.umask(old)
+    assert result.returncode == 0, result.stderr
+    assert (home / "cloudplan").stat().st_mode & 0o777 == 0o700
+    assert [p.stat().st_mode & 0o777 for p in (home / "cloudplan").iterdir()] == [0o600, 0o600]  # plan, checks
+
+
+@pytest.mark.parametrize(
+    "entry",
+    ["text", "none", "project-not-a-record", "milestone-not-a-record", "finding-not-a-finding", "findings-not-a-list"],
+)
+def test_an_entry_of_another_shape_is_a_miss(
+    tmp_path: Path, write_plan: Callable[..., Path], cli: Callable[..., object], entry: str
+) -> None:
+    """A valid pickle of the wrong shape neither crashes a command nor makes the plan vanish."""
+    from cloudplan.findings import error
+
+    plan = write_plan(MINIMAL)
+    fresh = store.parse(plan.read_bytes(), plan.name).plan
+    assert fresh is not None
+    project = fresh.projects[0]
+    values: dict[str, object] = {
+        "text": "a plan",
+        "none": (None, []),
+        "project-not-a-record": (fresh._replace(projects=("alpha",)), []),
+        "milestone-not-a-record": (fresh._replace(projects=(project._replace(milestones=("one",)),)), []),
+        "finding-not-a-finding": (fresh, ["wrong"]),
+        "findings-not-a-list": (fresh, error(plan.name, (), "x", "y")),
+    }
+    where = tmp_path / "cache" / "cloudplan"
+    where.mkdir(parents=True, mode=0o700)
+    k = cache.key(plan.read_bytes(), plan.name)
+    cache.put(where, k, values[entry])
+    result = cli("status", "--format", "json", "--as-of", "2020-06-30", plan)
+    assert result.exit_code == 0, result.output  # type: ignore[attr-defined]
+    doc = json.loads(result.stdout)  # type: ignore[attr-defined]
+    assert [m["ref"] for p in doc["projects"] for m in p["milestones"]] == ["alpha/one", "alpha/two"]
+    assert store.read_file(store.PlanFile(plan, plan.name)).plan == fresh  # and the entry was replaced
+
+
+def test_cached_checks_of_another_shape_are_a_miss(tmp_path: Path, write_plan: Callable[..., Path]) -> None:
+    plan = write_plan(MINIMAL.replace('depends_on = ["one"]', 'depends_on = ["nine"]'))
+    files = store.discover([str(plan)], {}, Path.cwd())
+    day = date(2020, 1, 1)
+    first = store.load_with_findings(files, lambda tz: day)
+    assert [f.code for f in first.findings] == ["unknown-ref"]
+    where = cache.folder(os.environ)
+    checks = cache.key(
+        store.read_file(files[0]).key.encode(), f"validate {day.isoformat()}"
+    )  # as the checks across files key them
+    assert [f.code for f in cache.get(where, checks)] == ["unknown-ref"]
+    for wrong in ([1, 2], "x", None, ("not", "a list")):
+        cache.put(where, checks, wrong)
+        assert store.load_with_findings(files, lambda tz: day) == first
+
+
+def test_stale_temporary_entries_are_removed(tmp_path: Path, write_plan: Callable[..., Path]) -> None:
+    """A killed process or a full disk leaves a partial entry: it must not keep the disk full."""
+    import time
+
+    plan = write_plan(MINIMAL)
+    where = tmp_path / "c" / "cloudplan"
+    where.mkdir(parents=True, mode=0o700)
+    stale, fresh = where / f".{'0' * 48}.123.tmp", where / f".{'1' * 48}.456.tmp"
+    for path in (stale, fresh):
+        path.write_bytes(b"x" * 1000)
+    old = time.time() - 3600
+    os.utime(stale, (old, old))
+    result = _run(["status", plan.name], {"XDG_CACHE_HOME": str(tmp_path / "c")}, plan.parent)
+    assert result.returncode == 0, result.stderr
+    assert not stale.exists()
+    assert fresh.exists(), "another process may still be writing it"
+
+
+def test_a_full_disk_leaves_no_partial_entry(tmp_path: Path, write_plan: Callable[..., Path]) -> None:
+    """A real process whose writes fail past 4 KB (RLIMIT_FSIZE, as a full disk): the entry is not left half-written."""
+    import resource
+    import signal
+
+    plan = write_plan(ROADMAP.read_text(encoding="utf-8"))
+
+    def small_disk() -> None:
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # the write fails with EFBIG instead of killing
+        resource.setrlimit(resource.RLIMIT_FSIZE, (4096, 4096))
+
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "c"), "PYTHONPATH": str(Path(cache.__file__).parent.parent)}
+    result = subprocess.run(
+        [sys.executable, "-m", "cloudplan", "status", plan.name],
+        env=env, cwd=plan.parent, capture_output=True, text=True, timeout=60, preexec_fn=small_disk,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert "cercle-1" in result.stdout
+    assert [p.name for p in (tmp_path / "c" / "cloudplan").iterdir() if p.name.endswith(".tmp")] == []
+
+
+def test_the_language_is_part_of_every_key(tmp_path: Path) -> None:
+    """Findings are messages for people: a run in another language must not reuse them."""
+    script = (
+        "import sys; from cloudplan import cache, language; "
+        "language.install(sys.argv[1]); print(cache.key(b'x', 'p.toml'))"
+    )
+    src = str(Path(cache.__file__).parent.parent)
+    keys = set()
+    for lang in ("fr", "en"):
+        env = {**os.environ, "PYTHONPATH": src}
+        run = subprocess.run([sys.executable, "-c", script, lang], env=env, capture_output=True, text=True)
+        assert run.returncode == 0, run.stderr
+        keys.add(run.stdout)
+    assert len(keys) == 2

@@ -53,5 +53,5 @@ def test_changelog_keeps_a_changelog() -> None:
 
 
 def test_docs_exist() -> None:
-    for name in ("plan-format.md",):
+    for name in ("plan-format.md", "files.md"):
         assert (Path(ROOT) / "docs" / name).exists(), name

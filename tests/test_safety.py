@@ -6,6 +6,7 @@ import json
 import re
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import Result
@@ -124,3 +125,177 @@ def test_overdue_line_neutralises_controls(cli: Cli, write_plan: Callable[..., P
     assert result.exit_code == 1
     assert len(result.stdout.splitlines()) == 1
     assert "\u241b[2J" in result.stdout
+
+
+# -- crashes turned into clear errors (issue: trust) --------------------------------------------------
+
+SRC = Path(clean.__code__.co_filename).resolve().parent.parent
+
+
+def _process(*args: str, cwd: Path, env: dict[str, str] | None = None, unprivileged: bool = False) -> Any:
+    """Run cloudplan as a process; *unprivileged*: without root's right to read any folder (setpriv)."""
+    import os
+    import shutil
+    import subprocess
+    import sys
+
+    argv = [sys.executable, "-m", "cloudplan", *args]
+    if unprivileged and os.geteuid() == 0:
+        setpriv = shutil.which("setpriv")
+        assert setpriv, "setpriv (util-linux) is needed to run as root without the right to read every folder"
+        drop = "-dac_override,-dac_read_search"
+        argv = [setpriv, f"--inh-caps={drop}", f"--bounding-set={drop}", "--", *argv]
+    full = {**os.environ, "PYTHONPATH": str(SRC), "NO_COLOR": "1", **(env or {})}
+    return subprocess.run(argv, cwd=cwd, env=full, capture_output=True, text=True, timeout=60)
+
+
+ZONE_PLAN = """\
+[plan]
+title = "Zones"
+timezone = {tz}
+
+[[project]]
+id = "p"
+title = "P"
+
+  [[project.milestone]]
+  id = "m"
+  title = "M"
+  due = "2020-Q1"
+"""
+
+
+@pytest.mark.parametrize("tz", ["Europe", "a" * 300, "Europe/" + "b" * 300, "zone.tab", "Etc"])
+def test_a_zone_database_folder_or_a_huge_name_is_an_unknown_timezone(
+    cli: Cli, write_plan: Callable[..., Path], tz: str
+) -> None:
+    plan = write_plan(ZONE_PLAN.format(tz=json.dumps(tz)))
+    check = cli("check", plan)
+    assert check.exit_code == 1, check.output
+    assert "error unknown-timezone" in check.stdout
+    for args in (["status"], ["overdue"], ["export", "--format", "json"], ["indicators"]):
+        result = cli(*args, plan)
+        assert result.exit_code == 2, (args, result.output)
+        assert "unknown-timezone" in result.stderr
+        assert "internal error" not in result.stderr
+
+
+@pytest.mark.parametrize("tz", ["UTC+24", "UTC-24", "XYZ+24:59"])
+def test_a_machine_time_zone_out_of_range_falls_back_to_utc_with_one_warning(
+    tz: str, write_plan: Callable[..., Path]
+) -> None:
+    plan = write_plan(ZONE_PLAN.replace("timezone = {tz}\n", ""))
+    for args in (["overdue"], ["status", "--format", "json"], ["check"]):
+        result = _process(*args, plan.name, cwd=plan.parent, env={"TZ": tz})
+        assert result.returncode in (0, 1), result.stderr
+        assert "internal error" not in result.stderr
+        warnings = [line for line in result.stderr.splitlines() if "warning" in line]
+        assert len(warnings) == 1, result.stderr
+        assert f"TZ={tz}" in warnings[0]
+        assert "UTC" in warnings[0]
+
+
+@pytest.mark.parametrize("where", ["plans", "plans/a.toml", "outer/plans", "outer/plans/a.toml"])
+@pytest.mark.parametrize("command", ["status", "check", "overdue"])
+def test_a_plan_under_an_unreadable_folder_is_a_clear_error(tmp_path: Path, where: str, command: str) -> None:
+    import os
+
+    work = tmp_path / "w"
+    folder = work / "outer" / "plans" if where.startswith("outer") else work / "plans"
+    folder.mkdir(parents=True)
+    (folder / "a.toml").write_text(ZONE_PLAN.replace("timezone = {tz}\n", ""), encoding="utf-8")
+    locked = work / "outer" if where.startswith("outer") else folder
+    locked.chmod(0)
+    try:
+        result = _process(command, where, cwd=work, unprivileged=True)
+    finally:
+        locked.chmod(0o755)
+    assert result.returncode == 2, result.stderr
+    assert "internal error" not in result.stderr
+    assert "no *.toml plan file" not in result.stderr
+    assert "no such file" not in result.stderr
+    assert str(locked.relative_to(work)) in result.stderr, "the message names the folder"
+    assert os.path.isdir(locked)
+
+
+LINE_BREAKS = "\u2028\u2029\u0085"
+FORGED = "Fine\u2028OVERDUE  fake/forged  due 2020-01-01, 1 day late: Forged\u2029and\u0085more"
+
+
+def _forging_plan() -> str:
+    text = json.dumps(FORGED)
+    return f"""\
+[plan]
+title = {text}
+
+[[project]]
+id = "p"
+title = {text}
+owners = [{text}]
+description = {text}
+
+  [[project.milestone]]
+  id = "m"
+  title = {text}
+  due = "2020-Q1"
+  notes = {json.dumps("line one" + chr(10) + "line two" + LINE_BREAKS + "three")}
+
+[[indicator]]
+id = "i"
+title = {text}
+unit = {text}
+baseline = {{ value = 1, on = "2018" }}
+target = {{ value = 2, by = "2022" }}
+"""
+
+
+def test_a_title_cannot_forge_an_overdue_line(cli: Cli, write_plan: Callable[..., Path]) -> None:
+    """A consumer splitting lines as Python's str.splitlines does sees one line per milestone."""
+    plan = write_plan(_forging_plan())
+    for fmt in ("text", "json"):
+        result = cli("overdue", "--format", fmt, "--as-of", "2020-06-30", plan)
+        assert result.exit_code == 1, result.output
+        assert len(result.stdout.splitlines()) == 1, result.stdout
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        *READ_COMMANDS,
+        ["status", "--format", "json"],
+        ["check"],
+        *(["export", "--format", f] for f in ("json", "csv", "ics", "markdown", "mermaid")),
+        ["timeline"],
+    ],
+    ids=" ".join,
+)
+def test_line_separators_never_reach_an_output(args: list[str], cli: Cli, write_plan: Callable[..., Path]) -> None:
+    plan = write_plan(_forging_plan())
+    result = cli(*args, "--as-of", "2020-06-30", plan) if args != ["check"] else cli("check", plan)
+    assert result.exit_code in (0, 1), result.output
+    for char in LINE_BREAKS:
+        assert char not in result.stdout, f"{char!r} in {args}"
+        assert char not in result.stderr
+
+
+def test_files_hold_no_line_separators(cli: Cli, write_plan: Callable[..., Path], tmp_path: Path) -> None:
+    plan = write_plan(_forging_plan())
+    assert cli("report", plan, "--as-of", "2020-06-30", "--html", tmp_path / "r.html").exit_code == 0
+    assert cli("timeline", plan, "--as-of", "2020-06-30", "--svg", tmp_path / "t.svg").exit_code == 0
+    for name in ("r.html", "t.svg"):
+        text = (tmp_path / name).read_text(encoding="utf-8")
+        assert not any(char in text for char in LINE_BREAKS), name
+
+
+def test_icalendar_escapes_a_notes_line_breaks(cli: Cli, write_plan: Callable[..., Path]) -> None:
+    """RFC 5545 3.3.11: a line break in TEXT is written \\n; the note reads as lines in a calendar."""
+    from icalendar import Calendar
+
+    plan = write_plan(_forging_plan())
+    result = cli("export", "--format", "ics", "--as-of", "2020-06-30", plan)
+    assert result.exit_code == 0, result.output
+    assert "line one\\nline two\\n\\n\\nthree" in result.stdout.replace("\r\n ", "")
+    (event,) = Calendar.from_ical(result.stdout).walk("VEVENT")
+    description = str(event["DESCRIPTION"])
+    assert description.endswith("line one\nline two\n\n\nthree")
+    assert "\u240a" not in description

@@ -468,10 +468,11 @@ class _Builder:
 
 
 def _is_timezone(name: str) -> bool:
+    """Whether *name* is a zone of the time-zone database: not a folder of it ('Europe'), nor a name too long."""
     from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
     try:
         ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a folder, a name too long for a path
         return False
     return True

@@ -5,8 +5,10 @@ from __future__ import annotations
 import re
 
 # C0 controls (tab and newline included: one plan value is one line of output), DEL, C1
-# controls, and the bidirectional overrides and isolates of "Trojan Source" (CVE-2021-42574).
-_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+# controls (U+0085, NEXT LINE, among them), the line and paragraph separators U+2028 and
+# U+2029 (str.splitlines, and so many consumers of a line format, break lines there), and
+# the bidirectional overrides and isolates of "Trojan Source" (CVE-2021-42574).
+_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 def _picture(match: re.Match[str]) -> str:

@@ -10,7 +10,7 @@ from typing import Annotated
 
 import typer
 
-from cloudplan.cli.common import PlanArgs, format_option, today_in, write
+from cloudplan.cli.common import PlanArgs, format_option, save, today_in, write
 from cloudplan.errors import ExitCode
 from cloudplan.export.findings import FORMATS
 from cloudplan.i18n import _, speaking
@@ -84,9 +84,4 @@ def schema(
     from cloudplan import planschema
 
     text = planschema.dumps()
-    if output is None:
-        write(text)
-    else:
-        from cloudplan import store
-
-        store.write_atomic(output, text)
+    save(output or "-", text)

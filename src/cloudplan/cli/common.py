@@ -16,6 +16,7 @@ from typer._types import TyperChoice as Choice
 
 from cloudplan.errors import UsageError
 from cloudplan.i18n import _
+from cloudplan.safe import clean
 from cloudplan.status import IndicatorStatus, Status
 
 if TYPE_CHECKING:
@@ -151,6 +152,14 @@ def write(text: str | bytes) -> None:
         sys.stdout.write(text)
 
 
+def save(name: "str | os.PathLike[str]", data: str | bytes) -> None:
+    """Write an output the user named (`-` is standard output) through the store, and confirm a file on stderr."""
+    from cloudplan import store
+
+    if store.write_output(name, data):
+        sys.stderr.write(f"cloudplan: {clean(_('wrote {file}').format(file=os.fspath(name)))}\n")
+
+
 # -- loading ----------------------------------------------------------------------------------
 
 
@@ -165,7 +174,18 @@ def today_in(timezone: str | None, now: "datetime | None" = None) -> date:
     instant = now or datetime.now(UTC)
     if timezone:
         return instant.astimezone(ZoneInfo(timezone)).date()
-    return instant.astimezone().date()
+    try:
+        return instant.astimezone().date()
+    except (ValueError, OverflowError, OSError):  # a TZ such as UTC+24, beyond what datetime allows
+        if not _WARNED:
+            _WARNED.append(True)
+            message = _("warning: the machine's time zone (TZ={tz}) is not usable; today is taken in UTC "
+                        "(set `timezone` in the plan to choose)")  # fmt: skip
+            sys.stderr.write(f"cloudplan: {clean(message.format(tz=os.environ.get('TZ', '')))}\n")
+        return instant.date()
+
+
+_WARNED: list[bool] = []  # the time-zone warning is given once a run
 
 
 class PlansAsOf(NamedTuple):

@@ -23,8 +23,8 @@ from cloudplan.cli.common import (
     format_option,
     load_plans,
     portfolio_view,
+    save,
     show,
-    write,
 )
 from cloudplan.errors import UsageError
 from cloudplan.export.formats import DELIMITED, EXPORTERS
@@ -52,12 +52,6 @@ def _view(
     status: list[Status] | None,
 ) -> PortfolioView:
     return portfolio_view(r, Filters.of(r.loaded.portfolio, project, owner, tag, status))
-
-
-def _save(path: Path, text: str | bytes) -> None:
-    from cloudplan import store
-
-    store.write_atomic(path, text)
 
 
 def timeline(
@@ -137,7 +131,7 @@ def timeline(
     if html is not None:
         files.append((html, page.timeline_page(snap, picture)))
     for path, text in files:
-        _save(path, text)
+        save(path, text)
 
 
 def report(
@@ -157,7 +151,7 @@ def report(
     from cloudplan.export import html as page
 
     r = load_plans(plans, as_of, within)
-    _save(html, page.report(_view(r, project, owner, tag, status)))
+    save(html, page.report(_view(r, project, owner, tag, status)))
 
 
 def export(
@@ -223,7 +217,4 @@ def export(
 
     r = load_plans(plans, as_of, within)
     text = render(fmt, _view(r, project, owner, tag, status), delimiter or ",")
-    if output is None or output == "-":
-        write(text)
-    else:
-        _save(Path(output), text)
+    save(output or "-", text)

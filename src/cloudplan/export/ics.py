@@ -72,5 +72,7 @@ def _description(project: ProjectState, state: MilestoneState, stamp: datetime) 
     if m.owners:
         lines.append("Owners: {owners}".format(owners=clean(", ".join(m.owners))))
     if m.notes:
-        lines += ["", clean(m.notes)]
+        # A note's own line breaks stay line breaks, which iCalendar writes as \n (RFC 5545 3.3.11);
+        # each line is cleaned, so nothing else in it can act.
+        lines += ["", *(clean(line) for line in m.notes.splitlines())]
     return "\n".join(lines)

@@ -16,8 +16,9 @@ from typing import TYPE_CHECKING, Any
 from cloudplan.export import records
 from cloudplan.status import IndicatorState, MilestoneState, ProjectState
 
-# json.dumps escapes C0 controls; these it would leave raw, and a terminal may obey them.
-_INVISIBLE = re.compile("[\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+# json.dumps escapes C0 controls; these it would leave raw, and a terminal may obey them, or a
+# consumer splitting lines as str.splitlines does would cut the one-line document (U+2028, U+2029).
+_INVISIBLE = re.compile("[\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 if TYPE_CHECKING:
     from cloudplan.alerts import Changes

@@ -26,7 +26,7 @@ from cloudplan.store.reader import (
     read_file,
     read_files,
 )
-from cloudplan.store.writer import LOCK_NAME, create, locked, read_state, write_atomic
+from cloudplan.store.writer import LOCK_NAME, create, locked, read_state, write_atomic, write_output
 
 __all__ = [
     "ENV_VAR",
@@ -54,4 +54,5 @@ __all__ = [
     "read_files",
     "read_state",
     "write_atomic",
+    "write_output",
 ]

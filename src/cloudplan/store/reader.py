@@ -73,13 +73,16 @@ def discover(args: Sequence[str], env: Mapping[str, str], cwd: Path) -> list[Pla
     seen: set[Path] = set()
     for arg in args:
         path = Path(arg)
-        if path.is_dir():
+        kind = _kind(path, arg)
+        if kind == "folder":
             inside = sorted(p for p in path.glob("*.toml") if p.is_file())
             if not inside:
                 raise PlanNotFound(_("{dir}: no *.toml plan file in this folder").format(dir=arg))
             named = [PlanFile(p, str(Path(arg) / p.name)) for p in inside]
-        elif path.is_file():
+        elif kind == "file":
             named = [PlanFile(path, arg)]
+        elif kind == "other":
+            raise PlanNotFound(_("{path}: not a plan file, but a device, a FIFO or a socket").format(path=arg))
         else:
             raise PlanNotFound(_("{path}: no such file or folder").format(path=arg))
         # A file named twice (`plans/a.toml plans/`) is read once: its ids are not duplicates.
@@ -91,11 +94,67 @@ def discover(args: Sequence[str], env: Mapping[str, str], cwd: Path) -> list[Pla
     return files
 
 
+def _kind(path: Path, arg: str) -> str:
+    """Return "folder", "file", "other" (a device, a FIFO) or "" (nothing there) for a PLAN argument.
+
+    Raises PlanNotFound naming the folder that cannot be read, rather than call it empty or absent.
+    """
+    import stat
+
+    try:
+        st = os.stat(path)
+        if stat.S_ISDIR(st.st_mode):
+            os.listdir(path)  # a folder that cannot be listed would look empty
+            return "folder"
+    except (FileNotFoundError, NotADirectoryError):
+        return ""
+    except OSError as e:
+        blocked = _blocking_folder(path) if isinstance(e, PermissionError) else None
+        if blocked is None:
+            message = _("{path}: cannot read it: {why}").format(path=arg, why=e.strerror or e)
+        elif blocked == str(path):
+            message = _("{dir}: cannot read this folder: {why}").format(dir=arg, why=e.strerror or e)
+        else:
+            message = _("{path}: cannot read it: the folder {folder} is not readable").format(path=arg, folder=blocked)
+        raise PlanNotFound(
+            message,
+            hint=_("check the permissions of the folder, or run cloudplan as a user who may read it"),
+        ) from None
+    return "file" if stat.S_ISREG(st.st_mode) else "other"
+
+
+def _blocking_folder(path: Path) -> str | None:
+    """Return the folder on the way to *path* that may not be entered or listed, as the user spelt it."""
+    parts = path.parts
+    for i in range(1, len(parts) + 1):
+        try:
+            os.stat(Path(*parts[:i]))
+        except PermissionError:
+            return str(Path(*parts[: i - 1])) if i > 1 else "."  # the folder holding it may not be entered
+        except OSError:
+            return None
+    try:
+        os.listdir(path)
+    except PermissionError:
+        return str(path)  # a folder that may not be listed
+    except OSError:
+        return None
+    return None
+
+
 def nearest(cwd: Path) -> Path | None:
     """Return the nearest `plans/` folder or `cloudplan.toml` in *cwd* or its parents."""
+    import stat
+
     for folder in (cwd, *cwd.parents):
         for candidate in (folder / PLAN_DIR, folder / PLAN_FILE):
-            if candidate.is_dir() if candidate.name == PLAN_DIR else candidate.is_file():
+            try:
+                mode = os.stat(candidate).st_mode
+            except FileNotFoundError:
+                continue
+            except OSError:  # there but not readable: discover says so, naming it
+                return candidate
+            if stat.S_ISDIR(mode) if candidate.name == PLAN_DIR else stat.S_ISREG(mode):
                 return candidate
     return None
 
@@ -121,11 +180,21 @@ class Parsed(NamedTuple):
         return self.data.decode("utf-8", errors="replace").removeprefix("\ufeff")
 
 
+_READ: set[tuple[int, int]] = set()  # (device, inode) of every plan file read by this process
+
+
+def was_read(st: os.stat_result) -> bool:
+    """Whether the file of status *st* is a plan this process read (under any name, through any link)."""
+    return (st.st_dev, st.st_ino) in _READ
+
+
 def read_file(file: PlanFile, env: Mapping[str, str] | None = None) -> Parsed:
     """Read and parse one plan file, from the parsed-plan cache when it holds these bytes."""
     name = file.name
     try:
-        size = file.path.stat().st_size
+        st = file.path.stat()
+        _READ.add((st.st_dev, st.st_ino))  # no output of this run may be written over it
+        size = st.st_size
         if size > MAX_BYTES:
             why = _("the file is {mb} MB; plan files are limited to {max} MB")
             return Parsed(None, [_fatal(name, "too-large", why.format(mb=size // 2**20, max=MAX_BYTES // 2**20))], b"")
@@ -145,6 +214,12 @@ def read_file(file: PlanFile, env: Mapping[str, str] | None = None) -> Parsed:
     if parsed.plan is not None:
         plancache.put(folder, k, parsed.plan, parsed.findings)
     return Parsed(parsed.plan, parsed.findings, data, k)
+
+
+def _are_findings(value: object) -> bool:
+    from cloudplan.findings import Finding
+
+    return isinstance(value, list) and all(isinstance(f, Finding) for f in value)
 
 
 def parse(data: bytes, name: str) -> Parsed:
@@ -242,7 +317,7 @@ def check_across(portfolio: Portfolio, day: date, keys: list[str]) -> list[Findi
 
     folder = cache.folder(os.environ)
     k = cache.key("|".join(keys).encode(), f"validate {day.isoformat()}")
-    found: list[Finding] | None = cache.get(folder, k)
+    found: list[Finding] | None = cache.get(folder, k, _are_findings)
     if found is None:
         from cloudplan import validate
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -23,21 +24,139 @@ LOCK_NAME = ".cloudplan.lock"
 LOCK_TIMEOUT = 30.0  # seconds; an edit of a 10,000-milestone plan holds the lock for about a second
 
 
-def write_atomic(path: Path, data: str | bytes) -> None:
-    """Replace or create the output file *path* (an export, a report, a state file) whole or not at all.
+MAX_STATE_BYTES = 64 * 1024 * 1024  # a state file lists overdue milestones: a few MB for 100,000
+_MAX_LINKS = 40  # as the kernel: more links in a row is a loop
 
-    The same write as an edit's (see _write_atomic): a temporary file in the same folder,
-    synced, renamed over the target, the folder synced; a symbolic link is written
-    through, an existing file keeps its permissions. Raises WriteFailed (exit 2).
+
+def write_output(name: str | os.PathLike[str], data: str | bytes) -> bool:
+    """Write an output the user named (`-o`, `--svg`, `--html`, `--state`): whole or not at all.
+
+    `-` is standard output. A file is written only over a regular file or at a new name,
+    never over a device, a FIFO, a folder or a plan this run read; a symbolic link is
+    followed only where the kernel's protected_symlinks would follow it. The file is a
+    synced temporary file renamed over the target; an existing file keeps its permissions.
+    Return True when a file was written (the caller confirms it), False for standard output.
+    Raises WriteFailed or UsageError (exit 2), with nothing written.
     """
-    target = Path(os.path.realpath(path))
-    if target.is_dir():
+    if os.fspath(name) == "-":
+        import sys
+
+        sys.stdout.flush()
+        if isinstance(data, bytes):
+            sys.stdout.buffer.write(data)
+        else:
+            sys.stdout.write(data)
+        sys.stdout.flush()
+        return False
+    _write_file(Path(name), data)
+    return True
+
+
+def write_atomic(path: Path, data: str | bytes) -> None:
+    """Write the output file *path* as write_output does, `-` being a file too (`overdue --state`)."""
+    _write_file(path, data)
+
+
+def _write_file(path: Path, data: str | bytes) -> None:
+    shown = os.fspath(path)
+    target, st = _target(path, shown)
+    if st is not None:
+        from cloudplan.store.reader import was_read
+
+        if was_read(st):
+            raise UsageError(
+                _("{name} is a plan this command reads: cloudplan never writes an output over a plan").format(
+                    name=shown
+                ),
+                hint=_("nothing was written; name another file for the output"),
+            )
+    raw = data.encode("utf-8") if isinstance(data, str) else data
+    _write_atomic(target, raw, shown, keep=target if st is not None else None)
+
+
+def _target(path: Path, name: str) -> tuple[Path, os.stat_result | None]:
+    """Return the file that writing *path* would replace, and its status (None for a new name).
+
+    Refuses (WriteFailed) a folder, a device, a FIFO or a socket; a symbolic link that
+    protected_symlinks would not follow (another user's link in a shared, sticky
+    folder); and a link to nothing, which would create a file wherever it points.
+    """
+    import stat
+
+    current = Path(os.path.abspath(path))
+    followed = False
+    for _hop in range(_MAX_LINKS):
+        parent = Path(os.path.realpath(current.parent))
+        current = parent / current.name
+        try:
+            st = os.lstat(current)
+        except FileNotFoundError:
+            if not parent.is_dir():
+                raise WriteFailed(
+                    _("cannot write {name}: {why}").format(name=name, why=os.strerror(errno.ENOENT)),
+                    hint=_("nothing was written; no folder {folder}").format(folder=parent),
+                ) from None
+            if followed:
+                raise WriteFailed(
+                    _("{name} is a symbolic link to {target}, which does not exist").format(name=name, target=current),
+                    hint=_("nothing was written; remove the link, or name another file"),
+                ) from None
+            return current, None
+        except OSError as e:
+            raise WriteFailed(_("cannot write {name}: {why}").format(name=name, why=e.strerror or e),
+                              hint=_("nothing was written")) from None  # fmt: skip
+        if not stat.S_ISLNK(st.st_mode):
+            break
+        if not _may_follow(parent, st):
+            raise WriteFailed(
+                _("{name} is a symbolic link that another user made in a shared folder: cloudplan does not "
+                  "follow it").format(name=name),
+                hint=_("nothing was written; remove the link, or write somewhere else"),
+            )  # fmt: skip
+        current = parent / os.readlink(current)  # an absolute link replaces parent
+        followed = True
+    else:
+        raise WriteFailed(_("cannot write {name}: {why}").format(name=name, why=os.strerror(errno.ELOOP)),
+                          hint=_("nothing was written"))  # fmt: skip
+    if stat.S_ISDIR(st.st_mode):
         raise WriteFailed(
-            _("cannot write {name}: {why}").format(name=path, why=os.strerror(21)),
+            _("cannot write {name}: {why}").format(name=name, why=os.strerror(errno.EISDIR)),
             hint=_("give the path of a file, not of a folder"),
         )
-    raw = data.encode("utf-8") if isinstance(data, str) else data
-    _write_atomic(target, raw, str(path), keep=target if target.exists() else None)
+    if not stat.S_ISREG(st.st_mode):
+        raise WriteFailed(
+            _("{name} is not a regular file (a device, a FIFO or a socket): cloudplan writes only regular "
+              "files").format(name=name),
+            hint=_("nothing was written; to send the output there, write it to standard output with `-` "
+                   "and redirect it"),
+        )  # fmt: skip
+    if not _may_follow(current.parent, st):  # as protected_regular: another user's file in /tmp stays theirs
+        raise WriteFailed(
+            _("{name} belongs to another user and is in a shared folder: cloudplan does not replace it").format(
+                name=name
+            ),
+            hint=_("nothing was written; name another file"),
+        )
+    return current, st
+
+
+def _may_follow(folder: Path, link: os.stat_result) -> bool:
+    """Whether the kernel's protected_symlinks would follow *link*, found in *folder* (protected_regular: open a file).
+
+    Not in a sticky folder that anyone may write (/tmp), unless the link (or file) is the
+    user's own or the folder owner's; the kernel checks this only when the fs.protected_*
+    settings are on, and only for opens, not for cloudplan's rename.
+    """
+    import stat
+
+    if not hasattr(os, "geteuid"):  # pragma: no cover - Windows
+        return True
+    try:
+        st = os.stat(folder)
+    except OSError:
+        return False
+    shared = st.st_mode & stat.S_ISVTX and st.st_mode & stat.S_IWOTH
+    return not shared or link.st_uid in (os.geteuid(), st.st_uid)
 
 
 def replace_file(path: Path, data: bytes, name: str) -> None:
@@ -46,17 +165,44 @@ def replace_file(path: Path, data: bytes, name: str) -> None:
 
 
 def read_state(path: Path) -> str | None:
-    """Return the text of an `overdue --state` file, or None when there is none yet."""
+    """Return the text of an `overdue --state` file, or None when there is none yet.
+
+    The file must be a regular file (never a FIFO, which would hang, nor a device such as
+    /dev/zero, which never ends) of at most MAX_STATE_BYTES.
+    """
+    import stat
+
     try:
-        return path.read_text(encoding="utf-8")
-    except FileNotFoundError:
+        target, st = _target(path, str(path))
+    except WriteFailed as e:  # not a regular file: deleting it is not the way out
+        hint = _("give --state the name of a regular file; the first run creates it")
+        raise StateInvalid(e.message, hint=hint) from None
+    if st is None:
         return None
+    why = None
+    try:
+        fd = os.open(target, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0))
+        try:
+            now = os.fstat(fd)
+            if not stat.S_ISREG(now.st_mode):
+                why = _("it is not a regular file")
+            elif now.st_size > MAX_STATE_BYTES:
+                why = _("it is {mb} MB; a state file is a few MB at most").format(mb=now.st_size // 2**20)
+            else:
+                with open(fd, "rb", closefd=False) as f:
+                    data = f.read(MAX_STATE_BYTES + 1)
+                if len(data) > MAX_STATE_BYTES:
+                    why = _("it is over {mb} MB").format(mb=MAX_STATE_BYTES // 2**20)
+                else:
+                    return data.decode("utf-8")
+        finally:
+            os.close(fd)
     except (OSError, UnicodeDecodeError) as e:
         why = e.strerror if isinstance(e, OSError) and e.strerror else str(e)
-        raise StateInvalid(
-            _("{path}: cannot read the state file: {why}").format(path=path, why=why),
-            hint=_("fix its permissions, or delete it: the next run then reports every item as new"),
-        ) from None
+    raise StateInvalid(
+        _("{path}: cannot read the state file: {why}").format(path=path, why=why),
+        hint=_("fix its permissions, or delete it: the next run then reports every item as new"),
+    )
 
 
 @contextlib.contextmanager
@@ -88,8 +234,16 @@ def _lock(path: Path, timeout: float) -> Iterator[None]:
     deadline = time.monotonic() + timeout
     while True:
         try:
-            fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o666)
+            fd = os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0) | _NONBLOCK, 0o666)
+            if not _regular(fd):
+                os.close(fd)
+                raise OSError(errno.EINVAL, _("it is not a regular file"))
         except OSError as e:
+            if e.errno == errno.ELOOP:
+                raise WriteFailed(
+                    _("the lock file {path} is a symbolic link: cloudplan never follows one").format(path=path),
+                    hint=_("nothing was written; remove the link, then edit again"),
+                ) from None
             raise WriteFailed(
                 _("cannot create the lock file {path}: {why}").format(path=path, why=e.strerror or e),
                 hint=_("cloudplan needs to write in the plan's folder to edit it"),
@@ -116,6 +270,15 @@ def _lock(path: Path, timeout: float) -> Iterator[None]:
             os.unlink(path)
         _unlock(fd)
         os.close(fd)
+
+
+_NONBLOCK = getattr(os, "O_NONBLOCK", 0)  # opening a FIFO planted as the lock file must not hang
+
+
+def _regular(fd: int) -> bool:
+    import stat
+
+    return stat.S_ISREG(os.fstat(fd).st_mode)
 
 
 def _same_file(path: Path, fd: int) -> bool:
@@ -158,17 +321,18 @@ def _unlock(fd: int) -> None:
 
 
 def create(path: Path, text: str, force: bool, name: str) -> None:
-    """Write a new plan file at *path*; an existing file is replaced only when *force* is set."""
-    real = Path(os.path.realpath(path))
-    exists = real.exists()
-    if exists and not force:
+    """Write a new plan file at *path*; an existing file is replaced only when *force* is set.
+
+    As write_output: only over a regular file or at a new name, never through a link to
+    nothing or another user's link in a shared folder.
+    """
+    real, st = _target(path, name)
+    if st is not None and not force:
         raise UsageError(
             _("{name} already exists").format(name=name),
             hint=_("nothing was written; pass --force to overwrite it"),
         )
-    if not real.parent.is_dir():
-        raise WriteFailed(_("{name}: no folder {folder}").format(name=name, folder=real.parent))
-    _write_atomic(real, text.encode("utf-8"), name, keep=real if exists else None)
+    _write_atomic(real, text.encode("utf-8"), name, keep=real if st is not None else None)
 
 
 def _write_atomic(path: Path, data: bytes, name: str, keep: Path | None) -> None:
