@@ -99,6 +99,10 @@ class TestOverdue:
             "status": "overdue",
             "days_left": -182,
             "slipped_days": 0,
+            "depends_on": [],
+            "notes": "",
+            "at_risk": False,
+            "blocked_by": [],
             "plan": str(ROADMAP),
         }
 

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 from enum import StrEnum
 from typing import NamedTuple
 
-from cloudplan.model import Indicator, Milestone, Project
+from cloudplan.model import Indicator, Milestone, Portfolio, Project
 
 
 class Status(StrEnum):
@@ -58,6 +59,8 @@ class MilestoneState(NamedTuple):
     status: Status
     days_left: int | None  # deadline minus the day, for milestones not closed
     slipped_days: int
+    at_risk: bool = False  # a dependency, directly or through others, is overdue, cancelled or due after it
+    blocked_by: tuple[str, ...] = ()  # the refs that put it at risk
 
 
 class ProjectState(NamedTuple):
@@ -96,10 +99,37 @@ def milestone_status(m: Milestone, as_of: date, window: int) -> Status:
     return Status.DUE_SOON if left <= window else Status.UPCOMING
 
 
-def milestone_state(m: Milestone, as_of: date, window: int) -> MilestoneState:
-    """Return *m*'s status, days left and days slipped as of *as_of*."""
-    status = milestone_status(m, as_of, window)
-    days_left = (m.due.last - as_of).days if m.due is not None and status.is_open else None
+def as_of(m: Milestone, day: date) -> Milestone:
+    """Return *m* as it stood on *day*: later slips undone, later done and cancelled dates not yet written.
+
+    The deadline in force on *day* is the `from` of the first slip recorded after it; a
+    slip without a date counts as already made.
+    """
+    late = (m.done is not None and m.done > day) or (m.cancelled is not None and m.cancelled > day)
+    for i, slip in enumerate(m.slips):
+        if slip.on is not None and slip.on > day:
+            return m._replace(
+                due=slip.from_,
+                slips=m.slips[:i],
+                done=m.done if m.done is None or m.done <= day else None,
+                cancelled=m.cancelled if m.cancelled is None or m.cancelled <= day else None,
+            )
+    if late:
+        return m._replace(
+            done=m.done if m.done is None or m.done <= day else None,
+            cancelled=m.cancelled if m.cancelled is None or m.cancelled <= day else None,
+        )
+    return m
+
+
+def milestone_state(m: Milestone, as_of_day: date, window: int) -> MilestoneState:
+    """Return *m*'s status, days left and days slipped as of *as_of_day*, as the plan stood that day.
+
+    The state's milestone is *m* as of that day (see `as_of`), so that every view shows it so.
+    """
+    m = as_of(m, as_of_day)
+    status = milestone_status(m, as_of_day, window)
+    days_left = (m.due.last - as_of_day).days if m.due is not None and status.is_open else None
     return MilestoneState(m, status, days_left, slipped_days(m))
 
 
@@ -114,6 +144,124 @@ def project_state(project: Project, as_of: date, window: int) -> ProjectState:
     """Return the state of *project* and of each of its milestones."""
     states = tuple(milestone_state(m, as_of, window) for m in project.milestones)
     return project_state_of(project, states)
+
+
+def portfolio_state(portfolio: Portfolio, as_of_day: date, window: int) -> list[ProjectState]:
+    """Return the state of every project of *portfolio*, its milestones marked at risk where they are."""
+    return with_risks([project_state(p, as_of_day, window) for p in portfolio.projects])
+
+
+def with_risks(projects: list[ProjectState]) -> list[ProjectState]:
+    """Return *projects* with each open milestone's `at_risk` and `blocked_by` set (see `risks`)."""
+    found = risks(s for p in projects for s in p.milestones)
+    if not found:
+        return projects
+    out = []
+    for p in projects:
+        if any(s.milestone.ref in found for s in p.milestones):
+            states = tuple(
+                s._replace(at_risk=True, blocked_by=found[s.milestone.ref]) if s.milestone.ref in found else s
+                for s in p.milestones
+            )
+            p = p._replace(milestones=states)
+        out.append(p)
+    return out
+
+
+def risks(states: Iterable[MilestoneState]) -> dict[str, tuple[str, ...]]:
+    """Return, for each open milestone at risk, the refs that put it at risk; in time linear in the plan.
+
+    An open milestone is at risk when one of its dependencies, directly or through open
+    ones, is overdue, is cancelled, or is open with a deadline after its own. A done
+    dependency is met: what it depended on no longer matters. Named: every overdue or
+    cancelled milestone reached, and for each dependency the latest-due open milestone
+    reached through it when that one is due after the milestone.
+    """
+    by_ref = {s.milestone.ref: s for s in states}
+    # Per open milestone: the overdue or cancelled refs reached through it (itself included),
+    # and the open milestone reached through it (itself included) with the latest deadline.
+    hard: dict[str, tuple[str, ...]] = {}
+    latest: dict[str, tuple[date, str] | None] = {}
+    found: dict[str, tuple[str, ...]] = {}
+    for ref in _dependencies_first(by_ref):
+        state = by_ref[ref]
+        m = state.milestone
+        own_hard: dict[str, None] = {}
+        own_latest: tuple[date, str] | None = None
+        causes: dict[str, None] = {}
+        for dep in m.depends_on:
+            d = by_ref.get(dep)
+            if d is None or d.status is Status.DONE or d.status is Status.DONE_LATE:
+                continue
+            if d.status is Status.CANCELLED:
+                own_hard[dep] = None
+                causes[dep] = None
+                continue
+            for r in hard.get(dep, ()):
+                own_hard[r] = None
+                causes[r] = None
+            up = latest.get(dep)
+            if up is not None:
+                if own_latest is None or up > own_latest:
+                    own_latest = up
+                if m.due is not None and up[0] > m.due.last:
+                    causes[up[1]] = None
+        if state.status.is_open:
+            if causes:
+                found[ref] = tuple(causes)
+            if state.status is Status.OVERDUE:
+                own_hard[ref] = None
+            if m.due is not None and (own_latest is None or m.due.last >= own_latest[0]):
+                own_latest = (m.due.last, ref)
+            hard[ref] = tuple(own_hard)
+            latest[ref] = own_latest
+    return found
+
+
+def _dependencies_first(by_ref: dict[str, MilestoneState]) -> list[str]:
+    """Return the refs in an order where each comes after its dependencies (a cycle is cut anywhere)."""
+    order: list[str] = []
+    seen: set[str] = set()
+    for root in by_ref:
+        if root in seen:
+            continue
+        seen.add(root)
+        stack = [(root, iter(by_ref[root].milestone.depends_on))]
+        while stack:
+            ref, deps = stack[-1]
+            for dep in deps:
+                if dep in by_ref and dep not in seen:
+                    seen.add(dep)
+                    stack.append((dep, iter(by_ref[dep].milestone.depends_on)))
+                    break
+            else:
+                order.append(ref)
+                stack.pop()
+    return order
+
+
+def risk_chain(states: Iterable[MilestoneState], ref: str, blocker: str) -> list[str]:
+    """Return the shortest chain of open dependencies from *ref* to *blocker*: [ref, ..., blocker].
+
+    Empty when *blocker* cannot be reached that way.
+    """
+    by_ref = {s.milestone.ref: s for s in states}
+    came: dict[str, str] = {ref: ref}
+    queue = [ref]
+    for current in queue:
+        if current == blocker:
+            chain = [current]
+            while chain[-1] != ref:
+                chain.append(came[chain[-1]])
+            return chain[::-1]
+        here = by_ref.get(current)
+        if here is None or (current != ref and not here.status.is_open):
+            continue
+        for dep in here.milestone.depends_on:
+            if dep not in came and dep in by_ref:
+                came[dep] = current
+                queue.append(dep)
+    return []
 
 
 def project_state_of(project: Project, states: tuple[MilestoneState, ...]) -> ProjectState:

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from cloudplan.cli.common import Format, FormatOption, PlanArgs, errors, show, today_in, write
+from cloudplan.cli.common import AsOf, Format, FormatOption, PlanArgs, errors, show, today_in, write
 from cloudplan.i18n import _, ngettext
 from cloudplan.safe import clean
 
@@ -306,15 +306,15 @@ def measure(
 # -- history --------------------------------------------------------------------------------------------
 
 
-def history(ref: Ref, plans: PlanArgs = None, fmt: FormatOption = Format.TEXT) -> None:
-    """Show a milestone's slips: from, to, when, why."""
+def history(ref: Ref, plans: PlanArgs = None, as_of: AsOf = None, fmt: FormatOption = Format.TEXT) -> None:
+    """Show a milestone's slips: from, to, when, why (with --as-of, those made by that day)."""
     with errors():
-        from cloudplan import edits
+        from cloudplan import edits, status
         from cloudplan.cli.common import read
         from cloudplan.status import slipped_days
 
-        r = read(plans, None, None)
-        m = edits.find_milestone(r.loaded.portfolio, ref)
+        r = read(plans, as_of, None)
+        m = status.as_of(edits.find_milestone(r.loaded.portfolio, ref), r.as_of)
         rows = [
             {
                 "from": s.from_.text if s.from_ else None,

@@ -60,12 +60,12 @@ def status(
 ) -> None:
     """Show where the roadmap stands: milestones by project, with status and days left."""
     with errors():
-        from cloudplan.status import indicator_state, project_state
+        from cloudplan.status import indicator_state, portfolio_state
 
         r = read(plans, as_of, within)
         filters = Filters.of(project, owner, tag, status, MILESTONE_STATUSES, slipped)
         portfolio = r.loaded.portfolio
-        states = filters.projects_of([project_state(p, r.as_of, r.window) for p in portfolio.projects])
+        states = filters.projects_of(portfolio_state(portfolio, r.as_of, r.window))
         if fmt is Format.JSON:
             from cloudplan.export import json
 
@@ -121,7 +121,7 @@ def overdue(
     Exit 1 when something is overdue (see --fail-on), 0 otherwise: made for cron.
     """
     with errors():
-        from cloudplan.status import Status, project_state
+        from cloudplan.status import Status, portfolio_state
 
         if state is not None and fmt not in (Format.TEXT, Format.TABLE, Format.JSON):
             raise UsageError(
@@ -133,7 +133,7 @@ def overdue(
         wanted = {Status.OVERDUE}
         if within is not None or fail_on is FailOn.DUE_SOON:
             wanted.add(Status.DUE_SOON)
-        every = [project_state(p, r.as_of, r.window) for p in r.loaded.portfolio.projects]
+        every = portfolio_state(r.loaded.portfolio, r.as_of, r.window)
         states = filters.projects_of(every)
         items = sorted(
             (s for p in states for s in p.milestones if s.status in wanted),

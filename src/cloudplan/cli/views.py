@@ -52,11 +52,11 @@ def _snapshot(
 ) -> Snapshot:
     """Return the filtered projects and indicators as of the day asked, under the plans' title."""
     from cloudplan.export.formats import Snapshot
-    from cloudplan.status import indicator_state, project_state
+    from cloudplan.status import indicator_state, portfolio_state
 
     filters = Filters.of(project, owner, tag, status, MILESTONE_STATUSES)
     portfolio = r.loaded.portfolio
-    projects = filters.projects_of([project_state(p, r.as_of, r.window) for p in portfolio.projects])
+    projects = filters.projects_of(portfolio_state(portfolio, r.as_of, r.window))
     indicators = filters.indicators_beside([indicator_state(i, r.as_of) for i in portfolio.indicators])
     titles = list(dict.fromkeys(p.title for p in portfolio.plans))
     return Snapshot(

@@ -13,7 +13,7 @@ MILESTONE_FIELDS = (
 
 
 def milestone(state: MilestoneState) -> dict[str, Any]:
-    """Return a milestone as SPEC's JSON object."""
+    """Return a milestone as the JSON object every machine format shares (CSV keeps MILESTONE_FIELDS)."""
     m = state.milestone
     return {
         "ref": m.ref,
@@ -29,6 +29,10 @@ def milestone(state: MilestoneState) -> dict[str, Any]:
         "status": state.status.value,
         "days_left": state.days_left,
         "slipped_days": state.slipped_days,
+        "depends_on": list(m.depends_on),
+        "notes": m.notes,
+        "at_risk": state.at_risk,
+        "blocked_by": list(state.blocked_by),
         "plan": m.source,
     }
 
