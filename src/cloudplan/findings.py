@@ -73,6 +73,7 @@ CODES: dict[str, Severity] = {
     "target-before-baseline": Severity.ERROR,
     "done-in-future": Severity.WARNING,
     "due-before-dependency": Severity.WARNING,
+    "depends-on-cancelled": Severity.WARNING,
     "empty-project": Severity.WARNING,
     "stale-indicator": Severity.WARNING,
 }
