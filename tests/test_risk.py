@@ -186,3 +186,60 @@ def test_json_has_dependencies_notes_and_risk(cli: Cli, write_plan: Callable[...
     assert early["items"][0]["ref"] == "messagerie/etude"
     fine = json.loads(cli("status", "--as-of", "2026-06-30", "--format", "json").stdout)
     assert not any(m["at_risk"] for p in fine["projects"] for m in p["milestones"])
+
+
+# -- what an edit puts at risk -------------------------------------------------------------------------------
+
+
+def test_cancel_names_every_milestone_downstream_put_at_risk(cli: Cli, write_plan: Callable[..., Path]) -> None:
+    write_plan(MESSAGERIE)
+    result = cli("cancel", "messagerie/pilote", "--on", "2026-11-30", "--reason", "Abandon")
+    assert result.exit_code == 0, result.stderr
+    assert "this puts 2 milestones downstream at risk" in result.stderr
+    assert "messagerie/generalisation → messagerie/pilote: cancelled on 2026-11-30" in result.stderr
+    assert "messagerie/bilan → messagerie/generalisation → messagerie/pilote: cancelled on 2026-11-30" in result.stderr
+    check = cli("check", "--format", "json")
+    assert [f["code"] for f in json.loads(check.stdout)] == ["depends-on-cancelled"]
+
+
+def test_reschedule_dry_run_writes_nothing_and_says_what_it_puts_at_risk(
+    cli: Cli, write_plan: Callable[..., Path]
+) -> None:
+    path = write_plan(MESSAGERIE)
+    result = cli("reschedule", "messagerie/etude", "2028-Q2", "--reason", "Marché infructueux", "--dry-run")
+    assert result.exit_code == 0, result.stderr
+    assert path.read_text(encoding="utf-8") == MESSAGERIE
+    assert "dry run, nothing written: messagerie/etude moved from 2026-Q4 to 2028-Q2" in result.stderr
+    lines = result.stderr.splitlines()
+    assert "this puts 2 milestones downstream at risk:" in lines[1]
+    assert (
+        "    messagerie/bilan → messagerie/generalisation → messagerie/pilote → messagerie/etude: "
+        "due 2028-06-30, after 2028-12-31" not in lines
+    )  # bilan is due after etude: not at risk
+    assert (
+        "    messagerie/generalisation → messagerie/pilote → messagerie/etude: due 2028-06-30, after 2027-12-31"
+        in lines
+    )
+    real = cli("reschedule", "messagerie/etude", "2028-Q2", "--reason", "Marché infructueux")
+    assert real.exit_code == 0
+    assert "this puts 2 milestones downstream at risk:" in real.stderr
+    assert 'due = "2028-Q2"' in path.read_text(encoding="utf-8")
+
+
+def test_reschedule_warns_of_a_past_deadline_and_of_a_done_milestone(cli: Cli, write_plan: Callable[..., Path]) -> None:
+    write_plan(MESSAGERIE)
+    result = cli("reschedule", "messagerie/etude", "2020", "--reason", "Erreur de saisie")
+    assert "already past" in result.stderr
+    assert "--on DATE" in result.stderr
+    cli("done", "messagerie/etude", "--on", "2020-06-01")
+    result = cli("reschedule", "messagerie/etude", "2021", "--reason", "x", "--on", "2020-05-01")
+    assert result.exit_code == 0
+    assert "already done on 2020-06-01" in result.stderr
+    assert "already past" not in result.stderr
+
+
+def test_remove_refusal_names_cloudplan_set(cli: Cli, write_plan: Callable[..., Path]) -> None:
+    write_plan(MESSAGERIE)
+    result = cli("remove", "messagerie/pilote")
+    assert result.exit_code == 2
+    assert "cloudplan set messagerie/generalisation depends_on=" in result.stderr

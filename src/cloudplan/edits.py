@@ -215,6 +215,43 @@ def reschedule(portfolio: Portfolio, ref: str, to: str, reason: str, on: str | N
     )
 
 
+def reschedule_warnings(portfolio: Portfolio, ref: str, to: str, on: str | None, today: date) -> list[str]:
+    """Return what a reschedule does that its author may not mean: a deadline already past, a milestone done."""
+    m = find_milestone(portfolio, ref)
+    new = periods.parse(to, today)
+    found = []
+    if on is None and new.last < today:
+        found.append(
+            _("warning: the new deadline {due} is already past, and the move is recorded as decided today ({today}); "
+              "if it was decided earlier, say when with --on DATE").format(due=new, today=today)
+        )  # fmt: skip
+    if m.done is not None:
+        found.append(
+            _("warning: {ref} was already done on {day}; moving its deadline changes whether it was late").format(
+                ref=m.ref, day=m.done
+            )
+        )
+    return found
+
+
+def changed_milestone(
+    portfolio: Portfolio,
+    ref: str,
+    today: date,
+    *,
+    due: str | None = None,
+    cancelled: str | None = None,
+    cancel: bool = False,
+) -> Milestone:
+    """Return milestone *ref* as a reschedule (*due*) or a cancel (*cancel*, on *cancelled*) leaves it."""
+    m = find_milestone(portfolio, ref)
+    if due is not None:
+        m = m._replace(due=periods.parse(due, today))
+    if cancel:
+        m = m._replace(cancelled=periods.parse_day(cancelled, today) if cancelled else today)
+    return m
+
+
 def add_milestone(
     portfolio: Portfolio,
     ref: str,
@@ -280,9 +317,10 @@ def remove(portfolio: Portfolio, ref: str, yes: bool) -> Edit:
     if users:
         raise InUse(
             _("{ref} cannot be removed: it is a dependency of {users}").format(ref=m.ref, users=", ".join(users)),
-            hint=_("remove those dependencies first (edit depends_on), or cancel it: cloudplan cancel {ref}").format(
-                ref=m.ref
-            ),
+            hint=_(
+                "remove those dependencies first (cloudplan set {user} depends_on=...), or cancel it: "
+                "cloudplan cancel {ref}"
+            ).format(ref=m.ref, user=users[0]),
         )
     return Edit(m.source, (Remove(m.key),), _("milestone {ref} removed").format(ref=m.ref))
 
@@ -296,7 +334,7 @@ def _remove_project(portfolio: Portfolio, pid: str, yes: bool) -> Edit:
             _("project {p} cannot be removed: its milestones are dependencies of {users}").format(
                 p=pid, users=", ".join(users)
             ),
-            hint=_("remove those dependencies first (edit depends_on)"),
+            hint=_("remove those dependencies first (cloudplan set {user} depends_on=...)").format(user=users[0]),
         )
     indicators = [i.id for i in portfolio.indicators if i.project == pid]
     if indicators:

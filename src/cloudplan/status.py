@@ -264,6 +264,50 @@ def risk_chain(states: Iterable[MilestoneState], ref: str, blocker: str) -> list
     return []
 
 
+class Impact(NamedTuple):
+    """A milestone downstream of a change that the change puts at risk, and the chains that say why."""
+
+    state: MilestoneState
+    chains: tuple[tuple[str, ...], ...]  # each [the milestone, ..., what puts it at risk]
+    blockers: tuple[MilestoneState, ...]  # the last of each chain
+
+
+def dependants(milestones: Iterable[Milestone], ref: str) -> list[str]:
+    """Return every milestone that depends on *ref*, directly or through others, nearest first."""
+    users: dict[str, list[str]] = {}
+    for m in milestones:
+        for dep in m.depends_on:
+            users.setdefault(dep, []).append(m.ref)
+    seen = {ref}
+    queue = [ref]
+    for current in queue:
+        for user in users.get(current, ()):
+            if user not in seen:
+                seen.add(user)
+                queue.append(user)
+    return queue[1:]
+
+
+def impact(portfolio: Portfolio, changed: Milestone, day: date, window: int) -> list[Impact]:
+    """Return the milestones downstream of *changed* that its change puts at risk as of *day*.
+
+    *changed* is the milestone as the edit leaves it; one downstream is reported when the
+    change adds a reason for it to be at risk.
+    """
+    old = [milestone_state(m, day, window) for m in portfolio.milestones]
+    new = [milestone_state(changed, day, window) if s.milestone.ref == changed.ref else s for s in old]
+    before, after = risks(old), risks(new)
+    by_ref = {s.milestone.ref: s for s in new}
+    found = []
+    for ref in dependants(portfolio.milestones, changed.ref):
+        added = [b for b in after.get(ref, ()) if b not in before.get(ref, ())]
+        if added:
+            state = by_ref[ref]._replace(at_risk=True, blocked_by=after[ref])
+            chains = tuple(tuple(risk_chain(new, ref, b)) for b in added)
+            found.append(Impact(state, chains, tuple(by_ref[b] for b in added)))
+    return found
+
+
 def project_state_of(project: Project, states: tuple[MilestoneState, ...]) -> ProjectState:
     """Return the state of *project* from its (possibly filtered) milestones' states.
 

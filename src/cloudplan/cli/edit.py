@@ -254,8 +254,13 @@ def cancel(
     """Cancel a milestone; the reason, if given, is added to its notes."""
     with errors():
         from cloudplan import edits
+        from cloudplan.cli.inspect import edit_with_impact
 
-        apply(plan, lambda p, today, _into: edits.cancel(p, ref, on, reason, today))
+        edit_with_impact(
+            plan,
+            lambda p, today, _into: edits.cancel(p, ref, on, reason, today),
+            lambda p, today: edits.changed_milestone(p, ref, today, cancelled=on, cancel=True),
+        )
 
 
 def reschedule(
@@ -267,12 +272,22 @@ def reschedule(
         typer.Option("--on", metavar="DATE", help=_("When it was decided (default: today)."), show_default=False),
     ] = None,
     plan: PlanOption = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", "-n", help=_("Say what would change and what it puts at risk; write nothing."))
+    ] = False,
 ) -> None:
-    """Move a milestone's deadline, and record the move (a slip: from, to, on, reason)."""
+    """Move a milestone's deadline, record the move (a slip: from, to, on, reason), and say what it puts at risk."""
     with errors():
         from cloudplan import edits
+        from cloudplan.cli.inspect import edit_with_impact
 
-        apply(plan, lambda p, today, _into: edits.reschedule(p, ref, period, reason, on, today))
+        edit_with_impact(
+            plan,
+            lambda p, today, _into: edits.reschedule(p, ref, period, reason, on, today),
+            lambda p, today: edits.changed_milestone(p, ref, today, due=period),
+            dry_run,
+            lambda p, today: edits.reschedule_warnings(p, ref, period, on, today),
+        )
 
 
 def remove(
