@@ -44,6 +44,11 @@ def _close(word: str, choices: Iterable[str]) -> str:
     return _("did you mean {name!r}?").format(name=found[0]) if found else ""
 
 
+def close_match(word: str, choices: Iterable[str]) -> str:
+    """Return 'did you mean ...?' with the choice closest to *word*, or an empty string."""
+    return _close(word, choices)
+
+
 def parse_ref(ref: str) -> tuple[str, str]:
     """Return (project, milestone) of a PROJECT/MILESTONE ref; raise BadRef when it is not one."""
     match = build.REF_RE.fullmatch(ref)
@@ -466,6 +471,111 @@ def measure(portfolio: Portfolio, iid: str, value: str, on: str | None, note: st
 
 def _number_text(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else str(value)
+
+
+# -- set: the keys that done, cancel and reschedule do not change ---------------------------------------
+
+SETTABLE = {
+    "milestone": ("title", "start", "owners", "depends_on", "notes"),
+    "project": ("title", "description", "owners", "tags"),
+    "indicator": ("title", "unit", "project"),
+}
+_LISTS = frozenset({"owners", "depends_on", "tags"})
+
+
+def set_keys(portfolio: Portfolio, target: str, pairs: Iterable[str], today: date, *, indicator: bool = False) -> Edit:
+    """Set (KEY=VALUE) or remove (KEY=) keys of a milestone (PROJECT/MILESTONE), a project or an indicator.
+
+    Lists are comma-separated; the title cannot be removed.
+    """
+    item: Milestone | Project | Indicator
+    order: tuple[str, ...]
+    if indicator:
+        item, kind, order = find_indicator(portfolio, target), "indicator", build.INDICATOR_KEYS
+    elif "/" in target:
+        item, kind, order = find_milestone(portfolio, target), "milestone", build.MILESTONE_KEYS
+    else:
+        item, kind, order = find_project(portfolio, _slug(target, _("project"))), "project", build.PROJECT_KEYS
+    name = item.ref if isinstance(item, Milestone) else item.id
+    allowed = SETTABLE[kind]
+    changes: list[Change] = []
+    said: list[str] = []
+    pairs = list(pairs)
+    if not pairs:
+        raise UsageError(
+            _("say what to set, as KEY=VALUE"),
+            hint=_("keys of a {kind}: {keys}").format(kind=kind, keys=", ".join(allowed)),
+        )
+    for pair in pairs:
+        key, eq, raw = pair.partition("=")
+        key = key.strip()
+        if not eq:
+            raise UsageError(
+                _("{pair!r} is not KEY=VALUE").format(pair=pair),
+                hint=_('e.g. title="Ouverture de l\'offre"; KEY= removes a key'),
+            )
+        if key not in allowed:
+            raise UsageError(
+                _("a {kind} has no key {key!r} that set can change").format(kind=kind, key=key),
+                hint=_close(key, allowed) or _("keys of a {kind}: {keys}").format(kind=kind, keys=", ".join(allowed)),
+            )
+        value = _set_value(portfolio, item, key, raw.strip(), today)
+        if value is None:
+            if key == "title":
+                raise UsageError(_("the title cannot be removed"), hint=_("give a new one: title=TEXT"))
+            changes.append(Drop(item.key, key))
+            said.append(_("{key} removed").format(key=key))
+        else:
+            changes.append(Set(item.key, key, value, _before(order, key)))
+            said.append(f"{key}={_shown(value)}")
+    return Edit(item.source, tuple(changes), _("{name}: {what}").format(name=name, what=", ".join(said)))
+
+
+def _shown(value: Value) -> str:
+    return ", ".join(str(v) for v in value) if isinstance(value, list) else str(value)
+
+
+def _set_value(
+    portfolio: Portfolio, item: Milestone | Project | Indicator, key: str, raw: str, today: date
+) -> Value | None:
+    """Return the value to write for *key*, checked; None to remove the key."""
+    if not raw:
+        return None
+    if key in _LISTS:
+        words = [w.strip() for w in raw.split(",") if w.strip()]
+        if not words:
+            return None
+        if key == "depends_on":
+            assert isinstance(item, Milestone)
+            return _dependencies(portfolio, item.project, item.id, words)
+        return words
+    if key == "start":
+        return spell_period(periods.parse(raw, today))
+    if key == "project":
+        return find_project(portfolio, raw).id
+    return raw
+
+
+def _dependencies(portfolio: Portfolio, pid: str, mid: str, words: Iterable[str]) -> list[str]:
+    """Return the dependencies as written (bare ids within the project), each checked to exist."""
+    deps: list[str] = []
+    refs = {m.ref for m in portfolio.milestones}
+    for dep in words:
+        full = build.parse_ref(dep, pid)
+        if full is None:
+            raise BadRef(
+                _("{ref!r} is not a ref").format(ref=dep),
+                hint=_("write MILESTONE (in the same project) or PROJECT/MILESTONE"),
+            )
+        if full == f"{pid}/{mid}":
+            raise UsageError(_("{ref} cannot depend on itself").format(ref=full))
+        if full not in refs:
+            raise UnknownRef(
+                _("depends_on {ref!r}: no such milestone in the plan").format(ref=dep),
+                hint=_close(full, refs) or _("`cloudplan status` lists the milestones"),
+            )
+        deps.append(full.removeprefix(f"{pid}/"))
+    return deps
 
 
 # -- new plans ------------------------------------------------------------------------------------------

@@ -37,6 +37,8 @@ COMMANDS: dict[str, str] = {
     "reschedule": "cloudplan.cli.edit:reschedule",
     "remove": "cloudplan.cli.edit:remove",
     "measure": "cloudplan.cli.edit:measure",
+    "show": "cloudplan.cli.inspect:show",
+    "set": "cloudplan.cli.inspect:set_",
 }
 # Each group of commands (`cloudplan add project`): its name, and where its Typer app lives.
 GROUPS: dict[str, str] = {"add": "cloudplan.cli.edit:add"}

@@ -5,12 +5,19 @@ import sys
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Annotated
 
-from cloudplan.cli.common import today_in
+import typer
+
+from cloudplan.cli.common import AsOf, Format, FormatOption, PlanArgs, Within, errors, read, today_in, write
+from cloudplan.cli.common import show as print_
+from cloudplan.cli.edit import PlanOption
+from cloudplan.errors import UsageError
 from cloudplan.i18n import _
 
 if TYPE_CHECKING:
+    from rich.console import RenderableType
+
     from cloudplan.edits import Edit
     from cloudplan.model import Milestone, Portfolio
 
@@ -54,3 +61,93 @@ def edit_with_impact(
     if lines:
         note(lines[0])
         sys.stderr.write("".join(line + "\n" for line in lines[1:]))
+
+
+# -- show ----------------------------------------------------------------------------------------------
+
+
+def show(
+    target: Annotated[
+        str,
+        typer.Argument(
+            metavar="REF|PROJECT|INDICATOR",
+            help=_("A milestone (PROJECT/MILESTONE), a project or an indicator."),
+            show_default=False,
+        ),
+    ],
+    plans: PlanArgs = None,
+    as_of: AsOf = None,
+    within: Within = None,
+    fmt: FormatOption = Format.TEXT,
+) -> None:
+    """Show everything about one milestone, project or indicator: dates, status, notes, dependencies both ways,
+    why it is at risk, slips; a project's milestones; an indicator's measures."""
+    with errors():
+        from cloudplan import edits
+        from cloudplan.export import detail
+        from cloudplan.render import show as view
+        from cloudplan.status import indicator_state, portfolio_state
+
+        if fmt not in (Format.TEXT, Format.TABLE, Format.JSON):
+            raise UsageError(_("show prints text or json"), hint=_("use --format text or --format json"))
+        r = read(plans, as_of, within)
+        portfolio = r.loaded.portfolio
+        picture: Callable[[], RenderableType]
+        if "/" in target:
+            edits.find_milestone(portfolio, target)  # an unknown ref: an error with the closest one
+            found = detail.milestone_detail(portfolio_state(portfolio, r.as_of, r.window), target)
+            doc, picture = detail.milestone(found, r.as_of), lambda: view.milestone_view(found, r.as_of)
+        elif any(p.id == target for p in portfolio.projects):
+            state = next(p for p in portfolio_state(portfolio, r.as_of, r.window) if p.project.id == target)
+            doc, picture = detail.project(state, r.as_of), lambda: view.project_view(state, r.as_of)
+        elif any(i.id == target for i in portfolio.indicators):
+            ind = indicator_state(edits.find_indicator(portfolio, target), r.as_of)
+            doc, picture = detail.indicator(ind, r.as_of), lambda: view.indicator_view(ind, r.as_of)
+        else:
+            from cloudplan.errors import UnknownRef
+
+            names = [p.id for p in portfolio.projects] + [i.id for i in portfolio.indicators]
+            raise UnknownRef(
+                _("no project or indicator {id!r} in the plan").format(id=target),
+                hint=edits.close_match(target, names) or _("a milestone is named PROJECT/MILESTONE"),
+            )
+        if fmt is Format.JSON:
+            from cloudplan.export.json import dumps
+
+            write(dumps(doc))
+        else:
+            print_(picture())
+
+
+# -- set -------------------------------------------------------------------------------------------------
+
+
+def set_(
+    target: Annotated[
+        str,
+        typer.Argument(
+            metavar="TARGET",
+            help=_("A milestone (PROJECT/MILESTONE), a project, or with --indicator an indicator."),
+            show_default=False,
+        ),
+    ],
+    pairs: Annotated[
+        list[str],
+        typer.Argument(
+            metavar="KEY=VALUE...",
+            help=_(
+                "What to change. Milestone: title, start, owners, depends_on, notes; project: title, description, "
+                "owners, tags; indicator: title, unit, project. Lists are comma-separated; KEY= removes the key."
+            ),
+            show_default=False,
+        ),
+    ],
+    indicator: Annotated[bool, typer.Option("--indicator", help=_("TARGET is an indicator."))] = False,
+    plan: PlanOption = None,
+) -> None:
+    """Change a title, owners, start, dependencies, notes, tags, description or unit; the rest of the file is kept."""
+    with errors():
+        from cloudplan import edits
+        from cloudplan.cli.edit import apply
+
+        apply(plan, lambda p, today, _into: edits.set_keys(p, target, pairs, today, indicator=indicator))
