@@ -39,6 +39,7 @@ COMMANDS: dict[str, str] = {
     "measure": "cloudplan.cli.edit:measure",
     "show": "cloudplan.cli.inspect:show",
     "set": "cloudplan.cli.inspect:set_",
+    "trend": "cloudplan.cli.inspect:trend",
 }
 # Each group of commands (`cloudplan add project`): its name, and where its Typer app lives.
 GROUPS: dict[str, str] = {"add": "cloudplan.cli.edit:add"}

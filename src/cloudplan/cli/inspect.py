@@ -151,3 +151,69 @@ def set_(
         from cloudplan.cli.edit import apply
 
         apply(plan, lambda p, today, _into: edits.set_keys(p, target, pairs, today, indicator=indicator))
+
+
+# -- trend -------------------------------------------------------------------------------------------------
+
+
+def trend(
+    args: Annotated[
+        list[str] | None,
+        typer.Argument(
+            metavar="[PLAN]... [REF]...",
+            help=_(
+                "Plan files or folders (as for status), and the milestones to draw (PROJECT/MILESTONE); "
+                "default: every milestone that slipped."
+            ),
+            show_default=False,
+        ),
+    ] = None,
+    as_of: AsOf = None,
+    fmt: FormatOption = Format.TEXT,
+    svg: Annotated[
+        Path | None,
+        typer.Option(
+            "--svg",
+            metavar="FILE",
+            dir_okay=False,
+            show_default=False,
+            help=_("Save the chart as an SVG picture, to paste in a slide."),
+        ),
+    ] = None,
+) -> None:
+    """Milestone trend analysis (the slip chart): the deadline in force of each milestone over time."""
+    with errors():
+        from cloudplan import edits
+        from cloudplan.status import milestone_state
+        from cloudplan.trend import trends
+
+        if fmt not in (Format.TEXT, Format.TABLE, Format.JSON):
+            raise UsageError(_("trend prints text or json"), hint=_("use --format text or --format json"))
+        plans = [a for a in args or () if os.path.exists(a) or "/" not in a]
+        refs = [a for a in args or () if a not in plans]
+        r = read(plans, as_of, None)
+        portfolio = r.loaded.portfolio
+        for ref in refs:
+            edits.find_milestone(portfolio, ref)
+        if refs:
+            wanted = set(refs)
+            pool = [milestone_state(m, r.as_of, r.window) for m in portfolio.milestones if m.ref in wanted]
+        else:
+            pool = [milestone_state(m, r.as_of, r.window) for m in portfolio.milestones if m.slips]
+        found = trends(pool, refs)
+        if svg is not None:
+            from cloudplan import store
+            from cloudplan.export.trendsvg import chart
+
+            store.write_atomic(svg, chart(found, r.as_of) + "\n")
+            return
+        if fmt is Format.JSON:
+            from cloudplan.export.json import dumps
+            from cloudplan.trend import document
+
+            write(dumps(document(found, r.as_of)))
+            return
+        from cloudplan.cli.common import console
+        from cloudplan.render.trend import trend_view
+
+        print_(trend_view(found, r.as_of, console().width))

@@ -72,7 +72,7 @@ def report(snapshot: Snapshot) -> str:
         '<meta name="generator" content="cloudplan">',
         '<link rel="icon" href="data:,">',
         f"<title>{title} · {esc(_('as of {day}').format(day=day))}</title>",
-        f"<style>{STYLE}{_status_css()}</style>",
+        f"<style>{STYLE}{_status_css()}{RISK_STYLE}</style>",
         "</head>",
         "<body>",
         "<header>",
@@ -83,7 +83,9 @@ def report(snapshot: Snapshot) -> str:
         f"<h2>{esc(_('Timeline'))}</h2>",
         f'<div class="chart">{svg.timeline(projects, snapshot.as_of)}</div>',
         _attention(states),
+        _at_risk(states),
         _slips(states),
+        _trend(states, snapshot.as_of),
         _indicators(list(snapshot.indicators), snapshot.as_of),
         "<footer>",
         esc(
@@ -156,10 +158,59 @@ def _attention(states: list[MilestoneState]) -> str:
         rows.append(
             f"<tr><td><code>{esc(m.ref)}</code></td><td>{esc(m.title)}</td>"
             f'<td class="small">{esc(", ".join(m.owners))}</td><td>{due}</td>'
-            f"<td>{_badge(s.status.value)}</td><td>{esc(when(s))}</td></tr>"
+            f"<td>{_badge(s.status.value)}{_risk_mark(s)}</td><td>{esc(when(s))}</td></tr>"
         )
     head = [_("Milestone"), _("Title"), _("Owners"), _("Due"), _("Status"), _("When")]
     return _table(_("Overdue and due soon"), head, rows, _("Nothing is overdue or due soon."))
+
+
+# -- at risk, and the trend of slips (views13) ---------------------------------------------------------------
+
+RISK_STYLE = ".at-risk { color: #e65100; font-weight: 600; white-space: nowrap; }\n"
+
+
+def _risk_mark(state: MilestoneState) -> str:
+    if not state.at_risk:
+        return ""
+    why = _("at risk: {refs}").format(refs=", ".join(state.blocked_by))
+    return f' <span class="at-risk" title="{esc(why)}">⚠ {esc(_("at risk"))}</span>'
+
+
+def _at_risk(states: list[MilestoneState]) -> str:
+    """Milestones at risk, each with the chains of dependencies that put it at risk."""
+    from cloudplan.render.risk import chain_text, reason
+    from cloudplan.status import risk_chain
+
+    by_ref = {s.milestone.ref: s for s in states}
+    rows = []
+    for s in states:
+        if not s.at_risk:
+            continue
+        m = s.milestone
+        why = "<br>".join(
+            f"{esc(chain_text(risk_chain(states, m.ref, b)) or b)}: {esc(reason(by_ref[b], s))}"
+            if b in by_ref else esc(b)
+            for b in s.blocked_by
+        )  # fmt: skip
+        due = f"{esc(m.due.text)} ({m.due.last.isoformat()})" if m.due else "-"
+        rows.append(
+            f'<tr class="at-risk-row"><td><code>{esc(m.ref)}</code></td><td>{esc(m.title)}</td><td>{due}</td>'
+            f'<td>{_badge(s.status.value)}{_risk_mark(s)}</td><td class="small">{why}</td></tr>'
+        )
+    head = [_("Milestone"), _("Title"), _("Due"), _("Status"), _("Why (its chain of dependencies)")]
+    return _table(_("At risk through dependencies"), head, rows, _("No milestone is at risk."))
+
+
+def _trend(states: list[MilestoneState], as_of: date) -> str:
+    """The milestone trend analysis chart of the milestones that slipped."""
+    from cloudplan.export.trendsvg import chart
+    from cloudplan.trend import trends
+
+    found = trends(s for s in states if s.milestone.slips)
+    title = f"<h2>{esc(_('Milestone trend analysis'))}</h2>"
+    if not found:
+        return f'{title}\n<p class="none">{esc(_("No deadline has slipped."))}</p>'
+    return f'{title}\n<div class="chart">{chart(found, as_of)}</div>'
 
 
 def _slips(states: list[MilestoneState]) -> str:

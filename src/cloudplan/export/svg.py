@@ -134,6 +134,10 @@ def _row(state: MilestoneState, y: int, x: Callable[[date], float]) -> str:
             f'fill="{colour}" fill-opacity="0.55" stroke="{colour}"{dash}/>'
         )
         parts.append(_mark(MARK_SHAPES[state.status], right, y + 11, colour))
+    if state.at_risk:  # a dependency is overdue, cancelled or due after it: ⚠ before the id, in the tip too
+        parts[0] = parts[0].replace("</title>", esc(" ⚠ " + _("at risk: {refs}").format(refs=", ".join(
+            state.blocked_by))) + "</title>", 1)  # fmt: skip
+        parts.append(f'<text class="at-risk" x="4" y="{y + 15:.1f}" fill="#e65100" font-weight="bold">⚠</text>')
     parts.append("</g>")
     return "".join(parts)
 

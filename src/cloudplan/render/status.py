@@ -25,6 +25,17 @@ def status_cell(status: str) -> Text:
     return Text(status, style=status_style(status))
 
 
+AT_RISK = "⚠"  # a dependency, directly or through others, is overdue, cancelled or due after it
+
+
+def risk_cell(state: MilestoneState) -> Text:
+    """Return the status, with the at-risk mark when a dependency puts the milestone at risk."""
+    cell = status_cell(state.status)
+    if state.at_risk:
+        cell.append(" " + AT_RISK, style="bold yellow")
+    return cell
+
+
 def days_cell(state: MilestoneState) -> Text:
     """Return the days left (negative when late), and the days slipped when any."""
     text = Text()
@@ -119,7 +130,7 @@ def _milestone_table(state: ProjectState, wide: bool) -> Table:
             *cells,
             Text(m.due.text if m.due else "-"),
             Text(m.due.last.isoformat() if m.due else ""),
-            status_cell(ms.status),
+            risk_cell(ms),
             days_cell(ms),
         )
     if not state.milestones:
@@ -174,6 +185,9 @@ def count_line(states: list[ProjectState]) -> str:
             counts[s.status.value] = counts.get(s.status.value, 0) + 1
             total += 1
     detail = ", ".join(f"{n} {status}" for status, n in counts.items())
+    risky = sum(1 for state in states for s in state.milestones if s.at_risk)
+    if risky:
+        detail += "; " + _("{n} {mark} at risk").format(n=risky, mark=AT_RISK)
     projects = ngettext("{n} project", "{n} projects", len(states)).format(n=len(states))
     milestones = ngettext("{n} milestone", "{n} milestones", total).format(n=total)
     return f"{projects}, {milestones}" + (f": {detail}" if detail else "")
