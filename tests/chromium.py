@@ -44,6 +44,7 @@ class Visit:
 
     problems: list[str] = field(default_factory=list)
     png: bytes = b""
+    value: Any = None  # what the expression given to visit() returned, as JSON data
 
 
 class _Pipe:
@@ -85,8 +86,15 @@ class _Pipe:
                 self.buffer += chunk
 
 
-def visit(path: Path, width: int = 1280, height: int = 2000, timeout: float = 60.0) -> Visit:
-    """Load *path* in headless Chromium; return its problems and a full-window PNG screenshot."""
+def visit(
+    path: Path, width: int = 1280, height: int = 2000, timeout: float = 60.0, expression: str | None = None
+) -> Visit:
+    """Load *path* in headless Chromium; return its problems and a full-window PNG screenshot.
+
+    With *expression*, a JavaScript expression evaluated by the browser once the page has
+    loaded (outside the page's policy, which lets no script run), its value too: e.g. where
+    the layout put an element.
+    """
     browser = find()
     if browser is None:
         raise RuntimeError("chromium is not installed: apt-get install chromium (.ci/run does)")
@@ -119,8 +127,12 @@ def visit(path: Path, width: int = 1280, height: int = 2000, timeout: float = 60
                       {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": False}, session)  # fmt: skip
             pipe.send("Page.navigate", {"url": path.resolve().as_uri()}, session)
             pipe.wait(lambda m: m.get("method") == "Page.loadEventFired")
+            value = None
+            if expression is not None:
+                answer = pipe.send("Runtime.evaluate", {"expression": expression, "returnByValue": True}, session)
+                value = answer.get("result", {}).get("value")
             shot = pipe.send("Page.captureScreenshot", {"format": "png"}, session)
-            visit = Visit(problems=_problems(pipe.events), png=base64.b64decode(shot["data"]))
+            visit = Visit(problems=_problems(pipe.events), png=base64.b64decode(shot["data"]), value=value)
             with contextlib.suppress(EOFError, OSError):
                 pipe.send("Browser.close")
             return visit
