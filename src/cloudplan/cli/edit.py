@@ -260,6 +260,7 @@ def cancel(
             plan,
             lambda p, today, _into: edits.cancel(p, ref, on, reason, today),
             lambda p, today: edits.changed_milestone(p, ref, today, cancelled=on, cancel=True),
+            on=on,
         )
 
 
@@ -287,6 +288,7 @@ def reschedule(
             lambda p, today: edits.changed_milestone(p, ref, today, due=period),
             dry_run,
             lambda p, today: edits.reschedule_warnings(p, ref, period, on, today),
+            on=on,
         )
 
 

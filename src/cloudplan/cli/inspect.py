@@ -28,11 +28,13 @@ def edit_with_impact(
     changed: "Callable[[Portfolio, date], Milestone]",
     dry_run: bool = False,
     warnings: "Callable[[Portfolio, date], list[str]] | None" = None,
+    on: str | None = None,
 ) -> None:
     """Make an edit as `apply` does (or, with *dry_run*, only say what it would do), then print every
     milestone downstream that the change puts at risk, with the chain of dependencies that does it.
 
-    *changed* returns the edited milestone as the edit leaves it.
+    *changed* returns the edited milestone as the edit leaves it. The risk is judged as of the
+    day the change happens: *on* (the command's --on), else today.
     """
     from cloudplan import status
     from cloudplan.cli.edit import apply, note
@@ -45,7 +47,10 @@ def edit_with_impact(
         for line in warnings(portfolio, today) if warnings else ():
             note(line)
         if edit.changes:
-            found[:] = status.impact(portfolio, changed(portfolio, today), today, portfolio.warn_days)
+            from cloudplan import periods
+
+            day = periods.parse_day(on, today) if on else today
+            found[:] = status.impact(portfolio, changed(portfolio, today), day, portfolio.warn_days)
         return edit
 
     if dry_run:
