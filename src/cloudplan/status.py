@@ -105,19 +105,16 @@ def as_of(m: Milestone, day: date) -> Milestone:
     The deadline in force on *day* is the `from` of the first slip recorded after it; a
     slip without a date counts as already made.
     """
-    late = (m.done is not None and m.done > day) or (m.cancelled is not None and m.cancelled > day)
-    for i, slip in enumerate(m.slips):
-        if slip.on is not None and slip.on > day:
-            return m._replace(
-                due=slip.from_,
-                slips=m.slips[:i],
-                done=m.done if m.done is None or m.done <= day else None,
-                cancelled=m.cancelled if m.cancelled is None or m.cancelled <= day else None,
-            )
-    if late:
-        return m._replace(
-            done=m.done if m.done is None or m.done <= day else None,
-            cancelled=m.cancelled if m.cancelled is None or m.cancelled <= day else None,
+    if m.slips:
+        for i, slip in enumerate(m.slips):
+            if slip.on is not None and slip.on > day:
+                m = m._replace(due=slip.from_, slips=m.slips[:i])
+                break
+    done, cancelled = m.done, m.cancelled
+    if (done is not None and done > day) or (cancelled is not None and cancelled > day):
+        m = m._replace(
+            done=done if done is None or done <= day else None,
+            cancelled=cancelled if cancelled is None or cancelled <= day else None,
         )
     return m
 
@@ -129,7 +126,7 @@ def milestone_state(m: Milestone, as_of_day: date, window: int) -> MilestoneStat
     """
     m = as_of(m, as_of_day)
     status = milestone_status(m, as_of_day, window)
-    days_left = (m.due.last - as_of_day).days if m.due is not None and status.is_open else None
+    days_left = (m.due.last - as_of_day).days if m.due is not None and status in _OPEN else None
     return MilestoneState(m, status, days_left, slipped_days(m))
 
 
@@ -153,12 +150,13 @@ def portfolio_state(portfolio: Portfolio, as_of_day: date, window: int) -> list[
 
 def with_risks(projects: list[ProjectState]) -> list[ProjectState]:
     """Return *projects* with each open milestone's `at_risk` and `blocked_by` set (see `risks`)."""
-    found = risks(s for p in projects for s in p.milestones)
+    found = risks([s for p in projects for s in p.milestones])
     if not found:
         return projects
+    touched = {ref.partition("/")[0] for ref in found}
     out = []
     for p in projects:
-        if any(s.milestone.ref in found for s in p.milestones):
+        if p.project.id in touched:
             states = tuple(
                 s._replace(at_risk=True, blocked_by=found[s.milestone.ref]) if s.milestone.ref in found else s
                 for s in p.milestones
@@ -177,66 +175,101 @@ def risks(states: Iterable[MilestoneState]) -> dict[str, tuple[str, ...]]:
     cancelled milestone reached, and for each dependency the latest-due open milestone
     reached through it when that one is due after the milestone.
     """
-    by_ref = {s.milestone.ref: s for s in states}
+    # One pass in file order, where dependencies usually come first; a milestone that waits for
+    # one further down is put off, then walked to in dependency order.
+    by_ref: dict[str, MilestoneState] = {}
     # Per open milestone: the overdue or cancelled refs reached through it (itself included),
     # and the open milestone reached through it (itself included) with the latest deadline.
     hard: dict[str, tuple[str, ...]] = {}
     latest: dict[str, tuple[date, str] | None] = {}
     found: dict[str, tuple[str, ...]] = {}
-    for ref in _dependencies_first(by_ref):
-        state = by_ref[ref]
+    pending: dict[str, None] = {}
+    for state in states:
         m = state.milestone
-        own_hard: dict[str, None] = {}
-        own_latest: tuple[date, str] | None = None
-        causes: dict[str, None] = {}
-        for dep in m.depends_on:
-            d = by_ref.get(dep)
-            if d is None or d.status is Status.DONE or d.status is Status.DONE_LATE:
-                continue
-            if d.status is Status.CANCELLED:
-                own_hard[dep] = None
-                causes[dep] = None
-                continue
-            for r in hard.get(dep, ()):
-                own_hard[r] = None
-                causes[r] = None
-            up = latest.get(dep)
-            if up is not None:
-                if own_latest is None or up > own_latest:
-                    own_latest = up
-                if m.due is not None and up[0] > m.due.last:
-                    causes[up[1]] = None
-        if state.status.is_open:
-            if causes:
-                found[ref] = tuple(causes)
-            if state.status is Status.OVERDUE:
-                own_hard[ref] = None
-            if m.due is not None and (own_latest is None or m.due.last >= own_latest[0]):
-                own_latest = (m.due.last, ref)
-            hard[ref] = tuple(own_hard)
-            latest[ref] = own_latest
+        ref = f"{m.project}/{m.id}"  # m.ref, without a call each
+        by_ref[ref] = state
+        deps = m.depends_on
+        if not deps:  # the common case, made cheap: it can only pass its own state on
+            status = state.status
+            if status in _OPEN:
+                if status is Status.OVERDUE:
+                    hard[ref] = (ref,)
+                due = m.due
+                latest[ref] = (due.last, ref) if due is not None else None
+        elif any(d not in by_ref or d in pending for d in deps):
+            pending[ref] = None
+        else:
+            _risk_of(ref, state, by_ref, hard, latest, found)
+    for ref in list(pending):
+        if ref in pending:
+            for each in _dependencies_first(ref, by_ref, pending):
+                _risk_of(each, by_ref[each], by_ref, hard, latest, found)
     return found
 
 
-def _dependencies_first(by_ref: dict[str, MilestoneState]) -> list[str]:
-    """Return the refs in an order where each comes after its dependencies (a cycle is cut anywhere)."""
-    order: list[str] = []
-    seen: set[str] = set()
-    for root in by_ref:
-        if root in seen:
+_NONE: tuple[str, ...] = ()
+
+
+def _risk_of(
+    ref: str,
+    state: MilestoneState,
+    by_ref: dict[str, MilestoneState],
+    hard: dict[str, tuple[str, ...]],
+    latest: dict[str, tuple[date, str] | None],
+    found: dict[str, tuple[str, ...]],
+) -> None:
+    """Work out *ref*'s risk, its dependencies' being known (see `risks`); lean, as it runs per milestone."""
+    status = state.status
+    if status not in _OPEN:
+        return
+    m = state.milestone
+    due = m.due.last if m.due is not None else None
+    reached: tuple[str, ...] = _NONE  # overdue or cancelled, up the chains
+    late: list[str] = []  # due after this one, up the chains
+    top: tuple[date, str] | None = None
+    for dep in m.depends_on:
+        d = by_ref.get(dep)
+        if d is None:
             continue
-        seen.add(root)
-        stack = [(root, iter(by_ref[root].milestone.depends_on))]
-        while stack:
-            ref, deps = stack[-1]
-            for dep in deps:
-                if dep in by_ref and dep not in seen:
-                    seen.add(dep)
-                    stack.append((dep, iter(by_ref[dep].milestone.depends_on)))
-                    break
-            else:
-                order.append(ref)
-                stack.pop()
+        if d.status not in _OPEN:
+            if d.status is Status.CANCELLED and dep not in reached:
+                reached += (dep,)
+            continue
+        up_hard = hard.get(dep, _NONE)  # a dependency in a cycle (refused by check) counts for nothing
+        if up_hard:
+            reached = up_hard if not reached else reached + tuple(r for r in up_hard if r not in reached)
+        up = latest.get(dep)
+        if up is not None:
+            if top is None or up > top:
+                top = up
+            if due is not None and up[0] > due:
+                late.append(up[1])
+    if reached or late:
+        found[ref] = reached + tuple(dict.fromkeys(r for r in late if r not in reached))
+    if status is Status.OVERDUE:
+        reached += (ref,)
+    if due is not None and (top is None or due >= top[0]):
+        top = (due, ref)
+    hard[ref] = reached
+    latest[ref] = top
+
+
+def _dependencies_first(root: str, by_ref: dict[str, MilestoneState], pending: dict[str, None]) -> list[str]:
+    """Return *root* and the *pending* milestones it waits for, each after its own, taking them out of
+    *pending* (a cycle is cut anywhere)."""
+    order: list[str] = []
+    del pending[root]
+    stack = [(root, iter(by_ref[root].milestone.depends_on))]
+    while stack:
+        ref, deps = stack[-1]
+        for dep in deps:
+            if dep in pending:
+                del pending[dep]
+                stack.append((dep, iter(by_ref[dep].milestone.depends_on)))
+                break
+        else:
+            order.append(ref)
+            stack.pop()
     return order
 
 
