@@ -124,7 +124,8 @@ def milestone_state(m: Milestone, as_of_day: date, window: int) -> MilestoneStat
 
     The state's milestone is *m* as of that day (see `as_of`), so that every view shows it so.
     """
-    m = as_of(m, as_of_day)
+    if m.slips or m.done is not None or m.cancelled is not None:  # else nothing can have happened after the day
+        m = as_of(m, as_of_day)
     status = milestone_status(m, as_of_day, window)
     days_left = (m.due.last - as_of_day).days if m.due is not None and status in _OPEN else None
     return MilestoneState(m, status, days_left, slipped_days(m))
@@ -155,13 +156,14 @@ def with_risks(projects: list[ProjectState]) -> list[ProjectState]:
         return projects
     touched = {ref.partition("/")[0] for ref in found}
     out = []
+    new = tuple.__new__  # NamedTuple's _replace goes through Python code; this is the same record, built in C
     for p in projects:
         if p.project.id in touched:
-            states = tuple(
-                s._replace(at_risk=True, blocked_by=found[s.milestone.ref]) if s.milestone.ref in found else s
-                for s in p.milestones
-            )
-            p = p._replace(milestones=states)
+            states = []
+            for s in p.milestones:
+                blockers = found.get(f"{s.milestone.project}/{s.milestone.id}")
+                states.append(s if blockers is None else new(MilestoneState, (*s[:4], True, blockers)))
+            p = new(ProjectState, (*p[:4], tuple(states)))
         out.append(p)
     return out
 
@@ -225,7 +227,7 @@ def _risk_of(
     m = state.milestone
     due = m.due.last if m.due is not None else None
     reached: tuple[str, ...] = _NONE  # overdue or cancelled, up the chains
-    late: list[str] = []  # due after this one, up the chains
+    late: list[str] | None = None  # due after this one, up the chains
     top: tuple[date, str] | None = None
     for dep in m.depends_on:
         d = by_ref.get(dep)
@@ -243,9 +245,11 @@ def _risk_of(
             if top is None or up > top:
                 top = up
             if due is not None and up[0] > due:
-                late.append(up[1])
-    if reached or late:
+                late = [up[1]] if late is None else [*late, up[1]]
+    if late is not None:
         found[ref] = reached + tuple(dict.fromkeys(r for r in late if r not in reached))
+    elif reached:
+        found[ref] = reached
     if status is Status.OVERDUE:
         reached += (ref,)
     if due is not None and (top is None or due >= top[0]):
