@@ -385,8 +385,9 @@ class Generator:
     def _dependencies(self, project: Project, m: Milestone) -> None:
         """On the step before, sometimes on an earlier one, rarely on another project of the file.
 
-        A dependency never ends after the milestone (cloudplan warns of that), and always
-        points backwards, so there is no cycle.
+        A dependency never ends after the milestone (cloudplan warns of that), an open
+        milestone never waits for a cancelled one (nor that), and a dependency always points
+        backwards, so there is no cycle.
         """
         rng = self.rng
         before = project.milestones
@@ -406,6 +407,8 @@ class Generator:
             if ref in m.depends_on:
                 continue
             if m.due is not None and other.due is not None and m.due.last < other.due.last:
+                continue
+            if other.cancelled is not None and m.done is None and m.cancelled is None:
                 continue
             m.depends_on.append(ref)
 

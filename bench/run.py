@@ -54,6 +54,13 @@ BAR_GROWTH = 10.5  # overdue --format json at 100,000 / at 10,000
 BAR_NOTIFY = 1.5  # notify --dry-run / overdue --format json, on the 10,000 portfolio with a contact per owner
 BAR_MEMORY = 10**9  # bytes: peak resident memory at 100,000, under 1 GB
 BAR_FRENCH = 1.05  # cloudplan overdue on the roadmap in French (the plan's language) / in English
+BAR_STATUS_RISK = 1.1  # status --format json with at-risk / the same command before it, at 10,000
+BAR_TREND = 1.5  # trend --format json / overdue --format json, at 10,000
+# status --format json / overdue --format json at 10,000 before at-risk existed (CPU time, medians of ten
+# alternated runs of commit 6ac174b, 2026-11-30: 470 / 299 ms): the bar's reference when no --baseline
+# checkout is given to run the old code itself (--baseline is the better measure: overdue --format json
+# now works out risk too, which makes this fallback lenient).
+STATUS_OVER_OVERDUE_BEFORE = 1.57
 BAR_SIZE, GROWTH_SIZE = 10_000, 100_000
 DEPENDS_UP_TO = 10_000  # Taskwarrior with dependencies is timed once up to this size (quadratic beyond)
 RUN_TIMEOUT = 900  # seconds; a run that takes longer is killed and the benchmark stops
@@ -799,6 +806,66 @@ def french(b: Bench) -> None:
     b.bars.append(Bar("language: cloudplan overdue (roadmap) in French / in English", r, BAR_FRENCH, detail))
 
 
+def views13(b: Bench, manifest: dict[str, Any] | None, baseline: Path | None) -> None:
+    """At 10,000 milestones with dependencies: status --format json (which now marks milestones at risk)
+    against the same command before that work, and trend --format json against overdue --format json.
+
+    The code before is the `src` folder of *baseline* (a checkout of an earlier commit), run by the same
+    interpreter; without it, status is judged against overdue, by the ratio the two had before.
+    """
+    status_name = f"status --format json with at-risk / before, at {BAR_SIZE:,}"
+    trend_name = f"trend --format json / overdue --format json, at {BAR_SIZE:,}"
+    if manifest is None or not has_command(b.cp, "trend", b.env):
+        why = "needs --sizes with 10000 and `cloudplan trend`"
+        b.bars += [Bar(status_name, None, BAR_STATUS_RISK, "", why), Bar(trend_name, None, BAR_TREND, "", why)]
+        return
+    folder, n, json_ = manifest["folder"], manifest["counts"]["overdue"], ["--format", "json"]
+    commands = [
+        Command("cp-overdue-json-13", "cloudplan overdue --format json", [*b.cp, "overdue", *json_, folder],
+                b.out, b.env, ok=frozenset({1}), check=expect_overdue_json(n), cloudplan=True),
+        Command("cp-status-json-13", "cloudplan status --format json (at risk)", [*b.cp, "status", *json_, folder],
+                b.out, b.env, check=expect_status_json(BAR_SIZE), cloudplan=True),
+        Command("cp-trend-json", "cloudplan trend --format json", [*b.cp, "trend", *json_, folder], b.out, b.env,
+                check=expect_trend_json, cloudplan=True),
+    ]  # fmt: skip
+    if baseline is not None:
+        old_env = {**b.env, "PYTHONPATH": str(baseline / "src"), "XDG_CACHE_HOME": str(b.out / "cache-baseline")}
+        commands.append(
+            Command("cp-status-json-before", f"cloudplan status --format json (before: {baseline})",
+                    [sys.executable, "-m", "cloudplan", "status", *json_, folder], b.out, old_env,
+                    check=expect_status_json(BAR_SIZE), cloudplan=True)
+        )  # fmt: skip
+    group = b.measure(Group(f"{BAR_SIZE:,} (at risk, trend)", commands, b.runs))
+    overdue, status, trend = group.commands[:3]
+    r, lo, hi = paired(trend, overdue)
+    b.bars.append(
+        Bar(trend_name, r, BAR_TREND, f"pairs {lo:.2f}-{hi:.2f}; {ms(trend.median)} vs {ms(overdue.median)} ms")
+    )
+    if baseline is not None:
+        before = group.commands[3]
+        r, lo, hi = paired(status, before)
+        detail = f"pairs {lo:.2f}-{hi:.2f}; {ms(status.median)} vs {ms(before.median)} ms"
+        b.bars.append(Bar(status_name, r, BAR_STATUS_RISK, detail))
+    else:
+        r, lo, hi = paired(status, overdue)
+        detail = (
+            f"status/overdue {r:.2f} now vs {STATUS_OVER_OVERDUE_BEFORE:.2f} before (pairs {lo:.2f}-{hi:.2f}); "
+            "--baseline DIR runs the old code itself"
+        )
+        b.bars.append(Bar(status_name, r / STATUS_OVER_OVERDUE_BEFORE, BAR_STATUS_RISK, detail))
+
+
+def expect_trend_json(run: Run) -> str | None:
+    """A trend document that draws milestones (the generated portfolio has slips)."""
+    try:
+        doc = json.loads(run.out)
+    except ValueError:
+        return "trend --format json did not print JSON"
+    if not doc.get("milestones") or not all(m["deadlines"] for m in doc["milestones"]):
+        return "trend --format json drew no milestone, or one without deadlines"
+    return None
+
+
 def against_taskwarrior(by_size: dict[int, Group]) -> list[str]:
     """Every cloudplan command over Taskwarrior's export, size by size (paired medians)."""
     lines = []
@@ -828,6 +895,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--out", type=Path, default=gen.OUT, help="where portfolios, Taskwarrior data and results go")
     parser.add_argument("--cloudplan", help="the cloudplan program to time (default: the one beside this interpreter)")
+    parser.add_argument(
+        "--baseline", type=Path, help="a checkout of cloudplan before at-risk: its status is the bar's reference"
+    )
     args = parser.parse_args(argv)
     runs = args.runs or (3 if args.quick else 10)
     sizes = [int(x) for x in (args.sizes or ("1000,10000" if args.quick else "1000,10000,100000")).split(",") if x]
@@ -886,6 +956,7 @@ def main(argv: list[str] | None = None) -> int:
     completion(b)
     notify(b, manifests.get(BAR_SIZE), has_notify)
     french(b)
+    views13(b, manifests.get(BAR_SIZE), args.baseline.resolve() if args.baseline else None)
 
     for line in table(b.groups):
         say(line)

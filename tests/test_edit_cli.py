@@ -597,13 +597,15 @@ def test_a_layout_the_unit_proof_does_not_cover_is_proved_by_a_whole_parse(write
 
 def test_status_shows_slips_and_filters_on_them(cli: Cli, roadmap: Path) -> None:
     _two_slips(cli)
-    result = cli("status", "--slipped", "--as-of", "2021-01-01")
+    result = cli("status", "--slipped", "--as-of", "2021-03-01")
     assert result.exit_code == 0
     assert "cercle-2/ouverture" in result.stdout
     assert "slip +275" in result.stdout
     assert "cercle-1" not in result.stdout
-    doc = json.loads(cli("status", "--slipped", "--format", "json", "--as-of", "2021-01-01").stdout)
+    doc = json.loads(cli("status", "--slipped", "--format", "json", "--as-of", "2021-03-01").stdout)
     assert [m["ref"] for p in doc["projects"] for m in p["milestones"]] == ["cercle-2/ouverture"]
     assert doc["projects"][0]["milestones"][0]["slipped_days"] == 275
+    # On 2021-01-01 the second slip (2021-02-01) had not happened yet.
+    assert "slip +91" in cli("status", "--slipped", "--as-of", "2021-01-01").stdout
     assert doc["indicators"] == []
     assert "cercle-1/finalisation" in cli("status", "--as-of", "2021-01-01").stdout

@@ -42,6 +42,11 @@ def _close(word: str, choices: Iterable[str]) -> str:
     return did_you_mean(closest(word, choices))
 
 
+def close_match(word: str, choices: Iterable[str]) -> str:
+    """Return 'did you mean ...?' with the choice closest to *word*, or an empty string."""
+    return _close(word, choices)
+
+
 def parse_ref(ref: str) -> tuple[str, str]:
     """Return (project, milestone) of a PROJECT/MILESTONE ref; raise BadRef when it is not one."""
     match = build.REF_RE.fullmatch(ref)
@@ -230,6 +235,43 @@ def reschedule(portfolio: Portfolio, ref: str, to: str, reason: str, on: str | N
     )
 
 
+def reschedule_warnings(portfolio: Portfolio, ref: str, to: str, on: str | None, today: date) -> list[str]:
+    """Return what a reschedule does that its author may not mean: a deadline already past, a milestone done."""
+    m = find_milestone(portfolio, ref)
+    new = periods.parse(to, today)
+    found = []
+    if on is None and new.last < today:
+        found.append(
+            _("warning: the new deadline {due} is already past, and the move is recorded as decided today ({today}); "
+              "if it was decided earlier, say when with --on DATE").format(due=new, today=today)
+        )  # fmt: skip
+    if m.done is not None:
+        found.append(
+            _("warning: {ref} was already done on {day}; moving its deadline changes whether it was late").format(
+                ref=m.ref, day=m.done
+            )
+        )
+    return found
+
+
+def changed_milestone(
+    portfolio: Portfolio,
+    ref: str,
+    today: date,
+    *,
+    due: str | None = None,
+    cancelled: str | None = None,
+    cancel: bool = False,
+) -> Milestone:
+    """Return milestone *ref* as a reschedule (*due*) or a cancel (*cancel*, on *cancelled*) leaves it."""
+    m = find_milestone(portfolio, ref)
+    if due is not None:
+        m = m._replace(due=periods.parse(due, today))
+    if cancel:
+        m = m._replace(cancelled=periods.parse_day(cancelled, today) if cancelled else today)
+    return m
+
+
 def add_milestone(
     portfolio: Portfolio,
     ref: str,
@@ -295,9 +337,10 @@ def remove(portfolio: Portfolio, ref: str, yes: bool) -> Edit:
     if users:
         raise InUse(
             _("{ref} cannot be removed: it is a dependency of {users}").format(ref=m.ref, users=", ".join(users)),
-            hint=_("remove those dependencies first (edit depends_on), or cancel it: cloudplan cancel {ref}").format(
-                ref=m.ref
-            ),
+            hint=_(
+                "remove those dependencies first (cloudplan set {user} depends_on=...), or cancel it: "
+                "cloudplan cancel {ref}"
+            ).format(ref=m.ref, user=users[0]),
         )
     return Edit(m.source, (Remove(m.key),), _("milestone {ref} removed").format(ref=m.ref))
 
@@ -311,7 +354,7 @@ def _remove_project(portfolio: Portfolio, pid: str, yes: bool) -> Edit:
             _("project {p} cannot be removed: its milestones are dependencies of {users}").format(
                 p=pid, users=", ".join(users)
             ),
-            hint=_("remove those dependencies first (edit depends_on)"),
+            hint=_("remove those dependencies first (cloudplan set {user} depends_on=...)").format(user=users[0]),
         )
     indicators = [i.id for i in portfolio.indicators if i.project == pid]
     if indicators:
@@ -449,6 +492,111 @@ def measure(portfolio: Portfolio, iid: str, value: str, on: str | None, note: st
 
 def _number_text(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else str(value)
+
+
+# -- set: the keys that done, cancel and reschedule do not change ---------------------------------------
+
+SETTABLE = {
+    "milestone": ("title", "start", "owners", "depends_on", "notes"),
+    "project": ("title", "description", "owners", "tags"),
+    "indicator": ("title", "unit", "project"),
+}
+_LISTS = frozenset({"owners", "depends_on", "tags"})
+
+
+def set_keys(portfolio: Portfolio, target: str, pairs: Iterable[str], today: date, *, indicator: bool = False) -> Edit:
+    """Set (KEY=VALUE) or remove (KEY=) keys of a milestone (PROJECT/MILESTONE), a project or an indicator.
+
+    Lists are comma-separated; the title cannot be removed.
+    """
+    item: Milestone | Project | Indicator
+    order: tuple[str, ...]
+    if indicator:
+        item, kind, order = find_indicator(portfolio, target), "indicator", build.INDICATOR_KEYS
+    elif "/" in target:
+        item, kind, order = find_milestone(portfolio, target), "milestone", build.MILESTONE_KEYS
+    else:
+        item, kind, order = find_project(portfolio, _slug(target, _("project"))), "project", build.PROJECT_KEYS
+    name = item.ref if isinstance(item, Milestone) else item.id
+    allowed = SETTABLE[kind]
+    changes: list[Change] = []
+    said: list[str] = []
+    pairs = list(pairs)
+    if not pairs:
+        raise UsageError(
+            _("say what to set, as KEY=VALUE"),
+            hint=_("keys of a {kind}: {keys}").format(kind=kind, keys=", ".join(allowed)),
+        )
+    for pair in pairs:
+        key, eq, raw = pair.partition("=")
+        key = key.strip()
+        if not eq:
+            raise UsageError(
+                _("{pair!r} is not KEY=VALUE").format(pair=pair),
+                hint=_('e.g. title="Ouverture de l\'offre"; KEY= removes a key'),
+            )
+        if key not in allowed:
+            raise UsageError(
+                _("a {kind} has no key {key!r} that set can change").format(kind=kind, key=key),
+                hint=_close(key, allowed) or _("keys of a {kind}: {keys}").format(kind=kind, keys=", ".join(allowed)),
+            )
+        value = _set_value(portfolio, item, key, raw.strip(), today)
+        if value is None:
+            if key == "title":
+                raise UsageError(_("the title cannot be removed"), hint=_("give a new one: title=TEXT"))
+            changes.append(Drop(item.key, key))
+            said.append(_("{key} removed").format(key=key))
+        else:
+            changes.append(Set(item.key, key, value, _before(order, key)))
+            said.append(f"{key}={_shown(value)}")
+    return Edit(item.source, tuple(changes), _("{name}: {what}").format(name=name, what=", ".join(said)))
+
+
+def _shown(value: Value) -> str:
+    return ", ".join(str(v) for v in value) if isinstance(value, list) else str(value)
+
+
+def _set_value(
+    portfolio: Portfolio, item: Milestone | Project | Indicator, key: str, raw: str, today: date
+) -> Value | None:
+    """Return the value to write for *key*, checked; None to remove the key."""
+    if not raw:
+        return None
+    if key in _LISTS:
+        words = [w.strip() for w in raw.split(",") if w.strip()]
+        if not words:
+            return None
+        if key == "depends_on":
+            assert isinstance(item, Milestone)
+            return _dependencies(portfolio, item.project, item.id, words)
+        return words
+    if key == "start":
+        return spell_period(periods.parse(raw, today))
+    if key == "project":
+        return find_project(portfolio, raw).id
+    return raw
+
+
+def _dependencies(portfolio: Portfolio, pid: str, mid: str, words: Iterable[str]) -> list[str]:
+    """Return the dependencies as written (bare ids within the project), each checked to exist."""
+    deps: list[str] = []
+    refs = {m.ref for m in portfolio.milestones}
+    for dep in words:
+        full = build.parse_ref(dep, pid)
+        if full is None:
+            raise BadRef(
+                _("{ref!r} is not a ref").format(ref=dep),
+                hint=_("write MILESTONE (in the same project) or PROJECT/MILESTONE"),
+            )
+        if full == f"{pid}/{mid}":
+            raise UsageError(_("{ref} cannot depend on itself").format(ref=full))
+        if full not in refs:
+            raise UnknownRef(
+                _("depends_on {ref!r}: no such milestone in the plan").format(ref=dep),
+                hint=_close(full, refs) or _("`cloudplan status` lists the milestones"),
+            )
+        deps.append(full.removeprefix(f"{pid}/"))
+    return deps
 
 
 # -- new plans ------------------------------------------------------------------------------------------

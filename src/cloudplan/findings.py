@@ -76,6 +76,7 @@ CODES: dict[str, Severity] = {
     "duplicate-contact": Severity.ERROR,
     "done-in-future": Severity.WARNING,
     "due-before-dependency": Severity.WARNING,
+    "depends-on-cancelled": Severity.WARNING,
     "empty-project": Severity.WARNING,
     "stale-indicator": Severity.WARNING,
     "owner-without-contact": Severity.WARNING,

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 from enum import StrEnum
 from typing import NamedTuple
 
-from cloudplan.model import Indicator, Milestone, Project
+from cloudplan.model import Indicator, Milestone, Portfolio, Project
 
 
 class Status(StrEnum):
@@ -58,6 +59,8 @@ class MilestoneState(NamedTuple):
     status: Status
     days_left: int | None  # deadline minus the day, for milestones not closed
     slipped_days: int
+    at_risk: bool = False  # a dependency, directly or through others, is overdue, cancelled or due after it
+    blocked_by: tuple[str, ...] = ()  # the refs that put it at risk
 
 
 class ProjectState(NamedTuple):
@@ -96,10 +99,35 @@ def milestone_status(m: Milestone, as_of: date, window: int) -> Status:
     return Status.DUE_SOON if left <= window else Status.UPCOMING
 
 
-def milestone_state(m: Milestone, as_of: date, window: int) -> MilestoneState:
-    """Return *m*'s status, days left and days slipped as of *as_of*."""
-    status = milestone_status(m, as_of, window)
-    days_left = (m.due.last - as_of).days if m.due is not None and status.is_open else None
+def as_of(m: Milestone, day: date) -> Milestone:
+    """Return *m* as it stood on *day*: later slips undone, later done and cancelled dates not yet written.
+
+    The deadline in force on *day* is the `from` of the first slip recorded after it; a
+    slip without a date counts as already made.
+    """
+    if m.slips:
+        for i, slip in enumerate(m.slips):
+            if slip.on is not None and slip.on > day:
+                m = m._replace(due=slip.from_, slips=m.slips[:i])
+                break
+    done, cancelled = m.done, m.cancelled
+    if (done is not None and done > day) or (cancelled is not None and cancelled > day):
+        m = m._replace(
+            done=done if done is None or done <= day else None,
+            cancelled=cancelled if cancelled is None or cancelled <= day else None,
+        )
+    return m
+
+
+def milestone_state(m: Milestone, as_of_day: date, window: int) -> MilestoneState:
+    """Return *m*'s status, days left and days slipped as of *as_of_day*, as the plan stood that day.
+
+    The state's milestone is *m* as of that day (see `as_of`), so that every view shows it so.
+    """
+    if m.slips or m.done is not None or m.cancelled is not None:  # else nothing can have happened after the day
+        m = as_of(m, as_of_day)
+    status = milestone_status(m, as_of_day, window)
+    days_left = (m.due.last - as_of_day).days if m.due is not None and status in _OPEN else None
     return MilestoneState(m, status, days_left, slipped_days(m))
 
 
@@ -114,6 +142,207 @@ def project_state(project: Project, as_of: date, window: int) -> ProjectState:
     """Return the state of *project* and of each of its milestones."""
     states = tuple(milestone_state(m, as_of, window) for m in project.milestones)
     return project_state_of(project, states)
+
+
+def portfolio_state(portfolio: Portfolio, as_of_day: date, window: int) -> list[ProjectState]:
+    """Return the state of every project of *portfolio*, its milestones marked at risk where they are."""
+    return with_risks([project_state(p, as_of_day, window) for p in portfolio.projects])
+
+
+def with_risks(projects: list[ProjectState]) -> list[ProjectState]:
+    """Return *projects* with each open milestone's `at_risk` and `blocked_by` set (see `risks`)."""
+    found = risks([s for p in projects for s in p.milestones])
+    if not found:
+        return projects
+    touched = {ref.partition("/")[0] for ref in found}
+    out = []
+    new = tuple.__new__  # NamedTuple's _replace goes through Python code; this is the same record, built in C
+    for p in projects:
+        if p.project.id in touched:
+            states = []
+            for s in p.milestones:
+                blockers = found.get(f"{s.milestone.project}/{s.milestone.id}")
+                states.append(s if blockers is None else new(MilestoneState, (*s[:4], True, blockers)))
+            p = new(ProjectState, (*p[:4], tuple(states)))
+        out.append(p)
+    return out
+
+
+def risks(states: Iterable[MilestoneState]) -> dict[str, tuple[str, ...]]:
+    """Return, for each open milestone at risk, the refs that put it at risk; in time linear in the plan.
+
+    An open milestone is at risk when one of its dependencies, directly or through open
+    ones, is overdue, is cancelled, or is open with a deadline after its own. A done
+    dependency is met: what it depended on no longer matters. Named: every overdue or
+    cancelled milestone reached, and for each dependency the latest-due open milestone
+    reached through it when that one is due after the milestone.
+    """
+    # One pass in file order, where dependencies usually come first; a milestone that waits for
+    # one further down is put off, then walked to in dependency order.
+    by_ref: dict[str, MilestoneState] = {}
+    # Per open milestone: the overdue or cancelled refs reached through it (itself included),
+    # and the open milestone reached through it (itself included) with the latest deadline.
+    hard: dict[str, tuple[str, ...]] = {}
+    latest: dict[str, tuple[date, str] | None] = {}
+    found: dict[str, tuple[str, ...]] = {}
+    pending: dict[str, None] = {}
+    for state in states:
+        m = state.milestone
+        ref = f"{m.project}/{m.id}"  # m.ref, without a call each
+        by_ref[ref] = state
+        deps = m.depends_on
+        if not deps:  # the common case, made cheap: it can only pass its own state on
+            status = state.status
+            if status in _OPEN:
+                if status is Status.OVERDUE:
+                    hard[ref] = (ref,)
+                due = m.due
+                latest[ref] = (due.last, ref) if due is not None else None
+        elif any(d not in by_ref or d in pending for d in deps):
+            pending[ref] = None
+        else:
+            _risk_of(ref, state, by_ref, hard, latest, found)
+    for ref in list(pending):
+        if ref in pending:
+            for each in _dependencies_first(ref, by_ref, pending):
+                _risk_of(each, by_ref[each], by_ref, hard, latest, found)
+    return found
+
+
+_NONE: tuple[str, ...] = ()
+
+
+def _risk_of(
+    ref: str,
+    state: MilestoneState,
+    by_ref: dict[str, MilestoneState],
+    hard: dict[str, tuple[str, ...]],
+    latest: dict[str, tuple[date, str] | None],
+    found: dict[str, tuple[str, ...]],
+) -> None:
+    """Work out *ref*'s risk, its dependencies' being known (see `risks`); lean, as it runs per milestone."""
+    status = state.status
+    if status not in _OPEN:
+        return
+    m = state.milestone
+    due = m.due.last if m.due is not None else None
+    reached: tuple[str, ...] = _NONE  # overdue or cancelled, up the chains
+    late: list[str] | None = None  # due after this one, up the chains
+    top: tuple[date, str] | None = None
+    for dep in m.depends_on:
+        d = by_ref.get(dep)
+        if d is None:
+            continue
+        if d.status not in _OPEN:
+            if d.status is Status.CANCELLED and dep not in reached:
+                reached += (dep,)
+            continue
+        up_hard = hard.get(dep, _NONE)  # a dependency in a cycle (refused by check) counts for nothing
+        if up_hard:
+            reached = up_hard if not reached else reached + tuple(r for r in up_hard if r not in reached)
+        up = latest.get(dep)
+        if up is not None:
+            if top is None or up > top:
+                top = up
+            if due is not None and up[0] > due:
+                late = [up[1]] if late is None else [*late, up[1]]
+    if late is not None:
+        found[ref] = reached + tuple(dict.fromkeys(r for r in late if r not in reached))
+    elif reached:
+        found[ref] = reached
+    if status is Status.OVERDUE:
+        reached += (ref,)
+    if due is not None and (top is None or due >= top[0]):
+        top = (due, ref)
+    hard[ref] = reached
+    latest[ref] = top
+
+
+def _dependencies_first(root: str, by_ref: dict[str, MilestoneState], pending: dict[str, None]) -> list[str]:
+    """Return *root* and the *pending* milestones it waits for, each after its own, taking them out of
+    *pending* (a cycle is cut anywhere)."""
+    order: list[str] = []
+    del pending[root]
+    stack = [(root, iter(by_ref[root].milestone.depends_on))]
+    while stack:
+        ref, deps = stack[-1]
+        for dep in deps:
+            if dep in pending:
+                del pending[dep]
+                stack.append((dep, iter(by_ref[dep].milestone.depends_on)))
+                break
+        else:
+            order.append(ref)
+            stack.pop()
+    return order
+
+
+def risk_chain(states: Iterable[MilestoneState], ref: str, blocker: str) -> list[str]:
+    """Return the shortest chain of open dependencies from *ref* to *blocker*: [ref, ..., blocker].
+
+    Empty when *blocker* cannot be reached that way.
+    """
+    by_ref = {s.milestone.ref: s for s in states}
+    came: dict[str, str] = {ref: ref}
+    queue = [ref]
+    for current in queue:
+        if current == blocker:
+            chain = [current]
+            while chain[-1] != ref:
+                chain.append(came[chain[-1]])
+            return chain[::-1]
+        here = by_ref.get(current)
+        if here is None or (current != ref and not here.status.is_open):
+            continue
+        for dep in here.milestone.depends_on:
+            if dep not in came and dep in by_ref:
+                came[dep] = current
+                queue.append(dep)
+    return []
+
+
+class Impact(NamedTuple):
+    """A milestone downstream of a change that the change puts at risk, and the chains that say why."""
+
+    state: MilestoneState
+    chains: tuple[tuple[str, ...], ...]  # each [the milestone, ..., what puts it at risk]
+    blockers: tuple[MilestoneState, ...]  # the last of each chain
+
+
+def dependants(milestones: Iterable[Milestone], ref: str) -> list[str]:
+    """Return every milestone that depends on *ref*, directly or through others, nearest first."""
+    users: dict[str, list[str]] = {}
+    for m in milestones:
+        for dep in m.depends_on:
+            users.setdefault(dep, []).append(m.ref)
+    seen = {ref}
+    queue = [ref]
+    for current in queue:
+        for user in users.get(current, ()):
+            if user not in seen:
+                seen.add(user)
+                queue.append(user)
+    return queue[1:]
+
+
+def impact(portfolio: Portfolio, changed: Milestone, day: date, window: int) -> list[Impact]:
+    """Return the milestones downstream of *changed* that its change puts at risk as of *day*.
+
+    *changed* is the milestone as the edit leaves it; one downstream is reported when the
+    change adds a reason for it to be at risk.
+    """
+    old = [milestone_state(m, day, window) for m in portfolio.milestones]
+    new = [milestone_state(changed, day, window) if s.milestone.ref == changed.ref else s for s in old]
+    before, after = risks(old), risks(new)
+    by_ref = {s.milestone.ref: s for s in new}
+    found = []
+    for ref in dependants(portfolio.milestones, changed.ref):
+        added = [b for b in after.get(ref, ()) if b not in before.get(ref, ())]
+        if added:
+            state = by_ref[ref]._replace(at_risk=True, blocked_by=after[ref])
+            chains = tuple(tuple(risk_chain(new, ref, b)) for b in added)
+            found.append(Impact(state, chains, tuple(by_ref[b] for b in added)))
+    return found
 
 
 def project_state_of(project: Project, states: tuple[MilestoneState, ...]) -> ProjectState:

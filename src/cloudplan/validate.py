@@ -116,6 +116,13 @@ def _milestone(m: Milestone, milestones: dict[str, Milestone], today: date) -> I
         other = milestones.get(ref)
         if other is None:
             yield error(here, (*m.key, "depends_on"), "unknown-ref", _unknown(ref, milestones))
+        elif other.cancelled is not None and m.done is None and m.cancelled is None:
+            yield warning(
+                here, (*m.key, "depends_on"), "depends-on-cancelled",
+                _("{ref} depends on {other}, which was cancelled on {day}: drop the dependency "
+                  "(cloudplan set {ref} depends_on=...) or cancel {ref} too").format(
+                    ref=m.ref, other=ref, day=other.cancelled),
+            )  # fmt: skip
         elif other.due is not None and m.due is not None and m.due.last < other.due.last:
             yield warning(
                 here, (*m.key, "due"), "due-before-dependency",

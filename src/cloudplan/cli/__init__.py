@@ -64,6 +64,9 @@ COMMANDS: dict[str, str] = {
     "reschedule": "cloudplan.cli.edit:reschedule",
     "remove": "cloudplan.cli.edit:remove",
     "measure": "cloudplan.cli.edit:measure",
+    "show": "cloudplan.cli.inspect:show",
+    "set": "cloudplan.cli.inspect:set_",
+    "trend": "cloudplan.cli.inspect:trend",
 }
 # Click settings of commands that need them: `measure ID -5` takes -5 as a value, not an option.
 SETTINGS: dict[str, dict[str, Any]] = {"measure": {"ignore_unknown_options": True}}

@@ -326,10 +326,10 @@ class Filters(NamedTuple):
 def portfolio_view(plans: PlansAsOf, filters: Filters) -> "PortfolioView":
     """Return what a view shows: the filtered projects and indicators as of the day asked, under the plans' title."""
     from cloudplan.export.formats import PortfolioView
-    from cloudplan.status import indicator_state, project_state
+    from cloudplan.status import indicator_state, portfolio_state
 
     portfolio = plans.loaded.portfolio
-    projects = filters.projects_of([project_state(p, plans.as_of, plans.window) for p in portfolio.projects])
+    projects = filters.projects_of(portfolio_state(portfolio, plans.as_of, plans.window))
     indicators = filters.indicators_beside([indicator_state(i, plans.as_of) for i in portfolio.indicators])
     return PortfolioView(
         title=" · ".join(dict.fromkeys(p.title for p in portfolio.plans)),

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from cloudplan.cli.common import PlanArgs, complete, format_option, load_plans, show, today_in, write
+from cloudplan.cli.common import AsOf, PlanArgs, complete, format_option, load_plans, show, today_in, write
 from cloudplan.i18n import _, ngettext
 from cloudplan.safe import clean
 
@@ -253,8 +253,14 @@ def cancel(
 ) -> None:
     """Cancel a milestone; the reason, if given, is added to its notes."""
     from cloudplan import edits
+    from cloudplan.cli.inspect import edit_with_impact
 
-    apply(plan, lambda p, today, _into: edits.cancel(p, ref, on, reason, today))
+    edit_with_impact(
+        plan,
+        lambda p, today, _into: edits.cancel(p, ref, on, reason, today),
+        lambda p, today: edits.changed_milestone(p, ref, today, cancelled=on, cancel=True),
+        on=on,
+    )
 
 
 def reschedule(
@@ -266,11 +272,22 @@ def reschedule(
         typer.Option("--on", metavar="DATE", help=_("When it was decided (default: today)."), show_default=False),
     ] = None,
     plan: PlanOption = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", "-n", help=_("Say what would change and what it puts at risk; write nothing."))
+    ] = False,
 ) -> None:
-    """Move a milestone's deadline, and record the move (a slip: from, to, on, reason)."""
+    """Move a milestone's deadline, record the move (a slip: from, to, on, reason), and say what it puts at risk."""
     from cloudplan import edits
+    from cloudplan.cli.inspect import edit_with_impact
 
-    apply(plan, lambda p, today, _into: edits.reschedule(p, ref, period, reason, on, today))
+    edit_with_impact(
+        plan,
+        lambda p, today, _into: edits.reschedule(p, ref, period, reason, on, today),
+        lambda p, today: edits.changed_milestone(p, ref, today, due=period),
+        dry_run,
+        lambda p, today: edits.reschedule_warnings(p, ref, period, on, today),
+        on=on,
+    )
 
 
 def remove(
@@ -363,9 +380,14 @@ def _slips(m: "Milestone") -> list[dict[str, str | None]]:
 HISTORY_FORMATS: "dict[str, Callable[[Milestone], None]]" = {"text": _history_text, "json": _history_json}
 
 
-def history(ref: Ref, plans: PlanArgs = None, fmt: Annotated[str, format_option(HISTORY_FORMATS)] = "text") -> None:
-    """Show a milestone's slips: from, to, when, why."""
-    from cloudplan import edits
+def history(
+    ref: Ref,
+    plans: PlanArgs = None,
+    as_of: AsOf = None,
+    fmt: Annotated[str, format_option(HISTORY_FORMATS)] = "text",
+) -> None:
+    """Show a milestone's slips: from, to, when, why (with --as-of, those made by that day)."""
+    from cloudplan import edits, status
 
-    r = load_plans(plans, None, None)
-    HISTORY_FORMATS[fmt.lower()](edits.find_milestone(r.loaded.portfolio, ref))
+    r = load_plans(plans, as_of, None)
+    HISTORY_FORMATS[fmt.lower()](status.as_of(edits.find_milestone(r.loaded.portfolio, ref), r.as_of))

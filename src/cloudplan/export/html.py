@@ -13,7 +13,7 @@ from cloudplan.i18n import _, language, ngettext
 from cloudplan.render.indicators import number
 from cloudplan.render.lines import when
 from cloudplan.render.theme import STATUS_COLOURS
-from cloudplan.status import ProjectState, Status, expected_value, next_deadline
+from cloudplan.status import MilestoneState, ProjectState, Status, expected_value, next_deadline
 
 # The page may load nothing and run nothing: a hostile plan that slipped markup past the
 # escaping would still find no script run and no request made.
@@ -93,7 +93,7 @@ def _page(title: str, body: list[str]) -> str:
         '<meta name="generator" content="cloudplan">',
         '<link rel="icon" href="data:,">',
         f"<title>{title}</title>",
-        f"<style>{STYLE}{_status_css()}</style>",
+        f"<style>{STYLE}{_status_css()}{RISK_STYLE}</style>",
         "</head>",
         "<body>",
         *body,
@@ -204,10 +204,62 @@ def attention(snapshot: PortfolioView) -> str:
         rows.append(
             f"<tr><td><code>{esc(m.ref)}</code></td><td>{esc(m.title)}</td>"
             f'<td class="small">{esc(", ".join(m.owners))}</td><td>{due}</td>'
-            f'<td>{_badge(s.status.value)}</td><td class="date">{esc(when(s))}</td></tr>'
+            f'<td>{_badge(s.status.value)}{_risk_mark(s)}</td><td class="date">{esc(when(s))}</td></tr>'
         )
     head = [_("Milestone"), _("Title"), _("Owners"), _("Due"), _("Status"), _("When")]
     return _table(_("Overdue and due soon"), head, rows, _("Nothing is overdue or due soon."))
+
+
+# -- at risk, and the trend of slips (views13) ---------------------------------------------------------------
+
+RISK_STYLE = ".at-risk { color: #e65100; font-weight: 600; white-space: nowrap; }\n"
+
+
+def _risk_mark(state: MilestoneState) -> str:
+    if not state.at_risk:
+        return ""
+    why = _("at risk: {refs}").format(refs=", ".join(state.blocked_by))
+    return f' <span class="at-risk" title="{esc(why)}">⚠ {esc(_("at risk"))}</span>'
+
+
+def at_risk(snapshot: PortfolioView) -> str:
+    """Milestones at risk, each with the chains of dependencies that put it at risk."""
+    from cloudplan.risktext import chain_text, reason
+    from cloudplan.status import risk_chain
+
+    states = [s for p in snapshot.projects for s in p.milestones]
+    by_ref = {s.milestone.ref: s for s in states}
+    rows = []
+    for s in states:
+        if not s.at_risk:
+            continue
+        m = s.milestone
+        why = "<br>".join(
+            f"{esc(chain_text(risk_chain(states, m.ref, b)) or b)}: {esc(reason(by_ref[b], s))}"
+            if b in by_ref else esc(b)
+            for b in s.blocked_by
+        )  # fmt: skip
+        due = _due(m.due.text, m.due.last) if m.due else "-"
+        rows.append(
+            # Every row is at risk: the mark goes in the status cell, its reasons in the last one.
+            f'<tr class="at-risk-row"><td><code>{esc(m.ref)}</code><br>{esc(m.title)}</td><td>{due}</td>'
+            f'<td>{_badge(s.status.value)}{_risk_mark(s)}</td><td class="small">{why}</td></tr>'
+        )
+    head = [_("Milestone"), _("Due"), _("Status"), _("Why (its chain of dependencies)")]
+    return _table(_("At risk through dependencies"), head, rows, _("No milestone is at risk."))
+
+
+def trend(snapshot: PortfolioView) -> str:
+    """The milestone trend analysis chart of the milestones that slipped."""
+    from cloudplan.export.trendsvg import chart
+    from cloudplan.trend import trends
+
+    as_of = snapshot.as_of
+    found = trends(s for p in snapshot.projects for s in p.milestones if s.milestone.slips)
+    title = f"<h2>{esc(_('Milestone trend analysis'))}</h2>"
+    if not found:
+        return f'{title}\n<p class="none">{esc(_("No deadline has slipped."))}</p>'
+    return f'{title}\n<div class="chart">{chart(found, as_of)}</div>'
 
 
 def _due(text: str, last: date) -> str:
@@ -270,4 +322,4 @@ def indicators(snapshot: PortfolioView) -> str:
 
 
 # The report's sections, in order.
-SECTIONS: tuple[Section, ...] = (summary, timeline, attention, slips, indicators)
+SECTIONS: tuple[Section, ...] = (summary, timeline, attention, at_risk, slips, trend, indicators)

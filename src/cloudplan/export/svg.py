@@ -246,6 +246,10 @@ def _row(state: MilestoneState, y: int, x: Callable[[date], float], ax: gantt.Ax
                 parts.append(_text(right + 10, mid + 4, due, fill=MUTED, extra=f' font-size="{SMALL}"'))
             elif left - 8 - room >= CHART_X:
                 parts.append(_text(left - 8, mid + 4, due, anchor="end", fill=MUTED, extra=f' font-size="{SMALL}"'))
+    if state.at_risk:  # a dependency is overdue, cancelled or due after it: a mark before the title, and in the tip
+        why = _("at risk: {refs}").format(refs=", ".join(state.blocked_by))
+        parts[0] = f"<g><title>{esc(tip + ' ⚠ ' + why)}</title>"
+        parts.append(f'<text class="at-risk" x="{MARGIN}" y="{y + 16}" fill="#e65100" font-weight="bold">⚠</text>')
     parts.append("</g>")
     return "".join(parts), height
 

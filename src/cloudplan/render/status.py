@@ -26,6 +26,17 @@ def status_cell(status: str) -> Text:
     return Text(l10n.status(status), style=status_style(status))
 
 
+AT_RISK = "⚠"  # a dependency, directly or through others, is overdue, cancelled or due after it
+
+
+def risk_cell(state: MilestoneState) -> Text:
+    """Return the status, with the at-risk mark when a dependency puts the milestone at risk."""
+    cell = status_cell(state.status)
+    if state.at_risk:
+        cell.append(" " + AT_RISK, style="bold yellow")
+    return cell
+
+
 def days_cell(state: MilestoneState) -> Text:
     """Return the days left (negative when late), and the days slipped when any."""
     text = Text()
@@ -132,7 +143,7 @@ def _milestone_rows(state: ProjectState) -> list[_Cells]:
         dates = [
             Text(l10n.period(m.due)),
             Text(l10n.day(m.due.last) if m.due else ""),
-            status_cell(ms.status),
+            risk_cell(ms),
             days_cell(ms),
         ]
         rows.append((plain(m.ref, style="bold"), plain(m.title, style="italic"), owners, dates))
@@ -186,6 +197,9 @@ def count_line(states: list[ProjectState]) -> str:
             counts[s.status.value] = counts.get(s.status.value, 0) + 1
             total += 1
     detail = ", ".join(f"{n} {l10n.status(status)}" for status, n in counts.items())
+    risky = sum(1 for state in states for s in state.milestones if s.at_risk)
+    if risky:
+        detail += "; " + _("{n} {mark} at risk").format(n=risky, mark=AT_RISK)
     projects = ngettext("{n} project", "{n} projects", len(states)).format(n=len(states))
     milestones = ngettext("{n} milestone", "{n} milestones", total).format(n=total)
     return f"{projects}, {milestones}" + (f"{l10n.colon()}{detail}" if detail else "")

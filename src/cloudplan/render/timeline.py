@@ -65,7 +65,10 @@ def timeline_view(
         for state in project.milestones:
             cells = _milestone_cells(state, ax, edges)
             _draw_now(cells, now)
-            name = Text(_fit("  " + clean(state.milestone.id), label).ljust(label))
+            lead = "⚠ " if state.at_risk else "  "  # at risk: a dependency is overdue, cancelled or due after it
+            name = Text(_fit(lead + clean(state.milestone.id), label).ljust(label))
+            if state.at_risk:
+                name.stylize("bold yellow", 0, 1)
             lines.append(_line(name, cells))
     if not states:
         lines.append(Text(_("no milestones"), style="dim"))
@@ -210,6 +213,8 @@ def _legend(states: list[MilestoneState], as_of: date, now: bool, edges: set[str
         items.append(Text(AS_OF_MARK, style=AS_OF_STYLE) + Text(" " + _("as of {day}").format(day=l10n.day(as_of))))
     if edges:
         items.append(Text(f"{BEFORE} {AFTER} " + _("outside the axis")))
+    if any(s.at_risk for s in states):
+        items.append(Text("⚠", style="bold yellow") + Text(" " + _("at risk")))
     lines: list[Text] = []
     line = Text()
     for item in items:

@@ -360,7 +360,8 @@ class _Editor:
         lines = list(self.lines)
         final_newline = lines[-1] == ""
         cr = "\r" if self.crlf else ""
-        for op in sorted(self.ops, key=lambda o: (o.start, o.seq), reverse=True):
+        # From the end; at one line, a replacement goes before an insertion there, which then lands above it.
+        for op in sorted(self.ops, key=lambda o: (o.start, o.stop != o.start, o.seq), reverse=True):
             new = [text if text.endswith("\r") else text + cr for text in op.lines]
             if op.stop == op.start and op.start == len(lines) and new:
                 # At the very end of a file that does not end with a newline.

@@ -1,0 +1,51 @@
+"""Milestones at risk, for people: why, through which chain of dependencies; plain text, pure."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from cloudplan.i18n import _, ngettext
+from cloudplan.safe import clean
+from cloudplan.status import Status
+
+if TYPE_CHECKING:
+    from cloudplan.status import Impact, MilestoneState
+
+ARROW = " → "  # "depends on"
+
+
+def reason(blocker: MilestoneState, dependant: MilestoneState | None = None) -> str:
+    """Return why *blocker* puts a milestone at risk: 'cancelled on ...', 'overdue since ...', 'due ...'."""
+    m = blocker.milestone
+    if m.cancelled is not None and blocker.status is Status.CANCELLED:
+        return _("cancelled on {day}").format(day=m.cancelled.isoformat())
+    deadline = m.due.last.isoformat() if m.due else "-"
+    if blocker.status is Status.OVERDUE:
+        return _("overdue since {day}").format(day=deadline)
+    mine = dependant.milestone.due if dependant is not None else None
+    if mine is not None:
+        return _("due {day}, after {mine}").format(day=deadline, mine=mine.last.isoformat())
+    return _("due {day}").format(day=deadline)
+
+
+def chain_text(chain: tuple[str, ...] | list[str]) -> str:
+    """Return e.g. 'messagerie/bilan → messagerie/generalisation → messagerie/pilote'."""
+    return ARROW.join(clean(ref) for ref in chain)
+
+
+def impact_lines(found: list[Impact]) -> list[str]:
+    """Return what a change puts at risk downstream: a count, then a line per milestone and chain."""
+    if not found:
+        return []
+    lines = [
+        ngettext(
+            "this puts {n} milestone downstream at risk:", "this puts {n} milestones downstream at risk:", len(found)
+        ).format(n=len(found))
+    ]
+    for item in found:
+        m = item.state.milestone
+        due = f" ({m.due.last.isoformat()})" if m.due else ""
+        lines.append(f"  {clean(m.ref)}{due}  {clean(m.title)}")
+        for chain, blocker in zip(item.chains, item.blockers, strict=True):
+            lines.append("    " + chain_text(chain) + ": " + reason(blocker, item.state))
+    return lines
