@@ -335,3 +335,18 @@ def locate(findings: list[Finding], texts: Mapping[str, str]) -> list[Finding]:
             f = f.at(*maps[f.source].locate(f.key))
         placed.append(f)
     return placed
+
+
+def parse_cached(data: bytes, name: str, env: Mapping[str, str] | None = None) -> Parsed:
+    """Return the plan in *data* (bytes read elsewhere: an earlier version from git), through the cache."""
+    from cloudplan import cache
+
+    folder = cache.folder(os.environ if env is None else env)
+    k = cache.key(data, name)
+    hit = _cached(folder, k)
+    if hit is not None:
+        return Parsed(hit[0], hit[1], data, k)
+    parsed = parse(data, name)
+    if parsed.plan is not None:
+        cache.put(folder, k, (parsed.plan, parsed.findings))
+    return Parsed(parsed.plan, parsed.findings, data, k)
