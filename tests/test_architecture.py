@@ -11,7 +11,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "src" / "cloudplan"
 
 # The pure core: no files, no clock, no environment, no terminal, no command line.
 CORE = ["errors", "findings", "i18n", "model", "periods", "safe", "build", "status", "tomlmap", "validate"]
-CORE += [p.stem for p in PACKAGE.glob("*.py") if p.stem in {"edits", "tomledit", "planschema", "statefile"}]
+CORE += [p.stem for p in PACKAGE.glob("*.py") if p.stem in {"edits", "tomledit", "planschema", "statefile", "changes"}]
 FORBIDDEN_IN_CORE = {"rich", "typer", "click", "cloudplan.cli", "cloudplan.store", "cloudplan.render", "os", "sys"}
 FORBIDDEN_CALLS = {"today", "now", "open", "read_text", "read_bytes", "write_text", "write_bytes", "getenv"}
 

@@ -162,6 +162,15 @@ def report(
     owner: OwnerFilter = None,
     tag: TagFilter = None,
     status: StatusFilter = None,
+    since: Annotated[
+        str | None,
+        typer.Option(
+            "--since",
+            metavar="REV|DATE",
+            help=_("Add a section of what changed since this git revision or day (see `cloudplan changes`)."),
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Write a one-page HTML report: summary, timeline, overdue and due soon, slips, indicators.
 
@@ -171,7 +180,13 @@ def report(
         from cloudplan.export import html as page
 
         r = read(plans, as_of, within)
-        _save(html, page.report(_snapshot(r, project, owner, tag, status)))
+        compared = None
+        if since is not None:
+            from cloudplan.cli.changes import compare
+
+            compared = compare(since, plans, r.loaded)
+        changed = (compared.revision, compared.changes) if compared is not None else None
+        _save(html, page.report(_snapshot(r, project, owner, tag, status), changed))
 
 
 def export(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 from cloudplan import __version__
 from cloudplan.export import svg
@@ -13,6 +14,10 @@ from cloudplan.render.indicators import number
 from cloudplan.render.lines import when
 from cloudplan.render.theme import STATUS_COLOURS
 from cloudplan.status import IndicatorState, MilestoneState, ProjectState, Status
+
+if TYPE_CHECKING:
+    from cloudplan.changes import Change
+    from cloudplan.store.git import Revision
 
 # The page may load nothing and run nothing: a hostile plan that slipped markup past the
 # escaping would still find no script run and no request made.
@@ -55,8 +60,9 @@ def _status_css() -> str:
     return "".join(f".s-{name} {{ background: {colour}; }}\n" for name, colour in STATUS_COLOURS.items())
 
 
-def report(snapshot: Snapshot) -> str:
-    """Return the report page: summary, timeline, overdue and due soon, slips, indicators."""
+def report(snapshot: Snapshot, changes: tuple[Revision, list[Change]] | None = None) -> str:
+    """Return the report page: summary, (what changed since a revision,) timeline, overdue and due soon, slips,
+    indicators."""
     day = snapshot.as_of.isoformat()
     title = esc(snapshot.title)
     projects = list(snapshot.projects)
@@ -80,6 +86,7 @@ def report(snapshot: Snapshot) -> str:
         f'<p class="meta">{esc(_("As of {day}").format(day=day))} · {esc(_counts(projects))}</p>',
         "</header>",
         _summary(projects),
+        changes_section(*changes) if changes is not None else "",
         f"<h2>{esc(_('Timeline'))}</h2>",
         f'<div class="chart">{svg.timeline(projects, snapshot.as_of)}</div>',
         _attention(states),
@@ -201,3 +208,15 @@ def _indicators(states: list[IndicatorState], as_of: date) -> str:
             f"{svg.indicator(s, as_of)}</div>"
         )
     return f'{title}\n<div class="cards">\n' + "\n".join(cards) + "\n</div>"
+
+
+def changes_section(revision: Revision, changes: list[Change]) -> str:
+    """Return the section "Changes since REV": a row per change, or a line saying there was none."""
+    from cloudplan.export.changes import describe, heading
+
+    rows = [
+        f"<tr><td><code>{esc(c.ref)}</code></td><td>{esc(c.title)}</td><td>{esc(describe(c))}</td></tr>"
+        for c in changes
+    ]
+    table = _table(heading(revision), [_("Ref"), _("Title"), _("Change")], rows, _("Nothing changed."))
+    return f'<section id="changes">\n{table}\n</section>'
