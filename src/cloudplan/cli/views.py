@@ -68,7 +68,7 @@ def _snapshot(
     )
 
 
-def _save(path: Path, text: str) -> None:
+def _save(path: Path, text: str | bytes) -> None:
     from cloudplan import store
 
     store.write_atomic(path, text)
@@ -217,9 +217,21 @@ def export(
             show_default=False,
         ),
     ] = None,
+    bom: Annotated[
+        bool,
+        typer.Option("--bom", help=_("Start CSV with a UTF-8 byte order mark, for spreadsheets that need it.")),
+    ] = False,
 ) -> None:
-    """Export the milestones for calendars (ics), spreadsheets (csv), docs (markdown, mermaid) or programs (json)."""
+    """Export the milestones for calendars (ics), spreadsheets (xlsx, ods, csv), docs (markdown, mermaid) or
+    programs (json)."""
     with errors():
+        if fmt.binary and (output is None or output == "-"):
+            raise UsageError(
+                _("--format {fmt} writes a binary file: name it with -o FILE").format(fmt=fmt.value),
+                hint=_("e.g. cloudplan export --format {fmt} -o roadmap.{fmt}").format(fmt=fmt.value),
+            )
+        if bom and fmt is not ExportFormat.CSV:
+            raise UsageError(_("--bom applies to --format csv only"))
         if delimiter is not None:
             if fmt is not ExportFormat.CSV:
                 raise UsageError(_("--delimiter applies to --format csv only"))
@@ -230,8 +242,11 @@ def export(
                 )
         r = read(plans, as_of, within)
         text = fmt.render(_snapshot(r, project, owner, tag, status), delimiter or ",")
+        if bom:
+            # U+FEFF as the first character: UTF-8's byte order mark, EF BB BF.
+            text = "\ufeff" + (text if isinstance(text, str) else text.decode("utf-8"))
         if output is None or output == "-":
-            write(text)
+            write(text if isinstance(text, str) else text.decode("utf-8"))
             sys.stdout.flush()
         else:
             _save(Path(output), text)

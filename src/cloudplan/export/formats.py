@@ -29,10 +29,20 @@ class ExportFormat(StrEnum):
     ICS = "ics"
     MARKDOWN = "markdown"
     MERMAID = "mermaid"
+    XLSX = "xlsx"
+    ODS = "ods"
 
-    def render(self, snapshot: Snapshot, delimiter: str = ",") -> str:
-        """Return the whole export of *snapshot* in this format (*delimiter* separates CSV cells)."""
+    def render(self, snapshot: Snapshot, delimiter: str = ",") -> str | bytes:
+        """Return the whole export of *snapshot* in this format (*delimiter* separates CSV cells).
+
+        Text formats return str, the spreadsheet files (BINARY) bytes.
+        """
         return EXPORTERS[self](snapshot, delimiter)
+
+    @property
+    def binary(self) -> bool:
+        """Whether the format is a file of bytes, not text: written with -o only, never to a terminal."""
+        return self in BINARY
 
 
 # Each exporter imports its module when called: `export --format json` does not pay for
@@ -69,10 +79,26 @@ def _mermaid(snapshot: Snapshot, delimiter: str) -> str:
     return mermaid.gantt(snapshot)
 
 
-EXPORTERS: dict[ExportFormat, Callable[[Snapshot, str], str]] = {
+def _xlsx(snapshot: Snapshot, delimiter: str) -> bytes:
+    from cloudplan.export import xlsx
+
+    return xlsx.workbook(snapshot)
+
+
+def _ods(snapshot: Snapshot, delimiter: str) -> bytes:
+    from cloudplan.export import ods
+
+    return ods.spreadsheet(snapshot)
+
+
+BINARY = frozenset({ExportFormat.XLSX, ExportFormat.ODS})
+
+EXPORTERS: dict[ExportFormat, Callable[[Snapshot, str], str | bytes]] = {
     ExportFormat.JSON: _json,
     ExportFormat.CSV: _csv,
     ExportFormat.ICS: _ics,
     ExportFormat.MARKDOWN: _markdown,
     ExportFormat.MERMAID: _mermaid,
+    ExportFormat.XLSX: _xlsx,
+    ExportFormat.ODS: _ods,
 }
