@@ -11,6 +11,9 @@ from __future__ import annotations
 
 import io
 import zipfile
+from collections.abc import Callable
+from datetime import date
+from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
 from cloudplan.export.formats import Snapshot
@@ -91,6 +94,47 @@ def _column(n: int) -> str:
     return letters
 
 
+def _cells(kinds: tuple[Cell, ...]) -> list[Callable[[Any], str]]:
+    """Return, for each column, the function that spells one of its (not empty) cells."""
+    escaped: dict[str, str] = {}  # owners, plans and titles repeat: escape each once
+
+    def text(v: str) -> str:
+        found = escaped.get(v)
+        if found is None:
+            found = escaped[v] = (
+                f'<table:table-cell office:value-type="string"><text:p>{escape(v)}</text:p></table:table-cell>'
+            )
+        return found
+
+    def status(v: str) -> str:
+        return (
+            f'<table:table-cell table:style-name="s-{v}" office:value-type="string"><text:p>{v}</text:p>'
+            "</table:table-cell>"
+        )
+
+    def day(v: date) -> str:
+        d = v.isoformat()
+        return (
+            f'<table:table-cell table:style-name="date" office:value-type="date" office:date-value="{d}">'
+            f"<text:p>{d}</text:p></table:table-cell>"
+        )
+
+    def number(v: float) -> str:
+        return (
+            f'<table:table-cell office:value-type="float" office:value="{v!r}"><text:p>{v:g}</text:p>'
+            "</table:table-cell>"
+        )
+
+    def percent(v: float) -> str:
+        return (
+            f'<table:table-cell table:style-name="pct" office:value-type="percentage" office:value="{v!r}">'
+            f"<text:p>{v:.0%}</text:p></table:table-cell>"
+        )
+
+    spell = {Cell.TEXT: text, Cell.STATUS: status, Cell.DATE: day, Cell.NUMBER: number, Cell.PERCENT: percent}
+    return [spell[k] for k in kinds]  # type: ignore[misc]
+
+
 def _table(sheet: Sheet) -> str:
     name = quoteattr(sheet.name)
     out = [f'<table:table table:name={name} table:style-name="ta">']
@@ -102,31 +146,14 @@ def _table(sheet: Sheet) -> str:
         for h in sheet.headers
     ]
     out.append("</table:table-row></table:table-header-rows>")
+    spellers = _cells(sheet.kinds)
     empty = "<table:table-cell/>"
-    kinds = sheet.kinds
     for row in sheet.rows:
-        cells = ["<table:table-row>"]
-        for kind, v in zip(kinds, row, strict=True):
-            if v is None:
-                cells.append(empty)
-            elif kind is Cell.TEXT:
-                cells.append(f'<table:table-cell office:value-type="string"><text:p>{escape(v)}</text:p>'  # type: ignore[arg-type]
-                             "</table:table-cell>")  # fmt: skip
-            elif kind is Cell.STATUS:
-                cells.append(f'<table:table-cell table:style-name="s-{v}" office:value-type="string">'
-                             f"<text:p>{v}</text:p></table:table-cell>")  # fmt: skip
-            elif kind is Cell.DATE:
-                day = v.isoformat()  # type: ignore[union-attr]
-                cells.append(f'<table:table-cell table:style-name="date" office:value-type="date" '
-                             f'office:date-value="{day}"><text:p>{day}</text:p></table:table-cell>')  # fmt: skip
-            elif kind is Cell.NUMBER:
-                cells.append(f'<table:table-cell office:value-type="float" office:value="{v!r}">'
-                             f"<text:p>{v:g}</text:p></table:table-cell>")  # fmt: skip
-            else:
-                cells.append(f'<table:table-cell table:style-name="pct" office:value-type="percentage" '
-                             f'office:value="{v!r}"><text:p>{v:.0%}</text:p></table:table-cell>')  # fmt: skip
-        cells.append("</table:table-row>")
-        out.append("".join(cells))
+        out.append(
+            "<table:table-row>"
+            + "".join(empty if v is None else f(v) for f, v in zip(spellers, row, strict=True))
+            + "</table:table-row>"
+        )
     out.append("</table:table>")
     return "".join(out)
 
@@ -153,9 +180,13 @@ def _settings(sheet_list: list[Sheet]) -> str:
 
     tables = "".join(
         f"<config:config-item-map-entry config:name={quoteattr(s.name)}>"
+        + item("HorizontalSplitMode", "short", 0)
         + item("VerticalSplitMode", "short", 2)
+        + item("HorizontalSplitPosition", "int", 0)
         + item("VerticalSplitPosition", "int", 1)
         + item("ActiveSplitRange", "short", 2)
+        + item("PositionLeft", "int", 0)
+        + item("PositionRight", "int", 0)
         + item("PositionTop", "int", 0)
         + item("PositionBottom", "int", 1)
         + "</config:config-item-map-entry>"
@@ -209,5 +240,8 @@ def spreadsheet(snapshot: Snapshot) -> bytes:
             ("settings.xml", _settings(sheet_list)),
             ("content.xml", content),
         ):
-            z.writestr(zipfile.ZipInfo(name, when), text.encode("utf-8"), compress_type=zipfile.ZIP_DEFLATED)
+            # Level 1: a fifth of the default level's time, for a file a tenth larger.
+            z.writestr(
+                zipfile.ZipInfo(name, when), text.encode("utf-8"), compress_type=zipfile.ZIP_DEFLATED, compresslevel=1
+            )
     return out.getvalue()

@@ -63,8 +63,11 @@ def _sheet(name: str, columns: Sequence[tuple[str, Cell]], rows: list[tuple[Valu
 
 def _text(value: str | None) -> str | None:
     """Return plan text as one inert line (control characters shown), or None when empty."""
+    if not value:
+        return None
+    value = clean(value)
     # U+FFFE and U+FFFF are no characters of XML, which both spreadsheet formats are made of.
-    return clean(value).translate(_NONCHARACTERS) if value else None
+    return value.translate(_NONCHARACTERS) if "\ufffe" in value or "\uffff" in value else value
 
 
 def _join(values: Sequence[str]) -> str | None:

@@ -49,23 +49,39 @@ def workbook(snapshot: Snapshot) -> bytes:
             ws.write_string(0, c, title, header)
             ws.set_column(c, c, width)
         text, number = ws.write_string, ws.write_number
-        kinds = list(enumerate(sheet.kinds))
+        # One writer a column, chosen once: the loop below runs for every cell.
+        writers = []
+        for c, kind in enumerate(sheet.kinds):
+            if kind is Cell.TEXT:
+                writers.append((c, text, None))
+            elif kind is Cell.NUMBER:
+                writers.append((c, number, None))
+            elif kind is Cell.PERCENT:
+                writers.append((c, number, percent))
+            elif kind is Cell.DATE:
+                writers.append((c, _date_writer(number, day), None))
+            else:
+                writers.append((c, _status_writer(text, colours), None))
         for r, row in enumerate(sheet.rows, start=1):
-            for c, kind in kinds:
+            for c, write, style in writers:
                 v = row[c]
-                if v is None:
-                    continue
-                if kind is Cell.TEXT:
-                    text(r, c, v)
-                elif kind is Cell.NUMBER:
-                    number(r, c, v)
-                elif kind is Cell.DATE:
-                    number(r, c, (v - _EPOCH).days, day)  # type: ignore[operator,union-attr]
-                elif kind is Cell.STATUS:
-                    text(r, c, v, colours.get(v))  # type: ignore[arg-type]
-                else:
-                    number(r, c, v, percent)
+                if v is not None:
+                    write(r, c, v, style)
         ws.freeze_panes(1, 0)
         ws.autofilter(0, 0, max(len(sheet.rows), 1), len(sheet.headers) - 1)
     book.close()
     return out.getvalue()
+
+
+def _date_writer(number: Any, style: Any) -> Any:
+    def write(r: int, c: int, v: date, _style: Any) -> None:
+        number(r, c, (v - _EPOCH).days, style)
+
+    return write
+
+
+def _status_writer(text: Any, colours: dict[str, Any]) -> Any:
+    def write(r: int, c: int, v: str, _style: Any) -> None:
+        text(r, c, v, colours.get(v))
+
+    return write
