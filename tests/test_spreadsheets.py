@@ -86,7 +86,7 @@ def test_xlsx_has_five_typed_sheets(cli: Cli, roadmap: str, tmp_path: Path) -> N
         assert ws["A1"].font.b
     ms = book["Milestones"]
     header = [c.value for c in ms[1]]
-    assert header[:4] == ["Ref", "Project", "Id", "Title"]
+    assert header[:3] == ["Ref", "Project", "Title"]
     rows = {r[0]: dict(zip(header, r, strict=True)) for r in ms.iter_rows(min_row=2, values_only=True)}
     etude = rows["cercle-2/etude"]
     assert etude["Deadline"] == datetime(2019, 12, 31)  # a real date cell, not text
@@ -95,14 +95,14 @@ def test_xlsx_has_five_typed_sheets(cli: Cli, roadmap: str, tmp_path: Path) -> N
     assert etude["Days left"] == -182
     assert etude["Owners"] == "Ministère des Armées; DINSIC"
     assert len(rows) == 15
-    status = next(c for c in ms["K"][1:] if c.value == "overdue")
+    status = next(c for c in ms["J"][1:] if c.value == "overdue")
     assert status.fill.fgColor.rgb.upper().endswith("C62828")  # coloured as the report colours it
     ind = book["Indicators"]
     first = [c.value for c in ind[2]]
     assert first[:2] == ["applications-cloud", "Applications hébergées en mode cloud"]
     assert first[4] == 60
     assert first[6] == 200
-    assert ms.column_dimensions["D"].width > ms.column_dimensions["C"].width  # titles get room
+    assert ms.column_dimensions["C"].width > ms.column_dimensions["B"].width  # titles get room
 
 
 def test_xlsx_text_from_the_plan_stays_text(cli: Cli, write_plan: Callable[..., Path], tmp_path: Path) -> None:
@@ -114,7 +114,7 @@ def test_xlsx_text_from_the_plan_stays_text(cli: Cli, write_plan: Callable[..., 
     assert title.data_type == "s"  # a string cell: openpyxl reads a formula as "f"
     assert title.value == '=HYPERLINK("http://evil.example","click")'
     assert book["Projects"]["C2"].value == "@SUM(1+1); +33 1 23"
-    milestone = book["Milestones"]["D2"]
+    milestone = book["Milestones"]["C2"]
     assert milestone.data_type == "s"
     assert milestone.value == "-2+3 \u241b[31m red & <b>bold</b>"  # ESC shown, not obeyed
     assert book["Slips"]["F2"].data_type == "s"
@@ -184,7 +184,7 @@ def test_ods_has_five_typed_sheets(cli: Cli, roadmap: str, tmp_path: Path) -> No
 def test_ods_text_from_the_plan_stays_text(cli: Cli, write_plan: Callable[..., Path], tmp_path: Path) -> None:
     tables = _ods_tables(export(cli, write_plan(HOSTILE), "ods", tmp_path / "h.ods"))
     assert _value(tables["Projects"][1][1]) == ("string", '=HYPERLINK("http://evil.example","click")')
-    assert _value(tables["Milestones"][1][3]) == ("string", "-2+3 \u241b[31m red & <b>bold</b>")
+    assert _value(tables["Milestones"][1][2]) == ("string", "-2+3 \u241b[31m red & <b>bold</b>")
     assert _value(tables["Measures"][1][1]) == ("date", "2020-06-30")
     assert _value(tables["Measures"][1][2]) == ("float", "110.5")
     content = zipfile.ZipFile(tmp_path / "h.ods").read("content.xml").decode()

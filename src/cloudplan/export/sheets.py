@@ -87,10 +87,12 @@ def sheets(snapshot: Snapshot) -> list[Sheet]:
         for s in ps.milestones:
             m = s.milestone
             due = m.due
+            # No id and no plan file: the ref holds the id, the Projects sheet the file. Every
+            # column is 10,000 more cells on a national portfolio, and cells are what costs.
             milestones.append((
-                m.ref, m.project, m.id, _text(m.title), _join(m.owners), m.start.text if m.start else None,
+                m.ref, m.project, _text(m.title), _join(m.owners), m.start.text if m.start else None,
                 due.text if due else None, due.last if due else None, m.done, m.cancelled, s.status.value,
-                s.days_left, s.slipped_days, _text(m.source),
+                s.days_left, s.slipped_days,
             ))  # fmt: skip
             for slip in m.slips:
                 slips.append((m.ref, _text(m.title), slip.from_.text if slip.from_ else None,
@@ -113,9 +115,9 @@ def sheets(snapshot: Snapshot) -> list[Sheet]:
             (_("Done"), N), (_("Milestones"), N), (_("Plan"), T),
         ], projects),
         _sheet(_("Milestones"), [
-            (_("Ref"), T), (_("Project"), T), (_("Id"), T), (_("Title"), T), (_("Owners"), T), (_("Start"), T),
+            (_("Ref"), T), (_("Project"), T), (_("Title"), T), (_("Owners"), T), (_("Start"), T),
             (_("Due"), T), (_("Deadline"), D), (_("Done"), D), (_("Cancelled"), D), (_("Status"), S),
-            (_("Days left"), N), (_("Days slipped"), N), (_("Plan"), T),
+            (_("Days left"), N), (_("Days slipped"), N),
         ], milestones),
         _sheet(_("Slips"), [
             (_("Milestone"), T), (_("Title"), T), (_("From"), T), (_("To"), T), (_("On"), D), (_("Reason"), T),
