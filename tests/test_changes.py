@@ -268,3 +268,11 @@ def test_the_shipped_roadmap_through_the_edit_commands(cli: Cli, repo: Repo) -> 
     assert cli("done", "cercle-2/etude", "--on", "2020-07-15").exit_code == 0
     d = doc(cli, "--since", "HEAD")
     assert kinds(d) == [("done", "cercle-2/etude")]
+
+
+def test_a_report_with_an_unknown_revision_writes_nothing(cli: Cli, repo: Repo) -> None:
+    out = repo.root / "report.html"
+    result = cli("report", "--html", out, "--since", "no-such-tag")
+    assert result.exit_code == 2
+    assert "neither a git revision nor a date" in result.stderr
+    assert not out.exists()

@@ -107,11 +107,13 @@ def read_at(commit: str, paths: Sequence[Path]) -> list[bytes | None]:
             end = out.index(b"\n", at)
             header = out[at:end].split()
             at = end + 1
-            if len(header) == 3 and header[1] == b"blob":
+            # "NAME missing": a file that did not exist then. A found object is "SHA TYPE SIZE",
+            # then its bytes: a folder of that name (a tree) is skipped, as no file.
+            if len(header) == 3 and header[2].isdigit():
                 size = int(header[2])
-                found[i] = out[at : at + size]
+                if header[1] == b"blob":
+                    found[i] = out[at : at + size]
                 at += size + 1
-            # "missing" or "ambiguous": a file that did not exist then, or was not a file
     return found
 
 
