@@ -17,7 +17,7 @@ from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
 from cloudplan.export.formats import Snapshot
-from cloudplan.export.sheets import Cell, Sheet, sheets
+from cloudplan.export.sheets import Cell, Sheet, inert, sheets
 from cloudplan.render.theme import STATUS_COLOURS
 
 MIMETYPE = "application/vnd.oasis.opendocument.spreadsheet"
@@ -217,7 +217,7 @@ def spreadsheet(snapshot: Snapshot) -> bytes:
     stamp = snapshot.as_of.isoformat() + "T00:00:00"
     meta = (
         f'<?xml version="1.0" encoding="UTF-8"?>\n<office:document-meta {_NS}><office:meta>'
-        f"<dc:title>{escape(snapshot.title)}</dc:title><meta:generator>cloudplan</meta:generator>"
+        f"<dc:title>{escape(inert(snapshot.title) or '')}</dc:title><meta:generator>cloudplan</meta:generator>"
         f"<meta:creation-date>{stamp}</meta:creation-date></office:meta></office:document-meta>\n"
     )
     out = io.BytesIO()

@@ -61,7 +61,7 @@ def _sheet(name: str, columns: Sequence[tuple[str, Cell]], rows: list[tuple[Valu
     return Sheet(name.translate(_FORBIDDEN)[:31], headers, kinds, tuple(widths), rows)
 
 
-def _text(value: str | None) -> str | None:
+def inert(value: str | None) -> str | None:
     """Return plan text as one inert line (control characters shown), or None when empty."""
     if not value:
         return None
@@ -71,7 +71,7 @@ def _text(value: str | None) -> str | None:
 
 
 def _join(values: Sequence[str]) -> str | None:
-    return _text("; ".join(values))
+    return inert("; ".join(values))
 
 
 def sheets(snapshot: Snapshot) -> list[Sheet]:
@@ -82,33 +82,33 @@ def sheets(snapshot: Snapshot) -> list[Sheet]:
     slips: list[tuple[Value, ...]] = []
     for ps in snapshot.projects:
         p = ps.project
-        projects.append((p.id, _text(p.title), _join(p.owners), _join(p.tags), ps.status.value, ps.done, ps.total,
-                         _text(p.source)))  # fmt: skip
+        projects.append((p.id, inert(p.title), _join(p.owners), _join(p.tags), ps.status.value, ps.done, ps.total,
+                         inert(p.source)))  # fmt: skip
         for s in ps.milestones:
             m = s.milestone
             due = m.due
             # No id and no plan file: the ref holds the id, the Projects sheet the file. Every
             # column is 10,000 more cells on a national portfolio, and cells are what costs.
             milestones.append((
-                m.ref, m.project, _text(m.title), _join(m.owners), m.start.text if m.start else None,
+                m.ref, m.project, inert(m.title), _join(m.owners), m.start.text if m.start else None,
                 due.text if due else None, due.last if due else None, m.done, m.cancelled, s.status.value,
-                s.days_left, s.slipped_days,
+                s.days_left, s.slipped_days or None,  # blank, not 0, for the many that never slipped
             ))  # fmt: skip
             for slip in m.slips:
-                slips.append((m.ref, _text(m.title), slip.from_.text if slip.from_ else None,
-                              slip.to.text if slip.to else None, slip.on, _text(slip.reason)))  # fmt: skip
+                slips.append((m.ref, inert(m.title), slip.from_.text if slip.from_ else None,
+                              slip.to.text if slip.to else None, slip.on, inert(slip.reason)))  # fmt: skip
     indicators: list[tuple[Value, ...]] = []
     measures: list[tuple[Value, ...]] = []
     for st in snapshot.indicators:
         i = st.indicator
         base, target = i.baseline, i.target
         indicators.append((
-            i.id, _text(i.title), _text(i.unit), i.project, base.value if base else None,
+            i.id, inert(i.title), inert(i.unit), i.project, base.value if base else None,
             base.when.text if base else None, target.value if target else None, target.when.text if target else None,
             st.latest, st.latest_on, None if st.expected is None else round(st.expected, 6),
-            None if st.progress is None else round(st.progress, 6), st.status.value, _text(i.source),
+            None if st.progress is None else round(st.progress, 6), st.status.value, inert(i.source),
         ))  # fmt: skip
-        measures += [(i.id, ms.on, ms.value, _text(ms.note)) for ms in i.measures]
+        measures += [(i.id, ms.on, ms.value, inert(ms.note)) for ms in i.measures]
     return [
         _sheet(_("Projects"), [
             (_("Id"), T), (_("Title"), T), (_("Owners"), T), (_("Tags"), T), (_("Status"), S),

@@ -12,7 +12,7 @@ from datetime import date, datetime, time
 from typing import Any
 
 from cloudplan.export.formats import Snapshot
-from cloudplan.export.sheets import Cell, sheets
+from cloudplan.export.sheets import Cell, inert, sheets
 from cloudplan.render.theme import STATUS_COLOURS
 
 _EPOCH = date(1899, 12, 30)  # Excel's day 0 (its 1900 leap-year bug folded in, as every writer does)
@@ -36,7 +36,7 @@ def workbook(snapshot: Snapshot) -> bytes:
     )
     # The as-of day, not the clock: the same plan gives the same file.
     stamp = datetime.combine(snapshot.as_of, time())
-    book.set_properties({"title": snapshot.title, "created": stamp, "comments": "cloudplan"})
+    book.set_properties({"title": inert(snapshot.title) or "", "created": stamp, "comments": "cloudplan"})
     header = book.add_format({"bold": True, "bg_color": "#eeeeee", "bottom": 1})
     day = book.add_format({"num_format": DATE_FORMAT})
     percent = book.add_format({"num_format": "0%"})
