@@ -54,6 +54,9 @@ BAR_GROWTH = 10.5  # overdue --format json at 100,000 / at 10,000
 BAR_NOTIFY = 1.5  # notify --dry-run / overdue --format json, on the 10,000 portfolio with a contact per owner
 BAR_MEMORY = 10**9  # bytes: peak resident memory at 100,000, under 1 GB
 BAR_FRENCH = 1.05  # cloudplan overdue on the roadmap in French (the plan's language) / in English
+BAR_CHANGES = 3.0  # cloudplan changes --since HEAD / overdue --format json, at 10,000 with ~1 % changed
+BAR_XLSX = 4.0  # cloudplan export --format xlsx / export --format json, at 10,000
+CHANGED_EVERY = 100  # changes: one milestone in this many is retitled since HEAD (~1 %)
 BAR_STATUS_RISK = 1.1  # status --format json with at-risk / the same command before it, at 10,000
 BAR_TREND = 1.5  # trend --format json / overdue --format json, at 10,000
 # status --format json / overdue --format json at 10,000 before at-risk existed (CPU time, medians of ten
@@ -771,6 +774,84 @@ def notify(b: Bench, manifest: dict[str, Any] | None, has_notify: bool) -> None:
     b.bars.append(Bar(name, r, BAR_NOTIFY, f"pairs {lo:.2f}-{hi:.2f}; {ms(n.median)} vs {ms(o.median)} ms"))
 
 
+def git_portfolio(b: Bench, manifest: dict[str, Any]) -> tuple[Path, int]:
+    """Commit a copy of the portfolio to a new git repository, then retitle ~1 % of its milestones.
+
+    Returns the repository and how many milestones changed since HEAD.
+    """
+    repo = b.out / f"git-{BAR_SIZE}"
+    shutil.rmtree(repo, ignore_errors=True)
+    shutil.copytree(b.out / manifest["folder"], repo / "plans")
+    env = {**b.env, "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1", "GIT_AUTHOR_NAME": "bench",
+           "GIT_AUTHOR_EMAIL": "bench@example.org", "GIT_COMMITTER_NAME": "bench",
+           "GIT_COMMITTER_EMAIL": "bench@example.org"}  # fmt: skip
+    for args in (["init", "-q"], ["add", "-A"], ["commit", "-q", "-m", "the plans before the committee"]):
+        subprocess.run(["git", *args], cwd=repo, env=env, check=True, capture_output=True)
+    changed = seen = 0
+    for plan in sorted((repo / "plans").glob("*.toml")):
+        lines = plan.read_text(encoding="utf-8").splitlines(keepends=True)
+        pending = False
+        for i, line in enumerate(lines):
+            if line.strip() == "[[project.milestone]]":
+                seen += 1
+                pending = seen % CHANGED_EVERY == 0
+            elif pending and line.lstrip().startswith('title = "'):
+                lines[i] = line.replace('title = "', 'title = "Revu : ', 1)
+                changed += 1
+                pending = False
+        plan.write_text("".join(lines), encoding="utf-8")
+    return repo, changed
+
+
+def committee(b: Bench, manifests: dict[int, dict[str, Any]]) -> None:
+    """`changes --since HEAD` against `overdue`, and `export --format xlsx` against `export --format json`."""
+    name_changes = f"{BAR_SIZE:,} milestones, ~1 % changed: changes --since HEAD / overdue --format json"
+    name_xlsx = f"{BAR_SIZE:,} milestones: export --format xlsx / export --format json"
+    if BAR_SIZE not in manifests or not has_command(b.cp, "changes", b.env) or shutil.which("git") is None:
+        why = f"needs --sizes with {BAR_SIZE}, `cloudplan changes` and git"
+        b.bars += [Bar(name_changes, None, BAR_CHANGES, "", why), Bar(name_xlsx, None, BAR_XLSX, "", why)]
+        return
+    repo, n = git_portfolio(b, manifests[BAR_SIZE])
+
+    def expect_changes(run: Run) -> str | None:
+        got = json.loads(run.out)["changes"]
+        kinds = {c["kind"] for c in got}
+        return None if len(got) == n and kinds == {"retitled"} else f"{len(got)} changes ({kinds}), made {n}"
+
+    def expect_xlsx(run: Run) -> str | None:
+        data = (b.out / "export.xlsx").read_bytes()
+        return None if data.startswith(b"PK") and len(data) > 100_000 else f"not an xlsx file ({len(data)} bytes)"
+
+    plans, json_ = "plans", ["--format", "json"]
+    group = b.measure(
+        Group(
+            "committee",
+            [
+                Command("cp-overdue-git", "cloudplan overdue --format json (git copy)",
+                        [*b.cp, "overdue", *json_, plans], repo, b.env, ok=frozenset({1}), cloudplan=True),
+                Command("cp-changes", f"cloudplan changes --since HEAD --format json ({n} changed)",
+                        [*b.cp, "changes", "--since", "HEAD", *json_, plans], repo, b.env, check=expect_changes,
+                        cloudplan=True),
+                Command("cp-export-json", "cloudplan export --format json", [*b.cp, "export", *json_, plans],
+                        repo, b.env, cloudplan=True),
+                Command("cp-export-xlsx", "cloudplan export --format xlsx -o FILE",
+                        [*b.cp, "export", "--format", "xlsx", "-o", str(b.out / "export.xlsx"), plans], repo,
+                        b.env, check=expect_xlsx, cloudplan=True),
+                Command("cp-export-ods", "cloudplan export --format ods -o FILE (info)",
+                        [*b.cp, "export", "--format", "ods", "-o", str(b.out / "export.ods"), plans], repo,
+                        b.env, cloudplan=True),
+            ],
+            rounds=b.runs,
+        )
+    )  # fmt: skip
+    overdue, changes, ejson, xlsx = group.commands[:4]
+    r, lo, hi = paired(changes, overdue)
+    b.bars.append(Bar(name_changes, r, BAR_CHANGES,
+                      f"pairs {lo:.2f}-{hi:.2f}; {ms(changes.median)} vs {ms(overdue.median)} ms"))  # fmt: skip
+    r, lo, hi = paired(xlsx, ejson)
+    b.bars.append(Bar(name_xlsx, r, BAR_XLSX, f"pairs {lo:.2f}-{hi:.2f}; {ms(xlsx.median)} vs {ms(ejson.median)} ms"))
+
+
 def french(b: Bench) -> None:
     """`cloudplan overdue` on the roadmap in French over the same in English, paired.
 
@@ -955,6 +1036,7 @@ def main(argv: list[str] | None = None) -> int:
     growth(b, by_size)
     completion(b)
     notify(b, manifests.get(BAR_SIZE), has_notify)
+    committee(b, manifests)
     french(b)
     views13(b, manifests.get(BAR_SIZE), args.baseline.resolve() if args.baseline else None)
 

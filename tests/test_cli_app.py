@@ -157,7 +157,7 @@ def test_a_usage_error_is_exit_2(cli: Cli) -> None:
         ("overdue", "<text|table|json|csv|markdown>"),
         ("indicators", "<table|json|csv|markdown>"),
         ("history", "<text|json>"),
-        ("export", "<json|csv|ics|markdown|mermaid>"),
+        ("export", "<json|csv|ics|markdown|mermaid|xlsx|ods>"),
         ("check", "<text|github|gitlab|json>"),
     ],
 )
@@ -224,7 +224,7 @@ def test_a_new_format_is_one_registry_entry(tmp_path: Path) -> None:
     assert written.returncode == 0, written.stderr
     assert target.read_bytes() == out.stdout
     listed = subprocess.run([sys.executable, "-c", code, "export", "--help"], capture_output=True, env=env, text=True)
-    assert "<json|csv|ics|markdown|mermaid|bin>" in " ".join(listed.stdout.split())
+    assert "<json|csv|ics|markdown|mermaid|xlsx|ods|bin>" in " ".join(listed.stdout.split())
 
 
 def test_export_without_a_format_says_which_there_are(cli: Cli) -> None:
@@ -361,7 +361,15 @@ def test_zsh_and_fish_complete_from_the_plan(tmp_path: Path) -> None:
 
 
 def test_bash_completes_the_export_format() -> None:
-    assert _complete_bash("cloudplan export ").stdout.split() == ["json", "csv", "ics", "markdown", "mermaid"]
+    assert _complete_bash("cloudplan export ").stdout.split() == [
+        "json",
+        "csv",
+        "ics",
+        "markdown",
+        "mermaid",
+        "xlsx",
+        "ods",
+    ]
     assert _complete_bash("cloudplan export i").stdout.split() == ["ics"]
 
 

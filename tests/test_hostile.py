@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from typer.testing import Result
 
-from cloudplan.export.formats import EXPORTERS
+from cloudplan.export.formats import BINARY, EXPORTERS
 
 Cli = Callable[..., Result]
 
@@ -145,10 +145,19 @@ def test_report_is_inert(cli: Cli, hostile: Path, tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("fmt", list(EXPORTERS))
-def test_every_export_format_is_inert(cli: Cli, hostile: Path, fmt: str) -> None:
-    result = cli("export", hostile, "--as-of", DAY, "--format", fmt)
-    assert result.exit_code == 0, result.output
-    text = result.stdout_bytes.decode("utf-8")
+def test_every_export_format_is_inert(cli: Cli, hostile: Path, fmt: str, tmp_path: Path) -> None:
+    if fmt in BINARY:  # a zip of XML parts: the XML is what a spreadsheet program reads
+        import zipfile
+
+        out = tmp_path / f"hostile.{fmt}"
+        result = cli("export", hostile, "--as-of", DAY, "--format", fmt, "-o", out)
+        assert result.exit_code == 0, result.output
+        with zipfile.ZipFile(out) as z:
+            text = "".join(z.read(n).decode("utf-8") for n in z.namelist() if n.endswith(".xml"))
+    else:
+        result = cli("export", hostile, "--as-of", DAY, "--format", fmt)
+        assert result.exit_code == 0, result.output
+        text = result.stdout_bytes.decode("utf-8")
     assert_inert_text(text)
     CHECKS[fmt](text)
 
@@ -212,12 +221,26 @@ def _mermaid(text: str) -> None:
             assert keyword in ("dateFormat", "axisFormat"), line
 
 
+def _xlsx(text: str) -> None:
+    assert "<f>" not in text  # no formula cell: "=HYPERLINK(...)" is a shared string
+    assert "=HYPERLINK(&quot;http://x&quot;)" in text or '=HYPERLINK("http://x")' in text
+    assert "<script>" not in text
+
+
+def _ods(text: str) -> None:
+    assert "table:formula" not in text
+    assert 'office:value-type="string"><text:p>=HYPERLINK("http://x")' in text
+    assert "<script>" not in text
+
+
 CHECKS: dict[str, Callable[[str], None]] = {
     "json": _json,
     "csv": _csv,
     "ics": _ics,
     "markdown": _markdown,
     "mermaid": _mermaid,
+    "xlsx": _xlsx,
+    "ods": _ods,
 }
 
 

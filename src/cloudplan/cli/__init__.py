@@ -53,6 +53,7 @@ COMMANDS: dict[str, str] = {
     "timeline": "cloudplan.cli.views:timeline",
     "report": "cloudplan.cli.views:report",
     "export": "cloudplan.cli.views:export",
+    "changes": "cloudplan.cli.changes:changes",
     "check": "cloudplan.cli.check:check",
     "schema": "cloudplan.cli.check:schema",
     "history": "cloudplan.cli.edit:history",

@@ -27,7 +27,7 @@ from cloudplan.cli.common import (
     show,
 )
 from cloudplan.errors import UsageError
-from cloudplan.export.formats import DELIMITED, EXPORTERS
+from cloudplan.export.formats import BINARY, DELIMITED, EXPORTERS
 from cloudplan.i18n import _
 
 if TYPE_CHECKING:
@@ -143,6 +143,15 @@ def report(
     owner: OwnerFilter = None,
     tag: TagFilter = None,
     status: StatusFilter = None,
+    since: Annotated[
+        str | None,
+        typer.Option(
+            "--since",
+            metavar="REV|DATE",
+            help=_("Add a section of what changed since this git revision or day (see `cloudplan changes`)."),
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Write a one-page HTML report: summary, timeline, overdue and due soon, slips, indicators.
 
@@ -151,7 +160,13 @@ def report(
     from cloudplan.export import html as page
 
     r = load_plans(plans, as_of, within)
-    save(html, page.report(_view(r, project, owner, tag, status)))
+    changed = None
+    if since is not None:
+        from cloudplan.cli.changes import compare
+
+        compared = compare(since, plans, r.loaded)
+        changed = (compared.revision, compared.changes)
+    save(html, page.report(_view(r, project, owner, tag, status), changed=changed))
 
 
 def export(
@@ -189,8 +204,13 @@ def export(
             show_default=False,
         ),
     ] = None,
+    bom: Annotated[
+        bool,
+        typer.Option("--bom", help=_("Start CSV with a UTF-8 byte order mark, for spreadsheets that need it.")),
+    ] = False,
 ) -> None:
-    """Export the milestones for calendars (ics), spreadsheets (csv), docs (markdown, mermaid) or programs (json).
+    """Export the milestones for calendars (ics), spreadsheets (xlsx, ods, csv), docs (markdown, mermaid) or
+    programs (json).
 
     `cloudplan export ics` and `cloudplan export --format ics` are the same.
     """
@@ -205,6 +225,13 @@ def export(
             ),
         )
     fmt = fmt.lower()
+    if fmt in BINARY and (output is None or output == "-"):
+        raise UsageError(
+            _("--format {fmt} writes a binary file: name it with -o FILE").format(fmt=fmt),
+            hint=_("e.g. cloudplan export --format {fmt} -o roadmap.{fmt}").format(fmt=fmt),
+        )
+    if bom and fmt not in DELIMITED:
+        raise UsageError(_("--bom applies to --format csv only"))
     if delimiter is not None:
         if fmt not in DELIMITED:
             raise UsageError(_("--delimiter applies to --format csv only"))
@@ -217,4 +244,6 @@ def export(
 
     r = load_plans(plans, as_of, within)
     text = render(fmt, _view(r, project, owner, tag, status), delimiter or ",")
+    if bom and isinstance(text, str):
+        text = "\ufeff" + text  # U+FEFF first: UTF-8's byte order mark, EF BB BF
     save(output or "-", text)

@@ -63,6 +63,18 @@ def _mermaid(view: PortfolioView, delimiter: str) -> str:
     return mermaid.gantt(view)
 
 
+def _xlsx(view: PortfolioView, delimiter: str) -> bytes:
+    from cloudplan.export import xlsx
+
+    return xlsx.workbook(view)
+
+
+def _ods(view: PortfolioView, delimiter: str) -> bytes:
+    from cloudplan.export import ods
+
+    return ods.spreadsheet(view)
+
+
 # name -> the function writing the whole document. Text formats return str, binary ones bytes.
 EXPORTERS: dict[str, Exporter] = {
     "json": _json,
@@ -70,9 +82,13 @@ EXPORTERS: dict[str, Exporter] = {
     "ics": _ics,
     "markdown": _markdown,
     "mermaid": _mermaid,
+    "xlsx": _xlsx,
+    "ods": _ods,
 }
 # The formats that take --delimiter.
-DELIMITED = frozenset({"csv"})
+DELIMITED = frozenset({"csv"})  # the formats --delimiter and --bom apply to
+# The formats that are files of bytes, not text: written with -o only, never to a terminal.
+BINARY = frozenset({"xlsx", "ods"})
 
 
 def render(name: str, view: PortfolioView, delimiter: str = ",") -> str | bytes:

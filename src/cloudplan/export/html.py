@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import date
+from typing import TYPE_CHECKING
 
 from cloudplan import __version__
 from cloudplan.export import svg
@@ -14,6 +15,9 @@ from cloudplan.render.indicators import number
 from cloudplan.render.lines import when
 from cloudplan.render.theme import STATUS_COLOURS
 from cloudplan.status import MilestoneState, ProjectState, Status, expected_value, next_deadline
+
+if TYPE_CHECKING:
+    from cloudplan.changes import Change, Revision
 
 # The page may load nothing and run nothing: a hostile plan that slipped markup past the
 # escaping would still find no script run and no request made.
@@ -103,8 +107,19 @@ def _page(title: str, body: list[str]) -> str:
     return "\n".join(parts) + "\n"
 
 
-def report(snapshot: PortfolioView, sections: Sequence[Section] | None = None) -> str:
-    """Return the report page: a header, then each of *sections* (default: SECTIONS), then a footer."""
+def report(
+    snapshot: PortfolioView,
+    sections: Sequence[Section] | None = None,
+    changed: tuple[Revision, list[Change]] | None = None,
+) -> str:
+    """Return the report page: a header, then each of *sections* (default: SECTIONS), then a footer.
+
+    With *changed* (a revision and what changed since it), a section listing the changes follows the summary.
+    """
+    sections = list(SECTIONS if sections is None else sections)
+    if changed is not None:
+        since = changed
+        sections.insert(sections.index(summary) + 1 if summary in sections else 0, lambda _v: changes_section(*since))
     day = snapshot.as_of.isoformat()
     title = esc(snapshot.title)
     projects = list(snapshot.projects)
@@ -114,7 +129,7 @@ def report(snapshot: PortfolioView, sections: Sequence[Section] | None = None) -
         f"<h1>{title}</h1>",
         f'<p class="meta">{esc(_("As of {day}").format(day=day))} · {esc(_counts(projects))}</p>',
         "</header>",
-        *(section(snapshot) for section in (SECTIONS if sections is None else sections)),
+        *(section(snapshot) for section in sections),
         "<footer>",
         esc(
             _("Made by cloudplan {version} from {plans}, as of {day}.").format(
@@ -319,6 +334,18 @@ def indicators(snapshot: PortfolioView) -> str:
             f"{svg.indicator(s, as_of)}</div>"
         )
     return f'{title}\n<div class="cards">\n' + "\n".join(cards) + "\n</div>"
+
+
+def changes_section(revision: Revision, changes: list[Change]) -> str:
+    """Return the section "Changes since REV": a row per change, or a line saying there was none."""
+    from cloudplan.export.changes import describe, heading
+
+    rows = [
+        f"<tr><td><code>{esc(c.ref)}</code></td><td>{esc(c.title)}</td><td>{esc(describe(c))}</td></tr>"
+        for c in changes
+    ]
+    table = _table(heading(revision), [_("Ref"), _("Title"), _("Change")], rows, _("Nothing changed."))
+    return f'<section id="changes">\n{table}\n</section>'
 
 
 # The report's sections, in order.

@@ -202,18 +202,7 @@ def read_file(file: PlanFile, env: Mapping[str, str] | None = None) -> Parsed:
     except OSError as e:
         why = _("cannot read the file: {why}").format(why=e.strerror or e)
         return Parsed(None, [_fatal(name, "unreadable", why)], b"")
-    from cloudplan import cache
-    from cloudplan.store import plancache
-
-    folder = cache.folder(os.environ if env is None else env)
-    k = cache.key(data, name)
-    hit = plancache.get(folder, k)
-    if hit is not None:
-        return Parsed(hit[0], hit[1], data, k)
-    parsed = parse(data, name)
-    if parsed.plan is not None:
-        plancache.put(folder, k, parsed.plan, parsed.findings)
-    return Parsed(parsed.plan, parsed.findings, data, k)
+    return parse_cached(data, name, env)
 
 
 def _are_findings(value: object) -> bool:
@@ -360,3 +349,19 @@ def locate(findings: list[Finding], texts: Mapping[str, str]) -> list[Finding]:
             f = f.at(*maps[f.source].locate(f.key))
         placed.append(f)
     return placed
+
+
+def parse_cached(data: bytes, name: str, env: Mapping[str, str] | None = None) -> Parsed:
+    """Return the plan in *data* (a file's bytes, or an earlier version's from git), through the parsed-plan cache."""
+    from cloudplan import cache
+    from cloudplan.store import plancache
+
+    folder = cache.folder(os.environ if env is None else env)
+    k = cache.key(data, name)
+    hit = plancache.get(folder, k)
+    if hit is not None:
+        return Parsed(hit[0], hit[1], data, k)
+    parsed = parse(data, name)
+    if parsed.plan is not None:
+        plancache.put(folder, k, parsed.plan, parsed.findings)
+    return Parsed(parsed.plan, parsed.findings, data, k)

@@ -1,0 +1,146 @@
+"""`cloudplan changes --since REV|DATE`: what changed in the portfolio since a git revision or a day."""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, NamedTuple
+
+import typer
+
+from cloudplan.cli.common import PlanArgs, format_option, load_plans, show, write
+from cloudplan.errors import BadPeriod
+from cloudplan.i18n import _
+
+if TYPE_CHECKING:
+    from cloudplan.changes import Change, Revision
+    from cloudplan.store import Loaded
+
+
+SinceOption = Annotated[
+    str,
+    typer.Option(
+        "--since",
+        metavar="REV|DATE",
+        help=_("A git revision (HEAD~3, a tag, a commit), or a day: the last commit on or before it "
+               "(2020-06-30, \"fin juin 2020\")."),
+        show_default=False,
+    ),
+]  # fmt: skip
+
+
+class Compared(NamedTuple):
+    """The revision compared with, and what changed since."""
+
+    revision: Revision
+    changes: list[Change]
+
+
+# "fin juin 2020", "end of June 2020": a month stands for its last day anyway.
+_END_OF = re.compile(r"^\s*(?:fin\s+(?:de\s+|d['’]\s*)?|(?:the\s+)?end\s+of\s+)", re.IGNORECASE)
+
+
+def compare(since: str, plans: list[str] | None, loaded: Loaded) -> Compared:
+    """Return what changed in the plans (as *loaded* from the work tree) since the revision or day *since*."""
+    from cloudplan import periods, store
+    from cloudplan.changes import diff
+    from cloudplan.model import Portfolio
+    from cloudplan.store import git
+    from cloudplan.store.reader import parse_cached
+
+    files = store.discover(plans or [], os.environ, Path.cwd())
+    where = files[0].path.resolve().parent
+    git.work_tree(where)
+    revision = git.resolve(since, where)
+    if revision is None:
+        try:
+            day = periods.parse_day(_END_OF.sub("", since), loaded.today)
+        except BadPeriod:
+            raise git.GitError(
+                _("{rev!r} is neither a git revision nor a date").format(rev=since),
+                hint=_("give a commit, a tag, HEAD~3, or a day such as 2020-06-30"),
+            ) from None
+        revision = git.last_before(day, loaded.portfolio.timezone, since, where)
+        if revision is None:
+            raise git.GitError(
+                _("no commit on or before {day}: the plans' history starts later").format(day=day.isoformat())
+            )
+    names = [f.name for f in files]
+    paths = [f.path for f in files]
+    for folder, shown in _folders(plans):
+        for name in git.listed_at(revision.commit, folder):
+            label = str(Path(shown) / name)
+            if label not in names:  # a file removed since: its projects are removed
+                names.append(label)
+                paths.append(folder / name)
+    plans_then = []
+    for name, data in zip(names, git.read_at(revision.commit, [p.resolve() for p in paths]), strict=True):
+        if data is None:
+            continue  # a file added since: everything in it is new
+        parsed = parse_cached(data, name)
+        if parsed.plan is None:
+            first = parsed.findings[0] if parsed.findings else name
+            raise git.GitError(
+                _("{name} at {commit} cannot be read: {why}").format(
+                    name=name, commit=revision.commit[:12], why=getattr(first, "message", first)
+                ),
+                hint=_("choose another revision"),
+            )
+        plans_then.append(parsed.plan)
+    return Compared(revision, diff(Portfolio(tuple(plans_then)), loaded.portfolio))
+
+
+def _folders(plans: list[str] | None) -> list[tuple[Path, str]]:
+    """Return the folders named (or found by default) whose `*.toml` files make the portfolio."""
+    from cloudplan import store
+
+    args = list(plans or [])
+    if not args:
+        args = [p for p in os.environ.get(store.ENV_VAR, "").split(":") if p]
+    if not args:
+        found = store.nearest(Path.cwd())
+        if found is not None and found.is_dir():
+            return [(found.resolve(), os.path.relpath(found, Path.cwd()))]
+    return [(Path(a).resolve(), a) for a in args if Path(a).is_dir()]
+
+
+def _table(found: Compared) -> None:
+    if found.changes:
+        from cloudplan.render.changes import changes_view
+
+        show(changes_view(found.revision, found.changes))
+
+
+def _json(found: Compared) -> None:
+    from cloudplan.export import changes as out
+
+    write(out.json_doc(found.revision, found.changes))  # also when empty: programs read `changes: []`
+
+
+def _markdown(found: Compared) -> None:
+    if found.changes:
+        from cloudplan.export import changes as out
+
+        write(out.markdown(found.revision, found.changes))
+
+
+# `table` for people, `json` for programs, `markdown` for the minutes of a steering committee.
+CHANGES_FORMATS = {"table": _table, "json": _json, "markdown": _markdown}
+
+
+def changes(
+    since: SinceOption,
+    plans: PlanArgs = None,
+    fmt: Annotated[str, format_option(CHANGES_FORMATS)] = "table",
+) -> None:
+    """List what changed since a git revision or a day: items added or removed, milestones done, reopened,
+    cancelled, rescheduled, retitled or re-owned, measures recorded.
+
+    The plans in the work tree are compared with the same files at that revision (a file that
+    did not exist then is new). Prints nothing when nothing changed.
+    """
+    r = load_plans(plans, None, None)
+    CHANGES_FORMATS[fmt.lower()](compare(since, plans, r.loaded))
+    sys.stdout.flush()

@@ -1,0 +1,131 @@
+"""The tables of a spreadsheet export (projects, milestones, slips, indicators, measures), typed cells; pure.
+
+xlsx.py and ods.py draw the same tables: each column says how its cells are written (text,
+a number, a date, a percentage, a status to colour); headers and sheet names are in the
+user's language, values are not.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from enum import Enum
+from typing import NamedTuple
+
+from cloudplan.export.formats import PortfolioView
+from cloudplan.i18n import _
+from cloudplan.safe import clean
+
+
+class Cell(Enum):
+    """How a column's values are written."""
+
+    TEXT = "text"
+    NUMBER = "number"
+    DATE = "date"
+    PERCENT = "percent"
+    STATUS = "status"  # text, coloured by its value
+
+
+Value = str | float | int | date | None
+
+
+class Sheet(NamedTuple):
+    """One table: its name, its columns (header, kind, width in characters) and its rows."""
+
+    name: str
+    headers: tuple[str, ...]
+    kinds: tuple[Cell, ...]
+    widths: tuple[int, ...]
+    rows: list[tuple[Value, ...]]
+
+
+MIN_WIDTH, MAX_WIDTH = 6, 60
+_NONCHARACTERS = {0xFFFE: 0xFFFD, 0xFFFF: 0xFFFD}
+_FORBIDDEN = str.maketrans(dict.fromkeys("[]:*?/\\", " "))  # characters no sheet name may hold
+
+
+def _sheet(name: str, columns: Sequence[tuple[str, Cell]], rows: list[tuple[Value, ...]]) -> Sheet:
+    headers = tuple(h for h, _k in columns)
+    kinds = tuple(k for _h, k in columns)
+    widths = []
+    for i, (header, kind) in enumerate(columns):
+        if kind is Cell.DATE:
+            longest = 10
+        elif kind is Cell.TEXT or kind is Cell.STATUS:
+            # The longest of a sample: 10,000 rows need not all be measured to size a column.
+            longest = max((len(r[i]) for r in rows[:500] if isinstance(r[i], str)), default=0)  # type: ignore[arg-type]
+        else:
+            longest = 8
+        widths.append(min(MAX_WIDTH, max(MIN_WIDTH, len(header) + 2, longest + 1)))
+    return Sheet(name.translate(_FORBIDDEN)[:31], headers, kinds, tuple(widths), rows)
+
+
+def inert(value: str | None) -> str | None:
+    """Return plan text as one inert line (control characters shown), or None when empty."""
+    if not value:
+        return None
+    value = clean(value)
+    # U+FFFE and U+FFFF are no characters of XML, which both spreadsheet formats are made of.
+    return value.translate(_NONCHARACTERS) if "\ufffe" in value or "\uffff" in value else value
+
+
+def _join(values: Sequence[str]) -> str | None:
+    return inert("; ".join(values))
+
+
+def sheets(snapshot: PortfolioView) -> list[Sheet]:
+    """Return the five tables of *snapshot*: projects, milestones, slips, indicators, measures."""
+    T, N, D, P, S = Cell.TEXT, Cell.NUMBER, Cell.DATE, Cell.PERCENT, Cell.STATUS
+    projects: list[tuple[Value, ...]] = []
+    milestones: list[tuple[Value, ...]] = []
+    slips: list[tuple[Value, ...]] = []
+    for ps in snapshot.projects:
+        p = ps.project
+        projects.append((p.id, inert(p.title), _join(p.owners), _join(p.tags), ps.status.value, ps.done, ps.total,
+                         inert(p.source)))  # fmt: skip
+        for s in ps.milestones:
+            m = s.milestone
+            due = m.due
+            # No id and no plan file: the ref holds the id, the Projects sheet the file. Every
+            # column is 10,000 more cells on a national portfolio, and cells are what costs.
+            milestones.append((
+                m.ref, m.project, inert(m.title), _join(m.owners), m.start.text if m.start else None,
+                due.text if due else None, due.last if due else None, m.done, m.cancelled, s.status.value,
+                s.days_left, s.slipped_days or None,  # blank, not 0, for the many that never slipped
+            ))  # fmt: skip
+            for slip in m.slips:
+                slips.append((m.ref, inert(m.title), slip.from_.text if slip.from_ else None,
+                              slip.to.text if slip.to else None, slip.on, inert(slip.reason)))  # fmt: skip
+    indicators: list[tuple[Value, ...]] = []
+    measures: list[tuple[Value, ...]] = []
+    for st in snapshot.indicators:
+        i = st.indicator
+        base, target = i.baseline, i.target
+        indicators.append((
+            i.id, inert(i.title), inert(i.unit), i.project, base.value if base else None,
+            base.when.text if base else None, target.value if target else None, target.when.text if target else None,
+            st.latest, st.latest_on, None if st.expected is None else round(st.expected, 6),
+            None if st.progress is None else round(st.progress, 6), st.status.value, inert(i.source),
+        ))  # fmt: skip
+        measures += [(i.id, ms.on, ms.value, inert(ms.note)) for ms in i.measures]
+    return [
+        _sheet(_("Projects"), [
+            (_("Id"), T), (_("Title"), T), (_("Owners"), T), (_("Tags"), T), (_("Status"), S),
+            (_("Done"), N), (_("Milestones"), N), (_("Plan"), T),
+        ], projects),
+        _sheet(_("Milestones"), [
+            (_("Ref"), T), (_("Project"), T), (_("Title"), T), (_("Owners"), T), (_("Start"), T),
+            (_("Due"), T), (_("Deadline"), D), (_("Done"), D), (_("Cancelled"), D), (_("Status"), S),
+            (_("Days left"), N), (_("Days slipped"), N),
+        ], milestones),
+        _sheet(_("Slips"), [
+            (_("Milestone"), T), (_("Title"), T), (_("From"), T), (_("To"), T), (_("On"), D), (_("Reason"), T),
+        ], slips),
+        _sheet(_("Indicators"), [
+            (_("Id"), T), (_("Title"), T), (_("Unit"), T), (_("Project"), T), (_("Baseline"), N),
+            (_("Baseline on"), T), (_("Target"), N), (_("Target by"), T), (_("Latest"), N), (_("Latest on"), D),
+            (_("Expected"), N), (_("Progress"), P), (_("Status"), S), (_("Plan"), T),
+        ], indicators),
+        _sheet(_("Measures"), [(_("Indicator"), T), (_("On"), D), (_("Value"), N), (_("Note"), T)], measures),
+    ]  # fmt: skip
