@@ -221,6 +221,20 @@ class _Builder:
         )
         return None
 
+    def language(self, table: Table, key: Key, code: str) -> str | None:
+        """Return the table's `language` if cloudplan speaks it; report it under *code* otherwise."""
+        language = self.typed(table, "language", key, str, _("a string"))
+        if language is not None and language not in LANGUAGES:
+            self.report(
+                (*key, "language"),
+                code,
+                _("unknown language {lang!r}: cloudplan speaks {languages}").format(
+                    lang=language, languages=" and ".join(repr(x) for x in LANGUAGES)
+                ),
+            )
+            return None
+        return language
+
     def number(self, table: Table, name: str, key: Key) -> float | None:
         return self.typed(table, name, key, (int, float), _("a number"))
 
@@ -271,16 +285,7 @@ class _Builder:
         if warn_days is not None and warn_days < 0:
             self.report((*key, "warn_days"), "wrong-type", _("'warn_days' must be 0 or more"))
             warn_days = None
-        language = self.typed(head, "language", key, str, _("a string"))
-        if language is not None and language not in LANGUAGES:
-            self.report(
-                (*key, "language"),
-                "unknown-language",
-                _("unknown language {lang!r}: cloudplan speaks {languages}").format(
-                    lang=language, languages=" and ".join(repr(x) for x in LANGUAGES)
-                ),
-            )
-            language = None
+        language = self.language(head, key, "unknown-language")
         return Plan(
             source=self.source,
             title=self.text(head, "title", key),
@@ -452,16 +457,7 @@ class _Builder:
                         _("{value!r} in {name!r} is not {what}").format(value=value, name=name, what=what),
                     )
             found[name] = tuple(good)
-        language = self.typed(table, "language", key, str, _("a string"))
-        if language is not None and language not in LANGUAGES:
-            self.report(
-                (*key, "language"),
-                "bad-contact",
-                _("language {value!r} is not one cloudplan speaks: use {known}").format(
-                    value=language, known=" or ".join(repr(x) for x in LANGUAGES)
-                ),
-            )
-            language = None
+        language = self.language(table, key, "bad-contact")
         if owner is None:
             return None
         return Contact(owner, key, self.source, found["email"], found["matrix"], found["webhook"], language)

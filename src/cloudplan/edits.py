@@ -300,23 +300,7 @@ def add_milestone(
     owners = [o.strip() for o in owners if o.strip()]
     if owners:
         values.append(("owners", owners))
-    deps: list[str] = []
-    refs = {m.ref for m in portfolio.milestones}
-    for dep in depends_on:
-        full = build.parse_ref(dep.strip(), pid)
-        if full is None:
-            raise BadRef(
-                _("--depends-on {ref!r} is not a ref").format(ref=dep),
-                hint=_("write MILESTONE (in the same project) or PROJECT/MILESTONE"),
-            )
-        if full == f"{pid}/{mid}":
-            raise UsageError(_("{ref} cannot depend on itself").format(ref=full))
-        if full not in refs:
-            raise UnknownRef(
-                _("--depends-on {ref!r}: no such milestone in the plan").format(ref=dep),
-                hint=_close(full, refs) or _("`cloudplan status` lists the milestones"),
-            )
-        deps.append(full.removeprefix(f"{pid}/"))
+    deps = _dependencies(portfolio, pid, mid, (d.strip() for d in depends_on), "--depends-on")
     if deps:
         values.append(("depends_on", deps))
     if notes:
@@ -568,7 +552,7 @@ def _set_value(
             return None
         if key == "depends_on":
             assert isinstance(item, Milestone)
-            return _dependencies(portfolio, item.project, item.id, words)
+            return _dependencies(portfolio, item.project, item.id, words, "depends_on")
         return words
     if key == "start":
         return spell_period(periods.parse(raw, today))
@@ -577,22 +561,25 @@ def _set_value(
     return raw
 
 
-def _dependencies(portfolio: Portfolio, pid: str, mid: str, words: Iterable[str]) -> list[str]:
-    """Return the dependencies as written (bare ids within the project), each checked to exist."""
+def _dependencies(portfolio: Portfolio, pid: str, mid: str, words: Iterable[str], given: str) -> list[str]:
+    """Return the dependencies as written (bare ids within the project), each checked to exist.
+
+    *given* names where the user gave them, for the messages: `--depends-on` or `depends_on`.
+    """
     deps: list[str] = []
     refs = {m.ref for m in portfolio.milestones}
     for dep in words:
         full = build.parse_ref(dep, pid)
         if full is None:
             raise BadRef(
-                _("{ref!r} is not a ref").format(ref=dep),
+                _("{given} {ref!r} is not a ref").format(given=given, ref=dep),
                 hint=_("write MILESTONE (in the same project) or PROJECT/MILESTONE"),
             )
         if full == f"{pid}/{mid}":
             raise UsageError(_("{ref} cannot depend on itself").format(ref=full))
         if full not in refs:
             raise UnknownRef(
-                _("depends_on {ref!r}: no such milestone in the plan").format(ref=dep),
+                _("{given} {ref!r}: no such milestone in the plan").format(given=given, ref=dep),
                 hint=_close(full, refs) or _("`cloudplan status` lists the milestones"),
             )
         deps.append(full.removeprefix(f"{pid}/"))

@@ -12,7 +12,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -99,46 +99,37 @@ def _portfolio(ctx: typer.Context) -> Portfolio | None:
             return None
 
 
-def milestone_refs(ctx: typer.Context, incomplete: str) -> list[str]:
-    """Complete a PROJECT/MILESTONE ref."""
+def _words(ctx: typer.Context, incomplete: str, words: Callable[[Portfolio], Iterable[str]]) -> list[str]:
+    """Return the *words* of the plan that start with *incomplete*; none when the plan cannot be read."""
     portfolio = _portfolio(ctx)
     if portfolio is None:
         return []
-    return [m.ref for m in portfolio.milestones if m.ref.startswith(incomplete)]
+    return [w for w in words(portfolio) if w.startswith(incomplete)]
+
+
+def milestone_refs(ctx: typer.Context, incomplete: str) -> list[str]:
+    """Complete a PROJECT/MILESTONE ref."""
+    return _words(ctx, incomplete, lambda p: (m.ref for m in p.milestones))
 
 
 def refs_and_projects(ctx: typer.Context, incomplete: str) -> list[str]:
     """Complete a milestone ref or a project id (`remove`)."""
-    portfolio = _portfolio(ctx)
-    if portfolio is None:
-        return []
-    words = [p.id for p in portfolio.projects] + [m.ref for m in portfolio.milestones]
-    return [w for w in words if w.startswith(incomplete)]
+    return _words(ctx, incomplete, lambda p: [*(x.id for x in p.projects), *(m.ref for m in p.milestones)])
 
 
 def project_ids(ctx: typer.Context, incomplete: str) -> list[str]:
     """Complete a project id."""
-    portfolio = _portfolio(ctx)
-    if portfolio is None:
-        return []
-    return [p.id for p in portfolio.projects if p.id.startswith(incomplete)]
+    return _words(ctx, incomplete, lambda p: (x.id for x in p.projects))
 
 
 def indicator_ids(ctx: typer.Context, incomplete: str) -> list[str]:
     """Complete an indicator id."""
-    portfolio = _portfolio(ctx)
-    if portfolio is None:
-        return []
-    return [i.id for i in portfolio.indicators if i.id.startswith(incomplete)]
+    return _words(ctx, incomplete, lambda p: (i.id for i in p.indicators))
 
 
 def tags(ctx: typer.Context, incomplete: str) -> list[str]:
     """Complete a project tag."""
-    portfolio = _portfolio(ctx)
-    if portfolio is None:
-        return []
-    found = dict.fromkeys(t for p in portfolio.projects for t in p.tags)
-    return [t for t in found if t.startswith(incomplete)]
+    return _words(ctx, incomplete, lambda p: dict.fromkeys(t for x in p.projects for t in x.tags))
 
 
 def export_words(ctx: typer.Context, incomplete: str) -> list[str]:
