@@ -52,6 +52,7 @@ def code_messages() -> list[Message]:
 def help_messages() -> list[Message]:
     """Return the help texts and metavars of every command, as the app builds them."""
     import typer.main
+    from typer import _click as click
 
     from cloudplan.cli import app
     from cloudplan.cli.clicktext import TYPER_WORDS
@@ -68,8 +69,12 @@ def help_messages() -> list[Message]:
                 found.append(Message(inspect.cleandoc(param.help), None, f"help of {path} {param.name}"))
             if isinstance(getattr(param, "metavar", None), str) and param.metavar.isupper():
                 found.append(Message(param.metavar, None, f"metavar of {path} {param.name}"))
-        for name, sub in getattr(command, "commands", {}).items():
-            walk(sub, f"{path} {name}")
+        # The root group builds its commands only when asked (a lazy group): ask it for each.
+        lister = getattr(command, "list_commands", None)
+        if lister is not None:
+            ctx = click.Context(command)
+            for name in lister(ctx):
+                walk(command.get_command(ctx, name), f"{path} {name}")
 
     walk(typer.main.get_group(app), "cloudplan")
     return found
