@@ -123,7 +123,7 @@ def status(value: str) -> str:
         return value
     from cloudplan.status import IndicatorStatus, Status
 
-    labels = {
+    labels: dict[str, str] = {
         Status.OVERDUE: _("overdue"),
         Status.DUE_SOON: _("due-soon"),
         Status.UPCOMING: _("upcoming"),
