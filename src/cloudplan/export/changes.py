@@ -66,7 +66,7 @@ def describe(c: Change) -> str:
         moved = _("rescheduled from {old} to {new}").format(old=_period(c.before), new=_period(c.after))
         if c.on:
             moved += " " + _("on {day}").format(day=day)
-        return f"{moved}: {c.reason}" if c.reason else moved
+        return f"{moved}{l10n.colon()}{c.reason}" if c.reason else moved
     if c.kind is Kind.RETITLED:
         return _("retitled; was “{old}”").format(old=c.before)
     if c.kind is Kind.OWNERS:
@@ -76,7 +76,7 @@ def describe(c: Change) -> str:
     text = _("measured {value} on {day}").format(value=_number(c.after), day=day)
     if c.before is not None:
         text += " " + _("(was {value})").format(value=_number(c.before))
-    return f"{text}: {c.reason}" if c.reason else text
+    return f"{text}{l10n.colon()}{c.reason}" if c.reason else text
 
 
 def markdown(revision: Revision, changes: list[Change]) -> str:

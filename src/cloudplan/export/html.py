@@ -252,7 +252,7 @@ def at_risk(snapshot: PortfolioView) -> str:
             continue
         m = s.milestone
         why = "<br>".join(
-            f"{esc(chain_text(risk_chain(states, m.ref, b)) or b)}: {esc(reason(by_ref[b], s))}"
+            f"{esc(chain_text(risk_chain(states, m.ref, b)) or b)}{l10n.colon()}{esc(reason(by_ref[b], s))}"
             if b in by_ref else esc(b)
             for b in s.blocked_by
         )  # fmt: skip

@@ -133,7 +133,7 @@ def _line(trend: Trend, i: int, as_of: date, lo: date, fx: Callable[[date], floa
     )
     sx, sy = points[0] if points else (0.0, 0.0)
     return (
-        f'<g class="trend-line"><title>{esc(f"{label(i)}. {m.ref}: {m.title}")}</title>'
+        f'<g class="trend-line"><title>{esc(f"{label(i)}. {m.ref}{l10n.colon()}{m.title}")}</title>'
         f'<polyline points="{path}" fill="none" stroke="{colour}" stroke-width="2.5"{dash}/>'
         + "".join(marks)
         + end_mark

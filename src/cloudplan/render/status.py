@@ -196,10 +196,10 @@ def count_line(states: list[ProjectState]) -> str:
         for s in state.milestones:
             counts[s.status.value] = counts.get(s.status.value, 0) + 1
             total += 1
-    detail = ", ".join(f"{n} {l10n.status(status)}" for status, n in counts.items())
+    detail = ", ".join(l10n.counted(status, n) for status, n in counts.items())
     risky = sum(1 for state in states for s in state.milestones if s.at_risk)
     if risky:
-        detail += "; " + _("{n} {mark} at risk").format(n=risky, mark=AT_RISK)
+        detail += (" ; " if l10n.french() else "; ") + _("{n} {mark} at risk").format(n=risky, mark=AT_RISK)
     projects = ngettext("{n} project", "{n} projects", len(states)).format(n=len(states))
     milestones = ngettext("{n} milestone", "{n} milestones", total).format(n=total)
     return f"{projects}, {milestones}" + (f"{l10n.colon()}{detail}" if detail else "")
