@@ -36,22 +36,55 @@ def code_messages() -> list[Message]:
     for path in sorted(PACKAGE.rglob("*.py")):
         tree = ast.parse(path.read_text(encoding="utf-8"))
         for node in ast.walk(tree):
-            if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)):
+            if not isinstance(node, ast.Call):
                 continue
-            if node.func.id not in ("_", "ngettext"):
+            # `_()` and `ngettext()`, and a translator's `t.gettext()` / `t.ngettext()` (cloudplan.notices).
+            if isinstance(node.func, ast.Name) and node.func.id in ("_", "ngettext"):
+                name = node.func.id
+            elif isinstance(node.func, ast.Attribute) and node.func.attr in ("gettext", "ngettext"):
+                name = "_" if node.func.attr == "gettext" else "ngettext"
+            else:
                 continue
             texts = [a.value for a in node.args if isinstance(a, ast.Constant) and isinstance(a.value, str)]
             where = f"{path.relative_to(PACKAGE.parent)}:{node.lineno}"
-            if node.func.id == "_" and texts:
+            if name == "_" and texts:
                 found.append(Message(texts[0], None, where))
-            elif node.func.id == "ngettext" and len(texts) >= 2:
+            elif name == "ngettext" and len(texts) >= 2:
                 found.append(Message(texts[0], texts[1], where))
     return found
 
 
 def help_messages() -> list[Message]:
-    """Return the help texts and metavars of every command, as the app builds them."""
+    """Return the help texts and metavars of every command, as the app builds them, in English.
+
+    Read in a fresh interpreter: the help texts are made when a command's module is imported, in
+    the language of that moment, and a test run may have imported them in French already.
+    """
+    import json
+    import os
+    import subprocess
+    import sys
+
+    env = {
+        **os.environ,
+        "CLOUDPLAN_LANG": "en",
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT / "src"), str(ROOT), os.environ.get("PYTHONPATH")])),
+    }
+    out = subprocess.run(
+        [sys.executable, "-c", "import json, tests.catalog as c; print(json.dumps(c.help_messages_here()))"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    return [Message(*m) for m in json.loads(out)]
+
+
+def help_messages_here() -> list[Message]:
+    """Return the help texts and metavars of every command as this process's app builds them."""
     import typer.main
+    from typer import _click as click
 
     from cloudplan.cli import app
     from cloudplan.cli.clicktext import TYPER_WORDS
@@ -68,8 +101,12 @@ def help_messages() -> list[Message]:
                 found.append(Message(inspect.cleandoc(param.help), None, f"help of {path} {param.name}"))
             if isinstance(getattr(param, "metavar", None), str) and param.metavar.isupper():
                 found.append(Message(param.metavar, None, f"metavar of {path} {param.name}"))
-        for name, sub in getattr(command, "commands", {}).items():
-            walk(sub, f"{path} {name}")
+        # The root group builds its commands only when asked (a lazy group): ask it for each.
+        lister = getattr(command, "list_commands", None)
+        if lister is not None:
+            ctx = click.Context(command)
+            for name in lister(ctx):
+                walk(command.get_command(ctx, name), f"{path} {name}")
 
     walk(typer.main.get_group(app), "cloudplan")
     return found

@@ -76,19 +76,19 @@ def test_help_lists_every_command_and_completion(cli: Cli) -> None:
 
 
 def test_closed_standard_output_is_exit_2_with_one_line() -> None:
-    result = shell(f"$CP overdue --as-of {DAY} {ROADMAP} >&-")
+    result = shell(f"$CP overdue --lang en --as-of {DAY} {ROADMAP} >&-")
     assert result.returncode == 2
     assert result.stderr.splitlines() == ["cloudplan: standard output is closed; nothing was done"]
 
 
 def test_closed_standard_error_is_exit_2_even_with_nothing_overdue() -> None:
-    result = shell(f"$CP overdue --as-of 2019-01-01 {ROADMAP} 2>&-")
+    result = shell(f"$CP overdue --lang en --as-of 2019-01-01 {ROADMAP} 2>&-")
     assert result.returncode == 2
     assert result.stdout.splitlines() == ["cloudplan: standard error is closed; nothing was done"]
 
 
 def test_a_full_disk_is_exit_2_with_one_line_not_1() -> None:
-    result = shell(f"$CP overdue --as-of {DAY} {ROADMAP} > /dev/full")
+    result = shell(f"$CP overdue --lang en --as-of {DAY} {ROADMAP} > /dev/full")
     assert result.returncode == 2
     assert result.stderr.splitlines() == ["cloudplan: cannot write the output: No space left on device"]
     assert "Traceback" not in result.stderr
@@ -116,7 +116,7 @@ def test_a_pipe_closed_before_the_write_is_exit_2() -> None:
     read, write = os.pipe()
     os.close(read)
     try:
-        result = run("overdue", "--as-of", DAY, str(ROADMAP), stdout=write, stderr=subprocess.PIPE)
+        result = run("overdue", "--lang", "en", "--as-of", DAY, str(ROADMAP), stdout=write, stderr=subprocess.PIPE)
     finally:
         os.close(write)
     assert result.returncode == 2

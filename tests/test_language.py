@@ -281,6 +281,7 @@ ENGLISH = re.compile(
 # Keywords that stay English on purpose: option values, finding codes and severities, the line labels.
 KEPT = re.compile(  # command names in help listings, options and their values, codes
     r"^  [a-z]+(?=  )|--[a-z-]+|<[a-z|-]+>|\b[A-Z][A-Z-]+\b|\b(error|warning) [a-z-]+:|cloudplan( [a-z]+)+|"
+    r"title, unit, project|"  # the keys that `set` changes
     r"\b(overdue|due-soon|never|table|text|json|csv|markdown|mermaid|ics|auto|month|quarter|year|github|gitlab)\b",
     re.MULTILINE,
 )
@@ -288,10 +289,13 @@ KEPT = re.compile(  # command names in help listings, options and their values, 
 COMMANDS = [
     ["status"], ["status", "--summary"], ["overdue"], ["overdue", "--within", "400"], ["indicators"], ["timeline"],
     ["check"], ["history", "cercle-2/ouverture"], ["export", "--format", "markdown"],
+    ["notify", "--dry-run", "--state", "state.json"], ["show", "cercle-2/ouverture"], ["show", "cercle-2"],
+    ["show", "applications-cloud"], ["trend"],
 ]  # fmt: skip
 HELP = [[], ["status"], ["overdue"], ["indicators"], ["timeline"], ["report"], ["export"], ["check"], ["schema"],
         ["init"], ["add"], ["add", "project"], ["add", "milestone"], ["add", "indicator"], ["done"], ["reopen"],
-        ["cancel"], ["reschedule"], ["remove"], ["measure"], ["history"]]  # fmt: skip
+        ["cancel"], ["reschedule"], ["remove"], ["measure"], ["history"], ["notify"], ["show"], ["set"], ["trend"],
+        ["changes"]]  # fmt: skip
 
 
 def _english_in(text: str, plan_text: str) -> list[str]:
@@ -323,9 +327,77 @@ def test_french_golden_views(cli: Cli, roadmap: str, golden: Callable[[str, str]
         ("fr-overdue.txt", ["overdue", "--within", "200"]),
         ("fr-timeline.txt", ["timeline"]),
         ("fr-indicators.txt", ["indicators"]),
+        ("fr-show.txt", ["show", "cercle-2/ouverture"]),
+        ("fr-notify.txt", ["notify", "--dry-run", "--state", "state.json"]),
     ]:
         result = cli(*args, roadmap, "--as-of", AS_OF, env={"CLOUDPLAN_LANG": None})  # the roadmap says fr
         golden(name, result.output)
+
+
+def test_french_report_golden(cli: Cli, roadmap: str, golden: Callable[[str, str], None]) -> None:
+    from cloudplan import __version__
+
+    result = cli("report", roadmap, "--as-of", AS_OF, "--html", "fr.html", env={"CLOUDPLAN_LANG": None})
+    assert result.exit_code == 0, result.output
+    page = Path("fr.html").read_text(encoding="utf-8")
+    golden("fr-report.html", page.replace(f"cloudplan {__version__} ", "cloudplan VERSION "))
+    # The words follow the language; the stylesheet's classes keep their keywords.
+    assert '<span class="status s-overdue">en retard</span>' in page
+    for french in ("31/12/2019", "2e semestre 2019", "112,4"):
+        assert french in page
+    for english in ("2019-12-31", "2019-H2"):
+        assert english not in page
+    words = re.sub(r"<[^>]*>", " ", re.sub(r"<style>.*?</style>", " ", page, flags=re.DOTALL))  # text, no CSS
+    assert _english_in(words, ROADMAP.read_text(encoding="utf-8")) == []
+
+
+def test_the_french_report_shows_in_chromium(cli: Cli, roadmap: str) -> None:
+    from tests import chromium
+
+    assert chromium.find(), "chromium is not installed: apt-get install chromium (.ci/run does)"
+    assert cli("report", roadmap, "--as-of", AS_OF, "--html", "fr.html", "--lang", "fr").exit_code == 0
+    seen = chromium.visit(Path("fr.html").resolve())
+    assert seen.problems == []
+    assert chromium.colours(seen.png) > 50
+
+
+def test_french_spreadsheet_headers(cli: Cli, roadmap: str) -> None:
+    import openpyxl
+
+    assert cli("export", "xlsx", roadmap, "-o", "fr.xlsx", "--lang", "fr").exit_code == 0
+    book = openpyxl.load_workbook("fr.xlsx", read_only=True)
+    words = list(book.sheetnames)
+    for sheet in book.worksheets:
+        words += [str(c) for c in next(sheet.iter_rows(max_row=1, values_only=True)) if c is not None]
+    for header in ("Jalons", "Échéance", "Mesuré le"):
+        assert header in words
+    assert _english_in("\n".join(words), "") == []
+
+
+def test_french_changes_in_a_git_repository(cli: Cli, roadmap: str) -> None:
+    def git(*args: str) -> None:
+        day = "2020-06-01T10:00:00+02:00"
+        env = {**os.environ, "GIT_AUTHOR_DATE": day, "GIT_COMMITTER_DATE": day,
+               "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.org", "GIT_COMMITTER_NAME": "t",
+               "GIT_COMMITTER_EMAIL": "t@example.org", "GIT_CONFIG_GLOBAL": os.devnull}  # fmt: skip
+        subprocess.run(["git", *args], env=env, capture_output=True, check=True)
+
+    git("init", "-q")
+    git("add", ".")
+    git("commit", "-qm", "roadmap")
+    moved = cli("reschedule", "cercle-2/etude", "2020-H2", "--on", "2020-06-15", "--reason", "retard", "-f",
+                f"{roadmap}/{ROADMAP.name}")  # fmt: skip
+    assert moved.exit_code == 0, moved.output
+    for fmt in ("table", "markdown"):
+        result = cli("changes", roadmap, "--since", "HEAD", "--format", fmt, "--lang", "fr")
+        assert result.exit_code in (0, 1), result.output
+        assert "Évolutions depuis HEAD" in result.stdout
+        if fmt == "markdown":  # the table wraps its cells
+            assert (
+                "échéance reportée de « 2e semestre 2019 » à « 2e semestre 2020 » le 15/06/2020 : retard"
+                in result.stdout
+            )
+        assert _english_in(result.stdout, ROADMAP.read_text(encoding="utf-8")) == []
 
 
 def test_cancel_writes_its_note_in_the_plans_language(cli: Cli, roadmap: str) -> None:

@@ -503,13 +503,14 @@ def set_keys(portfolio: Portfolio, target: str, pairs: Iterable[str], today: dat
         item, kind, order = find_project(portfolio, _slug(target, _("project"))), "project", build.PROJECT_KEYS
     name = item.ref if isinstance(item, Milestone) else item.id
     allowed = SETTABLE[kind]
+    what = {"milestone": _("milestone"), "project": _("project"), "indicator": _("indicator")}[kind]  # for people
     changes: list[Change] = []
     said: list[str] = []
     pairs = list(pairs)
     if not pairs:
         raise UsageError(
             _("say what to set, as KEY=VALUE"),
-            hint=_("keys of a {kind}: {keys}").format(kind=kind, keys=", ".join(allowed)),
+            hint=_("keys of a {kind}: {keys}").format(kind=what, keys=", ".join(allowed)),
         )
     for pair in pairs:
         key, eq, raw = pair.partition("=")
@@ -521,8 +522,8 @@ def set_keys(portfolio: Portfolio, target: str, pairs: Iterable[str], today: dat
             )
         if key not in allowed:
             raise UsageError(
-                _("a {kind} has no key {key!r} that set can change").format(kind=kind, key=key),
-                hint=_close(key, allowed) or _("keys of a {kind}: {keys}").format(kind=kind, keys=", ".join(allowed)),
+                _("a {kind} has no key {key!r} that set can change").format(kind=what, key=key),
+                hint=_close(key, allowed) or _("keys of a {kind}: {keys}").format(kind=what, keys=", ".join(allowed)),
             )
         value = _set_value(portfolio, item, key, raw.strip(), today)
         if value is None:

@@ -123,7 +123,7 @@ def status(value: str) -> str:
         return value
     from cloudplan.status import IndicatorStatus, Status
 
-    labels: dict[str, str] = {  # the statuses hash and compare as their keyword
+    labels: dict[str, str] = {
         Status.OVERDUE: _("overdue"),
         Status.DUE_SOON: _("due-soon"),
         Status.UPCOMING: _("upcoming"),
@@ -138,3 +138,22 @@ def status(value: str) -> str:
         IndicatorStatus.BEHIND: _("behind"),
     }
     return labels.get(value, value)
+
+
+# Status labels that agree with a count in French (the masculine plural of jalon): 6 non planifiés.
+_PLURALS = {
+    "non planifié": "non planifiés",
+    "réalisé en retard": "réalisés en retard",
+    "réalisé": "réalisés",
+    "annulé": "annulés",
+    "atteint": "atteints",
+    "manqué": "manqués",
+}
+
+
+def counted(value: str, n: int) -> str:
+    """Return a count of a status: '6 unscheduled' in English, '6 non planifiés' in French (0 and 1 singular)."""
+    label = status(value)
+    if french() and n > 1:
+        label = _PLURALS.get(label, label)
+    return f"{number(n) if french() else n} {label}"

@@ -27,7 +27,7 @@ from datetime import date, timedelta
 from enum import StrEnum
 from typing import Any, NamedTuple, Protocol
 
-from cloudplan import i18n
+from cloudplan import i18n, l10n
 from cloudplan.errors import StateInvalid
 from cloudplan.model import Contact, Portfolio
 from cloudplan.safe import clean
@@ -62,8 +62,31 @@ GATE: Translator = _Gate()
 
 
 def gate(_language: str | None) -> Translator:
-    """Return the translator of every language: cloudplan's gate (the default of `plan`)."""
+    """Return the translator of every language: cloudplan's gate in the language of the run."""
     return GATE
+
+
+class _Speaker:
+    """cloudplan's gate speaking one language, whatever the run speaks."""
+
+    def __init__(self, language: str | None) -> None:
+        self.language = language
+
+    def gettext(self, message: str, /) -> str:
+        with i18n.speaking(self.language):
+            return i18n._(message)
+
+    def ngettext(self, singular: str, plural: str, n: int, /) -> str:
+        with i18n.speaking(self.language):
+            return i18n.ngettext(singular, plural, n)
+
+
+def speaker(language: str | None) -> Translator:
+    """Return the translator of *language* ('fr' or 'en'; None: the run's), from cloudplan's catalogue.
+
+    One run may so write French to one contact and English to another (the default of `plan`).
+    """
+    return _Speaker(language)
 
 
 class Kind(StrEnum):
@@ -118,10 +141,11 @@ class Line(NamedTuple):
     title: str
     rest: str
     owners: str
+    colon: str = ": "  # ' : ' in French
 
     def text(self) -> str:
         """`OVERDUE  cercle-2/ouverture  deadline 2021-Q1 (2021-03-31), 60 days late: Ouverture [DINSIC]`."""
-        named = f": {clean(self.title)}" if self.title else ""
+        named = f"{self.colon}{clean(self.title)}" if self.title else ""
         owners = f" [{clean(self.owners)}]" if self.owners else ""
         return f"{self.label}  {clean(self.ref)}  {self.rest}{named}{owners}"
 
@@ -129,7 +153,7 @@ class Line(NamedTuple):
         """The same as an HTML list item, every piece of plan text escaped."""
         from html import escape as esc
 
-        named = f": {esc(clean(self.title))}" if self.title else ""
+        named = f"{self.colon}{esc(clean(self.title))}" if self.title else ""
         owners = f" [{esc(clean(self.owners))}]" if self.owners else ""
         label, ref = esc(self.label), esc(clean(self.ref))
         return f"<li><strong>{label}</strong> <code>{ref}</code> {esc(self.rest)}{named}{owners}</li>"
@@ -202,7 +226,7 @@ def plan(
     remind: Sequence[int] = DEFAULT_REMIND,
     repeat: int = DEFAULT_REPEAT,
     language: str | None = None,
-    translator: Callable[[str | None], Translator] = gate,
+    translator: Callable[[str | None], Translator] = speaker,
 ) -> Notices:
     """Return the messages to send as of *as_of*, given each destination's memory in *previous*.
 
@@ -271,7 +295,9 @@ def plan(
         memory[d] = after
         if alerts:
             alerts.sort(key=_order)
-            messages.append(_message(d, languages[d], alerts, after, translator(languages[d])))
+            # Days, periods and the colon follow the destination's language too (cloudplan.l10n).
+            with i18n.speaking(languages[d]):
+                messages.append(_message(d, languages[d], alerts, after, translator(languages[d])))
     return Notices(messages, {d: m for d, m in memory.items() if m})
 
 
@@ -384,17 +410,29 @@ def _when(days_left: int | None, t: Translator) -> str:
 def _deadline(a: Alert, t: Translator) -> str:
     if a.deadline is None or a.due is None:
         return t.gettext("no deadline")
-    day = a.deadline.isoformat()
-    period = a.due if a.due == day else f"{a.due} ({day})"
+    day = l10n.day(a.deadline)
+    due = _period(a.due)
+    period = due if due == day else f"{due} ({day})"
     return t.gettext("deadline {period}").format(period=period)
+
+
+def _period(text: str) -> str:
+    """Return a deadline's period as people read it in the language spoken (2e semestre 2019)."""
+    from cloudplan.errors import CloudplanError
+    from cloudplan.periods import parse_file_value
+
+    try:
+        return l10n.period(parse_file_value(text))
+    except CloudplanError:
+        return text
 
 
 def line_parts(a: Alert, t: Translator) -> tuple[str, str, str, str]:
     """Return the label, ref, title and the rest (deadline, days late or left, why cleared) of an alert."""
     if a.kind is Kind.CLEARED:
         why = {
-            Reason.DONE: lambda: t.gettext("done on {day}").format(day=a.on),
-            Reason.CANCELLED: lambda: t.gettext("cancelled on {day}").format(day=a.on),
+            Reason.DONE: lambda: t.gettext("done on {day}").format(day=l10n.day(a.on)),
+            Reason.CANCELLED: lambda: t.gettext("cancelled on {day}").format(day=l10n.day(a.on)),
             Reason.RESCHEDULED: lambda: t.gettext("rescheduled: {deadline}").format(deadline=_deadline(a, t)),
             Reason.UNSCHEDULED: lambda: t.gettext("no longer has a deadline"),
             Reason.REASSIGNED: lambda: t.gettext("now owned by {owners}").format(owners=", ".join(a.owners)),
@@ -412,7 +450,8 @@ def _message(
 ) -> Message:
     # Owners are named where a destination hears of several (the "*" contact, standard output).
     several = destination == STDOUT or len({o for a in alerts for o in a.owners}) > 1
-    lines = tuple(Line(*line_parts(a, t), ", ".join(a.owners) if several else "") for a in alerts)
+    colon = l10n.colon()
+    lines = tuple(Line(*line_parts(a, t), ", ".join(a.owners) if several else "", colon) for a in alerts)
     return Message(destination, language, tuple(alerts), _subject(alerts, t), lines, memory)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from cloudplan import l10n
 from cloudplan.i18n import _, ngettext
 from cloudplan.safe import clean
 from cloudplan.status import Status
@@ -18,13 +19,13 @@ def reason(blocker: MilestoneState, dependant: MilestoneState | None = None) -> 
     """Return why *blocker* puts a milestone at risk: 'cancelled on ...', 'overdue since ...', 'due ...'."""
     m = blocker.milestone
     if m.cancelled is not None and blocker.status is Status.CANCELLED:
-        return _("cancelled on {day}").format(day=m.cancelled.isoformat())
-    deadline = m.due.last.isoformat() if m.due else "-"
+        return _("cancelled on {day}").format(day=l10n.day(m.cancelled))
+    deadline = l10n.day(m.due.last) if m.due else "-"
     if blocker.status is Status.OVERDUE:
         return _("overdue since {day}").format(day=deadline)
     mine = dependant.milestone.due if dependant is not None else None
     if mine is not None:
-        return _("due {day}, after {mine}").format(day=deadline, mine=mine.last.isoformat())
+        return _("due {day}, after {mine}").format(day=deadline, mine=l10n.day(mine.last))
     return _("due {day}").format(day=deadline)
 
 
@@ -44,8 +45,8 @@ def impact_lines(found: list[Impact]) -> list[str]:
     ]
     for item in found:
         m = item.state.milestone
-        due = f" ({m.due.last.isoformat()})" if m.due else ""
+        due = f" ({l10n.day(m.due.last)})" if m.due else ""
         lines.append(f"  {clean(m.ref)}{due}  {clean(m.title)}")
         for chain, blocker in zip(item.chains, item.blockers, strict=True):
-            lines.append("    " + chain_text(chain) + ": " + reason(blocker, item.state))
+            lines.append("    " + chain_text(chain) + l10n.colon() + reason(blocker, item.state))
     return lines

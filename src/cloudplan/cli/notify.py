@@ -70,8 +70,9 @@ def notify(
         previous,
         days,
         repeat,
-        language=None,  # the default for contacts without `language`: the plan's, once plans say it
-        translator=notices.gate,  # a language -> its translator (gettext's, e.g.); today every one is English
+        # For contacts without `language` (and what reaches nobody): the plan's, else English; whatever the run speaks.
+        language=r.loaded.portfolio.language or "en",
+        translator=notices.speaker,  # a language -> cloudplan's catalogue speaking it
     )
     if dry_run:
         write("".join(_preview(m) for m in outcome.messages))

@@ -6,7 +6,7 @@ from collections.abc import Callable, Sequence
 from datetime import date
 from typing import TYPE_CHECKING
 
-from cloudplan import __version__
+from cloudplan import __version__, l10n
 from cloudplan.export import svg
 from cloudplan.export.formats import PortfolioView
 from cloudplan.export.svg import esc
@@ -18,6 +18,7 @@ from cloudplan.status import MilestoneState, ProjectState, Status, expected_valu
 
 if TYPE_CHECKING:
     from cloudplan.changes import Change, Revision
+    from cloudplan.periods import Period
 
 # The page may load nothing and run nothing: a hostile plan that slipped markup past the
 # escaping would still find no script run and no request made.
@@ -78,7 +79,8 @@ Section = Callable[[PortfolioView], str]
 
 
 def _badge(status: str) -> str:
-    return f'<span class="status s-{status}">{status}</span>'
+    # The class keeps the keyword (the stylesheet's); the words follow the language.
+    return f'<span class="status s-{status}">{esc(l10n.status(status))}</span>'
 
 
 def _status_css() -> str:
@@ -120,7 +122,7 @@ def report(
     if changed is not None:
         since = changed
         sections.insert(sections.index(summary) + 1 if summary in sections else 0, lambda _v: changes_section(*since))
-    day = snapshot.as_of.isoformat()
+    day = l10n.day(snapshot.as_of)
     title = esc(snapshot.title)
     projects = list(snapshot.projects)
     plans = ", ".join(snapshot.sources) or "-"
@@ -143,7 +145,7 @@ def report(
 
 def timeline_page(snapshot: PortfolioView, chart: str) -> str:
     """Return a page that holds the timeline *chart* (an SVG) alone, on white, to show or paste in a slide."""
-    day = snapshot.as_of.isoformat()
+    day = l10n.day(snapshot.as_of)
     head = esc(_("Timeline as of {day}").format(day=day))
     return _page(f"{esc(snapshot.title)} · {head}", [f'<div class="chart">{chart}</div>'])
 
@@ -175,7 +177,7 @@ def summary(snapshot: PortfolioView) -> str:
             m, due = nxt.milestone, nxt.milestone.due
             late_mark = f" {_badge(nxt.status.value)}" if nxt.status is Status.OVERDUE else ""
             following = (
-                f'<span class="date">{due.last.isoformat()}</span>{late_mark}<br>'
+                f'<span class="date">{l10n.day(due.last)}</span>{late_mark}<br>'
                 f'<span class="small" title="{esc(m.ref)}">{esc(m.title)}</span>'
             )
         rows.append(
@@ -215,7 +217,7 @@ def attention(snapshot: PortfolioView) -> str:
     rows = []
     for s in items:
         m = s.milestone
-        due = _due(m.due.text, m.due.last) if m.due else "-"
+        due = _due(m.due) if m.due else "-"
         rows.append(
             f"<tr><td><code>{esc(m.ref)}</code></td><td>{esc(m.title)}</td>"
             f'<td class="small">{esc(", ".join(m.owners))}</td><td>{due}</td>'
@@ -250,11 +252,11 @@ def at_risk(snapshot: PortfolioView) -> str:
             continue
         m = s.milestone
         why = "<br>".join(
-            f"{esc(chain_text(risk_chain(states, m.ref, b)) or b)}: {esc(reason(by_ref[b], s))}"
+            f"{esc(chain_text(risk_chain(states, m.ref, b)) or b)}{l10n.colon()}{esc(reason(by_ref[b], s))}"
             if b in by_ref else esc(b)
             for b in s.blocked_by
         )  # fmt: skip
-        due = _due(m.due.text, m.due.last) if m.due else "-"
+        due = _due(m.due) if m.due else "-"
         rows.append(
             # Every row is at risk: the mark goes in the status cell, its reasons in the last one.
             f'<tr class="at-risk-row"><td><code>{esc(m.ref)}</code><br>{esc(m.title)}</td><td>{due}</td>'
@@ -277,11 +279,12 @@ def trend(snapshot: PortfolioView) -> str:
     return f'{title}\n<div class="chart">{chart(found, as_of)}</div>'
 
 
-def _due(text: str, last: date) -> str:
+def _due(due: Period) -> str:
     """Return a due period and its deadline, e.g. '2019-H2 (2019-12-31)', each kept on one line."""
-    if text == last.isoformat():
+    text, last = l10n.period(due), l10n.day(due.last)
+    if text == last:
         return f'<span class="date">{esc(text)}</span>'
-    return f'<span class="date">{esc(text)}</span> <span class="date">({last.isoformat()})</span>'
+    return f'<span class="date">{esc(text)}</span> <span class="date">({last})</span>'
 
 
 def _when(text: str) -> str:
@@ -296,9 +299,9 @@ def slips(snapshot: PortfolioView) -> str:
         for slip in m.slips:
             rows.append(
                 f"<tr><td><code>{esc(m.ref)}</code></td>"
-                f'<td class="date">{esc(slip.from_.text) if slip.from_ else "-"}</td>'
-                f'<td class="date">{esc(slip.to.text) if slip.to else "-"}</td>'
-                f'<td class="date">{slip.on.isoformat() if slip.on else "-"}</td><td>{esc(slip.reason)}</td>'
+                f'<td class="date">{esc(l10n.period(slip.from_)) if slip.from_ else "-"}</td>'
+                f'<td class="date">{esc(l10n.period(slip.to)) if slip.to else "-"}</td>'
+                f'<td class="date">{l10n.day(slip.on) if slip.on else "-"}</td><td>{esc(slip.reason)}</td>'
                 f'<td class="num">{s.slipped_days:+d}</td></tr>'
             )
     head = [_("Milestone"), _("From"), _("To"), _("On"), _("Reason"), _("Days slipped in all")]
@@ -316,15 +319,18 @@ def indicators(snapshot: PortfolioView) -> str:
         i = s.indicator
         unit = f" {esc(i.unit)}" if i.unit else ""
         facts = [
-            (_("Baseline"), f"{number(i.baseline.value)}{unit} {_when(i.baseline.when.text)}" if i.baseline else "-"),
-            (_("Target"), f"{number(i.target.value)}{unit} {_when(i.target.when.text)}" if i.target else "-"),
-            (_("Latest"), f"{number(s.latest)}{unit} {_when(s.latest_on.isoformat())}" if s.latest_on else "-"),
+            (
+                _("Baseline"),
+                f"{number(i.baseline.value)}{unit} {_when(l10n.period(i.baseline.when))}" if i.baseline else "-",
+            ),
+            (_("Target"), f"{number(i.target.value)}{unit} {_when(l10n.period(i.target.when))}" if i.target else "-"),
+            (_("Latest"), f"{number(s.latest)}{unit} {_when(l10n.day(s.latest_on))}" if s.latest_on else "-"),
         ]
         if s.latest_on is not None and s.latest_on != as_of:
             # What the status compares the latest measure with: the line on that measure's day.
             then = expected_value(i, s.latest_on)
-            facts.append((_("Expected on {day}").format(day=s.latest_on.isoformat()), f"{number(then)}{unit}"))
-        facts.append((_("Expected as of {day}").format(day=as_of.isoformat()), f"{number(s.expected)}{unit}"))
+            facts.append((_("Expected on {day}").format(day=l10n.day(s.latest_on)), f"{number(then)}{unit}"))
+        facts.append((_("Expected as of {day}").format(day=l10n.day(as_of)), f"{number(s.expected)}{unit}"))
         if s.progress is not None:
             facts.append((_("Progress"), f"{s.progress * 100:.0f} %"))
         dl = "".join(f"<dt>{esc(k)}</dt><dd>{v}</dd>" for k, v in facts)

@@ -127,5 +127,5 @@ def sheets(snapshot: PortfolioView) -> list[Sheet]:
             (_("Baseline on"), T), (_("Target"), N), (_("Target by"), T), (_("Latest"), N), (_("Latest on"), D),
             (_("Expected"), N), (_("Progress"), P), (_("Status"), S), (_("Plan"), T),
         ], indicators),
-        _sheet(_("Measures"), [(_("Indicator"), T), (_("On"), D), (_("Value"), N), (_("Note"), T)], measures),
+        _sheet(_("Measures"), [(_("Indicator"), T), (_("Measured on"), D), (_("Value"), N), (_("Note"), T)], measures),
     ]  # fmt: skip

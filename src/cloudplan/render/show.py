@@ -9,6 +9,7 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
+from cloudplan import l10n
 from cloudplan.export.detail import MilestoneDetail
 from cloudplan.i18n import _, ngettext
 from cloudplan.render.indicators import number
@@ -59,7 +60,7 @@ def _others(states: tuple[MilestoneState, ...], empty: str) -> RenderableType:
         table.add_row(
             plain(m.ref, style="bold"),
             plain(m.title),
-            Text(m.due.last.isoformat() if m.due else "-"),
+            Text(l10n.day(m.due.last) if m.due else "-"),
             status_cell(s.status.value) + (Text(" ") + risk_mark(s) if s.at_risk else Text("")),
         )
     return table
@@ -73,9 +74,9 @@ def milestone_view(detail: MilestoneDetail, as_of: date) -> RenderableType:
     head.append("  " + clean(m.title))
     period = Text()
     if m.start is not None:
-        period.append(_("from {start} ").format(start=m.start.text))
+        period.append(_("from {start} ").format(start=l10n.period(m.start)))
     if m.due is not None:
-        period.append(_("due {due} (deadline {day})").format(due=m.due.text, day=m.due.last.isoformat()))
+        period.append(_("due {due} (deadline {day})").format(due=l10n.period(m.due), day=l10n.day(m.due.last)))
     else:
         period.append(_("no deadline"))
     rows: list[tuple[str, RenderableType]] = [
@@ -88,9 +89,9 @@ def milestone_view(detail: MilestoneDetail, as_of: date) -> RenderableType:
         moves = ngettext("in {n} move", "in {n} moves", len(m.slips)).format(n=len(m.slips))
         rows.append((_("Slipped"), Text(_("{days:+d} days {moves}").format(days=state.slipped_days, moves=moves))))
     if m.done is not None:
-        rows.append((_("Done"), Text(m.done.isoformat())))
+        rows.append((_("Done"), Text(l10n.day(m.done))))
     if m.cancelled is not None:
-        rows.append((_("Cancelled"), Text(m.cancelled.isoformat())))
+        rows.append((_("Cancelled"), Text(l10n.day(m.cancelled))))
     rows.append((_("Notes"), plain(m.notes) if m.notes else Text("-", style="dim")))
     parts: list[RenderableType] = [
         head,
@@ -105,7 +106,7 @@ def milestone_view(detail: MilestoneDetail, as_of: date) -> RenderableType:
     if detail.chains:
         parts += [Text(""), Text(_("At risk because"), style="bold " + RISK_STYLE)]
         for chain, blocker in zip(detail.chains, detail.blockers, strict=True):
-            parts.append(Text("  " + chain_text(chain) + ": " + reason(blocker, state)))
+            parts.append(Text("  " + chain_text(chain) + l10n.colon() + reason(blocker, state)))
     parts += [Text(""), Text(_("Slips"), style="bold")]
     if not m.slips:
         parts.append(Text(_("it never slipped"), style="dim"))
@@ -115,9 +116,9 @@ def milestone_view(detail: MilestoneDetail, as_of: date) -> RenderableType:
             table.add_column(column, overflow="fold")
         for slip in m.slips:
             table.add_row(
-                Text(slip.from_.text if slip.from_ else "-"),
-                Text(slip.to.text if slip.to else "-"),
-                Text(slip.on.isoformat() if slip.on else "-"),
+                Text(l10n.period(slip.from_)),
+                Text(l10n.period(slip.to)),
+                Text(l10n.day(slip.on) if slip.on else "-"),
                 plain(slip.reason),
             )
         parts.append(table)
@@ -150,20 +151,23 @@ def indicator_view(state: IndicatorState, as_of: date) -> RenderableType:
     head.append("  " + clean(i.title))
     rows: list[tuple[str, RenderableType]] = [
         (_("Project"), plain(i.project or "-")),
-        (_("Baseline"), plain(f"{number(i.baseline.value)}{unit} ({i.baseline.when})" if i.baseline else "-")),
-        (_("Target"), plain(f"{number(i.target.value)}{unit} ({i.target.when})" if i.target else "-")),
         (
-            _("Expected as of {day}").format(day=as_of.isoformat()),
+            _("Baseline"),
+            plain(f"{number(i.baseline.value)}{unit} ({l10n.period(i.baseline.when)})" if i.baseline else "-"),
+        ),
+        (_("Target"), plain(f"{number(i.target.value)}{unit} ({l10n.period(i.target.when)})" if i.target else "-")),
+        (
+            _("Expected as of {day}").format(day=l10n.day(as_of)),
             plain(f"{number(state.expected)}{unit}" if state.expected is not None else "-"),
         ),
         (_("Status"), status_cell(state.status.value)),
     ]
     table = Table(box=box.SIMPLE_HEAD, padding=(0, 2, 0, 0), pad_edge=False, show_edge=False)
-    for column in (_("On"), _("Value"), _("Note")):
+    for column in (_("Measured on"), _("Value"), _("Note")):
         table.add_column(column, overflow="fold")
     for measure in i.measures:
         style = "dim" if measure.on > as_of else ""
         value = plain(number(measure.value) + unit)
-        table.add_row(Text(measure.on.isoformat(), style=style), value, plain(measure.note))
+        table.add_row(Text(l10n.day(measure.on), style=style), value, plain(measure.note))
     measures: RenderableType = table if i.measures else Text(_("no measure yet"), style="dim")
     return Group(head, _facts(rows), Text(""), Text(_("Measures"), style="bold"), measures)

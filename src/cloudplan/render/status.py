@@ -104,15 +104,18 @@ def _project_head(state: ProjectState) -> Text:
     return head
 
 
-_REF, _TITLE, _OWNERS = Column(_("Ref")), Column(_("Title"), flex=True), Column(_("Owners"))
-_DATES = [Column(_("Due")), Column(_("Deadline")), Column(_("Status")), Column(_("Days"), right=True)]
-# From the widest: title and owners in columns of their own; owners under the title; the
-# title (and owners) under the row's line across the whole width.
-_LAYOUTS = [
-    [_REF, _TITLE, _OWNERS, *_DATES],
-    [_REF, _TITLE, *_DATES],
-    [Column(_("Milestone")), *_DATES],
-]
+_DATE_COLUMNS = 4
+
+
+def _columns() -> list[list[Column]]:
+    """Return the layouts' columns, from the widest: title and owners in columns of their own; owners
+    under the title; the title (and owners) under the row's line across the whole width.
+
+    Made when a table is, not on import: the headers are in the language spoken then.
+    """
+    ref, title, owners = Column(_("Ref")), Column(_("Title"), flex=True), Column(_("Owners"))
+    dates = [Column(_("Due")), Column(_("Deadline")), Column(_("Status")), Column(_("Days"), right=True)]
+    return [[ref, title, owners, *dates], [ref, title, *dates], [Column(_("Milestone")), *dates]]
 
 
 def _layouts(rows: list[_Cells], least: Sequence[int]) -> list[Layout]:
@@ -124,14 +127,14 @@ def _layouts(rows: list[_Cells], least: Sequence[int]) -> list[Layout]:
             return Row([ref, title + ("\n" if owners else "") + owners, *dates])
         return Row([ref, *dates], [title + (plain(" · ", style="dim") if owners else "") + owners])
 
-    return [Layout(columns, [shaped(c, n) for c in rows], least) for n, columns in enumerate(_LAYOUTS)]
+    return [Layout(columns, [shaped(c, n) for c in rows], least) for n, columns in enumerate(_columns())]
 
 
 _Cells = tuple[Text, Text, Text, list[Text]]
 
 
 def _nothing() -> _Cells:
-    return (Text(_("no milestones"), style="dim"), Text(""), Text(""), [Text("")] * len(_DATES))
+    return (Text(_("no milestones"), style="dim"), Text(""), Text(""), [Text("")] * _DATE_COLUMNS)
 
 
 def _milestone_rows(state: ProjectState) -> list[_Cells]:
@@ -196,10 +199,10 @@ def count_line(states: list[ProjectState]) -> str:
         for s in state.milestones:
             counts[s.status.value] = counts.get(s.status.value, 0) + 1
             total += 1
-    detail = ", ".join(f"{n} {l10n.status(status)}" for status, n in counts.items())
+    detail = ", ".join(l10n.counted(status, n) for status, n in counts.items())
     risky = sum(1 for state in states for s in state.milestones if s.at_risk)
     if risky:
-        detail += "; " + _("{n} {mark} at risk").format(n=risky, mark=AT_RISK)
+        detail += (" ; " if l10n.french() else "; ") + _("{n} {mark} at risk").format(n=risky, mark=AT_RISK)
     projects = ngettext("{n} project", "{n} projects", len(states)).format(n=len(states))
     milestones = ngettext("{n} milestone", "{n} milestones", total).format(n=total)
     return f"{projects}, {milestones}" + (f"{l10n.colon()}{detail}" if detail else "")

@@ -7,6 +7,7 @@ from datetime import date
 from rich.console import Group, RenderableType
 from rich.text import Text
 
+from cloudplan import l10n
 from cloudplan.export.trendsvg import extent, label
 from cloudplan.i18n import _
 from cloudplan.render.theme import status_style
@@ -19,7 +20,7 @@ DIAGONAL = "·"
 
 def trend_view(found: list[Trend], as_of: date, width: int, height: int = 16) -> RenderableType:
     """Return the chart *width* columns wide: one line per milestone, numbered as in the legend below it."""
-    title = Text(_("Milestone trend analysis as of {day}").format(day=as_of.isoformat()), style="bold")
+    title = Text(_("Milestone trend analysis as of {day}").format(day=l10n.day(as_of)), style="bold")
     if not found:
         return Group(title, Text(_("No deadline has slipped."), style="dim"))
     lo, hi = extent(found, as_of)
@@ -86,8 +87,8 @@ def trend_view(found: list[Trend], as_of: date, width: int, height: int = 16) ->
         item = Text(f"{label(i)} ", style="bold " + STYLES[i % len(STYLES)])
         item.append(clean(m.ref), style="bold")
         item.append("  " + clean(m.title) + "  ")
-        item.append(trend.state.status.value, style=status_style(trend.state.status))
-        moves = " → ".join(d.period.text for d in trend.deadlines)
+        item.append(l10n.status(trend.state.status.value), style=status_style(trend.state.status))
+        moves = " → ".join(l10n.period(d.period) for d in trend.deadlines)
         item.append("  " + moves, style="dim")
         lines.append(item)
     return Group(*lines)
