@@ -186,10 +186,10 @@ def _draw_now(cells: Cells, now: int | None) -> None:
         cells[now] = (AS_OF_MARK, AS_OF_STYLE)
 
 
-def _line(label: Text, cells: Cells) -> Text:
+def cells_line(label: Text, cells: Cells) -> Text:
+    """Return *label* then *cells* (character, style) as one line, one span a run of the same style, unwrapped."""
     line = Text(no_wrap=True, overflow="crop")
     line.append_text(label)
-    line.append(" ")
     run, run_style = "", ""
     for char, style in cells:
         if style != run_style:
@@ -199,6 +199,10 @@ def _line(label: Text, cells: Cells) -> Text:
     line.append(run, style=run_style)
     line.rstrip()
     return line
+
+
+def _line(label: Text, cells: Cells) -> Text:
+    return cells_line(label + " ", cells)
 
 
 def _legend(states: list[MilestoneState], as_of: date, now: bool, edges: set[str], width: int) -> list[Text]:

@@ -11,6 +11,7 @@ from cloudplan import l10n
 from cloudplan.export.trendsvg import extent, label
 from cloudplan.i18n import _
 from cloudplan.render.theme import status_style
+from cloudplan.render.timeline import cells_line
 from cloudplan.safe import clean
 from cloudplan.trend import Trend, first_day
 
@@ -60,16 +61,7 @@ def trend_view(found: list[Trend], as_of: date, width: int, height: int = 16) ->
     lines: list[RenderableType] = [title, Text("")]
     year_at = {row(date(year, 7, 1)): str(year) for year in range(lo.year, hi.year + 1)}
     for r, cells in enumerate(grid):
-        line = Text(year_at.get(r, "").rjust(gutter - 1) + " ┤", style="dim")
-        run, run_style = "", ""
-        for char, style in cells:
-            if style != run_style:
-                line.append(run, style=run_style)
-                run, run_style = "", style
-            run += char
-        line.append(run, style=run_style)
-        line.rstrip()
-        lines.append(line)
+        lines.append(cells_line(Text(year_at.get(r, "").rjust(gutter - 1) + " ┤", style="dim"), cells))
     axis = [" "] * cols
     for year in range(lo.year, hi.year + 1):
         c = col(date(year, 7, 1)) - 2
