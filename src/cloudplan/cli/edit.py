@@ -112,7 +112,10 @@ def init(
     ] = None,
     force: Annotated[bool, typer.Option("--force", help=_("Overwrite the file if it exists."))] = False,
 ) -> None:
-    """Write a new, valid, commented plan file; never over an existing one without --force."""
+    """Write a new, valid, commented plan file, and the schema its first line names beside it when missing.
+
+    Never over an existing file without --force.
+    """
     from cloudplan import edits, store, validate
     from cloudplan.errors import PlanInvalid
     from cloudplan.model import Portfolio
@@ -123,7 +126,7 @@ def init(
     if example:
         from importlib.resources import files
 
-        text = (files("cloudplan") / "data" / "cloud-etat.toml").read_text(encoding="utf-8")
+        text = edits.with_schema_line((files("cloudplan") / "data" / "cloud-etat.toml").read_text(encoding="utf-8"))
     else:
         text = edits.skeleton(title or "Roadmap")
     # Nothing invalid is written, not even by init.
@@ -137,6 +140,13 @@ def init(
         raise PlanInvalid(_("internal error: the new plan is not valid: {f}").format(f=problems[:1]))
     store.create(target, text, force, str(target))
     note(_("wrote {file}").format(file=target))
+    # The plan's first line names the schema beside it: write it there unless one is there already.
+    schema = target.parent / edits.SCHEMA_FILE
+    if not os.path.lexists(schema):
+        from cloudplan import planschema
+
+        store.create(schema, planschema.dumps(), False, str(schema))
+        note(_("wrote {file}").format(file=schema))
 
 
 # -- add ----------------------------------------------------------------------------------------------
