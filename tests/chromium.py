@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+NAMES = ("chromium", "chromium-browser")  # Debian's, and other distributions' name
+
 FLAGS = [
     "--headless",
     "--no-sandbox",  # CI runs as root
@@ -35,7 +37,7 @@ FLAGS = [
 
 def find() -> str | None:
     """Return the browser's path, or None."""
-    return shutil.which("chromium") or shutil.which("chromium-browser")
+    return next(filter(None, map(shutil.which, NAMES)), None)
 
 
 @dataclass
