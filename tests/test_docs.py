@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -55,3 +56,19 @@ def test_changelog_keeps_a_changelog() -> None:
 def test_docs_exist() -> None:
     for name in ("plan-format.md", "files.md"):
         assert (Path(ROOT) / "docs" / name).exists(), name
+
+
+def test_the_docs_stand_alone() -> None:
+    """Nothing in the repository sends a reader to a document that is not in it."""
+    pointer = re.compile(r"\b" + "SP" + r"EC\b|\.\./" + "shared")
+    files = [ROOT / "README.md", ROOT / "CHANGELOG.md", ROOT / ".ci" / "run"]
+    for folder in ("docs", "src", "tests", "bench"):
+        files += [p for p in (ROOT / folder).rglob("*") if p.suffix in (".md", ".py", ".po", ".toml", ".yaml")]
+    leaks = [
+        f"{path.relative_to(ROOT)}:{number}: {line.strip()}"
+        for path in files
+        if "golden" not in path.parts and "toml-test" not in path.parts
+        for number, line in enumerate(path.read_text(encoding="utf-8", errors="replace").splitlines(), 1)
+        if pointer.search(line)
+    ]
+    assert leaks == []
