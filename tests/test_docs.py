@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -72,3 +73,24 @@ def test_the_docs_stand_alone() -> None:
         if pointer.search(line)
     ]
     assert leaks == []
+
+
+def _console_examples() -> list[tuple[str, str]]:
+    """The README's `$ cloudplan ...` examples that only read, with the output shown under each."""
+    examples = []
+    for block in re.findall(r"```console\n(.*?)```", README, flags=re.S):
+        for command, output in re.findall(r"^\$ (cloudplan [^\n]*)\n(.*?)(?=^\$ |\Z)", block, flags=re.S | re.M):
+            if ";" in command or "--svg" in command or "--html" in command or "trend" in command:
+                continue  # these write files, or need the reschedules the README describes first
+            if "reschedule" in command and "--dry-run" not in command:
+                continue
+            examples.append((command, output))
+    return examples
+
+
+@pytest.mark.parametrize(("command", "output"), _console_examples(), ids=[c for c, _ in _console_examples()])
+def test_the_readme_shows_what_the_commands_print(cli: Callable[..., object], command: str, output: str) -> None:
+    import shlex
+
+    result = cli(*shlex.split(command)[1:], env={"CLOUDPLAN_PLAN": str(ROADMAP)})
+    assert result.stdout + result.stderr == output  # type: ignore[attr-defined]
