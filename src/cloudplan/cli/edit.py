@@ -112,10 +112,7 @@ def init(
     ] = None,
     force: Annotated[bool, typer.Option("--force", help=_("Overwrite the file if it exists."))] = False,
 ) -> None:
-    """Write a new, valid, commented plan file, and the schema its first line names beside it when missing.
-
-    Never over an existing file without --force.
-    """
+    """Write a new, valid, commented plan file; never over an existing one without --force."""
     from cloudplan import edits, store, validate
     from cloudplan.errors import PlanInvalid
     from cloudplan.model import Portfolio
