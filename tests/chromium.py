@@ -40,6 +40,16 @@ def find() -> str | None:
     return next(filter(None, map(shutil.which, NAMES)), None)
 
 
+def require() -> None:
+    """Skip, with one reason for all, on a machine with only Python and pip; fail in CI, where .ci/run installs it.
+
+    Called in each browser test rather than from a fixture, so that pytest reports the skips as one line.
+    """
+    from tests.conftest import require_program
+
+    require_program(NAMES, "the browser checks of the report")
+
+
 @dataclass
 class Visit:
     """What loading a page showed: its problems (console errors, exceptions, blocked loads) and a screenshot."""

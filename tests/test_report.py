@@ -17,7 +17,7 @@ from cloudplan.model import Indicator, Level, Measure
 from cloudplan.periods import parse_file_value
 from cloudplan.status import indicator_state
 from tests import chromium
-from tests.conftest import AS_OF, require_program
+from tests.conftest import AS_OF
 
 Cli = Callable[..., Result]
 DAY = AS_OF.isoformat()
@@ -231,18 +231,10 @@ def test_indicator_chart_of_a_flat_target() -> None:
 # -- in a real browser -------------------------------------------------------------------------------
 
 
-def needs_browser() -> None:
-    """Skip, with one reason for all, on a machine with only Python and pip; fail in CI, where .ci/run installs it.
-
-    Called in each test rather than from a fixture, so that pytest reports the skips as one line.
-    """
-    require_program(chromium.NAMES, "the browser checks of the report")
-
-
 def test_report_loads_in_chromium_without_errors_and_is_not_blank(
     cli: Cli, write_plan: Callable[..., Path], roadmap: str, tmp_path: Path
 ) -> None:
-    needs_browser()
+    chromium.require()
     page = tmp_path / "report.html"
     page.write_text(report(cli, roadmap, tmp_path), encoding="utf-8")
     seen = chromium.visit(page)
@@ -266,7 +258,7 @@ LAYOUT = """(() => {
 
 @pytest.mark.parametrize("width", [800, 1280])
 def test_report_fits_the_window_with_the_as_of_line_in_view(cli: Cli, roadmap: str, tmp_path: Path, width: int) -> None:
-    needs_browser()
+    chromium.require()
     page = tmp_path / "report.html"
     page.write_text(report(cli, roadmap, tmp_path), encoding="utf-8")
     seen = chromium.visit(page, width=width, height=2400, script=LAYOUT)
@@ -279,7 +271,7 @@ def test_report_fits_the_window_with_the_as_of_line_in_view(cli: Cli, roadmap: s
 
 
 def test_report_prints_to_a_clean_a4_landscape_pdf(cli: Cli, roadmap: str, tmp_path: Path) -> None:
-    needs_browser()
+    chromium.require()
     page = tmp_path / "report.html"
     page.write_text(report(cli, roadmap, tmp_path), encoding="utf-8")
     seen = chromium.visit(page, pdf=True, media="print", script=LAYOUT)
@@ -295,7 +287,7 @@ def test_report_prints_to_a_clean_a4_landscape_pdf(cli: Cli, roadmap: str, tmp_p
 
 def test_the_browser_check_does_catch_errors(tmp_path: Path) -> None:
     """The control: a page that breaks the rules the report keeps is caught."""
-    needs_browser()
+    chromium.require()
     page = tmp_path / "bad.html"
     csp = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
     page.write_text(

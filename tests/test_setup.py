@@ -47,3 +47,15 @@ def test_ci_requires_the_browser_and_libreoffice_checks() -> None:
     assert "export CLOUDPLAN_REQUIRE_BROWSER=1" in script
     assert "apt-get install -y -qq chromium" in script
     assert "libreoffice-calc-nogui" in script
+
+
+def test_every_browser_test_says_when_it_cannot_run() -> None:
+    """A test that drives the browser first asks for it, so that without it the run says so instead of erroring."""
+    import ast
+
+    for path in (ROOT / "tests").glob("test_*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.FunctionDef) and node.name.startswith("test_"):
+                source = ast.unparse(node)
+                if "chromium.visit" in source:
+                    assert "chromium.require()" in source, f"{path.name}::{node.name}"
