@@ -2,7 +2,7 @@
 
 A portfolio of N milestones is about N/10 projects spread over several plan files, one
 per ministry, written the way programme officers write them: section comments, inline
-comments on deadlines, notes, every period form of the SPEC, slips, dependencies,
+comments on deadlines, notes, every period form of docs/plan-format.md, slips, dependencies,
 indicators with measures. Deadlines are placed relative to *today*, so that a share of
 the milestones is overdue today, whenever the benchmark runs.
 

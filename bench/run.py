@@ -669,7 +669,7 @@ def done(b: Bench, manifest: dict[str, Any] | None) -> None:
             "expected one added `done` line and every other byte kept"
         )
 
-    # Edit commands take --plan FILE (SPEC section 3); $CLOUDPLAN_PLAN is the same default.
+    # Edit commands take --plan FILE (docs/editing.md); $CLOUDPLAN_PLAN is the same default.
     takes_plan = "--plan" in run_once([*b.cp, "done", "--help"], b.env, ROOT, keep=True).out.decode()
     plan = ["--plan", work.name] if takes_plan else []
     env = b.env if takes_plan else {**b.env, "CLOUDPLAN_PLAN": work.name}

@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+NAMES = ("chromium", "chromium-browser")  # Debian's, and other distributions' name
+
 FLAGS = [
     "--headless",
     "--no-sandbox",  # CI runs as root
@@ -35,7 +37,17 @@ FLAGS = [
 
 def find() -> str | None:
     """Return the browser's path, or None."""
-    return shutil.which("chromium") or shutil.which("chromium-browser")
+    return next(filter(None, map(shutil.which, NAMES)), None)
+
+
+def require() -> None:
+    """Skip, with one reason for all, on a machine with only Python and pip; fail in CI, where .ci/run installs it.
+
+    Called in each browser test rather than from a fixture, so that pytest reports the skips as one line.
+    """
+    from tests.conftest import require_program
+
+    require_program(NAMES, "the browser checks of the report")
 
 
 @dataclass

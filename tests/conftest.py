@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import textwrap
 from collections.abc import Callable, Iterator
 from datetime import date
@@ -35,6 +36,27 @@ CLI_ENV = {
     "LC_MESSAGES": None,
     "LANG": None,
 }
+
+
+def must_run_everything() -> bool:
+    """In CI (or with CLOUDPLAN_REQUIRE_BROWSER=1) a check that cannot run fails the run rather than skipping."""
+    return os.environ.get("CI", "").lower() in ("true", "1") or os.environ.get("CLOUDPLAN_REQUIRE_BROWSER") == "1"
+
+
+def require_program(names: tuple[str, ...], what: str) -> str:
+    """Return the path of the first of *names* found on PATH, for a test that drives a real program.
+
+    Without it: on a machine with only Python and pip, the test is skipped with one reason that says
+    what was not checked; in CI, where .ci/run installs the program, the test fails.
+    """
+    for name in names:
+        found = shutil.which(name)
+        if found:
+            return found
+    reason = f"{names[0]} is not installed: {what} were not run; .ci/run installs it"
+    if must_run_everything():
+        pytest.fail(f"{reason} (required here: CI or CLOUDPLAN_REQUIRE_BROWSER is set)", pytrace=False)
+    pytest.skip(reason)
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

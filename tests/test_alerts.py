@@ -1,4 +1,4 @@
-"""`overdue --state FILE`: only what changed since the last cron run (SPEC section 3, issue 3)."""
+"""`overdue --state FILE`: only what changed since the last cron run (docs/output.md, issue 3)."""
 
 from __future__ import annotations
 

@@ -492,7 +492,7 @@ def test_bad_periods_in_slips_and_levels() -> None:
         '"15/03/2021"',
         '"2021-3-15"',
         '"2021-02-30"',
-        '"2021-W01-1"',  # an ISO week date is not the day form of the SPEC
+        '"2021-W01-1"',  # an ISO week date is not a day form of docs/plan-format.md
         '"20210315"',
         "2021",
         "true",

@@ -1,4 +1,4 @@
-"""`cloudplan check`: every finding code, at its line, in every output format (SPEC section 3, issue 3)."""
+"""`cloudplan check`: every finding code, at its line, in every output format (docs/checks.md, issue 3)."""
 
 from __future__ import annotations
 

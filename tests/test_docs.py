@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -55,3 +57,40 @@ def test_changelog_keeps_a_changelog() -> None:
 def test_docs_exist() -> None:
     for name in ("plan-format.md", "files.md"):
         assert (Path(ROOT) / "docs" / name).exists(), name
+
+
+def test_the_docs_stand_alone() -> None:
+    """Nothing in the repository sends a reader to a document that is not in it."""
+    pointer = re.compile(r"\b" + "SP" + r"EC\b|\.\./" + "shared")
+    files = [ROOT / "README.md", ROOT / "CHANGELOG.md", ROOT / ".ci" / "run"]
+    for folder in ("docs", "src", "tests", "bench"):
+        files += [p for p in (ROOT / folder).rglob("*") if p.suffix in (".md", ".py", ".po", ".toml", ".yaml")]
+    leaks = [
+        f"{path.relative_to(ROOT)}:{number}: {line.strip()}"
+        for path in files
+        if "golden" not in path.parts and "toml-test" not in path.parts
+        for number, line in enumerate(path.read_text(encoding="utf-8", errors="replace").splitlines(), 1)
+        if pointer.search(line)
+    ]
+    assert leaks == []
+
+
+def _console_examples() -> list[tuple[str, str]]:
+    """The README's `$ cloudplan ...` examples that only read, with the output shown under each."""
+    examples = []
+    for block in re.findall(r"```console\n(.*?)```", README, flags=re.S):
+        for command, output in re.findall(r"^\$ (cloudplan [^\n]*)\n(.*?)(?=^\$ |\Z)", block, flags=re.S | re.M):
+            if ";" in command or "--svg" in command or "--html" in command or "trend" in command:
+                continue  # these write files, or need the reschedules the README describes first
+            if "reschedule" in command and "--dry-run" not in command:
+                continue
+            examples.append((command, output))
+    return examples
+
+
+@pytest.mark.parametrize(("command", "output"), _console_examples(), ids=[c for c, _ in _console_examples()])
+def test_the_readme_shows_what_the_commands_print(cli: Callable[..., object], command: str, output: str) -> None:
+    import shlex
+
+    result = cli(*shlex.split(command)[1:], env={"CLOUDPLAN_PLAN": str(ROADMAP)})
+    assert result.stdout + result.stderr == output  # type: ignore[attr-defined]

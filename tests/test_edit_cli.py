@@ -361,7 +361,10 @@ def test_init_example_writes_the_roadmap(cli: Cli) -> None:
     Path("plans").mkdir()
     result = cli("init", "--example", "plans")
     assert result.exit_code == 0, result.stderr
-    assert Path("plans/cloudplan.toml").read_text(encoding="utf-8") == ROADMAP_TEXT
+    written = Path("plans/cloudplan.toml").read_text(encoding="utf-8")
+    # The roadmap as shipped, but for its first line, which names the schema written beside it.
+    assert written.splitlines()[0] == "#:schema ./cloudplan.schema.json"
+    assert written.partition("\n")[2] == ROADMAP_TEXT.partition("\n")[2]
 
 
 def test_init_never_overwrites_without_force(cli: Cli, write_plan: Callable[..., Path]) -> None:
@@ -372,6 +375,54 @@ def test_init_never_overwrites_without_force(cli: Cli, write_plan: Callable[...,
     assert path.read_text(encoding="utf-8") == MINIMAL
     assert cli("init", "--force").exit_code == 0
     assert path.read_text(encoding="utf-8").startswith("#:schema")
+
+
+def _schema_named_by(plan: Path) -> Path:
+    """The file a plan's `#:schema` line points to, resolved as Taplo does: relative to the plan."""
+    first = plan.read_text(encoding="utf-8").splitlines()[0]
+    assert first.startswith("#:schema ")
+    return plan.parent / first.removeprefix("#:schema ").strip()
+
+
+@pytest.mark.parametrize("args", [(), ("plans/x.toml",), ("--example", "plans/x.toml"), ("--example", "plans")])
+def test_init_writes_the_schema_its_first_line_names(cli: Cli, args: tuple[str, ...]) -> None:
+    import tomllib
+
+    import jsonschema
+
+    Path("plans").mkdir()
+    result = cli("init", *args)
+    assert result.exit_code == 0, result.stderr
+    plan = Path(args[-1]) if args else Path("cloudplan.toml")
+    plan = plan / "cloudplan.toml" if plan.is_dir() else plan
+    schema = _schema_named_by(plan)
+    assert schema.resolve() == (plan.parent / "cloudplan.schema.json").resolve()
+    assert schema.read_text(encoding="utf-8") == cli("schema").stdout
+    assert f"wrote {plan}" in result.stderr
+    assert f"wrote {schema.parent / schema.name}" in result.stderr
+    # The editor's check passes on the new plan.
+    document = tomllib.loads(plan.read_text(encoding="utf-8"))
+    jsonschema.Draft7Validator(json.loads(schema.read_text(encoding="utf-8"))).validate(document)
+
+
+def test_init_keeps_a_schema_already_there(cli: Cli) -> None:
+    Path("cloudplan.schema.json").write_text("{}", encoding="utf-8")
+    result = cli("init")
+    assert result.exit_code == 0, result.stderr
+    assert Path("cloudplan.schema.json").read_text(encoding="utf-8") == "{}"
+    assert "schema" not in result.stderr
+    # A second plan in the same folder finds the schema there and writes only itself.
+    assert cli("init", "other.toml").stderr == "cloudplan: wrote other.toml\n"
+
+
+def test_init_that_writes_no_plan_writes_no_schema(cli: Cli, write_plan: Callable[..., Path]) -> None:
+    write_plan(MINIMAL)
+    assert cli("init").exit_code == 2
+    assert not Path("cloudplan.schema.json").exists()
+
+
+def test_the_shipped_roadmap_names_the_repository_schema() -> None:
+    assert _schema_named_by(ROADMAP).read_bytes() == (ROADMAP.parent.parent / "cloudplan.schema.json").read_bytes()
 
 
 # -- bad input: exit 2, a clear message, the file unchanged ---------------------------------------------

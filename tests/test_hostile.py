@@ -1,4 +1,4 @@
-"""A hostile plan is inert in every view and every export format (SPEC section 5)."""
+"""A hostile plan is inert in every view and every export format (README, Safety; docs/files.md)."""
 
 from __future__ import annotations
 

@@ -19,7 +19,7 @@ def span(p: Period) -> tuple[date, date]:
     return p.first, p.last
 
 
-# -- the plan file's forms (SPEC section 2, "Periods") ----------------------------------
+# -- the plan file's forms (docs/plan-format.md, "Periods") ----------------------------------
 
 
 @pytest.mark.parametrize(

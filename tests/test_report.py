@@ -231,17 +231,10 @@ def test_indicator_chart_of_a_flat_target() -> None:
 # -- in a real browser -------------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def browser() -> str:
-    path = chromium.find()
-    # Not a skip: a test that cannot run is a defect here. .ci/run installs Debian's chromium.
-    assert path, "chromium is not installed: apt-get install chromium (.ci/run does)"
-    return path
-
-
 def test_report_loads_in_chromium_without_errors_and_is_not_blank(
-    browser: str, cli: Cli, write_plan: Callable[..., Path], roadmap: str, tmp_path: Path
+    cli: Cli, write_plan: Callable[..., Path], roadmap: str, tmp_path: Path
 ) -> None:
+    chromium.require()
     page = tmp_path / "report.html"
     page.write_text(report(cli, roadmap, tmp_path), encoding="utf-8")
     seen = chromium.visit(page)
@@ -264,9 +257,8 @@ LAYOUT = """(() => {
 
 
 @pytest.mark.parametrize("width", [800, 1280])
-def test_report_fits_the_window_with_the_as_of_line_in_view(
-    browser: str, cli: Cli, roadmap: str, tmp_path: Path, width: int
-) -> None:
+def test_report_fits_the_window_with_the_as_of_line_in_view(cli: Cli, roadmap: str, tmp_path: Path, width: int) -> None:
+    chromium.require()
     page = tmp_path / "report.html"
     page.write_text(report(cli, roadmap, tmp_path), encoding="utf-8")
     seen = chromium.visit(page, width=width, height=2400, script=LAYOUT)
@@ -278,7 +270,8 @@ def test_report_fits_the_window_with_the_as_of_line_in_view(
     assert layout["broken"] == []  # no date or ref cut over two lines
 
 
-def test_report_prints_to_a_clean_a4_landscape_pdf(browser: str, cli: Cli, roadmap: str, tmp_path: Path) -> None:
+def test_report_prints_to_a_clean_a4_landscape_pdf(cli: Cli, roadmap: str, tmp_path: Path) -> None:
+    chromium.require()
     page = tmp_path / "report.html"
     page.write_text(report(cli, roadmap, tmp_path), encoding="utf-8")
     seen = chromium.visit(page, pdf=True, media="print", script=LAYOUT)
@@ -292,8 +285,9 @@ def test_report_prints_to_a_clean_a4_landscape_pdf(browser: str, cli: Cli, roadm
     assert seen.value["chart"][2] <= 184 / 25.4 * 96
 
 
-def test_the_browser_check_does_catch_errors(browser: str, tmp_path: Path) -> None:
+def test_the_browser_check_does_catch_errors(tmp_path: Path) -> None:
     """The control: a page that breaks the rules the report keeps is caught."""
+    chromium.require()
     page = tmp_path / "bad.html"
     csp = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
     page.write_text(

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import csv
-import os
-import shutil
 import subprocess
 import sys
 import zipfile
@@ -16,7 +14,7 @@ from xml.etree import ElementTree
 import pytest
 from typer.testing import Result
 
-from tests.conftest import AS_OF
+from tests.conftest import AS_OF, require_program
 
 Cli = Callable[..., Result]
 DAY = AS_OF.isoformat()
@@ -194,17 +192,8 @@ def test_ods_text_from_the_plan_stays_text(cli: Cli, write_plan: Callable[..., P
 # -- both through LibreOffice ------------------------------------------------------------------
 
 
-def _soffice() -> str:
-    found = shutil.which("soffice") or shutil.which("libreoffice")
-    if found is None:
-        if os.environ.get("CI") == "true":
-            pytest.fail("LibreOffice (soffice) is missing in CI: .ci/run installs libreoffice-calc-nogui")
-        pytest.skip("LibreOffice (soffice) is not installed: apt-get install libreoffice-calc-nogui")
-    return found
-
-
 def test_libreoffice_reads_the_numbers_and_dates_of_both(cli: Cli, roadmap: str, tmp_path: Path) -> None:
-    soffice = _soffice()
+    soffice = require_program(("soffice", "libreoffice"), "the LibreOffice checks of the spreadsheets")
     files = [export(cli, roadmap, "xlsx", tmp_path / "x.xlsx"), export(cli, roadmap, "ods", tmp_path / "o.ods")]
     out = tmp_path / "csv"
     # UTF-8, every sheet to its own file (-1), numbers as stored rather than as shown.

@@ -1,4 +1,4 @@
-"""Status as of a day: milestones, projects and indicators (SPEC section 2)."""
+"""Status as of a day: milestones, projects and indicators (docs/plan-format.md, "Status of a milestone")."""
 
 from __future__ import annotations
 

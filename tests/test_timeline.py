@@ -137,7 +137,7 @@ def test_svg_and_html_follow_the_axis_options(cli: Cli, roadmap: str, tmp_path: 
 
 
 def test_svg_and_html_open_cleanly_in_a_browser(cli: Cli, roadmap: str, tmp_path: Path) -> None:
-    assert chromium.find(), "chromium is not installed: apt-get install chromium (.ci/run does)"
+    chromium.require()
     svg, html = tmp_path / "t.svg", tmp_path / "t.html"
     assert cli("timeline", roadmap, "--as-of", DAY, "--svg", svg, "--html", html).exit_code == 0
     for path in (svg, html):

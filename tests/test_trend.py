@@ -8,7 +8,6 @@ import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from pathlib import Path
 
-import pytest
 from typer.testing import Result
 
 from tests import chromium
@@ -82,13 +81,6 @@ def test_trend_svg_is_a_picture_with_a_legend_of_titles(cli: Cli, roadmap: str, 
     assert any(line.get("stroke-dasharray") == "6 4" for line in root.iter(f"{ns}line"))  # the diagonal
 
 
-@pytest.fixture(scope="module")
-def browser() -> str:
-    path = chromium.find()
-    assert path, "chromium is not installed: apt-get install chromium (.ci/run does)"
-    return path
-
-
 LAYOUT = """JSON.stringify({
   trend: [...document.querySelectorAll('svg.trend-chart')].map(s => {
     const r = s.getBoundingClientRect();
@@ -103,9 +95,8 @@ LAYOUT = """JSON.stringify({
 })"""
 
 
-def test_report_trend_and_risk_marks_in_chromium(
-    browser: str, cli: Cli, write_plan: Callable[..., Path], tmp_path: Path
-) -> None:
+def test_report_trend_and_risk_marks_in_chromium(cli: Cli, write_plan: Callable[..., Path], tmp_path: Path) -> None:
+    chromium.require()
     write_plan(MESSAGERIE)
     cli("reschedule", "messagerie/etude", "2027-Q1", "--reason", "Marché infructueux", "--on", "2026-09-01")
     cli("reschedule", "messagerie/pilote", "2027-Q3", "--reason", "Suite", "--on", "2026-10-01")

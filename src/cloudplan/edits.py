@@ -589,7 +589,14 @@ def _dependencies(portfolio: Portfolio, pid: str, mid: str, words: Iterable[str]
 
 # -- new plans ------------------------------------------------------------------------------------------
 
-SCHEMA_LINE = "#:schema ./cloudplan.schema.json"
+SCHEMA_FILE = "cloudplan.schema.json"  # written beside a new plan, so that its first line resolves
+SCHEMA_LINE = f"#:schema ./{SCHEMA_FILE}"
+
+
+def with_schema_line(text: str) -> str:
+    """Return *text* with its first line pointing at the schema beside it (the shipped roadmap's points up a folder)."""
+    first, sep, rest = text.partition("\n")
+    return f"{SCHEMA_LINE}{sep}{rest}" if first.startswith("#:schema ") else f"{SCHEMA_LINE}\n{text}"
 
 
 def skeleton(title: str) -> str:
@@ -610,7 +617,7 @@ def skeleton(title: str) -> str:
 _SKELETON_EN = """{schema}
 # A roadmap kept with cloudplan: projects with their milestones, and indicators.
 # The line above lets editors (Taplo, Even Better TOML) check this file against
-# the schema that `cloudplan schema > cloudplan.schema.json` writes.
+# the schema beside it, which `cloudplan init` wrote (`cloudplan schema -o FILE` rewrites it).
 
 version = 1
 
@@ -645,7 +652,7 @@ language = {lang}                 # what cloudplan speaks for this plan: "en" or
 _SKELETON_FR = """{schema}
 # Feuille de route tenue avec cloudplan : des projets avec leurs jalons, et des indicateurs.
 # La ligne ci-dessus permet aux éditeurs (Taplo, Even Better TOML) de vérifier ce fichier
-# avec le schéma qu'écrit `cloudplan schema > cloudplan.schema.json`.
+# avec le schéma posé à côté par `cloudplan init` (`cloudplan schema -o FICHIER` le réécrit).
 
 version = 1
 

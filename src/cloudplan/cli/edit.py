@@ -123,7 +123,7 @@ def init(
     if example:
         from importlib.resources import files
 
-        text = (files("cloudplan") / "data" / "cloud-etat.toml").read_text(encoding="utf-8")
+        text = edits.with_schema_line((files("cloudplan") / "data" / "cloud-etat.toml").read_text(encoding="utf-8"))
     else:
         text = edits.skeleton(title or "Roadmap")
     # Nothing invalid is written, not even by init.
@@ -137,6 +137,13 @@ def init(
         raise PlanInvalid(_("internal error: the new plan is not valid: {f}").format(f=problems[:1]))
     store.create(target, text, force, str(target))
     note(_("wrote {file}").format(file=target))
+    # The plan's first line names the schema beside it: write it there unless one is there already.
+    schema = target.parent / edits.SCHEMA_FILE
+    if not os.path.lexists(schema):
+        from cloudplan import planschema
+
+        store.create(schema, planschema.dumps(), False, str(schema))
+        note(_("wrote {file}").format(file=schema))
 
 
 # -- add ----------------------------------------------------------------------------------------------
