@@ -354,7 +354,7 @@ def test_french_report_golden(cli: Cli, roadmap: str, golden: Callable[[str, str
 def test_the_french_report_shows_in_chromium(cli: Cli, roadmap: str) -> None:
     from tests import chromium
 
-    assert chromium.find(), "chromium is not installed: apt-get install chromium (.ci/run does)"
+    chromium.require()
     assert cli("report", roadmap, "--as-of", AS_OF, "--html", "fr.html", "--lang", "fr").exit_code == 0
     seen = chromium.visit(Path("fr.html").resolve())
     assert seen.problems == []
