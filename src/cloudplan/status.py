@@ -37,6 +37,7 @@ class Status(StrEnum):
 
 
 _URGENCY = {s: i for i, s in enumerate(Status)}
+_new = tuple.__new__  # builds a record in C, where NamedTuple's own __new__ is Python code
 _OPEN = frozenset({Status.OVERDUE, Status.DUE_SOON, Status.UPCOMING, Status.UNSCHEDULED})
 
 
@@ -128,7 +129,8 @@ def milestone_state(m: Milestone, as_of_day: date, window: int) -> MilestoneStat
         m = as_of(m, as_of_day)
     status = milestone_status(m, as_of_day, window)
     days_left = (m.due.last - as_of_day).days if m.due is not None and status in _OPEN else None
-    return MilestoneState(m, status, days_left, slipped_days(m))
+    # Built in C (NamedTuple's __new__ with defaults is Python code): ten thousand of these a run.
+    return _new(MilestoneState, (m, status, days_left, slipped_days(m) if m.slips else 0, False, ()))
 
 
 def slipped_days(m: Milestone) -> int:
@@ -140,7 +142,7 @@ def slipped_days(m: Milestone) -> int:
 
 def project_state(project: Project, as_of: date, window: int) -> ProjectState:
     """Return the state of *project* and of each of its milestones."""
-    states = tuple(milestone_state(m, as_of, window) for m in project.milestones)
+    states = tuple([milestone_state(m, as_of, window) for m in project.milestones])
     return project_state_of(project, states)
 
 

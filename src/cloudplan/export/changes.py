@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import TYPE_CHECKING
 
 from cloudplan import l10n
@@ -21,8 +20,9 @@ def since(revision: Revision) -> dict[str, str]:
 
 def json_doc(revision: Revision, changes: list[Change]) -> str:
     """Return `{"since": {"rev", "commit", "date"}, "changes": [...]}`, one document."""
-    doc = {"since": since(revision), "changes": [c.record() for c in changes]}
-    return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
+    from cloudplan.export.json import dumps
+
+    return dumps({"since": since(revision), "changes": [c.record() for c in changes]})
 
 
 def heading(revision: Revision) -> str:

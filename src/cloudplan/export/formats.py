@@ -10,17 +10,17 @@ Each function imports its module when called: `export json` does not pay for the
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date
+from typing import NamedTuple
 
 from cloudplan.status import IndicatorState, ProjectState
 
 
-@dataclass(frozen=True, slots=True)
-class PortfolioView:
+class PortfolioView(NamedTuple):
     """What an export, a report or a chart shows: projects and indicators as of a day, under the plans' title.
 
-    The projects and indicators are those the command line's filters kept.
+    The projects and indicators are those the command line's filters kept. A NamedTuple, as
+    the model's records are: a frozen dataclass costs every run its import and creation.
     """
 
     title: str

@@ -6,9 +6,8 @@
 edit from the files read to the file replaced. The rest of cloudplan imports from here.
 """
 
-from cloudplan.store.document import Document
-from cloudplan.store.editor import Applied, EditablePlans, open_for_edit
-from cloudplan.store.plancache import Edited
+from typing import TYPE_CHECKING, Any
+
 from cloudplan.store.reader import (
     ENV_VAR,
     MAX_BYTES,
@@ -27,6 +26,31 @@ from cloudplan.store.reader import (
     read_files,
 )
 from cloudplan.store.writer import LOCK_NAME, create, locked, read_state, write_atomic, write_output
+
+if TYPE_CHECKING:
+    from cloudplan.store.document import Document
+    from cloudplan.store.editor import Applied, EditablePlans, open_for_edit
+    from cloudplan.store.plancache import Edited
+
+# The edit machinery (document, editor) is imported when an edit asks for it: a read command,
+# the cron path, never needs it.
+_LAZY = {
+    "Document": "cloudplan.store.document",
+    "Applied": "cloudplan.store.editor",
+    "EditablePlans": "cloudplan.store.editor",
+    "open_for_edit": "cloudplan.store.editor",
+    "Edited": "cloudplan.store.plancache",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(name)
+    import importlib
+
+    return getattr(importlib.import_module(module), name)
+
 
 __all__ = [
     "ENV_VAR",
