@@ -35,15 +35,15 @@ Key = tuple[str | int, ...]
 
 _WS = r"[ \t]*"
 _BARE = r"[A-Za-z0-9_-]++"
-_BASIC = r'"(?:[^"\\\n]++|\\[^\n])*+"'
+_BASIC = r'"(?>(?:[^"\\\n]++|\\[^\n])*)"'
 _LITERAL = r"'[^'\n]*+'"
 _KEY = rf"(?:{_BARE}|{_BASIC}|{_LITERAL})"
-_PATH = rf"{_KEY}(?:{_WS}\.{_WS}{_KEY})*+"
+_PATH = rf"{_KEY}(?>(?:{_WS}\.{_WS}{_KEY})*)"
 # A number, a boolean, a date or a time: never a quote, bracket, brace, comma or '#'.
 _SCALAR = r"[0-9A-Za-z_+.:-]++(?: [0-9][0-9:.]*+(?:[Zz]|[+-][0-9:]++)?)?"
 _ELEM = rf"(?:{_BASIC}|{_LITERAL}|{_SCALAR})"
-_ARRAY1 = rf"\[{_WS}(?:{_ELEM}{_WS}(?:,{_WS}{_ELEM}{_WS})*+,?{_WS})?\]"
-_INLINE1 = rf"\{{{_WS}(?:{_PATH}{_WS}={_WS}{_ELEM}{_WS}(?:,{_WS}{_PATH}{_WS}={_WS}{_ELEM}{_WS})*+)?\}}"
+_ARRAY1 = rf"\[{_WS}(?:{_ELEM}{_WS}(?>(?:,{_WS}{_ELEM}{_WS})*),?{_WS})?\]"
+_INLINE1 = rf"\{{{_WS}(?:{_PATH}{_WS}={_WS}{_ELEM}{_WS}(?>(?:,{_WS}{_PATH}{_WS}={_WS}{_ELEM}{_WS})*))?\}}"
 # A value that ends on its line, nesting nothing deeper than one array or inline table of scalars.
 _SIMPLE = rf"(?:{_BASIC}|{_LITERAL}|{_ARRAY1}|{_INLINE1}|{_SCALAR})"
 _END = r"[ \t]*+(?:#[^\n]*+)?\r?(?:\n|\Z)"
@@ -61,11 +61,13 @@ _FIRST = re.compile(r"[ \t]*\[")
 # Every statement: one line (or the start of a long value) a match.
 _EACH = re.compile(rf"{_HEADER}|{_WS}(?P<key>{_PATH}){_WS}={_WS}(?:(?P<simple>{_SIMPLE}){_END})?|(?P<blank>{_END})")
 
+# Repeated groups are written (?>(?:...)*), not (?:...)*+: the same, but Python 3.11.0 to
+# 3.11.3 mismatch a possessive repeat of a group holding a lookahead (seen on 3.11.2).
 # The tokens inside a value: multi-line strings (up to two quotes may end them), strings,
 # comments, brackets, separators, newlines, and bare words (keys, numbers, dates).
 _TOKEN = re.compile(
-    r'(?P<str>"""(?:[^"\\]++|\\[\s\S]|"(?!""))*+"{3,5}+'
-    r"|'''(?:[^']++|'(?!''))*+'{3,5}+"
+    r'(?P<str>"""(?>(?:[^"\\]++|\\[\s\S]|"(?!""))*)"{3,5}+'
+    r"|'''(?>(?:[^']++|'(?!''))*)'{3,5}+"
     rf"|{_BASIC}|{_LITERAL})"
     r"|(?P<comment>#[^\n]*+)"
     r"|(?P<open>[\[{])|(?P<close>[\]}])|(?P<sep>[,=\n])"
