@@ -158,38 +158,16 @@ def with_risks(projects: list[ProjectState]) -> list[ProjectState]:
         return projects
     touched = {ref.partition("/")[0] for ref in found}
     out = []
+    new = tuple.__new__  # NamedTuple's _replace goes through Python code; this is the same record, built in C
     for p in projects:
         if p.project.id in touched:
-            p = _new(ProjectState, (*p[:4], tuple(marked(p.milestones, found))))
+            states = []
+            for s in p.milestones:
+                blockers = found.get(f"{s.milestone.project}/{s.milestone.id}")
+                states.append(s if blockers is None else new(MilestoneState, (*s[:4], True, blockers)))
+            p = new(ProjectState, (*p[:4], tuple(states)))
         out.append(p)
     return out
-
-
-def marked(states: Iterable[MilestoneState], found: dict[str, tuple[str, ...]]) -> list[MilestoneState]:
-    """Return *states*, those that *found* names (see `risks`) marked at risk, with what puts them so."""
-    out = []
-    for s in states:
-        blockers = found.get(f"{s.milestone.project}/{s.milestone.id}")
-        # The same record, built in C: NamedTuple's _replace goes through Python code.
-        out.append(s if blockers is None else _new(MilestoneState, (*s[:4], True, blockers)))
-    return out
-
-
-def risks_of(states: Iterable[MilestoneState], refs: Iterable[str]) -> dict[str, tuple[str, ...]]:
-    """Return what `risks` finds for the milestones *refs*, worked out over their dependencies alone.
-
-    A milestone's risk depends only on what it depends on, directly or through others: `overdue`
-    needs it for the milestones it lists, not for the whole plan.
-    """
-    by_ref = {f"{s.milestone.project}/{s.milestone.id}": s for s in states}
-    closure: set[str] = set()
-    stack = list(refs)
-    while stack:
-        ref = stack.pop()
-        if ref not in closure and ref in by_ref:
-            closure.add(ref)
-            stack.extend(by_ref[ref].milestone.depends_on)
-    return risks(s for ref, s in by_ref.items() if ref in closure)  # in file order, as `risks` prefers
 
 
 def risks(states: Iterable[MilestoneState]) -> dict[str, tuple[str, ...]]:

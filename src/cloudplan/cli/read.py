@@ -194,7 +194,7 @@ def overdue(
 
     Exit 1 when something is overdue (see --fail-on), 0 otherwise: made for cron.
     """
-    from cloudplan.status import marked, portfolio_state, project_state, risks_of
+    from cloudplan.status import portfolio_state, project_state
 
     fmt = fmt.lower()
     if state is not None and fmt not in STATE_FORMATS:
@@ -208,11 +208,10 @@ def overdue(
     if within is not None or fail_on is FailOn.DUE_SOON:
         wanted.add(Status.DUE_SOON)
     portfolio = r.loaded.portfolio
-    # Only JSON says which milestones are at risk: the lines cron mails need not work it out, and
-    # the list alone needs only the risk of what it lists (--state's also reports what left it).
+    # Only JSON says which milestones are at risk: the lines cron mails need not work it out.
     every = (
         portfolio_state(portfolio, r.as_of, r.window)
-        if fmt == "json" and state is not None
+        if fmt == "json"
         else [project_state(p, r.as_of, r.window) for p in portfolio.projects]
     )
     states = filters.projects_of(every)
@@ -220,9 +219,6 @@ def overdue(
         (s for p in states for s in p.milestones if s.status in wanted),
         key=lambda s: (s.milestone.due.last if s.milestone.due else r.as_of, s.milestone.ref),
     )
-    if fmt == "json" and state is None:
-        everything = (s for p in every for s in p.milestones)
-        items = marked(items, risks_of(everything, (f"{s.milestone.project}/{s.milestone.id}" for s in items)))
     bar = {FailOn.OVERDUE: {Status.OVERDUE}, FailOn.DUE_SOON: {Status.OVERDUE, Status.DUE_SOON}}.get(fail_on, set())
     if state is None:
         found = any(s.status in bar for s in items)
