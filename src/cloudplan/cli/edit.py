@@ -1,32 +1,20 @@
 """The edit commands: init, add, done, reopen, cancel, reschedule, remove, measure; and history."""
 
 import os
-import sys
 from collections.abc import Callable
-from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from cloudplan.cli.common import AsOf, PlanArgs, complete, format_option, load_plans, show, today_in, write
+from cloudplan.cli.editing import PlanOption, apply, note
 from cloudplan.i18n import _, ngettext
 from cloudplan.safe import clean
 
 if TYPE_CHECKING:
-    from cloudplan.edits import Edit
-    from cloudplan.model import Milestone, Portfolio
-    from cloudplan.store import PlanFile
+    from cloudplan.model import Milestone
 
-PlanOption = Annotated[
-    str | None,
-    typer.Option(
-        "--plan", "-f", metavar="FILE",
-        help=_("The plan file (or folder) to edit. Default: $CLOUDPLAN_PLAN, else the nearest plans/ folder or "
-               "cloudplan.toml; among several files, the one that holds the project named."),
-        show_default=False,
-    ),
-]  # fmt: skip
 Ref = Annotated[
     str,
     typer.Argument(metavar="REF", help=_("The milestone, as PROJECT/MILESTONE."), show_default=False,
@@ -37,64 +25,6 @@ On = Annotated[
     typer.Option("--on", metavar="DATE", help=_("The day it happened (default: today)."), show_default=False),
 ]
 Title = Annotated[str, typer.Option("--title", "-t", metavar="TEXT", help=_("Its title."), show_default=False)]
-
-
-def note(message: str) -> None:
-    """Tell the user what was done, on standard error: standard output is for data."""
-    sys.stderr.write(f"cloudplan: {clean(message)}\n")
-
-
-def apply(plan: str | None, make: "Callable[[Portfolio, date, str | None], Edit]") -> None:
-    """Lock, read and validate the plans, make the edit, prove and check the result, write it atomically, report.
-
-    *make* gets the portfolio, today, and the file --plan named when it is one file of several.
-    """
-    from cloudplan import store
-    from cloudplan.errors import UsageError
-
-    files, chosen = _files(plan)
-    with store.locked(files):
-        plans = store.open_for_edit(files, today_in)
-        edit = make(plans.loaded.portfolio, plans.loaded.today, chosen)
-        if chosen is not None and edit.source != chosen:
-            raise UsageError(
-                _("that is in {file}, not in {chosen}").format(file=edit.source, chosen=chosen),
-                hint=_("name {file} with --plan, or leave --plan out").format(file=edit.source),
-            )
-        if not edit.changes:
-            note(edit.message)
-            return
-        applied = plans.apply(edit.source, edit.changes)
-        applied.document.write()
-    note(_("{what} ({file})").format(what=edit.message, file=edit.source))
-    for finding in applied.warnings:
-        note(str(finding))
-
-
-def _files(plan: str | None) -> "tuple[list[PlanFile], str | None]":
-    """The files to read, and the one --plan chose among them.
-
-    A --plan file that belongs to the portfolio found by default ($CLOUDPLAN_PLAN, the
-    nearest plans/ folder) is edited within it, so that ids and refs are checked across
-    every file read together; any other --plan is read alone.
-    """
-    from cloudplan import store
-    from cloudplan.errors import PlanNotFound
-
-    cwd = Path.cwd()
-    if plan is None:
-        return store.discover([], os.environ, cwd), None
-    files = store.discover([plan], os.environ, cwd)
-    if len(files) != 1:
-        return files, None
-    try:
-        portfolio = store.discover([], os.environ, cwd)
-    except PlanNotFound:
-        return files, None
-    for file in portfolio:
-        if os.path.realpath(file.path) == os.path.realpath(files[0].path):
-            return portfolio, file.name
-    return files, None
 
 
 # -- init ---------------------------------------------------------------------------------------------
@@ -260,7 +190,7 @@ def cancel(
 ) -> None:
     """Cancel a milestone; the reason, if given, is added to its notes."""
     from cloudplan import edits
-    from cloudplan.cli.inspect import edit_with_impact
+    from cloudplan.cli.editing import edit_with_impact
 
     edit_with_impact(
         plan,
@@ -285,7 +215,7 @@ def reschedule(
 ) -> None:
     """Move a milestone's deadline, record the move (a slip: from, to, on, reason), and say what it puts at risk."""
     from cloudplan import edits
-    from cloudplan.cli.inspect import edit_with_impact
+    from cloudplan.cli.editing import edit_with_impact
 
     edit_with_impact(
         plan,
