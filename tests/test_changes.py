@@ -96,12 +96,10 @@ def kinds(d: dict[str, object]) -> list[tuple[str, str]]:
 
 
 def test_nothing_changed_prints_nothing_and_exits_0(cli: Cli, repo: Repo) -> None:
-    for fmt in ("table", "markdown"):
+    for fmt in ("table", "markdown", "json"):
         result = changes(cli, "--since", "HEAD", "--format", fmt)
         assert result.exit_code == 0, result.output
         assert result.stdout == ""
-    d = doc(cli, "--since", "HEAD")
-    assert d["changes"] == []
 
 
 def test_every_kind_of_milestone_change(cli: Cli, repo: Repo) -> None:

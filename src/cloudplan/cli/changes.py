@@ -114,9 +114,10 @@ def _table(found: Compared) -> None:
 
 
 def _json(found: Compared) -> None:
-    from cloudplan.export import changes as out
+    if found.changes:  # nothing changed: no output in any format, as for cron's silence
+        from cloudplan.export import changes as out
 
-    write(out.json_doc(found.revision, found.changes))  # also when empty: programs read `changes: []`
+        write(out.json_doc(found.revision, found.changes))
 
 
 def _markdown(found: Compared) -> None:
