@@ -139,6 +139,35 @@ def test_an_input_plan_is_never_overwritten(cli: Cli, write_plan: Callable[..., 
         assert plan.read_text(encoding="utf-8") == MINIMAL
 
 
+def test_a_plan_an_edit_replaced_no_longer_shields_its_old_inode(write_plan: Callable[..., Path]) -> None:
+    """The inode of a plan replaced since it was read may be given to any new file: an output there is no plan.
+
+    (It made `report --html` after `reschedule` in one process fail now and then, when the
+    page was given the inode the edit had freed.)
+    """
+    from cloudplan.store import reader
+
+    plan = write_plan(MINIMAL)
+    reader.read_file(reader.PlanFile(plan, plan.name))
+    before = os.stat(plan)
+    assert reader.was_read(before)
+    fresh = plan.with_name("fresh.toml")
+    fresh.write_text(MINIMAL, encoding="utf-8")
+    os.replace(fresh, plan)  # as an edit replaces a plan
+    assert not reader.was_read(before), "the old inode is no plan any more"
+    assert reader.was_read(os.stat(plan)) is False, "a plan this process did not read or write"
+
+
+def test_the_plan_an_edit_wrote_is_an_input_too(cli: Cli, write_plan: Callable[..., Path]) -> None:
+    """The file an edit renamed over the plan is the plan now: no output of the same run may go over it."""
+    from cloudplan.store import reader
+
+    plan = write_plan(MINIMAL)
+    moved = cli("reschedule", "alpha/one", "2020-Q2", "--reason", "r", "--on", "2020-01-10", "-f", plan.name)
+    assert moved.exit_code == 0, moved.output
+    assert reader.was_read(os.stat(plan))
+
+
 def test_another_plan_of_the_folder_is_an_input_too(cli: Cli, write_plan: Callable[..., Path]) -> None:
     write_plan(MINIMAL, "plans/a.toml")
     other = write_plan(MINIMAL.replace("alpha", "beta"), "plans/b.toml")

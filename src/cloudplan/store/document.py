@@ -183,9 +183,11 @@ class Document:
                 _("{name} is read-only").format(name=name),
                 hint=_("nothing was written; make it writable (chmod u+w) to edit it"),
             )
+        from cloudplan.store.reader import remember
         from cloudplan.store.writer import replace_file
 
         replace_file(path, self.data, name)
+        remember(path)  # the new file is the plan now: no output of this run may go over it
         if self._entry is None:
             return
         from cloudplan import cache

@@ -180,12 +180,33 @@ class Parsed(NamedTuple):
         return self.data.decode("utf-8", errors="replace").removeprefix("\ufeff")
 
 
-_READ: set[tuple[int, int]] = set()  # (device, inode) of every plan file read by this process
+# (device, inode) of every plan file this process read or wrote, and a path it has there.
+_READ: dict[tuple[int, int], Path] = {}
 
 
 def was_read(st: os.stat_result) -> bool:
-    """Whether the file of status *st* is a plan this process read (under any name, through any link)."""
-    return (st.st_dev, st.st_ino) in _READ
+    """Whether the file of status *st* is a plan this process read (under any name, through any link).
+
+    Only while the plan is still that file: a plan an edit replaced has a new inode, and the
+    old one, once freed, may be given to any new file (an output written next).
+    """
+    path = _READ.get((st.st_dev, st.st_ino))
+    if path is None:
+        return False
+    try:
+        now = os.stat(path)
+    except OSError:
+        return False
+    return (now.st_dev, now.st_ino) == (st.st_dev, st.st_ino)
+
+
+def remember(path: Path) -> None:
+    """Record the file at *path* as a plan of this process (one an edit wrote): no output may be written over it."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return
+    _READ[(st.st_dev, st.st_ino)] = path
 
 
 def read_file(file: PlanFile, env: Mapping[str, str] | None = None) -> Parsed:
@@ -193,7 +214,7 @@ def read_file(file: PlanFile, env: Mapping[str, str] | None = None) -> Parsed:
     name = file.name
     try:
         st = file.path.stat()
-        _READ.add((st.st_dev, st.st_ino))  # no output of this run may be written over it
+        _READ[(st.st_dev, st.st_ino)] = file.path  # no output of this run may be written over it
         size = st.st_size
         if size > MAX_BYTES:
             why = _("the file is {mb} MB; plan files are limited to {max} MB")
