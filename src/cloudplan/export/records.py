@@ -15,8 +15,9 @@ MILESTONE_FIELDS = (
 def milestone(state: MilestoneState) -> dict[str, Any]:
     """Return a milestone as the JSON object every machine format shares (CSV keeps MILESTONE_FIELDS).
 
-    Run ten thousand times by `status --format json`: attributes are read once, and the
-    status goes in as the StrEnum it is (a str; its value for json and csv alike).
+    Run ten thousand times by `status --format json`: attributes are read once, the
+    status goes in as the StrEnum it is (a str; its value for json and csv alike), and
+    the lists as the tuples they are (json writes both as arrays): no copy per milestone.
     """
     m = state.milestone
     start, due, done, cancelled = m.start, m.due, m.done, m.cancelled
@@ -25,7 +26,7 @@ def milestone(state: MilestoneState) -> dict[str, Any]:
         "project": m.project,
         "id": m.id,
         "title": m.title,
-        "owners": list(m.owners),
+        "owners": m.owners,
         "start": start.text if start is not None else None,
         "due": due.text if due is not None else None,
         "deadline": due.last.isoformat() if due is not None else None,
@@ -34,10 +35,10 @@ def milestone(state: MilestoneState) -> dict[str, Any]:
         "status": state.status,
         "days_left": state.days_left,
         "slipped_days": state.slipped_days,
-        "depends_on": list(m.depends_on),
+        "depends_on": m.depends_on,
         "notes": m.notes,
         "at_risk": state.at_risk,
-        "blocked_by": list(state.blocked_by),
+        "blocked_by": state.blocked_by,
         "plan": m.source,
     }
 
@@ -48,8 +49,8 @@ def project(state: ProjectState) -> dict[str, Any]:
     return {
         "id": p.id,
         "title": p.title,
-        "owners": list(p.owners),
-        "tags": list(p.tags),
+        "owners": p.owners,
+        "tags": p.tags,
         "status": state.status.value,
         "progress": {"done": state.done, "total": state.total},
         "milestones": [milestone(s) for s in state.milestones],
