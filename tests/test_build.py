@@ -609,3 +609,49 @@ def test_type_name() -> None:
     assert [builder.type_name(v) for v in values] == [
         "boolean", "number", "number", "string", "array", "table", "date",
     ]  # fmt: skip
+
+
+def test_a_value_repeated_in_a_file_is_one_object() -> None:
+    """Owners, ids, refs and days written many times are built once: the cache pickles each once."""
+    text = """\
+[plan]
+title = "P"
+
+[[project]]
+id = "a"
+title = "A"
+
+  [[project.milestone]]
+  id = "one"
+  title = "Recette"
+  owners = ["DINUM", "DNUM"]
+  done = 2021-05-14
+
+  [[project.milestone]]
+  id = "two"
+  title = "Recette"
+  owners = ["DINUM", "DNUM"]
+  done = 2021-05-14
+  depends_on = ["one"]
+
+[[project]]
+id = "b"
+title = "B"
+owners = ["DNUM"]
+
+  [[project.milestone]]
+  id = "one"
+  title = "Recette"
+  depends_on = ["a/one"]
+"""
+    plan, found = builder.build(tomllib.loads(text), "p.toml")
+    assert found == []
+    (one, two), (other,) = (p.milestones for p in plan.projects)
+    assert one.owners == ("DINUM", "DNUM")
+    assert one.owners is two.owners
+    assert one.title is two.title is other.title
+    assert one.id is other.id
+    assert one.done == date(2021, 5, 14)
+    assert one.done is two.done
+    assert two.depends_on[0] is other.depends_on[0] == "a/one"
+    assert other.owners[0] is one.owners[1]
