@@ -213,8 +213,11 @@ def _walk(states: list[MilestoneState]) -> dict[int, tuple[str, ...]]:
                 hard[ref] = (ref,)
             due = m.due
             latest[ref] = (due.last, ref) if due is not None else None
-        elif any(d not in by_ref or d in pending for d in deps):
-            pending[ref] = i
+            continue
+        for d in deps:
+            if d not in by_ref or d in pending:  # further down, or waiting itself
+                pending[ref] = i
+                break
         else:
             blockers = _risk_of(ref, state, by_ref, hard, latest)
             if blockers:
