@@ -39,7 +39,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import pickle
 import stat
 import sys
 from collections.abc import Callable, Iterator, Mapping
@@ -48,6 +47,10 @@ try:  # hashlib loads OpenSSL (5 ms at start-up) for the blake2b that _blake2 ha
     from _blake2 import blake2b
 except ImportError:  # pragma: no cover - CPython always builds _blake2
     from hashlib import blake2b
+try:  # the C unpickler that pickle.Unpickler is; pickle.py itself (3 ms at start-up) only writes entries
+    from _pickle import Unpickler, UnpicklingError
+except ImportError:  # pragma: no cover - CPython always builds _pickle
+    from pickle import Unpickler, UnpicklingError
 from pathlib import Path
 from typing import Any
 
@@ -145,6 +148,8 @@ def get(where: Path | None, k: str, expect: Callable[[Any], bool] = _anything) -
 
 def put(where: Path | None, k: str, value: object) -> None:
     """Store *value* under key *k*, atomically; give up silently when the cache is not writable or not safe."""
+    import pickle
+
     with _opened(where, create=True) as fd:
         if fd is None:
             return
@@ -251,13 +256,13 @@ def _prune(fd: int) -> None:
 
 
 def _refuse_state(self: object, state: object = None) -> None:
-    raise pickle.UnpicklingError("cloudplan records take no state")
+    raise UnpicklingError("cloudplan records take no state")
 
 
 _ALLOWED: dict[tuple[str, str], object] = {}
 
 
-class _Unpickler(pickle.Unpickler):
+class _Unpickler(Unpickler):
     """The C unpickler, allowed to reach only the callables that build cloudplan's values (see the module's doc)."""
 
     def __init__(self, data: bytes, start: int) -> None:
@@ -282,7 +287,7 @@ def _member(cls: object, name: object) -> object:
     if cls is tuple and name == "__new__":
         return tuple.__new__  # how the records' reduce (model._reduce) is pickled: getattr(tuple, "__new__")
     if not (isinstance(cls, type) and issubclass(cls, Enum) and _ALLOWED.get((cls.__module__, cls.__name__)) is cls):
-        raise pickle.UnpicklingError("a cache entry may only name members of cloudplan's enums")
+        raise UnpicklingError("a cache entry may only name members of cloudplan's enums")
     return cls[name]  # type: ignore[index]
 
 
@@ -296,7 +301,7 @@ def _allowed(module: str, name: str) -> object:
         from datetime import date
 
         return date
-    refused = pickle.UnpicklingError(f"a cache entry may not use {module}.{name}")
+    refused = UnpicklingError(f"a cache entry may not use {module}.{name}")
     parts = module.split(".")
     if parts[0] != "cloudplan" or "__main__" in parts or not all(p.isidentifier() for p in parts):
         raise refused
