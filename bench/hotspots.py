@@ -36,17 +36,19 @@ sys.path.insert(0, str(HERE))
 # (label, module, attribute, parent label): the steps of a read command, outermost first.
 PHASES = [
     ("discover files", "cloudplan.store.reader", "discover", None),
-    ("read files", "cloudplan.store.reader", "read", None),
+    ("read files", "cloudplan.store.reader", "read_files", None),
+    ("cache: read and unpickle an entry", "cloudplan.cache", "get", "read files"),
     ("parse (decode, TOML, build)", "cloudplan.store.reader", "parse", "read files"),
     ("tomllib.loads", "tomllib", "loads", "parse (decode, TOML, build)"),
     ("build.build (dicts -> model)", "cloudplan.build", "build", "parse (decode, TOML, build)"),
-    ("validate (refs, cycles, slips)", "cloudplan.validate", "validate", None),
+    ("validate (refs, cycles, slips)", "cloudplan.validate", "validate", "read files"),
     ("locate findings", "cloudplan.store.reader", "locate", None),
     ("status: project_state", "cloudplan.status", "project_state", None),
+    ("status: at-risk walk and marks", "cloudplan.status", "with_risks", None),
     ("status: indicator_state", "cloudplan.status", "indicator_state", None),
     ("export json.overdue", "cloudplan.export.json", "overdue", None),
     ("export json.status", "cloudplan.export.json", "status", None),
-    ("write to stdout", "cloudplan.cli.read", "write", None),
+    ("write to stdout", "cloudplan.cli.common", "write", None),
 ]
 
 

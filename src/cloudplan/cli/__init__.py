@@ -73,6 +73,9 @@ COMMANDS: dict[str, str] = {
 SETTINGS: dict[str, dict[str, Any]] = {"measure": {"ignore_unknown_options": True}}
 
 # What a failed write of standard output or error says (a closed pipe, a full disk, a closed descriptor).
+# What a real run loaded, kept until `_exit` (see `common.keep`); None when commands run in a
+# longer process (the tests' CliRunner), which must free what each command dropped.
+KEPT: list[object] | None = None
 _OUTPUT_ERRNOS = frozenset({errno.EPIPE, errno.ENOSPC, errno.EBADF, errno.EIO, errno.EDQUOT, errno.EFBIG})
 
 
@@ -320,9 +323,12 @@ def main() -> None:
 
     A run is short and builds no reference cycles worth collecting, while the cyclic
     collector would walk the growing model again and again: a third of `overdue` on
-    10,000 milestones. Reference counting still frees what is dropped.
+    10,000 milestones. Reference counting still frees what is dropped, but for the model
+    and states a command keeps (`common.keep`), which `_exit` drops with the process.
     """
+    global KEPT
     gc.disable()
+    KEPT = []
     code = 2
     try:
         typer.main.get_command(app).main(prog_name=PROG)

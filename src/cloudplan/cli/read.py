@@ -27,6 +27,7 @@ from cloudplan.cli.common import (
     Within,
     console,
     format_option,
+    keep,
     load_plans,
     portfolio_view,
     show,
@@ -209,7 +210,7 @@ def overdue(
         wanted.add(Status.DUE_SOON)
     portfolio = r.loaded.portfolio
     # Only JSON says which milestones are at risk: the lines cron mails need not work it out.
-    every = (
+    every = keep(
         portfolio_state(portfolio, r.as_of, r.window)
         if fmt == "json"
         else [project_state(p, r.as_of, r.window) for p in portfolio.projects]
