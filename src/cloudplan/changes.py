@@ -6,9 +6,10 @@ reschedulings that land in one commit are two changes, each on its day.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeVar
 
 from cloudplan.model import Indicator, Milestone, Portfolio, Project
 
@@ -71,21 +72,29 @@ def diff(old: Portfolio, new: Portfolio) -> list[Change]:
 
     Items are matched by ref; an item that moved to another file is the same item.
     """
+    return _matched(list(old.projects), list(new.projects), _project, _project_gone) + _matched(
+        list(old.indicators), list(new.indicators), _indicator, _indicator_gone
+    )
+
+
+_Item = TypeVar("_Item", Project, Indicator)
+
+
+def _matched(
+    old: list[_Item],
+    new: list[_Item],
+    changed: Callable[[_Item | None, _Item], list[Change]],
+    gone: Callable[[_Item], list[Change]],
+) -> list[Change]:
+    """Return the changes of items matched by id: each of *new* against its old self (None if new), then those gone."""
+    before = {item.id: item for item in old}
+    now = {item.id for item in new}
     changes: list[Change] = []
-    before = {p.id: p for p in old.projects}
-    now = {p.id: p for p in new.projects}
-    for project in new.projects:
-        changes += _project(before.get(project.id), project)
-    for project in old.projects:
-        if project.id not in now:
-            changes += _project_gone(project)
-    then_ind = {i.id: i for i in old.indicators}
-    now_ind = {i.id: i for i in new.indicators}
-    for indicator in new.indicators:
-        changes += _indicator(then_ind.get(indicator.id), indicator)
-    for indicator in old.indicators:
-        if indicator.id not in now_ind:
-            changes.append(Change(Kind.REMOVED, "indicator", indicator.id, indicator.title))
+    for item in new:
+        changes += changed(before.get(item.id), item)
+    for item in old:
+        if item.id not in now:
+            changes += gone(item)
     return changes
 
 
@@ -161,6 +170,10 @@ def _rescheduled(old: Milestone, new: Milestone) -> list[Change]:
 
 def _text(period: Any) -> str | None:
     return None if period is None else str(period.text)
+
+
+def _indicator_gone(old: Indicator) -> list[Change]:
+    return [Change(Kind.REMOVED, "indicator", old.id, old.title)]
 
 
 def _indicator(old: Indicator | None, new: Indicator) -> list[Change]:

@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from typing import TypeVar
 
 from cloudplan import build, l10n, periods
 from cloudplan.errors import BadRef, DuplicateId, InUse, UnknownRef, UsageError
@@ -60,13 +61,8 @@ def parse_ref(ref: str) -> tuple[str, str]:
 
 def find_project(portfolio: Portfolio, pid: str) -> Project:
     """Return the project *pid*; raise UnknownRef, with the closest id, when no plan holds it."""
-    for project in portfolio.projects:
-        if project.id == pid:
-            return project
-    raise UnknownRef(
-        _("no project {id!r} in the plan").format(id=pid),
-        hint=_close(pid, (p.id for p in portfolio.projects)) or _("`cloudplan status` lists the projects"),
-    )
+    missing, where = _("no project {id!r} in the plan"), _("`cloudplan status` lists the projects")
+    return _find(list(portfolio.projects), pid, missing, where)
 
 
 def find_milestone(portfolio: Portfolio, ref: str) -> Milestone:
@@ -91,13 +87,19 @@ def find_milestone(portfolio: Portfolio, ref: str) -> Milestone:
 
 def find_indicator(portfolio: Portfolio, iid: str) -> Indicator:
     """Return the indicator *iid*; raise UnknownRef, with the closest id, when no plan holds it."""
-    for indicator in portfolio.indicators:
-        if indicator.id == iid:
-            return indicator
-    raise UnknownRef(
-        _("no indicator {id!r} in the plan").format(id=iid),
-        hint=_close(iid, (i.id for i in portfolio.indicators)) or _("`cloudplan indicators` lists them"),
-    )
+    missing, where = _("no indicator {id!r} in the plan"), _("`cloudplan indicators` lists them")
+    return _find(list(portfolio.indicators), iid, missing, where)
+
+
+_Item = TypeVar("_Item", Project, Indicator)
+
+
+def _find(items: list[_Item], wanted: str, missing: str, where: str) -> _Item:
+    """Return the item whose id is *wanted*; raise UnknownRef: *missing*, and the closest id or else *where*."""
+    for item in items:
+        if item.id == wanted:
+            return item
+    raise UnknownRef(missing.format(id=wanted), hint=_close(wanted, (i.id for i in items)) or where)
 
 
 def _slug(value: str, what: str) -> str:
