@@ -224,6 +224,59 @@ def test_libreoffice_reads_the_numbers_and_dates_of_both(cli: Cli, roadmap: str,
         assert projects["cercle-2"]["Milestones"] == "3", stem
 
 
+def test_french_statuses_and_dates_in_both(cli: Cli, roadmap: str, tmp_path: Path) -> None:
+    """For people, in their language: `en retard`, 31/12/2019; coloured by the status all the same."""
+    import openpyxl
+
+    xlsx = export(cli, roadmap, "xlsx", tmp_path / "fr.xlsx", "--lang", "fr")
+    ms = openpyxl.load_workbook(xlsx)["Jalons"]
+    header = [c.value for c in ms[1]]
+    rows = {r[0].value: dict(zip(header, r, strict=True)) for r in ms.iter_rows(min_row=2)}
+    etude = rows["cercle-2/etude"]
+    assert etude["Statut"].value == "en retard"
+    assert etude["Statut"].fill.fgColor.rgb.upper().endswith("C62828")
+    assert etude["Limite"].value == datetime(2019, 12, 31)  # still a date cell
+    assert etude["Limite"].number_format == "dd/mm/yyyy"
+    assert etude["Échéance"].value == "2019-H2"  # what the plan says, as written
+    assert ms.column_dimensions["J"].width >= len("non planifié")
+
+    ods = export(cli, roadmap, "ods", tmp_path / "fr.ods", "--lang", "fr")
+    tables = _ods_tables(ods)
+    names = ["".join(c.itertext()) for c in tables["Jalons"][0]]
+    cells = {"".join(r[0].itertext()): dict(zip(names, r, strict=True)) for r in tables["Jalons"][1:]}
+    status, deadline = cells["cercle-2/etude"]["Statut"], cells["cercle-2/etude"]["Limite"]
+    assert "".join(status.itertext()) == "en retard"
+    assert status.get(f"{{{NS['table']}}}style-name") == "s-overdue"
+    assert _value(deadline) == ("date", "2019-12-31")
+    assert "".join(deadline.itertext()) == "31/12/2019"
+    styles = zipfile.ZipFile(ods).read("content.xml").decode()
+    assert (
+        '<number:day number:style="long"/><number:text>/</number:text><number:month number:style="long"/>'
+        '<number:text>/</number:text><number:year number:style="long"/>'
+    ) in styles
+
+
+def test_libreoffice_shows_french_statuses_and_dates(cli: Cli, roadmap: str, tmp_path: Path) -> None:
+    soffice = require_program(("soffice", "libreoffice"), "the LibreOffice checks of the spreadsheets")
+    files = [export(cli, roadmap, f, tmp_path / f"fr-{f}.{f}", "--lang", "fr") for f in ("xlsx", "ods")]
+    out = tmp_path / "csv"
+    # UTF-8, every sheet to its own file (-1), cells as shown.
+    csv_filter = "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,true,false,false,-1"
+    profile = (tmp_path / "lo-profile").as_uri()
+    done = subprocess.run(
+        [soffice, f"-env:UserInstallation={profile}", "--headless", "--convert-to", csv_filter,
+         "--outdir", str(out), *map(str, files)],
+        capture_output=True, text=True, timeout=300, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    for stem in ("fr-xlsx", "fr-ods"):
+        with (out / f"{stem}-Jalons.csv").open(encoding="utf-8", newline="") as f:
+            ms = {r["Réf."]: r for r in csv.DictReader(f)}
+        assert ms["cercle-2/etude"]["Statut"] == "en retard", stem
+        assert ms["cercle-2/etude"]["Limite"] == "31/12/2019", stem
+        assert ms["cercle-2/ouverture"]["Limite"] == "31/03/2021", stem
+
+
 # -- the command line ---------------------------------------------------------------------------
 
 

@@ -16,8 +16,9 @@ from datetime import date
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
+from cloudplan import l10n
 from cloudplan.export.formats import PortfolioView
-from cloudplan.export.sheets import Cell, Sheet, inert, sheets
+from cloudplan.export.sheets import Cell, Sheet, date_shown, inert, sheets, status_label
 from cloudplan.render.theme import STATUS_COLOURS
 
 MIMETYPE = "application/vnd.oasis.opendocument.spreadsheet"
@@ -57,10 +58,13 @@ _CM_PER_CHAR = 0.21
 
 def _styles(sheet_list: list[Sheet]) -> str:
     widths = sorted({w for s in sheet_list for w in s.widths})
+    order, separator = date_shown()
+    fields = {"y": "year", "m": "month", "d": "day"}
+    date_style = f"<number:text>{separator}</number:text>".join(
+        f'<number:{fields[part]} number:style="long"/>' for part in order
+    )
     parts = [
-        '<number:date-style style:name="N-date"><number:year number:style="long"/><number:text>-</number:text>'
-        '<number:month number:style="long"/><number:text>-</number:text><number:day number:style="long"/>'
-        "</number:date-style>",
+        f'<number:date-style style:name="N-date">{date_style}</number:date-style>',
         '<number:percentage-style style:name="N-pct"><number:number number:decimal-places="0" '
         'number:min-integer-digits="1"/><number:text>%</number:text></number:percentage-style>',
         '<style:style style:name="ta" style:family="table" style:master-page-name="Default">'
@@ -97,6 +101,7 @@ def _column(n: int) -> str:
 def _cells(kinds: tuple[Cell, ...]) -> list[Callable[[Any], str]]:
     """Return, for each column, the function that spells one of its (not empty) cells."""
     escaped: dict[str, str] = {}  # owners, plans and titles repeat: escape each once
+    statuses: dict[str, str] = {}
 
     def text(v: str) -> str:
         found = escaped.get(v)
@@ -107,16 +112,18 @@ def _cells(kinds: tuple[Cell, ...]) -> list[Callable[[Any], str]]:
         return found
 
     def status(v: str) -> str:
-        return (
-            f'<table:table-cell table:style-name="s-{v}" office:value-type="string"><text:p>{v}</text:p>'
-            "</table:table-cell>"
-        )
+        found = statuses.get(v)
+        if found is None:  # the style by the keyword, the text in the user's language
+            found = statuses[v] = (
+                f'<table:table-cell table:style-name="s-{v}" office:value-type="string">'
+                f"<text:p>{escape(status_label(v))}</text:p></table:table-cell>"
+            )
+        return found
 
     def day(v: date) -> str:
-        d = v.isoformat()
         return (
-            f'<table:table-cell table:style-name="date" office:value-type="date" office:date-value="{d}">'
-            f"<text:p>{d}</text:p></table:table-cell>"
+            f'<table:table-cell table:style-name="date" office:value-type="date" office:date-value="{v.isoformat()}">'
+            f"<text:p>{l10n.day(v)}</text:p></table:table-cell>"
         )
 
     def number(v: float) -> str:

@@ -12,11 +12,17 @@ from datetime import date, datetime, time
 from typing import Any
 
 from cloudplan.export.formats import PortfolioView
-from cloudplan.export.sheets import Cell, inert, sheets
+from cloudplan.export.sheets import Cell, date_shown, inert, sheets, status_label
 from cloudplan.render.theme import STATUS_COLOURS
 
 _EPOCH = date(1899, 12, 30)  # Excel's day 0 (its 1900 leap-year bug folded in, as every writer does)
-DATE_FORMAT = "yyyy-mm-dd"
+_DATE_CODES = {"y": "yyyy", "m": "mm", "d": "dd"}
+
+
+def date_format() -> str:
+    """Return the number format of date cells: yyyy-mm-dd, or dd/mm/yyyy in French."""
+    order, separator = date_shown()
+    return separator.join(_DATE_CODES[part] for part in order)
 
 
 def workbook(snapshot: PortfolioView) -> bytes:
@@ -38,7 +44,7 @@ def workbook(snapshot: PortfolioView) -> bytes:
     stamp = datetime.combine(snapshot.as_of, time())
     book.set_properties({"title": inert(snapshot.title) or "", "created": stamp, "comments": "cloudplan"})
     header = book.add_format({"bold": True, "bg_color": "#eeeeee", "bottom": 1})
-    day = book.add_format({"num_format": DATE_FORMAT})
+    day = book.add_format({"num_format": date_format()})
     percent = book.add_format({"num_format": "0%"})
     colours = {
         name: book.add_format({"bg_color": colour, "font_color": "#ffffff"}) for name, colour in STATUS_COLOURS.items()
@@ -81,7 +87,12 @@ def _date_writer(number: Any, style: Any) -> Any:
 
 
 def _status_writer(text: Any, colours: dict[str, Any]) -> Any:
+    labels: dict[str, str] = {}
+
     def write(r: int, c: int, v: str, _style: Any) -> None:
-        text(r, c, v, colours.get(v))
+        label = labels.get(v)
+        if label is None:
+            label = labels[v] = status_label(v)
+        text(r, c, label, colours.get(v))
 
     return write
