@@ -6,6 +6,7 @@ from datetime import date
 
 from rich import box
 from rich.console import Group, RenderableType
+from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
@@ -17,7 +18,6 @@ from cloudplan.render.lines import when
 from cloudplan.render.status import plain, status_cell
 from cloudplan.render.theme import status_style
 from cloudplan.risktext import chain_text, reason
-from cloudplan.safe import clean
 from cloudplan.status import IndicatorState, MilestoneState, ProjectState
 
 AT_RISK = "⚠"
@@ -27,6 +27,15 @@ RISK_STYLE = "bold yellow"
 def risk_mark(state: MilestoneState) -> Text:
     """Return '⚠ at risk' for a milestone at risk, else nothing."""
     return Text(f"{AT_RISK} " + _("at risk"), style=RISK_STYLE) if state.at_risk else Text("")
+
+
+def _head(name: str, title: str) -> Table:
+    """Return the first line, an id and a title, the title wrapping under itself."""
+    grid = Table.grid(padding=(0, 2))
+    grid.add_column(no_wrap=True)
+    grid.add_column()
+    grid.add_row(plain(name, style="bold"), plain(title))
+    return grid
 
 
 def _facts(rows: list[tuple[str, RenderableType]]) -> Table:
@@ -70,8 +79,7 @@ def milestone_view(detail: MilestoneDetail, as_of: date) -> RenderableType:
     """Return a milestone in full: facts, dependencies both ways, why it is at risk, its slips."""
     state = detail.state
     m = state.milestone
-    head = plain(m.ref, style="bold")
-    head.append("  " + clean(m.title))
+    head = _head(m.ref, m.title)
     period = Text()
     if m.start is not None:
         period.append(_("from {start} ").format(start=l10n.period(m.start)))
@@ -106,7 +114,8 @@ def milestone_view(detail: MilestoneDetail, as_of: date) -> RenderableType:
     if detail.chains:
         parts += [Text(""), Text(_("At risk because"), style="bold " + RISK_STYLE)]
         for chain, blocker in zip(detail.chains, detail.blockers, strict=True):
-            parts.append(Text("  " + chain_text(chain) + l10n.colon() + reason(blocker, state)))
+            # Indented as a whole: a long chain wraps under itself.
+            parts.append(Padding(Text(chain_text(chain) + l10n.colon() + reason(blocker, state)), (0, 0, 0, 2)))
     parts += [Text(""), Text(_("Slips"), style="bold")]
     if not m.slips:
         parts.append(Text(_("it never slipped"), style="dim"))
@@ -130,8 +139,7 @@ def project_view(state: ProjectState, as_of: date) -> RenderableType:
     from cloudplan.render.status import progress_text
 
     p = state.project
-    head = plain(p.id, style="bold")
-    head.append("  " + clean(p.title))
+    head = _head(p.id, p.title)
     rows: list[tuple[str, RenderableType]] = [
         (_("Owners"), plain(", ".join(p.owners) or "-")),
         (_("Tags"), plain(", ".join(p.tags) or "-")),
@@ -147,8 +155,7 @@ def indicator_view(state: IndicatorState, as_of: date) -> RenderableType:
     """Return an indicator in full: baseline, target, expected value, status, then every measure."""
     i = state.indicator
     unit = f" {i.unit}" if i.unit else ""
-    head = plain(i.id, style="bold")
-    head.append("  " + clean(i.title))
+    head = _head(i.id, i.title)
     rows: list[tuple[str, RenderableType]] = [
         (_("Project"), plain(i.project or "-")),
         (
