@@ -21,7 +21,7 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING
 
-from cloudplan.i18n import _, language
+from cloudplan.i18n import _, language, ngettext
 
 if TYPE_CHECKING:
     from cloudplan.periods import Period
@@ -110,6 +110,17 @@ def number(value: float | None) -> str:
         return f"{rounded:g}" if abs(rounded) < 1e15 else f"{rounded:.3g}"
     text = f"{int(rounded):,}" if rounded == int(rounded) else f"{rounded:,.1f}"
     return text.translate({ord(","): NARROW_NBSP, ord("."): ","})
+
+
+def days_left(left: int | None) -> str:
+    """Return how far a deadline is: '60 days late', 'in 12 days', 'due today'; '' for none (a closed milestone)."""
+    if left is None:
+        return ""
+    if left == 0:
+        return _("due today")
+    if left < 0:
+        return ngettext("{n} day late", "{n} days late", -left).format(n=-left)
+    return ngettext("in {n} day", "in {n} days", left).format(n=left)
 
 
 def colon() -> str:

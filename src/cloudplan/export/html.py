@@ -11,8 +11,6 @@ from cloudplan.export import svg
 from cloudplan.export.formats import PortfolioView
 from cloudplan.export.svg import esc
 from cloudplan.i18n import _, language, ngettext
-from cloudplan.render.indicators import number
-from cloudplan.render.lines import when
 from cloudplan.render.theme import STATUS_COLOURS
 from cloudplan.status import MilestoneState, ProjectState, Status, expected_value, next_deadline
 
@@ -218,10 +216,11 @@ def attention(snapshot: PortfolioView) -> str:
     for s in items:
         m = s.milestone
         due = _due(m.due) if m.due else "-"
+        later = esc(l10n.days_left(s.days_left))
         rows.append(
             f"<tr><td><code>{esc(m.ref)}</code></td><td>{esc(m.title)}</td>"
             f'<td class="small">{esc(", ".join(m.owners))}</td><td>{due}</td>'
-            f'<td>{_badge(s.status.value)}{_risk_mark(s)}</td><td class="date">{esc(when(s))}</td></tr>'
+            f'<td>{_badge(s.status.value)}{_risk_mark(s)}</td><td class="date">{later}</td></tr>'
         )
     head = [_("Milestone"), _("Title"), _("Owners"), _("Due"), _("Status"), _("When")]
     return _table(_("Overdue and due soon"), head, rows, _("Nothing is overdue or due soon."))
@@ -321,16 +320,19 @@ def indicators(snapshot: PortfolioView) -> str:
         facts = [
             (
                 _("Baseline"),
-                f"{number(i.baseline.value)}{unit} {_when(l10n.period(i.baseline.when))}" if i.baseline else "-",
+                f"{l10n.number(i.baseline.value)}{unit} {_when(l10n.period(i.baseline.when))}" if i.baseline else "-",
             ),
-            (_("Target"), f"{number(i.target.value)}{unit} {_when(l10n.period(i.target.when))}" if i.target else "-"),
-            (_("Latest"), f"{number(s.latest)}{unit} {_when(l10n.day(s.latest_on))}" if s.latest_on else "-"),
+            (
+                _("Target"),
+                f"{l10n.number(i.target.value)}{unit} {_when(l10n.period(i.target.when))}" if i.target else "-",
+            ),
+            (_("Latest"), f"{l10n.number(s.latest)}{unit} {_when(l10n.day(s.latest_on))}" if s.latest_on else "-"),
         ]
         if s.latest_on is not None and s.latest_on != as_of:
             # What the status compares the latest measure with: the line on that measure's day.
             then = expected_value(i, s.latest_on)
-            facts.append((_("Expected on {day}").format(day=l10n.day(s.latest_on)), f"{number(then)}{unit}"))
-        facts.append((_("Expected as of {day}").format(day=l10n.day(as_of)), f"{number(s.expected)}{unit}"))
+            facts.append((_("Expected on {day}").format(day=l10n.day(s.latest_on)), f"{l10n.number(then)}{unit}"))
+        facts.append((_("Expected as of {day}").format(day=l10n.day(as_of)), f"{l10n.number(s.expected)}{unit}"))
         if s.progress is not None:
             facts.append((_("Progress"), f"{s.progress * 100:.0f} %"))
         dl = "".join(f"<dt>{esc(k)}</dt><dd>{v}</dd>" for k, v in facts)

@@ -14,12 +14,6 @@ from cloudplan.render.status import plain, status_cell
 from cloudplan.render.theme import status_style
 from cloudplan.status import IndicatorState, expected_value
 
-
-def number(value: float | None) -> str:
-    """Return a value as people write it: no trailing '.0', at most one decimal (112,4 in French)."""
-    return l10n.number(value)
-
-
 BAR_WIDTH, NARROW_BAR = 10, 8
 FULL, EMPTY = "█", "░"
 _EIGHTHS = " ▏▎▍▌▋▊▉"
@@ -81,13 +75,13 @@ class IndicatorsView:
                 title.append_text(plain(f" ({i.unit})", style="dim"))
             then, _day = expected_then(s, self.as_of)
             levels = [
-                (number(i.baseline.value), l10n.period(i.baseline.when)) if i.baseline else ("-", ""),
-                (number(i.target.value), l10n.period(i.target.when)) if i.target else ("-", ""),
-                (number(s.latest), l10n.day(s.latest_on)) if s.latest_on else ("-", ""),
+                (l10n.number(i.baseline.value), l10n.period(i.baseline.when)) if i.baseline else ("-", ""),
+                (l10n.number(i.target.value), l10n.period(i.target.when)) if i.target else ("-", ""),
+                (l10n.number(s.latest), l10n.day(s.latest_on)) if s.latest_on else ("-", ""),
             ]
             beside = [Text(f"{v} ({d})" if d else v) for v, d in levels]
             over = [Text(f"{v}\n({d})" if d else v) for v, d in levels]
-            name, expected = plain(i.id), Text(number(then))
+            name, expected = plain(i.id), Text(l10n.number(then))
             wide.append(Row([name, title, *beside, expected, progress_bar(s), status_cell(s.status)]))
             under.append(Row([name, *beside, expected, progress_bar(s), status_cell(s.status)], [title]))
             narrow.append(

@@ -5,24 +5,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from cloudplan import l10n
-from cloudplan.i18n import _, ngettext
+from cloudplan.i18n import _
 from cloudplan.safe import clean
 
 if TYPE_CHECKING:
     from cloudplan.alerts import Cleared
     from cloudplan.status import MilestoneState
-
-
-def when(state: MilestoneState) -> str:
-    """Return e.g. '60 days late', 'in 12 days', 'today'."""
-    left = state.days_left
-    if left is None:
-        return ""
-    if left == 0:
-        return _("due today")
-    if left < 0:
-        return ngettext("{n} day late", "{n} days late", -left).format(n=-left)
-    return ngettext("in {n} day", "in {n} days", left).format(n=left)
 
 
 def milestone_line(state: MilestoneState) -> tuple[str, str]:
@@ -37,7 +25,7 @@ def milestone_line(state: MilestoneState) -> tuple[str, str]:
     due = _("due {period}").format(period=l10n.due(m.due)) if m.due is not None else ""
     owners = f" [{clean(', '.join(m.owners))}]" if m.owners else ""
     # A closed milestone has no "late" or "in N days"; one without a deadline has no "due".
-    told = ", ".join(part for part in (due, when(state)) if part)
+    told = ", ".join(part for part in (due, l10n.days_left(state.days_left)) if part)
     rest = f"  {clean(m.ref)}  {told + l10n.colon() if told else ''}{clean(m.title)}{owners}"
     return state.status.value.upper(), rest
 
@@ -72,5 +60,5 @@ def _due(state: MilestoneState) -> str:
     if m.due is None:
         return ""
     due = _("due {period}").format(period=l10n.due(m.due))
-    later = when(state)
+    later = l10n.days_left(state.days_left)
     return f"{due}, {later}" if later else due

@@ -13,8 +13,6 @@ from rich.text import Text
 from cloudplan import l10n
 from cloudplan.export.detail import MilestoneDetail
 from cloudplan.i18n import _, ngettext
-from cloudplan.render.indicators import number
-from cloudplan.render.lines import when
 from cloudplan.render.status import plain, status_cell
 from cloudplan.render.theme import status_style
 from cloudplan.risktext import chain_text, reason
@@ -49,7 +47,7 @@ def _facts(rows: list[tuple[str, RenderableType]]) -> Table:
 
 def _status_line(state: MilestoneState) -> Text:
     text = status_cell(state.status.value)
-    late = when(state)
+    late = l10n.days_left(state.days_left)
     if late:
         text.append(", " + late, style=status_style(state.status))
     if state.at_risk:
@@ -160,12 +158,15 @@ def indicator_view(state: IndicatorState, as_of: date) -> RenderableType:
         (_("Project"), plain(i.project or "-")),
         (
             _("Baseline"),
-            plain(f"{number(i.baseline.value)}{unit} ({l10n.period(i.baseline.when)})" if i.baseline else "-"),
+            plain(f"{l10n.number(i.baseline.value)}{unit} ({l10n.period(i.baseline.when)})" if i.baseline else "-"),
         ),
-        (_("Target"), plain(f"{number(i.target.value)}{unit} ({l10n.period(i.target.when)})" if i.target else "-")),
+        (
+            _("Target"),
+            plain(f"{l10n.number(i.target.value)}{unit} ({l10n.period(i.target.when)})" if i.target else "-"),
+        ),
         (
             _("Expected as of {day}").format(day=l10n.day(as_of)),
-            plain(f"{number(state.expected)}{unit}" if state.expected is not None else "-"),
+            plain(f"{l10n.number(state.expected)}{unit}" if state.expected is not None else "-"),
         ),
         (_("Status"), status_cell(state.status.value)),
     ]
@@ -174,7 +175,7 @@ def indicator_view(state: IndicatorState, as_of: date) -> RenderableType:
         table.add_column(column, overflow="fold")
     for measure in i.measures:
         style = "dim" if measure.on > as_of else ""
-        value = plain(number(measure.value) + unit)
+        value = plain(l10n.number(measure.value) + unit)
         table.add_row(Text(l10n.day(measure.on), style=style), value, plain(measure.note))
     measures: RenderableType = table if i.measures else Text(_("no measure yet"), style="dim")
     return Group(head, _facts(rows), Text(""), Text(_("Measures"), style="bold"), measures)
