@@ -175,11 +175,18 @@ def test_edits_in_one_commit_keep_their_own_days(cli: Cli, repo: Repo) -> None:
     assert "rescheduled from 2020-Q3 to 2020-Q4 on 2020-07-01: Tender relaunched" in " ".join(table.split())
 
 
-def test_a_file_added_since_is_new_and_a_file_removed_is_gone(cli: Cli, repo: Repo) -> None:
+@pytest.mark.parametrize("named", ["found", "argument", "environment"])
+def test_a_file_added_since_is_new_and_a_file_removed_is_gone(cli: Cli, repo: Repo, named: str) -> None:
+    """Whichever way the folder is named, its files of then are read: a file gone is a removal."""
     repo.write(PLAN.replace('id = "alpha"', 'id = "beta"').replace('id = "apps"', 'id = "apps2"'), "plans/b.toml")
     repo.commit("2020-06-10T10:00:00+02:00")
     (repo.root / "plans" / "plan.toml").unlink()
-    d = doc(cli, "--since", "HEAD~1")
+    if named == "environment":
+        result = cli("changes", "--format", "json", "--since", "HEAD~1", env={"CLOUDPLAN_PLAN": "plans"})
+        assert result.exit_code == 0, result.output
+        d = json.loads(result.stdout)
+    else:
+        d = doc(cli, "--since", "HEAD~1", *(["plans"] if named == "argument" else []))
     added = [(c["kind"], c["type"], c["ref"]) for c in d["changes"] if c["kind"] == "added"]  # type: ignore[attr-defined]
     removed = [(c["kind"], c["type"], c["ref"]) for c in d["changes"] if c["kind"] == "removed"]  # type: ignore[attr-defined]
     assert added == [

@@ -93,17 +93,10 @@ def compare(since: str, plans: list[str] | None, loaded: Loaded) -> Compared:
 
 
 def _folders(plans: list[str] | None) -> list[tuple[Path, str]]:
-    """Return the folders named (or found by default) whose `*.toml` files make the portfolio."""
+    """Return the folders among the plans read (named, or found by default), whose `*.toml` files make the portfolio."""
     from cloudplan import store
 
-    args = list(plans or [])
-    if not args:
-        args = [p for p in os.environ.get(store.ENV_VAR, "").split(":") if p]
-    if not args:
-        found = store.nearest(Path.cwd())
-        if found is not None and found.is_dir():
-            return [(found.resolve(), os.path.relpath(found, Path.cwd()))]
-    return [(Path(a).resolve(), a) for a in args if Path(a).is_dir()]
+    return [(Path(a).resolve(), a) for a in store.plan_args(plans or [], os.environ, Path.cwd()) if Path(a).is_dir()]
 
 
 def _table(found: Compared) -> None:

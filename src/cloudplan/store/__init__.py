@@ -22,6 +22,7 @@ from cloudplan.store.reader import (
     locate,
     nearest,
     parse,
+    plan_args,
     read_file,
     read_files,
 )
@@ -74,6 +75,7 @@ __all__ = [
     "nearest",
     "open_for_edit",
     "parse",
+    "plan_args",
     "read_file",
     "read_files",
     "read_state",

@@ -50,28 +50,33 @@ class Loaded(NamedTuple):
         return tuple(f for f in self.findings if f.severity is Severity.ERROR)
 
 
+def plan_args(args: Sequence[str], env: Mapping[str, str], cwd: Path) -> list[str]:
+    """Return the plans a command reads, as the user would write them: the PLAN arguments, else
+    $CLOUDPLAN_PLAN's, else the nearest `plans/` folder or `cloudplan.toml`; raise PlanNotFound for none."""
+    if args:
+        return list(args)
+    listed = [p for p in env.get(ENV_VAR, "").split(":") if p]
+    if listed:
+        return listed
+    found = nearest(cwd)
+    if found is None:
+        raise PlanNotFound(
+            _("no plan file given, and no {dir}/ folder or {file} here or in a parent folder").format(
+                dir=PLAN_DIR, file=PLAN_FILE
+            ),
+            hint=_("pass a PLAN path, set ${var}, or create one with `cloudplan init`").format(var=ENV_VAR),
+        )
+    return [_display(found, cwd)]
+
+
 def discover(args: Sequence[str], env: Mapping[str, str], cwd: Path) -> list[PlanFile]:
-    """Return the plan files that PLAN arguments name, else the environment's, else the nearest.
+    """Return the plan files of the plans `plan_args` gives.
 
     A folder stands for every `*.toml` directly inside it, in name order.
     """
-    if not args:
-        listed = [p for p in env.get(ENV_VAR, "").split(":") if p]
-        if listed:
-            args = listed
-        else:
-            found = nearest(cwd)
-            if found is None:
-                raise PlanNotFound(
-                    _("no plan file given, and no {dir}/ folder or {file} here or in a parent folder").format(
-                        dir=PLAN_DIR, file=PLAN_FILE
-                    ),
-                    hint=_("pass a PLAN path, set ${var}, or create one with `cloudplan init`").format(var=ENV_VAR),
-                )
-            args = [_display(found, cwd)]
     files: list[PlanFile] = []
     seen: set[Path] = set()
-    for arg in args:
+    for arg in plan_args(args, env, cwd):
         path = Path(arg)
         kind = _kind(path, arg)
         if kind == "folder":
