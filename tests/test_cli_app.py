@@ -404,3 +404,12 @@ def test_show_completion_prints_the_script_of_the_shell(tmp_path: Path) -> None:
     result = subprocess.run(["bash", "-c", script], capture_output=True, text=True, timeout=60, cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert "_CLOUDPLAN_COMPLETE=complete_bash" in result.stdout
+
+
+def test_cloudplan_alone_prints_the_help_and_exits_2() -> None:
+    """No command was run: the help says what there is, and a script sees a usage error."""
+    done = run(capture_output=True, env={"CLOUDPLAN_LANG": "en"})
+    assert done.returncode == 2
+    assert "Usage: cloudplan [OPTIONS] COMMAND [ARGS]..." in done.stdout + done.stderr
+    assert "overdue" in done.stdout + done.stderr
+    assert "Traceback" not in done.stderr
