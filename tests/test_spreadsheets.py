@@ -192,12 +192,13 @@ def test_ods_text_from_the_plan_stays_text(cli: Cli, write_plan: Callable[..., P
 # -- both through LibreOffice ------------------------------------------------------------------
 
 
-def test_libreoffice_reads_the_numbers_and_dates_of_both(cli: Cli, roadmap: str, tmp_path: Path) -> None:
+def _to_csv(files: list[Path], tmp_path: Path, as_shown: bool) -> Path:
+    """Convert every sheet of *files* to CSV with LibreOffice headless; return the folder of the CSV files."""
     soffice = require_program(("soffice", "libreoffice"), "the LibreOffice checks of the spreadsheets")
-    files = [export(cli, roadmap, "xlsx", tmp_path / "x.xlsx"), export(cli, roadmap, "ods", tmp_path / "o.ods")]
     out = tmp_path / "csv"
-    # UTF-8, every sheet to its own file (-1), numbers as stored rather than as shown.
-    csv_filter = "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1"
+    # UTF-8, every sheet to its own file (-1); cells as shown, or numbers and dates as stored.
+    shown = "true" if as_shown else "false"
+    csv_filter = f"csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,{shown},false,false,-1"
     profile = (tmp_path / "lo-profile").as_uri()
     done = subprocess.run(
         [soffice, f"-env:UserInstallation={profile}", "--headless", "--convert-to", csv_filter,
@@ -205,6 +206,12 @@ def test_libreoffice_reads_the_numbers_and_dates_of_both(cli: Cli, roadmap: str,
         capture_output=True, text=True, timeout=300, check=False,
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
+    return out
+
+
+def test_libreoffice_reads_the_numbers_and_dates_of_both(cli: Cli, roadmap: str, tmp_path: Path) -> None:
+    files = [export(cli, roadmap, "xlsx", tmp_path / "x.xlsx"), export(cli, roadmap, "ods", tmp_path / "o.ods")]
+    out = _to_csv(files, tmp_path, as_shown=False)
     for stem in ("x", "o"):
         sheets = {}
         for name in SHEETS:
@@ -257,18 +264,8 @@ def test_french_statuses_and_dates_in_both(cli: Cli, roadmap: str, tmp_path: Pat
 
 
 def test_libreoffice_shows_french_statuses_and_dates(cli: Cli, roadmap: str, tmp_path: Path) -> None:
-    soffice = require_program(("soffice", "libreoffice"), "the LibreOffice checks of the spreadsheets")
     files = [export(cli, roadmap, f, tmp_path / f"fr-{f}.{f}", "--lang", "fr") for f in ("xlsx", "ods")]
-    out = tmp_path / "csv"
-    # UTF-8, every sheet to its own file (-1), cells as shown.
-    csv_filter = "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,true,false,false,-1"
-    profile = (tmp_path / "lo-profile").as_uri()
-    done = subprocess.run(
-        [soffice, f"-env:UserInstallation={profile}", "--headless", "--convert-to", csv_filter,
-         "--outdir", str(out), *map(str, files)],
-        capture_output=True, text=True, timeout=300, check=False,
-    )  # fmt: skip
-    assert done.returncode == 0, done.stderr
+    out = _to_csv(files, tmp_path, as_shown=True)
     for stem in ("fr-xlsx", "fr-ods"):
         with (out / f"{stem}-Jalons.csv").open(encoding="utf-8", newline="") as f:
             ms = {r["Réf."]: r for r in csv.DictReader(f)}
