@@ -72,10 +72,10 @@ COMMANDS: dict[str, str] = {
 # Click settings of commands that need them: `measure ID -5` takes -5 as a value, not an option.
 SETTINGS: dict[str, dict[str, Any]] = {"measure": {"ignore_unknown_options": True}}
 
-# What a failed write of standard output or error says (a closed pipe, a full disk, a closed descriptor).
 # What a real run loaded, kept until `_exit` (see `common.keep`); None when commands run in a
 # longer process (the tests' CliRunner), which must free what each command dropped.
 KEPT: list[object] | None = None
+# What a failed write of standard output or error says (a closed pipe, a full disk, a closed descriptor).
 _OUTPUT_ERRNOS = frozenset({errno.EPIPE, errno.ENOSPC, errno.EBADF, errno.EIO, errno.EDQUOT, errno.EFBIG})
 
 
@@ -344,9 +344,10 @@ def _exit(code: int) -> NoReturn:
     Standard output and error were flushed by `outcome`, and every file cloudplan
     writes is closed by then; freeing a national portfolio's model object by object
     would only add time (an exit through the interpreter's teardown makes `overdue
-    --format json` 1.13 times as long at 10,000 milestones, 1.24 times at 100,000). So atexit handlers, finalisers and
-    `__del__` methods do NOT run in a real run: a future change must not rely on
-    them (close files with `with`, flush what must be written, inside the command).
+    --format json` 1.13 times as long at 10,000 milestones, 1.24 times at 100,000).
+    So atexit handlers, finalisers and `__del__` methods do NOT run in a real run: a
+    future change must not rely on them (close files with `with`, flush what must be
+    written, inside the command).
     """
     with contextlib.suppress(OSError, ValueError, AttributeError):
         sys.stdout.flush()
