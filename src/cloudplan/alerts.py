@@ -106,7 +106,7 @@ def dumps(listed: Iterable[MilestoneState], as_of: date) -> str:
     """Return the state file's text: the milestones listed as of *as_of*."""
     items = {s.milestone.ref: {"status": s.status.value, "deadline": seen(s).deadline} for s in listed}
     document = {"cloudplan": KIND, "version": VERSION, "as_of": as_of.isoformat(), "items": items}
-    # One line, as every JSON document cloudplan writes (see export/json.py); keys sorted for stable diffs.
+    # One line, as the documents cloudplan prints (export/json.py); keys sorted for stable diffs.
     return json.dumps(document, ensure_ascii=False, sort_keys=True) + "\n"
 
 

@@ -79,6 +79,11 @@ def _catalog() -> Catalog | None:
         return found
 
 
+def catalog() -> Catalog | None:
+    """Return the catalogue messages are made from now: None in English, or when there is none."""
+    return None if _language == DEFAULT else _catalog()
+
+
 def _(message: str) -> str:
     """Return *message* in the language of the run (as it is, in English or when it has no translation)."""
     if _language == DEFAULT:

@@ -21,7 +21,7 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING
 
-from cloudplan.i18n import _, language, ngettext
+from cloudplan.i18n import _, catalog, language, ngettext
 
 if TYPE_CHECKING:
     from cloudplan.periods import Period
@@ -36,6 +36,12 @@ NARROW_NBSP = "\u202f"
 def french() -> bool:
     """Return whether the run speaks French."""
     return language() == "fr"
+
+
+def day_parts() -> tuple[tuple[str, str, str], str]:
+    """Return how `day` writes a day: the order of the year ("y"), month ("m") and day ("d"), and
+    what separates them; for what spells a day its own way (a spreadsheet's date format)."""
+    return (("d", "m", "y"), "/") if french() else (("y", "m", "d"), "-")
 
 
 def day(d: date | None) -> str:
@@ -130,11 +136,22 @@ def colon() -> str:
 
 def status(value: str) -> str:
     """Return the label of a milestone, project or indicator status (its keyword in English)."""
-    if not french():
+    source = catalog()
+    if source is None:
         return value
+    labels = _LABELS.get(source)
+    if labels is None:  # made once a catalogue: views and spreadsheets ask for a label a row
+        labels = _LABELS[source] = _status_labels()
+    return labels.get(value, value)
+
+
+_LABELS: dict[object, dict[str, str]] = {}
+
+
+def _status_labels() -> dict[str, str]:
     from cloudplan.status import IndicatorStatus, Status
 
-    labels: dict[str, str] = {
+    return {
         Status.OVERDUE: _("overdue"),
         Status.DUE_SOON: _("due-soon"),
         Status.UPCOMING: _("upcoming"),
@@ -148,7 +165,6 @@ def status(value: str) -> str:
         IndicatorStatus.ON_TRACK: _("on-track"),
         IndicatorStatus.BEHIND: _("behind"),
     }
-    return labels.get(value, value)
 
 
 # Status labels that agree with a count in French (the masculine plural of jalon): 6 non planifiés.

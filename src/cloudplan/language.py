@@ -138,11 +138,14 @@ def _plan_files(args: Sequence[str], env: Mapping[str, str], cwd: Path) -> list[
             named.append(arg.partition("=")[2])
         elif i > 0 and not arg.startswith("-") and (arg.endswith(".toml") or os.path.isdir(arg)):
             named.append(arg)
-    if not named:
-        named = [p for p in env.get("CLOUDPLAN_PLAN", "").split(":") if p]
-    if not named:
-        near = _nearest(cwd)
-        named = [str(near)] if near else []
+    if not named:  # the rule every command finds its plans by (the store is imported by them all anyway)
+        from cloudplan.errors import PlanNotFound
+        from cloudplan.store.reader import plan_args
+
+        try:
+            named = plan_args([], env, cwd)
+        except PlanNotFound:
+            return []
     files: list[Path] = []
     for name in named:
         path = Path(name)
@@ -151,16 +154,6 @@ def _plan_files(args: Sequence[str], env: Mapping[str, str], cwd: Path) -> list[
         elif path.is_file():
             files.append(path)
     return files
-
-
-def _nearest(cwd: Path) -> Path | None:
-    # As cloudplan.store.reader.nearest finds plans; not imported from there, which would load the store.
-    for folder in (cwd, *cwd.parents):
-        if (folder / "plans").is_dir():
-            return folder / "plans"
-        if (folder / "cloudplan.toml").is_file():
-            return folder / "cloudplan.toml"
-    return None
 
 
 def peek(path: Path) -> str | None:

@@ -459,7 +459,11 @@ def _message(
 
 
 def dumps(memory: Mapping[str, Mapping[str, Memo]], as_of: date) -> str:
-    """Return the state file's text: per destination, what each milestone was last alerted as."""
+    """Return the state file's text: per destination, what each milestone was last alerted as.
+
+    Indented, unlike what cloudplan prints: it is read by people asking what an owner was
+    told, and each run rewrites it whole, so its size does not matter.
+    """
     destinations = {
         d: {ref: {k: v for k, v in memo._asdict().items() if v is not None} for ref, memo in sorted(items.items())}
         for d, items in sorted(memory.items())

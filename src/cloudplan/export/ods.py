@@ -18,7 +18,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 from cloudplan import l10n
 from cloudplan.export.formats import PortfolioView
-from cloudplan.export.sheets import Cell, Sheet, date_shown, inert, sheets, status_label
+from cloudplan.export.sheets import Cell, Sheet, inert, sheets
 from cloudplan.render.theme import STATUS_COLOURS
 
 MIMETYPE = "application/vnd.oasis.opendocument.spreadsheet"
@@ -58,7 +58,7 @@ _CM_PER_CHAR = 0.21
 
 def _styles(sheet_list: list[Sheet]) -> str:
     widths = sorted({w for s in sheet_list for w in s.widths})
-    order, separator = date_shown()
+    order, separator = l10n.day_parts()
     fields = {"y": "year", "m": "month", "d": "day"}
     date_style = f"<number:text>{separator}</number:text>".join(
         f'<number:{fields[part]} number:style="long"/>' for part in order
@@ -101,7 +101,6 @@ def _column(n: int) -> str:
 def _cells(kinds: tuple[Cell, ...]) -> list[Callable[[Any], str]]:
     """Return, for each column, the function that spells one of its (not empty) cells."""
     escaped: dict[str, str] = {}  # owners, plans and titles repeat: escape each once
-    statuses: dict[str, str] = {}
 
     def text(v: str) -> str:
         found = escaped.get(v)
@@ -111,14 +110,11 @@ def _cells(kinds: tuple[Cell, ...]) -> list[Callable[[Any], str]]:
             )
         return found
 
-    def status(v: str) -> str:
-        found = statuses.get(v)
-        if found is None:  # the style by the keyword, the text in the user's language
-            found = statuses[v] = (
-                f'<table:table-cell table:style-name="s-{v}" office:value-type="string">'
-                f"<text:p>{escape(status_label(v))}</text:p></table:table-cell>"
-            )
-        return found
+    def status(v: str) -> str:  # the style by the keyword, the text in the user's language
+        return (
+            f'<table:table-cell table:style-name="s-{v}" office:value-type="string">'
+            f"<text:p>{escape(l10n.status(v))}</text:p></table:table-cell>"
+        )
 
     def day(v: date) -> str:
         return (

@@ -5,7 +5,7 @@ a number, a date, a percentage, a status to colour). The files are for people, s
 follow the user's language: headers, sheet names, statuses (`en retard`) and how dates are
 shown (31/12/2019); what the plan says (ids, refs, titles, periods as written) is kept as
 it is. A status cell holds the status's keyword, which the writers colour by and spell
-with `status_label`.
+with `l10n.status`.
 """
 
 from __future__ import annotations
@@ -60,22 +60,11 @@ def _sheet(name: str, columns: Sequence[tuple[str, Cell]], rows: list[tuple[Valu
             # The longest of a sample: 10,000 rows need not all be measured to size a column.
             longest = max((len(r[i]) for r in rows[:500] if isinstance(r[i], str)), default=0)  # type: ignore[arg-type]
         elif kind is Cell.STATUS:
-            longest = max((len(status_label(str(r[i]))) for r in rows[:500] if r[i] is not None), default=0)
+            longest = max((len(l10n.status(str(r[i]))) for r in rows[:500] if r[i] is not None), default=0)
         else:
             longest = 8
         widths.append(min(MAX_WIDTH, max(MIN_WIDTH, len(header) + 2, longest + 1)))
     return Sheet(name.translate(_FORBIDDEN)[:31], headers, kinds, tuple(widths), rows)
-
-
-def status_label(keyword: str) -> str:
-    """Return how a status cell shows the status *keyword* (`overdue`) in the user's language."""
-    return l10n.status(keyword)
-
-
-def date_shown() -> tuple[tuple[str, str, str], str]:
-    """Return how date cells show a date, as l10n.day writes it: the order of the year ("y"),
-    month ("m") and day ("d"), and what separates them (31/12/2019 in French, 2019-12-31)."""
-    return (("d", "m", "y"), "/") if l10n.french() else (("y", "m", "d"), "-")
 
 
 def inert(value: str | None) -> str | None:

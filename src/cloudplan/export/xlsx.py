@@ -11,8 +11,9 @@ import io
 from datetime import date, datetime, time
 from typing import Any
 
+from cloudplan import l10n
 from cloudplan.export.formats import PortfolioView
-from cloudplan.export.sheets import Cell, date_shown, inert, sheets, status_label
+from cloudplan.export.sheets import Cell, inert, sheets
 from cloudplan.render.theme import STATUS_COLOURS
 
 _EPOCH = date(1899, 12, 30)  # Excel's day 0 (its 1900 leap-year bug folded in, as every writer does)
@@ -21,7 +22,7 @@ _DATE_CODES = {"y": "yyyy", "m": "mm", "d": "dd"}
 
 def date_format() -> str:
     """Return the number format of date cells: yyyy-mm-dd, or dd/mm/yyyy in French."""
-    order, separator = date_shown()
+    order, separator = l10n.day_parts()
     return separator.join(_DATE_CODES[part] for part in order)
 
 
@@ -87,12 +88,7 @@ def _date_writer(number: Any, style: Any) -> Any:
 
 
 def _status_writer(text: Any, colours: dict[str, Any]) -> Any:
-    labels: dict[str, str] = {}
-
     def write(r: int, c: int, v: str, _style: Any) -> None:
-        label = labels.get(v)
-        if label is None:
-            label = labels[v] = status_label(v)
-        text(r, c, label, colours.get(v))
+        text(r, c, l10n.status(v), colours.get(v))
 
     return write
