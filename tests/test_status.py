@@ -14,7 +14,6 @@ from cloudplan.status import (
     expected_value,
     indicator_state,
     milestone_state,
-    milestone_status,
     project_state,
     slipped_days,
 )
@@ -52,7 +51,7 @@ def ms(
 
 
 def status(m: Milestone, as_of: date = AS_OF, window: int = WINDOW) -> Status:
-    return milestone_status(m, as_of, window)
+    return milestone_state(m, as_of, window).status
 
 
 # -- milestones -------------------------------------------------------------------------

@@ -39,13 +39,9 @@ def _before(keys: tuple[str, ...], name: str) -> tuple[str, ...]:
 # -- finding things ------------------------------------------------------------------------
 
 
-def _close(word: str, choices: Iterable[str]) -> str:
-    return did_you_mean(closest(word, choices))
-
-
 def close_match(word: str, choices: Iterable[str]) -> str:
     """Return 'did you mean ...?' with the choice closest to *word*, or an empty string."""
-    return _close(word, choices)
+    return did_you_mean(closest(word, choices))
 
 
 def parse_ref(ref: str) -> tuple[str, str]:
@@ -99,7 +95,7 @@ def _find(items: list[_Item], wanted: str, missing: str, where: str) -> _Item:
     for item in items:
         if item.id == wanted:
             return item
-    raise UnknownRef(missing.format(id=wanted), hint=_close(wanted, (i.id for i in items)) or where)
+    raise UnknownRef(missing.format(id=wanted), hint=close_match(wanted, (i.id for i in items)) or where)
 
 
 def _slug(value: str, what: str) -> str:
@@ -525,7 +521,8 @@ def set_keys(portfolio: Portfolio, target: str, pairs: Iterable[str], today: dat
         if key not in allowed:
             raise UsageError(
                 _("a {kind} has no key {key!r} that set can change").format(kind=what, key=key),
-                hint=_close(key, allowed) or _("keys of a {kind}: {keys}").format(kind=what, keys=", ".join(allowed)),
+                hint=close_match(key, allowed)
+                or _("keys of a {kind}: {keys}").format(kind=what, keys=", ".join(allowed)),
             )
         value = _set_value(portfolio, item, key, raw.strip(), today)
         if value is None:
@@ -583,7 +580,7 @@ def _dependencies(portfolio: Portfolio, pid: str, mid: str, words: Iterable[str]
         if full not in refs:
             raise UnknownRef(
                 _("{given} {ref!r}: no such milestone in the plan").format(given=given, ref=dep),
-                hint=_close(full, refs) or _("`cloudplan status` lists the milestones"),
+                hint=close_match(full, refs) or _("`cloudplan status` lists the milestones"),
             )
         deps.append(full.removeprefix(f"{pid}/"))
     return deps

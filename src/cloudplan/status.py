@@ -88,11 +88,6 @@ class IndicatorState(NamedTuple):
     progress: float | None  # share of the way from baseline to target, 0 to 1 (or beyond)
 
 
-def milestone_status(m: Milestone, as_of: date, window: int) -> Status:
-    """Return the status of *m* as of *as_of*; `done`/`cancelled` after that day do not count."""
-    return milestone_state(m, as_of, window).status
-
-
 def as_of(m: Milestone, day: date) -> Milestone:
     """Return *m* as it stood on *day*: later slips undone, later done and cancelled dates not yet written.
 

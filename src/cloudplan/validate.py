@@ -69,11 +69,10 @@ def _contacts(portfolio: Portfolio) -> Iterator[Finding]:
                 )  # fmt: skip
     for c in contacts:
         if c.owner != "*" and c.owner not in appears and first[c.owner] is c:
-            import difflib
+            from cloudplan.suggest import closest
 
-            folded = {o.casefold(): o for o in sorted(appears)}
-            close = [folded[x] for x in difflib.get_close_matches(c.owner.casefold(), list(folded), n=1, cutoff=0.6)]
-            hint = _("; did you mean {name!r}?").format(name=close[0]) if close else ""
+            close = closest(c.owner, sorted(appears))
+            hint = _("; did you mean {name!r}?").format(name=close) if close else ""
             yield warning(
                 c.source, (*c.key, "owner"), "unused-contact",
                 _("no plan names the owner {owner!r}: write it as in the owners lists{hint}").format(
