@@ -7,10 +7,10 @@ from datetime import date
 
 import pytest
 
-from cloudplan import build as builder
-from cloudplan.findings import CODES, Finding, Severity
-from cloudplan.model import Plan
-from cloudplan.periods import Kind
+from cloudplan.base.findings import CODES, Finding, Severity
+from cloudplan.core.model import Plan
+from cloudplan.core.periods import Kind
+from cloudplan.plan import decode as builder
 
 VALID = """\
 version = 1

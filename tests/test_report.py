@@ -12,10 +12,10 @@ from xml.etree import ElementTree
 import pytest
 from typer.testing import Result
 
+from cloudplan.core.model import Indicator, Level, Measure
+from cloudplan.core.periods import parse_file_value
+from cloudplan.core.status import indicator_state
 from cloudplan.export import svg
-from cloudplan.model import Indicator, Level, Measure
-from cloudplan.periods import parse_file_value
-from cloudplan.status import indicator_state
 from tests import chromium
 from tests.conftest import AS_OF
 

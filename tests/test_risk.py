@@ -9,9 +9,9 @@ from pathlib import Path
 
 from typer.testing import Result
 
-from cloudplan import periods
-from cloudplan.model import Milestone, Slip
-from cloudplan.status import MilestoneState, Status, as_of, milestone_state, risk_chain, risks
+from cloudplan.core import periods
+from cloudplan.core.model import Milestone, Slip
+from cloudplan.core.status import MilestoneState, Status, as_of, milestone_state, risk_chain, risks
 
 Cli = Callable[..., Result]
 

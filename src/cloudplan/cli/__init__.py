@@ -32,12 +32,12 @@ from typer.main import get_command_from_info, get_group
 from typer.models import CommandInfo
 
 from cloudplan import __version__
-from cloudplan.cli import clicktext
-from cloudplan.errors import CloudplanError, ExitCode
-from cloudplan.i18n import _
+from cloudplan.base.errors import CloudplanError, ExitCode
+from cloudplan.base.translate import _
+from cloudplan.cli import framework
 
 # Click's own words ("Usage:", "Error:") and every help text through the language gate.
-clicktext.install()
+framework.install()
 
 HELP = _("Track the milestones, deadlines and indicators of a roadmap kept as TOML in git.")
 PROG = "cloudplan"
@@ -115,7 +115,7 @@ class Root(TyperGroup):
         try:
             return super().resolve_command(ctx, args)
         except UsageError as e:
-            from cloudplan.suggest import closest, did_you_mean
+            from cloudplan.base.suggest import closest, did_you_mean
 
             hint = did_you_mean(closest(args[0], COMMANDS)) if args else ""
             if hint:
@@ -220,9 +220,9 @@ def _internal(e: Exception) -> int:
 
 
 def _fail(message: str, hint: str | None, code: int) -> int:
-    from cloudplan.safe import clean
+    from cloudplan.base.inert import inert_text
 
-    text = f"cloudplan: {clean(message)}\n" + (f"  {clean(hint)}\n" if hint else "")
+    text = f"cloudplan: {inert_text(message)}\n" + (f"  {inert_text(hint)}\n" if hint else "")
     _say(text, sys.stderr)
     return code
 

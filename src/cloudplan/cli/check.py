@@ -10,10 +10,10 @@ from typing import Annotated
 
 import typer
 
+from cloudplan.base.errors import ExitCode
+from cloudplan.base.translate import _, speaking
 from cloudplan.cli.common import PlanArgs, format_option, save, today_in, write
-from cloudplan.errors import ExitCode
 from cloudplan.export.findings import FORMATS
-from cloudplan.i18n import _, speaking
 
 
 def check(
@@ -41,9 +41,10 @@ def check(
     Exit 0 when they are valid (warnings allowed, unless --strict), 1 when something
     is found, 2 when the check could not run. Several files are checked together, as one portfolio.
     """
-    from cloudplan import periods, store
+    from cloudplan import store
+    from cloudplan.base.findings import Severity
+    from cloudplan.core import periods
     from cloudplan.export import findings as out
-    from cloudplan.findings import Severity
 
     def today(timezone: str | None) -> date:
         now = today_in(timezone)
@@ -81,7 +82,7 @@ def schema(
     Start a plan with `#:schema PATH` to have the editor check it as you type; `cloudplan check`
     sees more (the calendar, time zones, ids and refs across files).
     """
-    from cloudplan import planschema
+    from cloudplan.plan import schema
 
-    text = planschema.dumps()
+    text = schema.dumps()
     save(output or "-", text)

@@ -14,19 +14,19 @@ from typing import TYPE_CHECKING, Annotated, Any, NamedTuple, TypeVar
 import typer
 from typer._types import TyperChoice as Choice
 
-from cloudplan.errors import UsageError
-from cloudplan.i18n import _
-from cloudplan.safe import clean
-from cloudplan.status import IndicatorStatus, Status
+from cloudplan.base.errors import UsageError
+from cloudplan.base.inert import inert_text
+from cloudplan.base.translate import _
+from cloudplan.core.status import IndicatorStatus, Status
 
 if TYPE_CHECKING:
     from datetime import datetime
 
     from rich.console import Console, RenderableType
 
+    from cloudplan.core.model import Portfolio
+    from cloudplan.core.status import IndicatorState, ProjectState
     from cloudplan.export.formats import PortfolioView
-    from cloudplan.model import Portfolio
-    from cloudplan.status import IndicatorState, ProjectState
     from cloudplan.store import Loaded
 
 T = TypeVar("T")
@@ -159,7 +159,7 @@ def save(name: "str | os.PathLike[str]", data: str | bytes) -> None:
     from cloudplan import store
 
     if store.write_output(name, data):
-        sys.stderr.write(f"cloudplan: {clean(_('wrote {file}').format(file=os.fspath(name)))}\n")
+        sys.stderr.write(f"cloudplan: {inert_text(_('wrote {file}').format(file=os.fspath(name)))}\n")
 
 
 # -- loading ----------------------------------------------------------------------------------
@@ -183,7 +183,7 @@ def today_in(timezone: str | None, now: "datetime | None" = None) -> date:
             _WARNED.append(True)
             message = _("warning: the machine's time zone (TZ={tz}) is not usable; today is taken in UTC "
                         "(set `timezone` in the plan to choose)")  # fmt: skip
-            sys.stderr.write(f"cloudplan: {clean(message.format(tz=os.environ.get('TZ', '')))}\n")
+            sys.stderr.write(f"cloudplan: {inert_text(message.format(tz=os.environ.get('TZ', '')))}\n")
         return instant.date()
 
 
@@ -211,7 +211,8 @@ def keep(value: T) -> T:
 
 def load_plans(plans: list[str] | None, as_of: str | None, within: int | None) -> PlansAsOf:
     """Discover and load the plans (refusing invalid ones), and resolve --as-of and the window."""
-    from cloudplan import periods, store
+    from cloudplan import store
+    from cloudplan.core import periods
 
     files = store.discover(plans or [], os.environ, Path.cwd())
     loaded = keep(store.load(files, today_in))
@@ -222,7 +223,7 @@ def load_plans(plans: list[str] | None, as_of: str | None, within: int | None) -
 
 def _unknown(message: str, value: str, choices: Iterable[str]) -> UsageError:
     """Return the error for a filter *value* that names nothing: *message*, and the closest name or the names."""
-    from cloudplan.suggest import closest, did_you_mean
+    from cloudplan.base.suggest import closest, did_you_mean
 
     options = list(dict.fromkeys(choices))
     hint = did_you_mean(closest(value, options)) or (
@@ -258,7 +259,7 @@ class Filters(NamedTuple):
         """Return the filters of the command line, checking each name against *portfolio*."""
         if not (projects or owners or tags):
             return cls(statuses=tuple(s.value for s in statuses or ()), slipped=slipped)
-        from cloudplan.suggest import fold
+        from cloudplan.base.suggest import fold
 
         if projects:
             ids = [p.id for p in portfolio.projects]
@@ -293,7 +294,7 @@ class Filters(NamedTuple):
         """
         if not (self.projects or self.tags or self.owners or self.statuses or self.slipped):
             return states
-        from cloudplan.suggest import fold
+        from cloudplan.base.suggest import fold
 
         kept = []
         for state in states:
@@ -338,8 +339,8 @@ class Filters(NamedTuple):
 
 def portfolio_view(plans: PlansAsOf, filters: Filters) -> "PortfolioView":
     """Return what a view shows: the filtered projects and indicators as of the day asked, under the plans' title."""
+    from cloudplan.core.status import indicator_state, portfolio_state
     from cloudplan.export.formats import PortfolioView
-    from cloudplan.status import indicator_state, portfolio_state
 
     portfolio = plans.loaded.portfolio
     projects = filters.projects_of(keep(portfolio_state(portfolio, plans.as_of, plans.window)))

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 import typer
 
 if TYPE_CHECKING:
-    from cloudplan.model import Portfolio
+    from cloudplan.core.model import Portfolio
 
 SHELLS = ("bash", "zsh", "fish")
 _ACTIONS = ("source", "complete")

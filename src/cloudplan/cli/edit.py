@@ -7,13 +7,13 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from cloudplan.base.inert import inert_text
+from cloudplan.base.translate import _, ngettext
+from cloudplan.cli.apply import PlanOption, apply, note
 from cloudplan.cli.common import AsOf, PlanArgs, complete, format_option, load_plans, show, today_in, write
-from cloudplan.cli.editing import PlanOption, apply, note
-from cloudplan.i18n import _, ngettext
-from cloudplan.safe import clean
 
 if TYPE_CHECKING:
-    from cloudplan.model import Milestone
+    from cloudplan.core.model import Milestone
 
 Ref = Annotated[
     str,
@@ -43,9 +43,11 @@ def init(
     force: Annotated[bool, typer.Option("--force", help=_("Overwrite the file if it exists."))] = False,
 ) -> None:
     """Write a new, valid, commented plan file; never over an existing one without --force."""
-    from cloudplan import edits, store, validate
-    from cloudplan.errors import PlanInvalid
-    from cloudplan.model import Portfolio
+    from cloudplan import store
+    from cloudplan.base.errors import PlanInvalid
+    from cloudplan.core import validate
+    from cloudplan.core.model import Portfolio
+    from cloudplan.plan import edits
 
     target = Path(path)
     if target.is_dir():
@@ -60,7 +62,7 @@ def init(
     plan, findings, *_rest = store.parse(text.encode("utf-8"), str(target))
     if plan is not None:
         findings += validate.validate(Portfolio((plan,)), today_in(plan.timezone))
-    from cloudplan.findings import Severity
+    from cloudplan.base.findings import Severity
 
     problems = [f for f in findings if f.severity is Severity.ERROR]
     if plan is None or problems:
@@ -68,12 +70,12 @@ def init(
     store.create(target, text, force, str(target))
     note(_("wrote {file}").format(file=target))
     # The plan's first line names the schema beside it: write it there unless one is there already.
-    schema = target.parent / edits.SCHEMA_FILE
-    if not os.path.lexists(schema):
-        from cloudplan import planschema
+    schema_file = target.parent / edits.SCHEMA_FILE
+    if not os.path.lexists(schema_file):
+        from cloudplan.plan import schema
 
-        store.create(schema, planschema.dumps(), False, str(schema))
-        note(_("wrote {file}").format(file=schema))
+        store.create(schema_file, schema.dumps(), False, str(schema_file))
+        note(_("wrote {file}").format(file=schema_file))
 
 
 # -- add ----------------------------------------------------------------------------------------------
@@ -99,7 +101,7 @@ def add_project(
     plan: PlanOption = None,
 ) -> None:
     """Add a project after the last one."""
-    from cloudplan import edits
+    from cloudplan.plan import edits
 
     apply(plan, lambda p, _today, into: edits.add_project(
         p, id, title, owners=owner or (), tags=tag or (), description=description, into=into))  # fmt: skip
@@ -125,7 +127,7 @@ def add_milestone(
     plan: PlanOption = None,
 ) -> None:
     """Add a milestone at the end of its project."""
-    from cloudplan import edits
+    from cloudplan.plan import edits
 
     apply(plan, lambda p, today, _into: edits.add_milestone(
         p, ref, title, today, due=due, start=start, owners=owner or (), depends_on=depends_on or (),
@@ -156,7 +158,7 @@ def add_indicator(
     plan: PlanOption = None,
 ) -> None:
     """Add an indicator, with a baseline and a target."""
-    from cloudplan import edits
+    from cloudplan.plan import edits
 
     apply(plan, lambda p, today, into: edits.add_indicator(
         p, id, title, today, unit=unit, baseline=baseline, baseline_on=baseline_on,
@@ -168,14 +170,14 @@ def add_indicator(
 
 def done(ref: Ref, on: On = None, plan: PlanOption = None) -> None:
     """Mark a milestone done (today, or --on DATE)."""
-    from cloudplan import edits
+    from cloudplan.plan import edits
 
     apply(plan, lambda p, today, _into: edits.done(p, ref, on, today))
 
 
 def reopen(ref: Ref, plan: PlanOption = None) -> None:
     """Clear a milestone's done or cancelled date."""
-    from cloudplan import edits
+    from cloudplan.plan import edits
 
     apply(plan, lambda p, _today, _into: edits.reopen(p, ref))
 
@@ -189,8 +191,8 @@ def cancel(
     plan: PlanOption = None,
 ) -> None:
     """Cancel a milestone; the reason, if given, is added to its notes."""
-    from cloudplan import edits
-    from cloudplan.cli.editing import edit_with_impact
+    from cloudplan.cli.apply import edit_with_impact
+    from cloudplan.plan import edits
 
     edit_with_impact(
         plan,
@@ -214,8 +216,8 @@ def reschedule(
     ] = False,
 ) -> None:
     """Move a milestone's deadline, record the move (a slip: from, to, on, reason), and say what it puts at risk."""
-    from cloudplan import edits
-    from cloudplan.cli.editing import edit_with_impact
+    from cloudplan.cli.apply import edit_with_impact
+    from cloudplan.plan import edits
 
     edit_with_impact(
         plan,
@@ -240,7 +242,7 @@ def remove(
     plan: PlanOption = None,
 ) -> None:
     """Remove a milestone, or a project (--yes when it has milestones); refuse when something depends on it."""
-    from cloudplan import edits
+    from cloudplan.plan import edits
 
     apply(plan, lambda p, _today, _into: edits.remove(p, ref, yes))
 
@@ -258,7 +260,7 @@ def measure(
     plan: PlanOption = None,
 ) -> None:
     """Record a measure of an indicator (a second one on the same day replaces the first)."""
-    from cloudplan import edits
+    from cloudplan.plan import edits
 
     apply(plan, lambda p, today, _into: edits.measure(p, id, value, on, note_, today))
 
@@ -267,8 +269,8 @@ def measure(
 
 
 def _history_json(m: "Milestone") -> None:
+    from cloudplan.core.status import slipped_days
     from cloudplan.export.json import dumps
-    from cloudplan.status import slipped_days
 
     doc = {"ref": m.ref, "title": m.title, "due": m.due.text if m.due else None,
            "slipped_days": slipped_days(m), "slips": _slips(m)}  # fmt: skip
@@ -279,12 +281,12 @@ def _history_text(m: "Milestone") -> None:
     from rich.table import Table
     from rich.text import Text
 
-    from cloudplan import l10n
-    from cloudplan.status import slipped_days
+    from cloudplan.core.status import slipped_days
+    from cloudplan.words import human
 
-    due = l10n.period(m.due) if m.due else _("no deadline")
-    head = Text(clean(m.ref), style="bold")
-    head.append("  " + clean(m.title))
+    due = human.period(m.due) if m.due else _("no deadline")
+    head = Text(inert_text(m.ref), style="bold")
+    head.append("  " + inert_text(m.title))
     if not m.slips:
         show(head, Text(_("due {due}; it never slipped").format(due=due)))
         return
@@ -296,8 +298,8 @@ def _history_text(m: "Milestone") -> None:
     for column in (_("From"), _("To"), _("On"), _("Why")):
         table.add_column(column, no_wrap=column != _("Why"), overflow="fold")
     for slip in m.slips:
-        cells = (l10n.period(slip.from_), l10n.period(slip.to), l10n.day(slip.on), slip.reason or "-")
-        table.add_row(*(Text(clean(c)) for c in cells))
+        cells = (human.period(slip.from_), human.period(slip.to), human.day(slip.on), slip.reason or "-")
+        table.add_row(*(Text(inert_text(c)) for c in cells))
     show(head, Text(summary), Text(""), table)
 
 
@@ -324,7 +326,8 @@ def history(
     fmt: Annotated[str, format_option(HISTORY_FORMATS)] = "text",
 ) -> None:
     """Show a milestone's slips: from, to, when, why (with --as-of, those made by that day)."""
-    from cloudplan import edits, status
+    from cloudplan.core import status
+    from cloudplan.plan import edits
 
     r = load_plans(plans, as_of, None)
     HISTORY_FORMATS[fmt.lower()](status.as_of(edits.find_milestone(r.loaded.portfolio, ref), r.as_of))

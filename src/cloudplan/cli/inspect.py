@@ -7,10 +7,10 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from cloudplan.base.translate import _
+from cloudplan.cli.apply import PlanOption, apply
 from cloudplan.cli.common import AsOf, PlanArgs, Within, format_option, load_plans, save, write
 from cloudplan.cli.common import show as print_
-from cloudplan.cli.editing import PlanOption, apply
-from cloudplan.i18n import _
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
@@ -38,10 +38,10 @@ def show(
 ) -> None:
     """Show everything about one milestone, project or indicator: dates, status, notes, dependencies both ways,
     why it is at risk, slips; a project's milestones; an indicator's measures."""
-    from cloudplan import edits
+    from cloudplan.core.status import indicator_state, portfolio_state
     from cloudplan.export import detail
+    from cloudplan.plan import edits
     from cloudplan.render import show as view
-    from cloudplan.status import indicator_state, portfolio_state
 
     r = load_plans(plans, as_of, within)
     portfolio = r.loaded.portfolio
@@ -57,7 +57,7 @@ def show(
         ind = indicator_state(edits.find_indicator(portfolio, target), r.as_of)
         doc, picture = detail.indicator(ind, r.as_of), lambda: view.indicator_view(ind, r.as_of)
     else:
-        from cloudplan.errors import UnknownRef
+        from cloudplan.base.errors import UnknownRef
 
         names = [p.id for p in portfolio.projects] + [i.id for i in portfolio.indicators]
         raise UnknownRef(
@@ -99,7 +99,7 @@ def set_(
     plan: PlanOption = None,
 ) -> None:
     """Change a title, owners, start, dependencies, notes, tags, description or unit; the rest of the file is kept."""
-    from cloudplan import edits
+    from cloudplan.plan import edits
 
     apply(plan, lambda p, today, _into: edits.set_keys(p, target, pairs, today, indicator=indicator))
 
@@ -136,9 +136,9 @@ def trend(
     ] = None,
 ) -> None:
     """Milestone trend analysis (the slip chart): the deadline in force of each milestone over time."""
-    from cloudplan import edits
-    from cloudplan.status import milestone_state
-    from cloudplan.trend import trends
+    from cloudplan.core.status import milestone_state
+    from cloudplan.core.trend import trends
+    from cloudplan.plan import edits
 
     plans = [a for a in args or () if os.path.exists(a) or "/" not in a]
     refs = [a for a in args or () if a not in plans]
@@ -158,8 +158,8 @@ def trend(
         save(svg, chart(found, r.as_of) + "\n")
         return
     if fmt.lower() == "json":
+        from cloudplan.core.trend import document
         from cloudplan.export.json import dumps
-        from cloudplan.trend import document
 
         write(dumps(document(found, r.as_of)))
         return

@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from typer._types import TyperChoice as Choice
 
+from cloudplan.base.errors import ExitCode, UsageError
+from cloudplan.base.translate import _
 from cloudplan.cli.common import (
     AsOf,
     Filters,
@@ -33,18 +35,16 @@ from cloudplan.cli.common import (
     show,
     write,
 )
-from cloudplan.errors import ExitCode, UsageError
-from cloudplan.i18n import _
-from cloudplan.status import Status
+from cloudplan.core.status import Status
 
 # The statuses `overdue` lists.
 LISTED = (Status.OVERDUE.value, Status.DUE_SOON.value)
 
 
 if TYPE_CHECKING:
-    from cloudplan.alerts import Changes
+    from cloudplan.core.alerts import Changes
+    from cloudplan.core.status import IndicatorState, MilestoneState
     from cloudplan.export.formats import PortfolioView
-    from cloudplan.status import IndicatorState, MilestoneState
 
 
 class FailOn(StrEnum):
@@ -195,7 +195,7 @@ def overdue(
 
     Exit 1 when something is overdue (see --fail-on), 0 otherwise: made for cron.
     """
-    from cloudplan.status import portfolio_state, project_state
+    from cloudplan.core.status import portfolio_state, project_state
 
     fmt = fmt.lower()
     if state is not None and fmt not in STATE_FORMATS:
@@ -226,7 +226,8 @@ def overdue(
         if not quiet:
             OVERDUE_FORMATS[fmt](items, r.as_of, r.window)
     else:
-        from cloudplan import alerts, store
+        from cloudplan import store
+        from cloudplan.core import alerts
 
         previous = alerts.loads(store.read_state(state), str(state))
         changes = alerts.diff(previous, items, {s.milestone.ref: s for p in every for s in p.milestones})
@@ -256,7 +257,7 @@ def _print_changes(changes: "Changes", fmt: str, as_of: date, window: int) -> No
 def _print_items(items: "list[MilestoneState]") -> None:
     if items:
         from cloudplan.render.lines import milestone_line
-        from cloudplan.render.theme import status_style
+        from cloudplan.words.theme import status_style
 
         _print_lines([(*milestone_line(s), status_style(s.status)) for s in items])
 
@@ -316,7 +317,7 @@ def indicators(
     fmt: Annotated[str, format_option(INDICATOR_FORMATS)] = "table",
 ) -> None:
     """Show each indicator: baseline, target, latest measure, the value expected today, status."""
-    from cloudplan.status import indicator_state
+    from cloudplan.core.status import indicator_state
 
     r = load_plans(plans, as_of, None)
     filters = Filters.of(r.loaded.portfolio, project, statuses=status)

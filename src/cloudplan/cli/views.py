@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from cloudplan.base.errors import UsageError
+from cloudplan.base.translate import _
 from cloudplan.cli.common import (
     AsOf,
     Filters,
@@ -26,13 +28,11 @@ from cloudplan.cli.common import (
     save,
     show,
 )
-from cloudplan.errors import UsageError
 from cloudplan.export.formats import BINARY, DELIMITED, EXPORTERS
-from cloudplan.i18n import _
 
 if TYPE_CHECKING:
+    from cloudplan.core.status import Status
     from cloudplan.export.formats import PortfolioView
-    from cloudplan.status import Status
 
 
 class TimelineScale(StrEnum):
@@ -106,7 +106,7 @@ def timeline(
     ] = None,
 ) -> None:
     """Draw a Gantt chart of the milestones: a bar from start to deadline, the as-of day as a line."""
-    from cloudplan import gantt, periods
+    from cloudplan.core import gantt, periods
     from cloudplan.render.timeline import timeline_view
 
     r = load_plans(plans, as_of, within)
@@ -117,13 +117,13 @@ def timeline(
     if svg is None and html is None:
         show(timeline_view(list(snap.projects), r.as_of, console().width, first, last, unit))
         return
+    from cloudplan.base.inert import inert_text
     from cloudplan.export import html as page
     from cloudplan.export import svg as chart
-    from cloudplan.safe import clean
 
     # The chart the report draws, at a slide's width whatever the terminal's; both files
     # are made before either is written: a failure writes nothing.
-    picture = chart.timeline(list(snap.projects), r.as_of, caption=clean(snap.title), first=first, last=last,
+    picture = chart.timeline(list(snap.projects), r.as_of, caption=inert_text(snap.title), first=first, last=last,
                              scale=unit)  # fmt: skip
     files = []
     if svg is not None:

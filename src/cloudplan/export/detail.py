@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Any, NamedTuple
 
+from cloudplan.core.status import IndicatorState, MilestoneState, ProjectState, risk_chain
 from cloudplan.export import records
-from cloudplan.status import IndicatorState, MilestoneState, ProjectState, risk_chain
 
 
 class MilestoneDetail(NamedTuple):

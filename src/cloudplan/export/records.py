@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from cloudplan.status import IndicatorState, MilestoneState, ProjectState
+from cloudplan.core.status import IndicatorState, MilestoneState, ProjectState
 
 MILESTONE_FIELDS = (
     "ref", "project", "id", "title", "owners", "start", "due", "deadline", "done", "cancelled",

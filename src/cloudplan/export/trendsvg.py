@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date, timedelta
 
-from cloudplan import l10n
+from cloudplan.base.translate import _
+from cloudplan.core.trend import Trend, first_day
 from cloudplan.export.svg import esc
-from cloudplan.i18n import _
-from cloudplan.render.theme import AS_OF_COLOUR
-from cloudplan.trend import Trend, first_day
+from cloudplan.words import human
+from cloudplan.words.theme import AS_OF_COLOUR
 
 # Told apart by colour, and by the number each line carries at both ends and in the legend.
 PALETTE = ("#1565c0", "#c62828", "#2e7d32", "#6a1b9a", "#ef6c00", "#4e342e", "#ad1457", "#00838f", "#616161",
@@ -37,7 +37,7 @@ def label(i: int) -> str:
 
 def chart(found: list[Trend], as_of: date, title: str = "") -> str:
     """Return the trend chart of *found* as one SVG picture (a note when there is nothing to draw)."""
-    heading = title or _("Milestone trend analysis as of {day}").format(day=l10n.day(as_of))
+    heading = title or _("Milestone trend analysis as of {day}").format(day=human.day(as_of))
     if not found:
         body = _text(WIDTH / 2, 60, _("No deadline has slipped."), anchor="middle", fill=MUTED)
         return _svg(WIDTH, 100, heading, body)
@@ -76,7 +76,7 @@ def chart(found: list[Trend], as_of: date, title: str = "") -> str:
             f'<line x1="{x(as_of):.1f}" y1="{TOP}" x2="{x(as_of):.1f}" y2="{bottom}" stroke="{AS_OF_COLOUR}" '
             f'stroke-dasharray="3 3"/>'
         )
-        parts.append(_text(x(as_of) + 4, TOP - 6, _("as of {day}").format(day=l10n.day(as_of)), fill=AS_OF_COLOUR))
+        parts.append(_text(x(as_of) + 4, TOP - 6, _("as of {day}").format(day=human.day(as_of)), fill=AS_OF_COLOUR))
     parts.append(_text(LEFT + PLOT_W / 2, bottom + 34, _("report date"), anchor="middle", fill=INK))
     parts.append(
         _text(18, TOP + PLOT_H / 2, _("deadline in force"), anchor="middle", fill=INK,
@@ -96,7 +96,7 @@ def chart(found: list[Trend], as_of: date, title: str = "") -> str:
         text = text if len(text) <= 100 else text[:99] + "…"
         last = trend.deadlines[-1].period
         parts.append(
-            _text(LEFT + 46, row, f"{text} ({l10n.status(trend.state.status.value)}, {l10n.period(last)})", fill=INK)
+            _text(LEFT + 46, row, f"{text} ({human.status(trend.state.status.value)}, {human.period(last)})", fill=INK)
         )
     height = legend_top + len(found) * ROW + 10
     parts[0] = parts[0].replace("{height}", str(height))
@@ -116,8 +116,8 @@ def _line(trend: Trend, i: int, as_of: date, lo: date, fx: Callable[[date], floa
         if n and points:
             points.append((fx(since), points[-1][1]))
         points.append((fx(since), fy(deadline.period.last)))
-        tip = f"{m.ref}{l10n.colon()}{l10n.period(deadline.period)} ({l10n.day(deadline.period.last)})"
-        tip += _(", since {day}").format(day=l10n.day(deadline.since)) if deadline.since else ""
+        tip = f"{m.ref}{human.colon()}{human.period(deadline.period)} ({human.day(deadline.period.last)})"
+        tip += _(", since {day}").format(day=human.day(deadline.since)) if deadline.since else ""
         marks.append(
             f'<circle cx="{fx(since):.1f}" cy="{fy(deadline.period.last):.1f}" r="4" fill="{colour}">'
             f"<title>{esc(tip)}</title></circle>"
@@ -133,7 +133,7 @@ def _line(trend: Trend, i: int, as_of: date, lo: date, fx: Callable[[date], floa
     )
     sx, sy = points[0] if points else (0.0, 0.0)
     return (
-        f'<g class="trend-line"><title>{esc(f"{label(i)}. {m.ref}{l10n.colon()}{m.title}")}</title>'
+        f'<g class="trend-line"><title>{esc(f"{label(i)}. {m.ref}{human.colon()}{m.title}")}</title>'
         f'<polyline points="{path}" fill="none" stroke="{colour}" stroke-width="2.5"{dash}/>'
         + "".join(marks)
         + end_mark

@@ -11,10 +11,10 @@ import io
 from datetime import date, datetime, time
 from typing import Any
 
-from cloudplan import l10n
 from cloudplan.export.formats import PortfolioView
 from cloudplan.export.sheets import Cell, inert, sheets
-from cloudplan.render.theme import STATUS_COLOURS
+from cloudplan.words import human
+from cloudplan.words.theme import STATUS_COLOURS
 
 _EPOCH = date(1899, 12, 30)  # Excel's day 0 (its 1900 leap-year bug folded in, as every writer does)
 _DATE_CODES = {"y": "yyyy", "m": "mm", "d": "dd"}
@@ -22,7 +22,7 @@ _DATE_CODES = {"y": "yyyy", "m": "mm", "d": "dd"}
 
 def date_format() -> str:
     """Return the number format of date cells: yyyy-mm-dd, or dd/mm/yyyy in French."""
-    order, separator = l10n.day_parts()
+    order, separator = human.day_parts()
     return separator.join(_DATE_CODES[part] for part in order)
 
 
@@ -89,6 +89,6 @@ def _date_writer(number: Any, style: Any) -> Any:
 
 def _status_writer(text: Any, colours: dict[str, Any]) -> Any:
     def write(r: int, c: int, v: str, _style: Any) -> None:
-        text(r, c, l10n.status(v), colours.get(v))
+        text(r, c, human.status(v), colours.get(v))
 
     return write

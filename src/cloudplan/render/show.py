@@ -10,13 +10,13 @@ from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
-from cloudplan import l10n
+from cloudplan.base.translate import _, ngettext
+from cloudplan.core.status import IndicatorState, MilestoneState, ProjectState
 from cloudplan.export.detail import MilestoneDetail
-from cloudplan.i18n import _, ngettext
 from cloudplan.render.status import plain, status_cell
-from cloudplan.render.theme import status_style
-from cloudplan.risktext import chain_text, reason
-from cloudplan.status import IndicatorState, MilestoneState, ProjectState
+from cloudplan.words import human
+from cloudplan.words.risk import chain_text, reason
+from cloudplan.words.theme import status_style
 
 AT_RISK = "⚠"
 RISK_STYLE = "bold yellow"
@@ -47,7 +47,7 @@ def _facts(rows: list[tuple[str, RenderableType]]) -> Table:
 
 def _status_line(state: MilestoneState) -> Text:
     text = status_cell(state.status.value)
-    late = l10n.days_left(state.days_left)
+    late = human.days_left(state.days_left)
     if late:
         text.append(", " + late, style=status_style(state.status))
     if state.at_risk:
@@ -67,7 +67,7 @@ def _others(states: tuple[MilestoneState, ...], empty: str) -> RenderableType:
         table.add_row(
             plain(m.ref, style="bold"),
             plain(m.title),
-            Text(l10n.day(m.due.last) if m.due else "-"),
+            Text(human.day(m.due.last) if m.due else "-"),
             status_cell(s.status.value) + (Text(" ") + risk_mark(s) if s.at_risk else Text("")),
         )
     return table
@@ -80,9 +80,9 @@ def milestone_view(detail: MilestoneDetail, as_of: date) -> RenderableType:
     head = _head(m.ref, m.title)
     period = Text()
     if m.start is not None:
-        period.append(_("from {start} ").format(start=l10n.period(m.start)))
+        period.append(_("from {start} ").format(start=human.period(m.start)))
     if m.due is not None:
-        period.append(_("due {due} (deadline {day})").format(due=l10n.period(m.due), day=l10n.day(m.due.last)))
+        period.append(_("due {due} (deadline {day})").format(due=human.period(m.due), day=human.day(m.due.last)))
     else:
         period.append(_("no deadline"))
     rows: list[tuple[str, RenderableType]] = [
@@ -95,9 +95,9 @@ def milestone_view(detail: MilestoneDetail, as_of: date) -> RenderableType:
         moves = ngettext("in {n} move", "in {n} moves", len(m.slips)).format(n=len(m.slips))
         rows.append((_("Slipped"), Text(_("{days:+d} days {moves}").format(days=state.slipped_days, moves=moves))))
     if m.done is not None:
-        rows.append((_("Done"), Text(l10n.day(m.done))))
+        rows.append((_("Done"), Text(human.day(m.done))))
     if m.cancelled is not None:
-        rows.append((_("Cancelled"), Text(l10n.day(m.cancelled))))
+        rows.append((_("Cancelled"), Text(human.day(m.cancelled))))
     rows.append((_("Notes"), plain(m.notes) if m.notes else Text("-", style="dim")))
     parts: list[RenderableType] = [
         head,
@@ -113,7 +113,7 @@ def milestone_view(detail: MilestoneDetail, as_of: date) -> RenderableType:
         parts += [Text(""), Text(_("At risk because"), style="bold " + RISK_STYLE)]
         for chain, blocker in zip(detail.chains, detail.blockers, strict=True):
             # Indented as a whole: a long chain wraps under itself.
-            parts.append(Padding(Text(chain_text(chain) + l10n.colon() + reason(blocker, state)), (0, 0, 0, 2)))
+            parts.append(Padding(Text(chain_text(chain) + human.colon() + reason(blocker, state)), (0, 0, 0, 2)))
     parts += [Text(""), Text(_("Slips"), style="bold")]
     if not m.slips:
         parts.append(Text(_("it never slipped"), style="dim"))
@@ -123,9 +123,9 @@ def milestone_view(detail: MilestoneDetail, as_of: date) -> RenderableType:
             table.add_column(column, overflow="fold")
         for slip in m.slips:
             table.add_row(
-                Text(l10n.period(slip.from_)),
-                Text(l10n.period(slip.to)),
-                Text(l10n.day(slip.on) if slip.on else "-"),
+                Text(human.period(slip.from_)),
+                Text(human.period(slip.to)),
+                Text(human.day(slip.on) if slip.on else "-"),
                 plain(slip.reason),
             )
         parts.append(table)
@@ -158,15 +158,15 @@ def indicator_view(state: IndicatorState, as_of: date) -> RenderableType:
         (_("Project"), plain(i.project or "-")),
         (
             _("Baseline"),
-            plain(f"{l10n.number(i.baseline.value)}{unit} ({l10n.period(i.baseline.when)})" if i.baseline else "-"),
+            plain(f"{human.number(i.baseline.value)}{unit} ({human.period(i.baseline.when)})" if i.baseline else "-"),
         ),
         (
             _("Target"),
-            plain(f"{l10n.number(i.target.value)}{unit} ({l10n.period(i.target.when)})" if i.target else "-"),
+            plain(f"{human.number(i.target.value)}{unit} ({human.period(i.target.when)})" if i.target else "-"),
         ),
         (
-            _("Expected as of {day}").format(day=l10n.day(as_of)),
-            plain(f"{l10n.number(state.expected)}{unit}" if state.expected is not None else "-"),
+            _("Expected as of {day}").format(day=human.day(as_of)),
+            plain(f"{human.number(state.expected)}{unit}" if state.expected is not None else "-"),
         ),
         (_("Status"), status_cell(state.status.value)),
     ]
@@ -175,7 +175,7 @@ def indicator_view(state: IndicatorState, as_of: date) -> RenderableType:
         table.add_column(column, overflow="fold")
     for measure in i.measures:
         style = "dim" if measure.on > as_of else ""
-        value = plain(l10n.number(measure.value) + unit)
-        table.add_row(Text(l10n.day(measure.on), style=style), value, plain(measure.note))
+        value = plain(human.number(measure.value) + unit)
+        table.add_row(Text(human.day(measure.on), style=style), value, plain(measure.note))
     measures: RenderableType = table if i.measures else Text(_("no measure yet"), style="dim")
     return Group(head, _facts(rows), Text(""), Text(_("Measures"), style="bold"), measures)

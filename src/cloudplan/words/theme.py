@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from cloudplan.status import IndicatorStatus, Status
+from cloudplan.core.status import IndicatorStatus, Status
 
 STATUS_STYLES: dict[str, str] = {
     Status.OVERDUE: "bold red",

@@ -13,8 +13,8 @@ from datetime import date
 from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
-    from cloudplan.findings import Key
-    from cloudplan.periods import Period
+    from cloudplan.base.findings import Key
+    from cloudplan.core.periods import Period
 
 
 class Slip(NamedTuple):

@@ -20,6 +20,6 @@ def _picture(match: re.Match[str]) -> str:
     return "\ufffd"
 
 
-def clean(text: str) -> str:
+def inert_text(text: str) -> str:
     """Return *text* with every control character replaced by a visible, inert symbol."""
     return _UNSAFE.sub(_picture, text) if _UNSAFE.search(text) else text

@@ -15,7 +15,7 @@ import difflib
 import unicodedata
 from collections.abc import Iterable
 
-from cloudplan.i18n import _
+from cloudplan.base.translate import _
 
 CUTOFF = 0.6
 

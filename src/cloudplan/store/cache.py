@@ -55,7 +55,7 @@ from pathlib import Path
 from typing import Any
 
 import cloudplan
-from cloudplan import i18n
+from cloudplan.base import translate
 
 MAGIC = b"cloudplan-cache-2"
 MAX_ENTRIES = 64
@@ -117,7 +117,7 @@ def key(data: bytes, name: str) -> str:
     digest = blake2b(data, digest_size=24)
     digest.update(b"\0" + name.encode("utf-8", "surrogateescape") + b"\0" + _stamp())
     # Findings hold messages for people, in the language of the run (decided once, before any read).
-    digest.update(b"\0" + i18n.language().encode())
+    digest.update(b"\0" + translate.language().encode())
     return digest.hexdigest()
 
 

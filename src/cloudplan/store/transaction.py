@@ -6,14 +6,14 @@ from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 from typing import TYPE_CHECKING, NamedTuple
 
-from cloudplan.findings import Severity
-from cloudplan.i18n import _
+from cloudplan.base.findings import Severity
+from cloudplan.base.translate import _
 from cloudplan.store.document import Document, refuse
 from cloudplan.store.reader import Loaded, PlanFile, check_across, locate, read_files, refuse_errors
 
 if TYPE_CHECKING:
-    from cloudplan.findings import Finding
-    from cloudplan.toml.edit import Change
+    from cloudplan.base.findings import Finding
+    from cloudplan.plan.toml.splice import Change
 
 
 class Applied(NamedTuple):
@@ -36,7 +36,7 @@ class EditablePlans(NamedTuple):
         it is validated with the other files as `check` would. Nothing is written: call
         `document.write()`.
         """
-        from cloudplan.model import Portfolio
+        from cloudplan.core.model import Portfolio
 
         new = self.documents[name].apply(changes)
         portfolio = Portfolio(tuple(new.plan if p.source == name else p for p in self.loaded.portfolio.plans))

@@ -30,7 +30,7 @@ import typer.core
 from typer import _click
 from typer._click import exceptions, formatting
 
-from cloudplan.i18n import _, language
+from cloudplan.base.translate import _, language
 
 # The words Typer says through gettext (typer/core.py), which the catalogue must hold too.
 TYPER_WORDS = (

@@ -8,8 +8,8 @@ from enum import StrEnum
 from functools import lru_cache
 from typing import NamedTuple
 
-from cloudplan.errors import BadPeriod
-from cloudplan.i18n import _
+from cloudplan.base.errors import BadPeriod
+from cloudplan.base.translate import _
 
 
 class Kind(StrEnum):

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from cloudplan.build import EMAIL_RE, LANGUAGES, MATRIX_RE, SUPPORTED_VERSIONS, WEBHOOK_ENV_RE, WEBHOOK_URL_RE
+from cloudplan.plan.decode import EMAIL_RE, LANGUAGES, MATRIX_RE, SUPPORTED_VERSIONS, WEBHOOK_ENV_RE, WEBHOOK_URL_RE
 
 DRAFT = "http://json-schema.org/draft-07/schema#"
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from cloudplan.toml.lexer import Entry, Header, Key, Resolver, inside, statements
+from cloudplan.plan.toml.lexer import Entry, Header, Key, Resolver, inside, statements
 
 
 class Span(NamedTuple):

@@ -14,13 +14,15 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TypeVar
 
-from cloudplan import build, l10n, periods
-from cloudplan.errors import BadRef, DuplicateId, InUse, UnknownRef, UsageError
-from cloudplan.i18n import _, ngettext, speaking
-from cloudplan.model import Indicator, Milestone, Plan, Portfolio, Project
-from cloudplan.periods import Kind, Period
-from cloudplan.suggest import closest, closest_ref, did_you_mean
-from cloudplan.toml.edit import Append, Change, Drop, Remove, Set, Value
+from cloudplan.base.errors import BadRef, DuplicateId, InUse, UnknownRef, UsageError
+from cloudplan.base.suggest import closest, closest_ref, did_you_mean
+from cloudplan.base.translate import _, ngettext, speaking
+from cloudplan.core import periods
+from cloudplan.core.model import Indicator, Milestone, Plan, Portfolio, Project
+from cloudplan.core.periods import Kind, Period
+from cloudplan.plan import decode
+from cloudplan.plan.toml.splice import Append, Change, Drop, Remove, Set, Value
+from cloudplan.words import human
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,7 +48,7 @@ def close_match(word: str, choices: Iterable[str]) -> str:
 
 def parse_ref(ref: str) -> tuple[str, str]:
     """Return (project, milestone) of a PROJECT/MILESTONE ref; raise BadRef when it is not one."""
-    match = build.REF_RE.fullmatch(ref)
+    match = decode.REF_RE.fullmatch(ref)
     if match is None or match[1] is None:
         raise BadRef(
             _("{ref!r} is not a milestone ref").format(ref=ref),
@@ -99,7 +101,7 @@ def _find(items: list[_Item], wanted: str, missing: str, where: str) -> _Item:
 
 
 def _slug(value: str, what: str) -> str:
-    if not build.SLUG_RE.fullmatch(value):
+    if not decode.SLUG_RE.fullmatch(value):
         raise BadRef(
             _("{what} id {id!r} is not valid").format(what=what, id=value),
             hint=_("use lower-case letters, digits and '-', starting with a letter or digit, e.g. cercle-2"),
@@ -151,15 +153,15 @@ def done(portfolio: Portfolio, ref: str, on: str | None, today: date) -> Edit:
     day = periods.parse_day(on, today) if on else today
     if m.cancelled is not None:
         raise UsageError(
-            _("{ref} was cancelled on {day}").format(ref=m.ref, day=l10n.day(m.cancelled)),
+            _("{ref} was cancelled on {day}").format(ref=m.ref, day=human.day(m.cancelled)),
             hint=_("reopen it first: cloudplan reopen {ref}").format(ref=m.ref),
         )
     if m.done == day:
         return Edit(
-            m.source, (), _("{ref} is already done on {day}: nothing to change").format(ref=m.ref, day=l10n.day(day))
+            m.source, (), _("{ref} is already done on {day}: nothing to change").format(ref=m.ref, day=human.day(day))
         )
-    change = Set(m.key, "done", day, _before(build.MILESTONE_KEYS, "done"))
-    return Edit(m.source, (change,), _("{ref} done on {day}").format(ref=m.ref, day=l10n.day(day)))
+    change = Set(m.key, "done", day, _before(decode.MILESTONE_KEYS, "done"))
+    return Edit(m.source, (change,), _("{ref} done on {day}").format(ref=m.ref, day=human.day(day)))
 
 
 def _plan_of(portfolio: Portfolio, source: str) -> Plan:
@@ -181,25 +183,25 @@ def cancel(portfolio: Portfolio, ref: str, on: str | None, reason: str | None, t
     day = periods.parse_day(on, today) if on else today
     if m.done is not None:
         raise UsageError(
-            _("{ref} was done on {day}").format(ref=m.ref, day=l10n.day(m.done)),
+            _("{ref} was done on {day}").format(ref=m.ref, day=human.day(m.done)),
             hint=_("reopen it first: cloudplan reopen {ref}").format(ref=m.ref),
         )
     changes: list[Change] = []
     if m.cancelled != day:
-        changes.append(Set(m.key, "cancelled", day, _before(build.MILESTONE_KEYS, "cancelled")))
+        changes.append(Set(m.key, "cancelled", day, _before(decode.MILESTONE_KEYS, "cancelled")))
     if reason:
         # Written into the plan, for whoever reads it next: in the plan's language when it names one.
         with speaking(_plan_of(portfolio, m.source).language):
-            line = _("Cancelled on {day}: {reason}").format(day=l10n.day(day), reason=reason.strip())
+            line = _("Cancelled on {day}: {reason}").format(day=human.day(day), reason=reason.strip())
         notes = f"{m.notes}\n{line}" if m.notes else line
-        changes.append(Set(m.key, "notes", notes, _before(build.MILESTONE_KEYS, "notes")))
+        changes.append(Set(m.key, "notes", notes, _before(decode.MILESTONE_KEYS, "notes")))
     if not changes:
         return Edit(
             m.source,
             (),
-            _("{ref} is already cancelled on {day}: nothing to change").format(ref=m.ref, day=l10n.day(day)),
+            _("{ref} is already cancelled on {day}: nothing to change").format(ref=m.ref, day=human.day(day)),
         )
-    return Edit(m.source, tuple(changes), _("{ref} cancelled on {day}").format(ref=m.ref, day=l10n.day(day)))
+    return Edit(m.source, tuple(changes), _("{ref} cancelled on {day}").format(ref=m.ref, day=human.day(day)))
 
 
 def reschedule(portfolio: Portfolio, ref: str, to: str, reason: str, on: str | None, today: date) -> Edit:
@@ -209,14 +211,14 @@ def reschedule(portfolio: Portfolio, ref: str, to: str, reason: str, on: str | N
     day = periods.parse_day(on, today) if on else today
     if not reason.strip():
         raise UsageError(_("a reschedule needs a reason"), hint=_("say why with --reason TEXT"))
-    set_due = Set(m.key, "due", spell_period(new), _before(build.MILESTONE_KEYS, "due"))
+    set_due = Set(m.key, "due", spell_period(new), _before(decode.MILESTONE_KEYS, "due"))
     if m.due is None:
         # Nothing to slip from: this schedules the milestone.
         message = _("{ref} is now due {due} (it had no deadline, so no slip is recorded)")
-        return Edit(m.source, (set_due,), message.format(ref=m.ref, due=l10n.period(new)))
+        return Edit(m.source, (set_due,), message.format(ref=m.ref, due=human.period(new)))
     if m.due.same_span(new):
         return Edit(
-            m.source, (), _("{ref} is already due {due}: nothing to change").format(ref=m.ref, due=l10n.period(m.due))
+            m.source, (), _("{ref} is already due {due}: nothing to change").format(ref=m.ref, due=human.period(m.due))
         )
     slip = Append(
         m.key,
@@ -228,7 +230,7 @@ def reschedule(portfolio: Portfolio, ref: str, to: str, reason: str, on: str | N
         m.source,
         (set_due, slip),
         _("{ref} moved from {old} to {new} ({days:+d} days)").format(
-            ref=m.ref, old=l10n.period(m.due), new=l10n.period(new), days=days
+            ref=m.ref, old=human.period(m.due), new=human.period(new), days=days
         ),
     )
 
@@ -453,14 +455,14 @@ def measure(portfolio: Portfolio, iid: str, value: str, on: str | None, note: st
     day = periods.parse_day(on, today) if on else today
     for old in indicator.measures:
         if old.on == day:
-            changes: list[Change] = [Set(old.key, "value", amount, _before(build.MEASURE_KEYS, "value"))]
+            changes: list[Change] = [Set(old.key, "value", amount, _before(decode.MEASURE_KEYS, "value"))]
             if note:
-                changes.append(Set(old.key, "note", note, _before(build.MEASURE_KEYS, "note")))
+                changes.append(Set(old.key, "note", note, _before(decode.MEASURE_KEYS, "note")))
             return Edit(
                 indicator.source,
                 tuple(changes),
                 _("{id}: the measure of {day} is now {value} (it was {old})").format(
-                    id=iid, day=l10n.day(day), value=amount, old=_number_text(old.value)),
+                    id=iid, day=human.day(day), value=amount, old=_number_text(old.value)),
             )  # fmt: skip
     values: list[tuple[str, Value]] = [("on", day), ("value", amount)]
     if note:
@@ -468,7 +470,7 @@ def measure(portfolio: Portfolio, iid: str, value: str, on: str | None, note: st
     return Edit(
         indicator.source,
         (Append(indicator.key, "measure", tuple(values)),),
-        _("{id}: {value} on {day} recorded").format(id=iid, value=amount, day=l10n.day(day)),
+        _("{id}: {value} on {day} recorded").format(id=iid, value=amount, day=human.day(day)),
     )
 
 
@@ -494,11 +496,11 @@ def set_keys(portfolio: Portfolio, target: str, pairs: Iterable[str], today: dat
     item: Milestone | Project | Indicator
     order: tuple[str, ...]
     if indicator:
-        item, kind, order = find_indicator(portfolio, target), "indicator", build.INDICATOR_KEYS
+        item, kind, order = find_indicator(portfolio, target), "indicator", decode.INDICATOR_KEYS
     elif "/" in target:
-        item, kind, order = find_milestone(portfolio, target), "milestone", build.MILESTONE_KEYS
+        item, kind, order = find_milestone(portfolio, target), "milestone", decode.MILESTONE_KEYS
     else:
-        item, kind, order = find_project(portfolio, _slug(target, _("project"))), "project", build.PROJECT_KEYS
+        item, kind, order = find_project(portfolio, _slug(target, _("project"))), "project", decode.PROJECT_KEYS
     name = item.ref if isinstance(item, Milestone) else item.id
     allowed = SETTABLE[kind]
     what = {"milestone": _("milestone"), "project": _("project"), "indicator": _("indicator")}[kind]  # for people
@@ -569,7 +571,7 @@ def _dependencies(portfolio: Portfolio, pid: str, mid: str, words: Iterable[str]
     deps: list[str] = []
     refs = {m.ref for m in portfolio.milestones}
     for dep in words:
-        full = build.parse_ref(dep, pid)
+        full = decode.parse_ref(dep, pid)
         if full is None:
             raise BadRef(
                 _("{given} {ref!r} is not a ref").format(given=given, ref=dep),
@@ -604,8 +606,8 @@ def skeleton(title: str) -> str:
     In the language of the run, which the plan then names in `[plan] language`, so that a cron job
     with an empty environment speaks it too.
     """
-    from cloudplan.i18n import language
-    from cloudplan.toml.edit import spell
+    from cloudplan.base.translate import language
+    from cloudplan.plan.toml.splice import spell
 
     lang = language()
     template = _SKELETON_FR if lang == "fr" else _SKELETON_EN

@@ -7,7 +7,7 @@ from datetime import date
 from enum import StrEnum
 from typing import NamedTuple
 
-from cloudplan.model import Indicator, Milestone, Portfolio, Project
+from cloudplan.core.model import Indicator, Milestone, Portfolio, Project
 
 
 class Status(StrEnum):

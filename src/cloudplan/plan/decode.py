@@ -10,11 +10,11 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any, TypeVar
 
-from cloudplan.errors import BadPeriod
-from cloudplan.findings import Finding, Key, error, warning
-from cloudplan.i18n import _
-from cloudplan.model import Contact, Indicator, Level, Measure, Milestone, Plan, Project, Slip
-from cloudplan.periods import Period, parse_file_value
+from cloudplan.base.errors import BadPeriod
+from cloudplan.base.findings import Finding, Key, error, warning
+from cloudplan.base.translate import _
+from cloudplan.core.model import Contact, Indicator, Level, Measure, Milestone, Plan, Project, Slip
+from cloudplan.core.periods import Period, parse_file_value
 
 SLUG_RE = re.compile(r"[a-z0-9][a-z0-9-]*")
 DAY_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
@@ -139,7 +139,7 @@ class _Builder:
     def keys(self, table: Table, key: Key, allowed: tuple[str, ...], required: tuple[str, ...]) -> None:
         extra = table.keys() - set(allowed)
         for name in sorted(extra):
-            from cloudplan.suggest import closest
+            from cloudplan.base.suggest import closest
 
             close = closest(name, allowed)
             hint = _("; did you mean {name!r}?").format(name=close) if close else ""

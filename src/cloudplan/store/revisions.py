@@ -8,9 +8,9 @@ from collections.abc import Sequence
 from datetime import date, datetime, time
 from pathlib import Path
 
-from cloudplan.changes import Revision
-from cloudplan.errors import CloudplanError
-from cloudplan.i18n import _
+from cloudplan.base.errors import CloudplanError
+from cloudplan.base.translate import _
+from cloudplan.core.changes import Revision
 
 
 class GitError(CloudplanError):

@@ -27,11 +27,12 @@ from datetime import date, timedelta
 from enum import StrEnum
 from typing import Any, NamedTuple, Protocol
 
-from cloudplan import i18n, l10n
-from cloudplan.errors import StateInvalid
-from cloudplan.model import Contact, Portfolio
-from cloudplan.safe import clean
-from cloudplan.status import MilestoneState, Status
+from cloudplan.base import translate
+from cloudplan.base.errors import StateInvalid
+from cloudplan.base.inert import inert_text
+from cloudplan.core.model import Contact, Portfolio
+from cloudplan.core.status import MilestoneState, Status
+from cloudplan.words import human
 
 KIND = "notify-state"
 VERSION = 1
@@ -49,13 +50,13 @@ class Translator(Protocol):
 
 
 class _Gate:
-    """cloudplan's own message gate (cloudplan.i18n) as a translator object."""
+    """cloudplan's own message gate (cloudplan.base.translate) as a translator object."""
 
     def gettext(self, message: str, /) -> str:
-        return i18n._(message)
+        return translate._(message)
 
     def ngettext(self, singular: str, plural: str, n: int, /) -> str:
-        return i18n.ngettext(singular, plural, n)
+        return translate.ngettext(singular, plural, n)
 
 
 GATE: Translator = _Gate()
@@ -73,12 +74,12 @@ class _Speaker:
         self.language = language
 
     def gettext(self, message: str, /) -> str:
-        with i18n.speaking(self.language):
-            return i18n._(message)
+        with translate.speaking(self.language):
+            return translate._(message)
 
     def ngettext(self, singular: str, plural: str, n: int, /) -> str:
-        with i18n.speaking(self.language):
-            return i18n.ngettext(singular, plural, n)
+        with translate.speaking(self.language):
+            return translate.ngettext(singular, plural, n)
 
 
 def speaker(language: str | None) -> Translator:
@@ -145,17 +146,17 @@ class Line(NamedTuple):
 
     def text(self) -> str:
         """`OVERDUE  cercle-2/ouverture  deadline 2021-Q1 (2021-03-31), 60 days late: Ouverture [DINSIC]`."""
-        named = f"{self.colon}{clean(self.title)}" if self.title else ""
-        owners = f" [{clean(self.owners)}]" if self.owners else ""
-        return f"{self.label}  {clean(self.ref)}  {self.rest}{named}{owners}"
+        named = f"{self.colon}{inert_text(self.title)}" if self.title else ""
+        owners = f" [{inert_text(self.owners)}]" if self.owners else ""
+        return f"{self.label}  {inert_text(self.ref)}  {self.rest}{named}{owners}"
 
     def html(self) -> str:
         """The same as an HTML list item, every piece of plan text escaped."""
         from html import escape as esc
 
-        named = f"{self.colon}{esc(clean(self.title))}" if self.title else ""
-        owners = f" [{esc(clean(self.owners))}]" if self.owners else ""
-        label, ref = esc(self.label), esc(clean(self.ref))
+        named = f"{self.colon}{esc(inert_text(self.title))}" if self.title else ""
+        owners = f" [{esc(inert_text(self.owners))}]" if self.owners else ""
+        label, ref = esc(self.label), esc(inert_text(self.ref))
         return f"<li><strong>{label}</strong> <code>{ref}</code> {esc(self.rest)}{named}{owners}</li>"
 
 
@@ -295,8 +296,8 @@ def plan(
         memory[d] = after
         if alerts:
             alerts.sort(key=_order)
-            # Days, periods and the colon follow the destination's language too (cloudplan.l10n).
-            with i18n.speaking(languages[d]):
+            # Days, periods and the colon follow the destination's language too (cloudplan.words.human).
+            with translate.speaking(languages[d]):
                 messages.append(_message(d, languages[d], alerts, after, translator(languages[d])))
     return Notices(messages, {d: m for d, m in memory.items() if m})
 
@@ -410,7 +411,7 @@ def _when(days_left: int | None, t: Translator) -> str:
 def _deadline(a: Alert, t: Translator) -> str:
     if a.deadline is None or a.due is None:
         return t.gettext("no deadline")
-    day = l10n.day(a.deadline)
+    day = human.day(a.deadline)
     due = _period(a.due)
     period = due if due == day else f"{due} ({day})"
     return t.gettext("deadline {period}").format(period=period)
@@ -418,11 +419,11 @@ def _deadline(a: Alert, t: Translator) -> str:
 
 def _period(text: str) -> str:
     """Return a deadline's period as people read it in the language spoken (2e semestre 2019)."""
-    from cloudplan.errors import CloudplanError
-    from cloudplan.periods import parse_file_value
+    from cloudplan.base.errors import CloudplanError
+    from cloudplan.core.periods import parse_file_value
 
     try:
-        return l10n.period(parse_file_value(text))
+        return human.period(parse_file_value(text))
     except CloudplanError:
         return text
 
@@ -431,8 +432,8 @@ def line_parts(a: Alert, t: Translator) -> tuple[str, str, str, str]:
     """Return the label, ref, title and the rest (deadline, days late or left, why cleared) of an alert."""
     if a.kind is Kind.CLEARED:
         why = {
-            Reason.DONE: lambda: t.gettext("done on {day}").format(day=l10n.day(a.on)),
-            Reason.CANCELLED: lambda: t.gettext("cancelled on {day}").format(day=l10n.day(a.on)),
+            Reason.DONE: lambda: t.gettext("done on {day}").format(day=human.day(a.on)),
+            Reason.CANCELLED: lambda: t.gettext("cancelled on {day}").format(day=human.day(a.on)),
             Reason.RESCHEDULED: lambda: t.gettext("rescheduled: {deadline}").format(deadline=_deadline(a, t)),
             Reason.UNSCHEDULED: lambda: t.gettext("no longer has a deadline"),
             Reason.REASSIGNED: lambda: t.gettext("now owned by {owners}").format(owners=", ".join(a.owners)),
@@ -450,7 +451,7 @@ def _message(
 ) -> Message:
     # Owners are named where a destination hears of several (the "*" contact, standard output).
     several = destination == STDOUT or len({o for a in alerts for o in a.owners}) > 1
-    colon = l10n.colon()
+    colon = human.colon()
     lines = tuple(Line(*line_parts(a, t), ", ".join(a.owners) if several else "", colon) for a in alerts)
     return Message(destination, language, tuple(alerts), _subject(alerts, t), lines, memory)
 

@@ -11,8 +11,8 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any, NamedTuple
 
-from cloudplan.periods import Period
-from cloudplan.status import MilestoneState
+from cloudplan.core.periods import Period
+from cloudplan.core.status import MilestoneState
 
 
 class Deadline(NamedTuple):

@@ -15,9 +15,9 @@ from datetime import date
 from enum import StrEnum
 from typing import Any
 
-from cloudplan.errors import StateInvalid
-from cloudplan.i18n import _
-from cloudplan.status import MilestoneState, Status
+from cloudplan.base.errors import StateInvalid
+from cloudplan.base.translate import _
+from cloudplan.core.status import MilestoneState, Status
 
 KIND = "overdue-state"
 VERSION = 1

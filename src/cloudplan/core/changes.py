@@ -11,7 +11,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any, NamedTuple, TypeVar
 
-from cloudplan.model import Indicator, Milestone, Portfolio, Project
+from cloudplan.core.model import Indicator, Milestone, Portfolio, Project
 
 
 class Revision(NamedTuple):

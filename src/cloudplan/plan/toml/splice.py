@@ -16,9 +16,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, TypeAlias
 
-from cloudplan.errors import CannotEdit
-from cloudplan.i18n import _
-from cloudplan.toml.lexer import Entry, Header, Key, Resolver, headers, statements
+from cloudplan.base.errors import CannotEdit
+from cloudplan.base.translate import _
+from cloudplan.plan.toml.lexer import Entry, Header, Key, Resolver, headers, statements
 
 Value: TypeAlias = "str | int | float | bool | date | Sequence[Value] | dict[str, Value]"
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from datetime import date, timedelta
 
-from cloudplan.findings import Finding, error, warning
-from cloudplan.i18n import _
-from cloudplan.model import Contact, Indicator, Milestone, Portfolio
-from cloudplan.periods import Period
+from cloudplan.base.findings import Finding, error, warning
+from cloudplan.base.translate import _
+from cloudplan.core.model import Contact, Indicator, Milestone, Portfolio
+from cloudplan.core.periods import Period
 
 STALE_AFTER = timedelta(days=365)
 
@@ -69,7 +69,7 @@ def _contacts(portfolio: Portfolio) -> Iterator[Finding]:
                 )  # fmt: skip
     for c in contacts:
         if c.owner != "*" and c.owner not in appears and first[c.owner] is c:
-            from cloudplan.suggest import closest
+            from cloudplan.base.suggest import closest
 
             close = closest(c.owner, sorted(appears))
             hint = _("; did you mean {name!r}?").format(name=close) if close else ""
@@ -139,7 +139,7 @@ def _deadline(period: Period) -> str:
 
 
 def _unknown(ref: str, milestones: Iterable[str]) -> str:
-    from cloudplan.suggest import closest_ref
+    from cloudplan.base.suggest import closest_ref
 
     close = closest_ref(ref, milestones)
     hint = _("; did you mean {name!r}?").format(name=close) if close else ""

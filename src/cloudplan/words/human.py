@@ -21,10 +21,10 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING
 
-from cloudplan.i18n import _, catalog, language, ngettext
+from cloudplan.base.translate import _, catalog, language, ngettext
 
 if TYPE_CHECKING:
-    from cloudplan.periods import Period
+    from cloudplan.core.periods import Period
 
 MONTHS = (
     "janvier", "février", "mars", "avril", "mai", "juin",
@@ -63,7 +63,7 @@ def period(p: Period | None) -> str:
         return "-"
     if not french():
         return p.text
-    from cloudplan.periods import Kind
+    from cloudplan.core.periods import Kind
 
     first = p.first
     if p.kind is Kind.YEAR:
@@ -84,7 +84,7 @@ def period_short(p: Period) -> str:
     """Return a period in few letters where room is short (an axis's title): T1 2021 and S2 2019 in French."""
     if not french():
         return p.text
-    from cloudplan.periods import Kind
+    from cloudplan.core.periods import Kind
 
     if p.kind is Kind.HALF:
         return f"S{1 if p.first.month <= 6 else 2} {p.first.year}"
@@ -149,7 +149,7 @@ _LABELS: dict[object, dict[str, str]] = {}
 
 
 def _status_labels() -> dict[str, str]:
-    from cloudplan.status import IndicatorStatus, Status
+    from cloudplan.core.status import IndicatorStatus, Status
 
     return {
         Status.OVERDUE: _("overdue"),

@@ -13,13 +13,13 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from cloudplan.base.inert import inert_text
+from cloudplan.base.translate import _
 from cloudplan.cli.common import today_in
-from cloudplan.i18n import _
-from cloudplan.safe import clean
 
 if TYPE_CHECKING:
-    from cloudplan.edits import Edit
-    from cloudplan.model import Milestone, Portfolio
+    from cloudplan.core.model import Milestone, Portfolio
+    from cloudplan.plan.edits import Edit
     from cloudplan.store import PlanFile
 
 PlanOption = Annotated[
@@ -35,7 +35,7 @@ PlanOption = Annotated[
 
 def note(message: str) -> None:
     """Tell the user what was done, on standard error: standard output is for data."""
-    sys.stderr.write(f"cloudplan: {clean(message)}\n")
+    sys.stderr.write(f"cloudplan: {inert_text(message)}\n")
 
 
 def apply(plan: str | None, make: "Callable[[Portfolio, date, str | None], Edit]", dry_run: bool = False) -> None:
@@ -47,7 +47,7 @@ def apply(plan: str | None, make: "Callable[[Portfolio, date, str | None], Edit]
     import contextlib
 
     from cloudplan import store
-    from cloudplan.errors import UsageError
+    from cloudplan.base.errors import UsageError
 
     files, chosen = _files(plan)
     with contextlib.nullcontext() if dry_run else store.locked(files):
@@ -79,7 +79,7 @@ def _files(plan: str | None) -> "tuple[list[PlanFile], str | None]":
     every file read together; any other --plan is read alone.
     """
     from cloudplan import store
-    from cloudplan.errors import PlanNotFound
+    from cloudplan.base.errors import PlanNotFound
 
     cwd = Path.cwd()
     if plan is None:
@@ -111,8 +111,8 @@ def edit_with_impact(
     *changed* returns the edited milestone as the edit leaves it. The risk is judged as of the
     day the change happens: *on* (the command's --on), else today.
     """
-    from cloudplan import status
-    from cloudplan.risktext import impact_lines
+    from cloudplan.core import status
+    from cloudplan.words.risk import impact_lines
 
     found: list[status.Impact] = []
 
@@ -121,7 +121,7 @@ def edit_with_impact(
         for line in warnings(portfolio, today) if warnings else ():
             note(line)
         if edit.changes:
-            from cloudplan import periods
+            from cloudplan.core import periods
 
             day = periods.parse_day(on, today) if on else today
             found[:] = status.impact(portfolio, changed(portfolio, today), day, portfolio.warn_days)

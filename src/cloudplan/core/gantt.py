@@ -7,11 +7,11 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
-from cloudplan import periods
-from cloudplan.errors import UsageError
-from cloudplan.i18n import _
-from cloudplan.periods import Period
-from cloudplan.status import MilestoneState
+from cloudplan.base.errors import UsageError
+from cloudplan.base.translate import _
+from cloudplan.core import periods
+from cloudplan.core.periods import Period
+from cloudplan.core.status import MilestoneState
 
 
 class Scale(StrEnum):
