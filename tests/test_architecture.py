@@ -39,7 +39,7 @@ PURE_LAYERS = {"base", "core", "words", "plan", "export"}
 KNOWN: dict[str, set[str]] = {
     "cloudplan.core.routing": {"words"},
     "cloudplan.render.changes": {"export"},
-    "cloudplan.render.show": {"export"},
+    "cloudplan.render.item": {"export"},
     "cloudplan.render.trend": {"export"},
 }
 

@@ -56,7 +56,7 @@ COMMANDS: dict[str, str] = {
     "changes": "cloudplan.cli.changes:changes",
     "check": "cloudplan.cli.check:check",
     "schema": "cloudplan.cli.check:schema",
-    "history": "cloudplan.cli.edit:history",
+    "history": "cloudplan.cli.item:history",
     "init": "cloudplan.cli.edit:init",
     "add": "cloudplan.cli.edit:add",
     "done": "cloudplan.cli.edit:done",
@@ -65,9 +65,9 @@ COMMANDS: dict[str, str] = {
     "reschedule": "cloudplan.cli.edit:reschedule",
     "remove": "cloudplan.cli.edit:remove",
     "measure": "cloudplan.cli.edit:measure",
-    "show": "cloudplan.cli.inspect:show",
-    "set": "cloudplan.cli.inspect:set_",
-    "trend": "cloudplan.cli.inspect:trend",
+    "show": "cloudplan.cli.item:show",
+    "set": "cloudplan.cli.edit:set_",
+    "trend": "cloudplan.cli.views:trend",
 }
 # Click settings of commands that need them: `measure ID -5` takes -5 as a value, not an option.
 SETTINGS: dict[str, dict[str, Any]] = {"measure": {"ignore_unknown_options": True}}
@@ -259,7 +259,7 @@ def _show(value: bool) -> None:
     if value:
         from cloudplan.cli import completion
 
-        completion.show()
+        completion.print_script()
 
 
 def _root(

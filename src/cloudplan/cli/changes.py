@@ -12,7 +12,7 @@ import typer
 
 from cloudplan.base.errors import BadPeriod
 from cloudplan.base.translate import _
-from cloudplan.cli.common import PlanArgs, format_option, load_plans, show, write
+from cloudplan.cli.common import PlanArgs, display, format_option, load_plans, write
 
 if TYPE_CHECKING:
     from cloudplan.core.changes import Change, Revision
@@ -104,7 +104,7 @@ def _table(found: Compared) -> None:
     if found.changes:
         from cloudplan.render.changes import changes_view
 
-        show(changes_view(found.revision, found.changes))
+        display(changes_view(found.revision, found.changes))
 
 
 def _json(found: Compared) -> None:

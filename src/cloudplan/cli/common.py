@@ -65,6 +65,11 @@ PlanArgs = Annotated[
         show_default=False,
     ),
 ]  # fmt: skip
+Ref = Annotated[
+    str,
+    typer.Argument(metavar="REF", help=_("The milestone, as PROJECT/MILESTONE."), show_default=False,
+                   autocompletion=complete("milestone_refs")),
+]  # fmt: skip
 AsOf = Annotated[
     str | None,
     typer.Option("--as-of", metavar="DATE", help=_("Show the plan as it stood on this day (default: today)."),
@@ -128,7 +133,7 @@ def console(stderr: bool = False) -> "Console":
     )
 
 
-def show(*renderables: "RenderableType") -> None:
+def display(*renderables: "RenderableType") -> None:
     """Print renderables for people on standard output.
 
     Piped or under cron, lines lose the trailing spaces that Rich pads tables with,

@@ -44,7 +44,7 @@ def install() -> None:
     install_callback(_context(), _param(), True)
 
 
-def show() -> None:
+def print_script() -> None:
     """Print the completion script for the shell that runs cloudplan, and exit (`--show-completion`)."""
     from typer.completion import show_callback
 

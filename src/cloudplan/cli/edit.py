@@ -1,25 +1,18 @@
-"""The edit commands: init, add, done, reopen, cancel, reschedule, remove, measure; and history."""
+"""The edit commands: init, add, done, reopen, cancel, reschedule, remove, measure, set."""
 
 import os
-from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from cloudplan.base.inert import inert_text
-from cloudplan.base.translate import _, ngettext
+from cloudplan.base.translate import _
 from cloudplan.cli.apply import PlanOption, apply, note
-from cloudplan.cli.common import AsOf, PlanArgs, complete, format_option, load_plans, show, today_in, write
+from cloudplan.cli.common import Ref, complete, today_in
 
 if TYPE_CHECKING:
-    from cloudplan.core.model import Milestone
+    pass
 
-Ref = Annotated[
-    str,
-    typer.Argument(metavar="REF", help=_("The milestone, as PROJECT/MILESTONE."), show_default=False,
-                   autocompletion=complete("milestone_refs")),
-]  # fmt: skip
 On = Annotated[
     str | None,
     typer.Option("--on", metavar="DATE", help=_("The day it happened (default: today)."), show_default=False),
@@ -265,69 +258,33 @@ def measure(
     apply(plan, lambda p, today, _into: edits.measure(p, id, value, on, note_, today))
 
 
-# -- history --------------------------------------------------------------------------------------------
+# -- set -------------------------------------------------------------------------------------------------
 
 
-def _history_json(m: "Milestone") -> None:
-    from cloudplan.core.status import slipped_days
-    from cloudplan.export.json import dumps
-
-    doc = {"ref": m.ref, "title": m.title, "due": m.due.text if m.due else None,
-           "slipped_days": slipped_days(m), "slips": _slips(m)}  # fmt: skip
-    write(dumps(doc))
-
-
-def _history_text(m: "Milestone") -> None:
-    from rich.table import Table
-    from rich.text import Text
-
-    from cloudplan.core.status import slipped_days
-    from cloudplan.words import human
-
-    due = human.period(m.due) if m.due else _("no deadline")
-    head = Text(inert_text(m.ref), style="bold")
-    head.append("  " + inert_text(m.title))
-    if not m.slips:
-        show(head, Text(_("due {due}; it never slipped").format(due=due)))
-        return
-    moves = ngettext("in {n} move", "in {n} moves", len(m.slips)).format(n=len(m.slips))
-    summary = _("due {due}, {days:+d} days from the first deadline, {moves}").format(
-        due=due, days=slipped_days(m), moves=moves
-    )
-    table = Table(box=None, padding=(0, 2, 0, 0), pad_edge=False, show_edge=False)
-    for column in (_("From"), _("To"), _("On"), _("Why")):
-        table.add_column(column, no_wrap=column != _("Why"), overflow="fold")
-    for slip in m.slips:
-        cells = (human.period(slip.from_), human.period(slip.to), human.day(slip.on), slip.reason or "-")
-        table.add_row(*(Text(inert_text(c)) for c in cells))
-    show(head, Text(summary), Text(""), table)
-
-
-def _slips(m: "Milestone") -> list[dict[str, str | None]]:
-    return [
-        {
-            "from": s.from_.text if s.from_ else None,
-            "to": s.to.text if s.to else None,
-            "on": s.on.isoformat() if s.on else None,
-            "reason": s.reason,
-        }
-        for s in m.slips
-    ]
-
-
-# `text`: the milestone, then its slips under a header (what people read); `json` for programs.
-HISTORY_FORMATS: "dict[str, Callable[[Milestone], None]]" = {"text": _history_text, "json": _history_json}
-
-
-def history(
-    ref: Ref,
-    plans: PlanArgs = None,
-    as_of: AsOf = None,
-    fmt: Annotated[str, format_option(HISTORY_FORMATS)] = "text",
+def set_(
+    target: Annotated[
+        str,
+        typer.Argument(
+            metavar="TARGET",
+            help=_("A milestone (PROJECT/MILESTONE), a project, or with --indicator an indicator."),
+            show_default=False,
+        ),
+    ],
+    pairs: Annotated[
+        list[str],
+        typer.Argument(
+            metavar="KEY=VALUE...",
+            help=_(
+                "What to change. Milestone: title, start, owners, depends_on, notes; project: title, description, "
+                "owners, tags; indicator: title, unit, project. Lists are comma-separated; KEY= removes the key."
+            ),
+            show_default=False,
+        ),
+    ],
+    indicator: Annotated[bool, typer.Option("--indicator", help=_("TARGET is an indicator."))] = False,
+    plan: PlanOption = None,
 ) -> None:
-    """Show a milestone's slips: from, to, when, why (with --as-of, those made by that day)."""
-    from cloudplan.core import status
+    """Change a title, owners, start, dependencies, notes, tags, description or unit; the rest of the file is kept."""
     from cloudplan.plan import edits
 
-    r = load_plans(plans, as_of, None)
-    HISTORY_FORMATS[fmt.lower()](status.as_of(edits.find_milestone(r.loaded.portfolio, ref), r.as_of))
+    apply(plan, lambda p, today, _into: edits.set_keys(p, target, pairs, today, indicator=indicator))

@@ -28,11 +28,11 @@ from cloudplan.cli.common import (
     TagFilter,
     Within,
     console,
+    display,
     format_option,
     keep,
     load_plans,
     portfolio_view,
-    show,
     write,
 )
 from cloudplan.core.status import Status
@@ -65,7 +65,7 @@ def _status_table(view: "PortfolioView", summary: bool) -> None:
 
     states = list(view.projects)
     shown = summary_view(states, view.as_of) if summary else status_view(states, view.as_of)
-    show(shown, Text(count_line(states), style="dim"))
+    display(shown, Text(count_line(states), style="dim"))
 
 
 def _status_text(view: "PortfolioView", summary: bool) -> None:
@@ -138,7 +138,7 @@ def _items_table(items: "list[MilestoneState]", as_of: date, window: int) -> Non
     if items:
         from cloudplan.render.status import milestones_table
 
-        show(milestones_table(items))
+        display(milestones_table(items))
 
 
 def _items_text(items: "list[MilestoneState]", as_of: date, window: int) -> None:
@@ -280,7 +280,7 @@ def _print_lines(lines: list[tuple[str, str, str]]) -> None:
 def _indicators_table(states: "list[IndicatorState]", as_of: date) -> None:
     from cloudplan.render.indicators import indicators_view
 
-    show(indicators_view(states, as_of))
+    display(indicators_view(states, as_of))
 
 
 def _indicators_json(states: "list[IndicatorState]", as_of: date) -> None:

@@ -1,7 +1,8 @@
-"""The commands that show the roadmap as pictures and files: timeline, report, export."""
+"""The commands that show the roadmap as pictures and files: timeline, trend, report, export."""
 
 from __future__ import annotations
 
+import os
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -22,11 +23,12 @@ from cloudplan.cli.common import (
     Within,
     complete,
     console,
+    display,
     format_option,
     load_plans,
     portfolio_view,
     save,
-    show,
+    write,
 )
 from cloudplan.export.formats import BINARY, DELIMITED, EXPORTERS
 
@@ -115,7 +117,7 @@ def timeline(
     last = periods.parse(end, r.loaded.today).last if end else None
     unit = None if scale is TimelineScale.AUTO else gantt.Scale(scale.value)
     if svg is None and html is None:
-        show(timeline_view(list(snap.projects), r.as_of, console().width, first, last, unit))
+        display(timeline_view(list(snap.projects), r.as_of, console().width, first, last, unit))
         return
     from cloudplan.base.inert import inert_text
     from cloudplan.export import html as page
@@ -247,3 +249,67 @@ def export(
     if bom and isinstance(text, str):
         text = "\ufeff" + text  # U+FEFF first: UTF-8's byte order mark, EF BB BF
     save(output or "-", text)
+
+
+# -- trend -------------------------------------------------------------------------------------------------
+
+# `text`: the chart in the terminal; `json`: the deadlines in force, for programs (`--svg` saves a picture).
+TREND_FORMATS = ("text", "json")
+
+
+def trend(
+    args: Annotated[
+        list[str] | None,
+        typer.Argument(
+            metavar="[PLAN]... [REF]...",
+            help=_(
+                "Plan files or folders (as for status), and the milestones to draw (PROJECT/MILESTONE); "
+                "default: every milestone that slipped."
+            ),
+            show_default=False,
+        ),
+    ] = None,
+    as_of: AsOf = None,
+    fmt: Annotated[str, format_option(TREND_FORMATS)] = "text",
+    svg: Annotated[
+        Path | None,
+        typer.Option(
+            "--svg",
+            metavar="FILE",
+            dir_okay=False,
+            show_default=False,
+            help=_("Save the chart as an SVG picture, to paste in a slide."),
+        ),
+    ] = None,
+) -> None:
+    """Milestone trend analysis (the slip chart): the deadline in force of each milestone over time."""
+    from cloudplan.core.status import milestone_state
+    from cloudplan.core.trend import trends
+    from cloudplan.plan import edits
+
+    plans = [a for a in args or () if os.path.exists(a) or "/" not in a]
+    refs = [a for a in args or () if a not in plans]
+    r = load_plans(plans, as_of, None)
+    portfolio = r.loaded.portfolio
+    for ref in refs:
+        edits.find_milestone(portfolio, ref)
+    if refs:
+        wanted = set(refs)
+        pool = [milestone_state(m, r.as_of, r.window) for m in portfolio.milestones if m.ref in wanted]
+    else:
+        pool = [milestone_state(m, r.as_of, r.window) for m in portfolio.milestones if m.slips]
+    found = trends(pool, refs)
+    if svg is not None:
+        from cloudplan.export.trendsvg import chart
+
+        save(svg, chart(found, r.as_of) + "\n")
+        return
+    if fmt.lower() == "json":
+        from cloudplan.core.trend import document
+        from cloudplan.export.json import dumps
+
+        write(dumps(document(found, r.as_of)))
+        return
+    from cloudplan.render.trend import trend_view
+
+    display(trend_view(found, r.as_of, console().width))

@@ -12,7 +12,7 @@ from rich.text import Text
 
 from cloudplan.base.translate import _, ngettext
 from cloudplan.core.status import IndicatorState, MilestoneState, ProjectState
-from cloudplan.export.detail import MilestoneDetail
+from cloudplan.export.item import MilestoneDetail
 from cloudplan.render.status import plain, status_cell
 from cloudplan.words import human
 from cloudplan.words.risk import chain_text, reason

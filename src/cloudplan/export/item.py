@@ -53,15 +53,7 @@ def milestone(detail: MilestoneDetail, as_of: date) -> dict[str, Any]:
         "dependencies": [_brief(s) for s in detail.dependencies],
         "dependants": [_brief(s) for s in detail.dependants],
         "risk_chains": [list(c) for c in detail.chains],
-        "slips": [
-            {
-                "from": s.from_.text if s.from_ else None,
-                "to": s.to.text if s.to else None,
-                "on": s.on.isoformat() if s.on else None,
-                "reason": s.reason,
-            }
-            for s in m.slips
-        ],
+        "slips": records.slips(m),
     }
 
 
