@@ -24,17 +24,12 @@ from collections.abc import Callable, Sequence
 from typing import Annotated, Any, NoReturn
 
 import typer
-from typer._click.core import Context
-from typer._click.exceptions import ClickException, UsageError
-from typer.core import TyperGroup
-from typer.exceptions import Abort
-from typer.main import get_command_from_info, get_group
-from typer.models import CommandInfo
 
 from cloudplan import __version__
 from cloudplan.base.errors import CloudplanError, ExitCode
 from cloudplan.base.translate import _
 from cloudplan.cli import framework
+from cloudplan.cli.framework import Abort, ClickException, Context, TyperGroup, UsageError
 
 # Click's own words ("Usage:", "Error:") and every help text through the language gate.
 framework.install()
@@ -103,10 +98,9 @@ class Root(TyperGroup):
         if command is None and cmd_name in COMMANDS:
             target = _load(cmd_name)
             if isinstance(target, typer.Typer):
-                command = get_group(target)
+                command = framework.group(target)
             else:
-                info = CommandInfo(name=cmd_name, callback=target, context_settings=SETTINGS.get(cmd_name))
-                command = get_command_from_info(info, pretty_exceptions_short=True, rich_markup_mode=None)
+                command = framework.command(cmd_name, target, SETTINGS.get(cmd_name))
             self.commands[cmd_name] = command
         return command
 

@@ -12,7 +12,8 @@ import typer
 
 from cloudplan.base.errors import BadPeriod
 from cloudplan.base.translate import _
-from cloudplan.cli.common import PlanArgs, display, format_option, load_plans, write
+from cloudplan.cli.common import display, load_plans, write
+from cloudplan.cli.options import PlanArgs, format_option
 
 if TYPE_CHECKING:
     from cloudplan.core.changes import Change, Revision

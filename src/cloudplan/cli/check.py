@@ -12,7 +12,8 @@ import typer
 
 from cloudplan.base.errors import ExitCode
 from cloudplan.base.translate import _, speaking
-from cloudplan.cli.common import PlanArgs, format_option, save, today_in, write
+from cloudplan.cli.common import save, today_in, write
+from cloudplan.cli.options import PlanArgs, format_option
 from cloudplan.export.findings import FORMATS
 
 

@@ -6,13 +6,10 @@ turns it into a message and an exit code, in one place.
 
 import os
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from datetime import UTC, date
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, NamedTuple, TypeVar
-
-import typer
-from typer._types import TyperChoice as Choice
+from typing import TYPE_CHECKING, NamedTuple, TypeVar
 
 from cloudplan.base.errors import UsageError
 from cloudplan.base.inert import inert_text
@@ -30,81 +27,6 @@ if TYPE_CHECKING:
     from cloudplan.store import Loaded
 
 T = TypeVar("T")
-
-
-def complete(name: str) -> Callable[[typer.Context, str], list[str]]:
-    """Return a completion function that loads cloudplan.cli.completion only when a shell asks."""
-
-    def answer(ctx: typer.Context, incomplete: str) -> list[str]:
-        from cloudplan.cli import completion
-
-        found: list[str] = getattr(completion, name)(ctx, incomplete)
-        return found
-
-    return answer
-
-
-def format_option(names: Iterable[str], help: str | None = None) -> Any:
-    """Return the --format/-F option offering exactly *names* (a command's format registry), any case."""
-    return typer.Option(
-        "--format",
-        "-F",
-        click_type=Choice(list(names), case_sensitive=False),
-        help=help or _("Output format."),
-    )
-
-
-# -- options shared by the read commands -----------------------------------------------
-
-PlanArgs = Annotated[
-    list[str] | None,
-    typer.Argument(
-        metavar="[PLAN]...",
-        help=_("Plan files or folders (every *.toml inside). Default: $CLOUDPLAN_PLAN, else the nearest "
-               "plans/ folder or cloudplan.toml."),
-        show_default=False,
-    ),
-]  # fmt: skip
-Ref = Annotated[
-    str,
-    typer.Argument(metavar="REF", help=_("The milestone, as PROJECT/MILESTONE."), show_default=False,
-                   autocompletion=complete("milestone_refs")),
-]  # fmt: skip
-AsOf = Annotated[
-    str | None,
-    typer.Option("--as-of", metavar="DATE", help=_("Show the plan as it stood on this day (default: today)."),
-                 show_default=False),
-]  # fmt: skip
-Within = Annotated[
-    int | None,
-    typer.Option("--within", metavar="DAYS", min=0,
-                 help=_("Due-soon window in days (default: the plan's warn_days, else 30)."), show_default=False),
-]  # fmt: skip
-ProjectFilter = Annotated[
-    list[str] | None,
-    typer.Option("--project", "-p", metavar="ID", help=_("Only this project (repeatable)."),
-                 autocompletion=complete("project_ids")),
-]  # fmt: skip
-OwnerFilter = Annotated[
-    list[str] | None,
-    typer.Option(
-        "--owner", metavar="TEXT",
-        help=_("Only milestones with an owner containing TEXT, regardless of case and accents (repeatable)."),
-    ),
-]  # fmt: skip
-TagFilter = Annotated[
-    list[str] | None,
-    typer.Option("--tag", metavar="TAG", help=_("Only projects with this tag (repeatable)."),
-                 autocompletion=complete("tags")),
-]  # fmt: skip
-StatusFilter = Annotated[
-    list[Status] | None,
-    typer.Option("--status", help=_("Only milestones with this status (repeatable)."), case_sensitive=False),
-]
-IndicatorStatusFilter = Annotated[
-    list[IndicatorStatus] | None,
-    typer.Option("--status", help=_("Only indicators with this status (repeatable)."), case_sensitive=False),
-]
 
 
 # -- output ----------------------------------------------------------------------------------

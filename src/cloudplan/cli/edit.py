@@ -8,7 +8,8 @@ import typer
 
 from cloudplan.base.translate import _
 from cloudplan.cli.apply import PlanOption, apply, note
-from cloudplan.cli.common import Ref, complete, today_in
+from cloudplan.cli.common import today_in
+from cloudplan.cli.options import Ref, complete
 
 if TYPE_CHECKING:
     pass

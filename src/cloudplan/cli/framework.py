@@ -1,9 +1,16 @@
-"""Click's and Typer's own words ("Usage:", "Error:", "Missing argument", help texts) through cloudplan's gate.
+"""Every touch of Typer's internals, in one place: the adapter between cloudplan and its framework.
 
-Typer 0.28 carries its own copy of Click (typer._click) with its messages written as
-plain English f-strings, not through gettext: setting a gettext domain cannot translate
-them. So this module hooks the few places they are made, once, when the command line
-is imported:
+cloudplan supports typer>=0.27,<0.29: Typer bundles its own copy of Click as typer._click,
+whose messages this module translates (0.26 words them otherwise), and 0.29 imports pydantic
+at every run. Outside this module, cli/ uses Typer's
+public API only. What is private here is listed in INTERNALS: `missing()` names what a
+Typer release no longer has, and tests/test_framework.py fails with that list, so that an
+upgrade breaks one test with a clear message rather than a command deep in a run.
+
+It also brings Click's and Typer's own words ("Usage:", "Error:", "Missing argument", help
+texts) through cloudplan's gate. Typer's copy of Click writes its messages as plain English
+f-strings, not through gettext: setting a gettext domain cannot translate them. So `install`
+hooks the few places they are made, once, when the command line is imported:
 
 - the help of commands, options and arguments goes through `_()` when Typer builds the
   Click objects (at each run, after the language is decided), so that help written in
@@ -29,8 +36,112 @@ from typing import IO, Any
 import typer.core
 from typer import _click
 from typer._click import exceptions, formatting
+from typer._click.core import Context
+from typer._click.exceptions import ClickException, UsageError
+from typer._types import TyperChoice as Choice
+from typer.core import TyperGroup
 
 from cloudplan.base.translate import _, language
+
+Abort = typer.Abort
+
+__all__ = ["Abort", "Choice", "ClickException", "Context", "TyperGroup", "UsageError", "install"]
+
+# The private names of Typer that cloudplan uses: (module, attribute).
+INTERNALS = (
+    ("typer._click", "_compat"),
+    ("typer._click", "utils"),
+    ("typer._click.core", "Context"),
+    ("typer._click.exceptions", "ClickException"),
+    ("typer._click.exceptions", "UsageError"),
+    ("typer._click.exceptions", "BadParameter"),
+    ("typer._click.exceptions", "MissingParameter"),
+    ("typer._click.exceptions", "NoSuchOption"),
+    ("typer._click.exceptions", "_join_param_hints"),
+    ("typer._click.formatting", "HelpFormatter"),
+    ("typer._click.globals", "get_current_context"),
+    ("typer._types", "TyperChoice"),
+    ("typer._completion_classes", "completion_init"),
+    ("typer.core", "_"),
+    ("typer.core", "TyperOption"),
+    ("typer.core", "TyperArgument"),
+    ("typer.core", "TyperCommand"),
+    ("typer.core", "TyperGroup"),
+    ("typer.completion", "shell_complete"),
+    ("typer.completion", "install_callback"),
+    ("typer.completion", "show_callback"),
+    ("typer.main", "get_command_from_info"),
+    ("typer.main", "get_group"),
+    ("typer.models", "CommandInfo"),
+)
+
+
+def missing() -> list[str]:
+    """Return the names of INTERNALS that the installed Typer does not have (none, for a supported Typer)."""
+    import importlib
+
+    gone = []
+    for module, name in INTERNALS:
+        try:
+            found = hasattr(importlib.import_module(module), name)
+        except ImportError:
+            found = False
+        if not found:
+            gone.append(f"{module}.{name}")
+    return gone
+
+
+def command(name: str, callback: Callable[..., Any], settings: dict[str, Any] | None) -> Any:
+    """Return the Click command Typer builds for *callback*, named *name* (one command, built on demand)."""
+    from typer.main import get_command_from_info
+    from typer.models import CommandInfo
+
+    info = CommandInfo(name=name, callback=callback, context_settings=settings)
+    return get_command_from_info(info, pretty_exceptions_short=True, rich_markup_mode=None)
+
+
+def group(app: typer.Typer) -> Any:
+    """Return the Click group Typer builds for a Typer app of subcommands (`cloudplan add ...`)."""
+    from typer.main import get_group
+
+    return get_group(app)
+
+
+# -- shell completion: Typer's own code, imported only when a shell asks --------------------------
+
+_NO_PARAMETER: Any = None  # Typer's completion callbacks take the option that called them, and never read it
+
+
+def complete_shell(cli: Any, ctx_args: Any, prog_name: str, complete_var: str, instruction: str) -> int:
+    """Answer a shell's completion request with Typer's completion classes."""
+    from typer._completion_classes import completion_init
+    from typer.completion import shell_complete
+
+    completion_init()
+    return int(shell_complete(cli, ctx_args, prog_name, complete_var, instruction))
+
+
+def install_completion() -> None:
+    """Install the completion script for the shell that runs cloudplan (Typer's `--install-completion`)."""
+    from typer._click.globals import get_current_context
+    from typer._completion_classes import completion_init
+    from typer.completion import install_callback
+
+    completion_init()
+    install_callback(get_current_context(), _NO_PARAMETER, True)
+
+
+def print_completion() -> None:
+    """Print the completion script for the shell that runs cloudplan (Typer's `--show-completion`)."""
+    from typer._click.globals import get_current_context
+    from typer._completion_classes import completion_init
+    from typer.completion import show_callback
+
+    completion_init()
+    show_callback(get_current_context(), _NO_PARAMETER, True)
+
+
+# -- Click's and Typer's words through the gate ---------------------------------------------------
 
 # The words Typer says through gettext (typer/core.py), which the catalogue must hold too.
 TYPER_WORDS = (

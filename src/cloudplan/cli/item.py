@@ -7,7 +7,8 @@ import typer
 
 from cloudplan.base.inert import inert_text
 from cloudplan.base.translate import _, ngettext
-from cloudplan.cli.common import AsOf, PlanArgs, Ref, Within, display, format_option, load_plans, write
+from cloudplan.cli.common import display, load_plans, write
+from cloudplan.cli.options import AsOf, PlanArgs, Ref, Within, format_option
 
 if TYPE_CHECKING:
     from rich.console import RenderableType

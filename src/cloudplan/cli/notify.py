@@ -9,7 +9,8 @@ import typer
 
 from cloudplan.base.errors import ExitCode, UsageError
 from cloudplan.base.translate import _
-from cloudplan.cli.common import AsOf, PlanArgs, load_plans, write
+from cloudplan.cli.common import load_plans, write
+from cloudplan.cli.options import AsOf, PlanArgs
 
 if TYPE_CHECKING:
     from collections.abc import Mapping

@@ -13,27 +13,19 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from typer._types import TyperChoice as Choice
 
 from cloudplan.base.errors import ExitCode, UsageError
 from cloudplan.base.translate import _
-from cloudplan.cli.common import (
+from cloudplan.cli.common import Filters, console, display, keep, load_plans, portfolio_view, write
+from cloudplan.cli.framework import Choice
+from cloudplan.cli.options import (
     AsOf,
-    Filters,
     IndicatorStatusFilter,
-    OwnerFilter,
     PlanArgs,
     ProjectFilter,
-    StatusFilter,
-    TagFilter,
-    Within,
-    console,
-    display,
+    ViewOptions,
     format_option,
-    keep,
-    load_plans,
-    portfolio_view,
-    write,
+    view_options,
 )
 from cloudplan.core.status import Status
 
@@ -88,14 +80,9 @@ STATUS_FORMATS: "dict[str, Callable[[PortfolioView, bool], None]]" = {
 }
 
 
+@view_options()
 def status(
-    plans: PlanArgs = None,
-    as_of: AsOf = None,
-    within: Within = None,
-    project: ProjectFilter = None,
-    owner: OwnerFilter = None,
-    tag: TagFilter = None,
-    status: StatusFilter = None,
+    view: ViewOptions,
     fmt: Annotated[str, format_option(STATUS_FORMATS)] = "table",
     summary: Annotated[bool, typer.Option("--summary", "-s", help=_("One row per project."))] = False,
     slipped: Annotated[
@@ -103,9 +90,8 @@ def status(
     ] = False,
 ) -> None:
     """Show where the roadmap stands: milestones by project, with status and days left."""
-    r = load_plans(plans, as_of, within)
-    filters = Filters.of(r.loaded.portfolio, project, owner, tag, status, slipped)
-    STATUS_FORMATS[fmt.lower()](portfolio_view(r, filters), summary)
+    r = view.load()
+    STATUS_FORMATS[fmt.lower()](portfolio_view(r, view.filters(r, slipped)), summary)
 
 
 # -- overdue ------------------------------------------------------------------------------------
@@ -156,13 +142,9 @@ OVERDUE_FORMATS: "dict[str, Callable[[list[MilestoneState], date, int], None]]" 
 STATE_FORMATS = ("text", "json")
 
 
+@view_options(status=False)
 def overdue(
-    plans: PlanArgs = None,
-    as_of: AsOf = None,
-    within: Within = None,
-    project: ProjectFilter = None,
-    owner: OwnerFilter = None,
-    tag: TagFilter = None,
+    view: ViewOptions,
     status: Annotated[
         list[str] | None,
         typer.Option(
@@ -203,10 +185,11 @@ def overdue(
             _("--state works with --format text or json, not {fmt}").format(fmt=fmt),
             hint=_("a table, CSV or Markdown list has no place for the milestones that left it"),
         )
-    r = load_plans(plans, as_of, within)
-    filters = Filters.of(r.loaded.portfolio, project, owner, tag, [Status(s.lower()) for s in status or ()])
+    view = view._replace(status=[Status(s.lower()) for s in status or ()])
+    r = view.load()
+    filters = view.filters(r)
     wanted = {Status.OVERDUE}
-    if within is not None or fail_on is FailOn.DUE_SOON:
+    if view.within is not None or fail_on is FailOn.DUE_SOON:
         wanted.add(Status.DUE_SOON)
     portfolio = r.loaded.portfolio
     # Only JSON says which milestones are at risk: the lines cron mails need not work it out.

@@ -11,30 +11,18 @@ import typer
 
 from cloudplan.base.errors import UsageError
 from cloudplan.base.translate import _
-from cloudplan.cli.common import (
+from cloudplan.cli.common import console, display, load_plans, save, write
+from cloudplan.cli.options import (
     AsOf,
-    Filters,
-    OwnerFilter,
-    PlanArgs,
-    PlansAsOf,
-    ProjectFilter,
-    StatusFilter,
-    TagFilter,
-    Within,
+    ViewOptions,
     complete,
-    console,
-    display,
     format_option,
-    load_plans,
-    portfolio_view,
-    save,
-    write,
+    view_options,
 )
 from cloudplan.export.formats import BINARY, DELIMITED, EXPORTERS
 
 if TYPE_CHECKING:
-    from cloudplan.core.status import Status
-    from cloudplan.export.formats import PortfolioView
+    pass
 
 
 class TimelineScale(StrEnum):
@@ -46,24 +34,9 @@ class TimelineScale(StrEnum):
     YEAR = "year"
 
 
-def _view(
-    r: PlansAsOf,
-    project: list[str] | None,
-    owner: list[str] | None,
-    tag: list[str] | None,
-    status: list[Status] | None,
-) -> PortfolioView:
-    return portfolio_view(r, Filters.of(r.loaded.portfolio, project, owner, tag, status))
-
-
+@view_options()
 def timeline(
-    plans: PlanArgs = None,
-    as_of: AsOf = None,
-    within: Within = None,
-    project: ProjectFilter = None,
-    owner: OwnerFilter = None,
-    tag: TagFilter = None,
-    status: StatusFilter = None,
+    view: ViewOptions,
     start: Annotated[
         str | None,
         typer.Option(
@@ -111,8 +84,8 @@ def timeline(
     from cloudplan.core import gantt, periods
     from cloudplan.render.timeline import timeline_view
 
-    r = load_plans(plans, as_of, within)
-    snap = _view(r, project, owner, tag, status)
+    r = view.load()
+    snap = view.view(r)
     first = periods.parse(start, r.loaded.today).first if start else None
     last = periods.parse(end, r.loaded.today).last if end else None
     unit = None if scale is TimelineScale.AUTO else gantt.Scale(scale.value)
@@ -136,15 +109,10 @@ def timeline(
         save(path, text)
 
 
+@view_options()
 def report(
     html: Annotated[Path, typer.Option("--html", help=_("The page to write."), metavar="FILE", dir_okay=False)],
-    plans: PlanArgs = None,
-    as_of: AsOf = None,
-    within: Within = None,
-    project: ProjectFilter = None,
-    owner: OwnerFilter = None,
-    tag: TagFilter = None,
-    status: StatusFilter = None,
+    view: ViewOptions,
     since: Annotated[
         str | None,
         typer.Option(
@@ -161,16 +129,17 @@ def report(
     """
     from cloudplan.export import html as page
 
-    r = load_plans(plans, as_of, within)
+    r = view.load()
     changed = None
     if since is not None:
         from cloudplan.cli.changes import compare
 
-        compared = compare(since, plans, r.loaded)
+        compared = compare(since, view.plans, r.loaded)
         changed = (compared.revision, compared.changes)
-    save(html, page.report(_view(r, project, owner, tag, status), changed=changed))
+    save(html, page.report(view.view(r), changed=changed))
 
 
+@view_options(plans=False)
 def export(
     words: Annotated[
         list[str] | None,
@@ -184,12 +153,8 @@ def export(
         ),
     ] = None,
     fmt: Annotated[str | None, format_option(EXPORTERS, _("What to write (or give it as the first argument)."))] = None,
-    as_of: AsOf = None,
-    within: Within = None,
-    project: ProjectFilter = None,
-    owner: OwnerFilter = None,
-    tag: TagFilter = None,
-    status: StatusFilter = None,
+    *,
+    view: ViewOptions,
     output: Annotated[
         str | None,
         typer.Option(
@@ -244,8 +209,8 @@ def export(
             )
     from cloudplan.export.formats import render
 
-    r = load_plans(plans, as_of, within)
-    text = render(fmt, _view(r, project, owner, tag, status), delimiter or ",")
+    r = view._replace(plans=plans).load()
+    text = render(fmt, view.view(r), delimiter or ",")
     if bom and isinstance(text, str):
         text = "\ufeff" + text  # U+FEFF first: UTF-8's byte order mark, EF BB BF
     save(output or "-", text)
