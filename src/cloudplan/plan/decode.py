@@ -70,7 +70,7 @@ def empty_project(source: str, key: Key, pid: str | None) -> Finding:
     return warning(source, key, "empty-project", message)
 
 
-def parse_ref(text: str, project: str | None = None) -> str | None:
+def full_ref(text: str, project: str | None = None) -> str | None:
     """Return the full ref PROJECT/MILESTONE that *text* names, or None if it is malformed.
 
     A bare MILESTONE is taken in *project*, when given.
@@ -350,7 +350,7 @@ class _Builder:
         for i, ref in enumerate(raw if isinstance(raw, list) else ()):
             if not isinstance(ref, str):
                 continue
-            full = parse_ref(ref, project)
+            full = full_ref(ref, project)
             if full is None:
                 self.report(
                     (*key, "depends_on", i),
@@ -407,20 +407,22 @@ class _Builder:
             source=self.source,
             unit=self.text(table, "unit", key),
             project=self.slug(table, "project", key),
-            baseline=self.level(table, "baseline", key, "on"),
-            target=self.level(table, "target", key, "by"),
+            baseline=self.level(table, "baseline", key, BASELINE_KEYS),
+            target=self.level(table, "target", key, TARGET_KEYS),
             measures=tuple(sorted(measures, key=lambda m: m.on)),
         )
         return indicator if iid is not None else None
 
-    def level(self, table: Table, name: str, key: Key, when: str) -> Level | None:
+    def level(self, table: Table, name: str, key: Key, keys: tuple[str, str]) -> Level | None:
+        """Return a baseline or target: an inline table of *keys*, a value and its period."""
+        when = keys[1]
         value = self.typed(
             table, name, key, dict, _("an inline table {{ value = ..., {when} = ... }}").format(when=when)
         )
         if value is None:
             return None
         lkey = (*key, name)
-        self.keys(value, lkey, ("value", when), ("value", when))
+        self.keys(value, lkey, keys, keys)
         number = self.number(value, "value", lkey)
         period = self.period(value, when, lkey)
         if number is None or period is None:

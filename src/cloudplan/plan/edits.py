@@ -46,7 +46,7 @@ def close_match(word: str, choices: Iterable[str]) -> str:
     return did_you_mean(closest(word, choices))
 
 
-def parse_ref(ref: str) -> tuple[str, str]:
+def split_ref(ref: str) -> tuple[str, str]:
     """Return (project, milestone) of a PROJECT/MILESTONE ref; raise BadRef when it is not one."""
     match = decode.REF_RE.fullmatch(ref)
     if match is None or match[1] is None:
@@ -66,7 +66,7 @@ def find_project(portfolio: Portfolio, pid: str) -> Project:
 def find_milestone(portfolio: Portfolio, ref: str) -> Milestone:
     """Return the milestone *ref* names; raise BadRef or UnknownRef, with the ref it most likely means."""
     try:
-        pid, mid = parse_ref(ref)
+        pid, mid = split_ref(ref)
     except BadRef as e:
         near = closest_ref(ref, (m.ref for m in portfolio.milestones))
         if near is None:
@@ -285,7 +285,7 @@ def add_milestone(
     notes: str | None = None,
 ) -> Edit:
     """Add a milestone at the end of its project."""
-    pid, mid = parse_ref(ref)
+    pid, mid = split_ref(ref)
     project = find_project(portfolio, pid)
     if any(m.id == mid for m in project.milestones):
         raise DuplicateId(
@@ -571,7 +571,7 @@ def _dependencies(portfolio: Portfolio, pid: str, mid: str, words: Iterable[str]
     deps: list[str] = []
     refs = {m.ref for m in portfolio.milestones}
     for dep in words:
-        full = decode.parse_ref(dep, pid)
+        full = decode.full_ref(dep, pid)
         if full is None:
             raise BadRef(
                 _("{given} {ref!r} is not a ref").format(given=given, ref=dep),
