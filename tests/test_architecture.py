@@ -179,3 +179,63 @@ def test_status_names_are_spelled_only_by_the_engine() -> None:
             if isinstance(node, ast.Dict):
                 keys = {k.value for k in node.keys if isinstance(k, ast.Constant) and isinstance(k.value, str)}
                 assert len(keys & names) < 2, f"{_name(path)} spells statuses as strings: {sorted(keys & names)}"
+
+
+# -- the map says the same as the tree ---------------------------------------------------------
+
+MAP = ROOT / "ARCHITECTURE.md"
+
+
+def _code_map_rows() -> list[tuple[str, list[str]]]:
+    """Return (layer, names it holds) for each row of ARCHITECTURE.md's code map table."""
+    text = MAP.read_text(encoding="utf-8")
+    table = text.split("## Code map", 1)[1].split("\n## ", 1)[0]
+    rows = []
+    for line in table.splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if len(cells) == 3 and cells[0].startswith("`") and cells[0].endswith("/`"):
+            rows.append((cells[0].strip("`/"), re.findall(r"`([a-z_]+)/?`", cells[1])))
+    return rows
+
+
+def test_the_map_names_every_layer_and_only_modules_that_exist() -> None:
+    rows = _code_map_rows()
+    layers = {layer for layer, _names in rows}
+    packages = {p.name for p in PACKAGE.iterdir() if (p / "__init__.py").exists()}
+    assert layers == packages, "ARCHITECTURE.md's code map and the folders of src/cloudplan differ"
+    for layer, names in rows:
+        for name in names:
+            found = [PACKAGE / layer / f"{name}.py", PACKAGE / layer / name, PACKAGE / layer / "toml" / f"{name}.py"]
+            assert any(p.exists() for p in found), f"ARCHITECTURE.md names {layer}/{name}, which does not exist"
+
+
+def test_the_map_says_what_each_layer_may_use_as_the_test_does() -> None:
+    text = MAP.read_text(encoding="utf-8")
+    table = text.split("## Code map", 1)[1].split("\n## ", 1)[0]
+    for line in table.splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if len(cells) == 3 and cells[0].startswith("`") and cells[0].endswith("/`"):
+            layer = cells[0].strip("`/")
+            said = set() if cells[2] == "nothing of cloudplan" else {w.strip() for w in cells[2].split(",")}
+            if said == {"everything"}:
+                continue
+            assert said == LAYERS[layer], f"{layer}: the map says {sorted(said)}, the test {sorted(LAYERS[layer])}"
+
+
+def test_the_dotted_names_of_the_map_exist() -> None:
+    import importlib
+
+    for dotted in re.findall(r"`((?:base|core|words|plan|store|export|render|notify|cli)(?:\.[A-Za-z_]+)+)`",
+                             MAP.read_text(encoding="utf-8")):  # fmt: skip
+        parts = dotted.split(".")
+        for cut in range(len(parts), 0, -1):
+            try:
+                found: object = importlib.import_module("cloudplan." + ".".join(parts[:cut]))
+            except ImportError:
+                continue
+            for attribute in parts[cut:]:
+                assert hasattr(found, attribute), f"ARCHITECTURE.md names {dotted}, which does not exist"
+                found = getattr(found, attribute)
+            break
+        else:
+            raise AssertionError(f"ARCHITECTURE.md names {dotted}, which does not exist")

@@ -2,8 +2,8 @@
 
 `reader` discovers and reads plans (through the parsed-plan cache, whose plan entries
 `plancache` owns), `writer` writes files whole or not at all and holds the edit lock,
-`document` makes an edit to one file's text and proves its result, `editor` takes an
-edit from the files read to the file replaced. The rest of cloudplan imports from here.
+`document` makes an edit to one file's text and proves its result, `transaction` takes
+an edit from the files read to the file replaced. The rest of cloudplan imports from here.
 """
 
 from typing import TYPE_CHECKING, Any
@@ -33,7 +33,7 @@ if TYPE_CHECKING:
     from cloudplan.store.plancache import Edited
     from cloudplan.store.transaction import Applied, EditablePlans, open_for_edit
 
-# The edit machinery (document, editor) is imported when an edit asks for it: a read command,
+# The edit machinery (document, transaction) is imported when an edit asks for it: a read command,
 # the cron path, never needs it.
 _LAZY = {
     "Document": "cloudplan.store.document",
