@@ -146,6 +146,7 @@ class Hub:
     block: dict[str, threading.Event] = field(default_factory=dict)  # path part -> wait for it (once)
     blocked: threading.Event = field(default_factory=threading.Event)
     lock: threading.Lock = field(default_factory=threading.Lock)
+    delay: float = 0.0  # seconds each webhook takes to answer, so that runs at once overlap
 
 
 def _handler(hub: Hub) -> type[BaseHTTPRequestHandler]:
@@ -207,6 +208,7 @@ def _handler(hub: Hub) -> type[BaseHTTPRequestHandler]:
                         return 200, {"event_id": hub.txns[txn]}
                 return 404, {"errcode": "M_UNRECOGNIZED"}
             if path.startswith("/hook/") and self.command == "POST":
+                time.sleep(hub.delay)
                 with hub.lock:
                     hub.hooks.setdefault(path, []).append(body)
                 return 200, {}

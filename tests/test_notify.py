@@ -413,6 +413,91 @@ def test_a_process_killed_between_two_sends_sends_each_alert_once(
     assert "cercle-2/ouverture" in h.hooks["/hook/dinsic-secret-path"][0]["text"]
 
 
+def test_five_runs_at_once_on_one_state_file_send_each_alert_once(
+    plan: Callable[[str], Path], hub: HTTPServer, tmp_path: Path
+) -> None:
+    # Five cron lines (or a cron line and a person) fire together: they take turns on the state file,
+    # and those after the first find everything sent. Each webhook answers slowly, so that runs overlap.
+    plan(HTTP_CONTACTS.replace('matrix = ["#cloud:agent.tchap.gouv.fr"]', "").replace(
+        'matrix = ["!armees:agent.tchap.gouv.fr"]', ""))  # fmt: skip
+    hub.hub.delay = 0.5
+    work = tmp_path / "work"
+    env = {**os.environ, **http_env(hub), "PYTHONPATH": str(ROOT / "src")}
+    argv = [sys.executable, "-m", "cloudplan", "notify", "plans", "--state", "state.json", "--as-of", AS_OF]
+    runs = [subprocess.Popen(argv, cwd=work, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            for _ in range(5)]  # fmt: skip
+    outcomes = [(run.wait(120), *run.communicate()) for run in runs]
+    assert outcomes == [(0, "", "")] * 5
+    assert [len(hub.hub.hooks[p]) for p in ("/hook/dinsic-secret-path", "/hook/armees-secret-path")] == [1, 1]
+    assert sorted(os.listdir(work)) == ["plans", "state.json"]  # no lock file left behind
+
+
+def test_a_run_waits_for_the_one_using_the_state_file_then_sends_only_what_is_left(
+    cli: Cli, plan: Callable[[str], Path], hub: HTTPServer
+) -> None:
+    import threading
+
+    from cloudplan import store
+
+    plan(HTTP_CONTACTS)
+    taken, release = threading.Event(), threading.Event()
+
+    def other_run() -> None:
+        with store.state_locked(Path("state.json")):
+            taken.set()
+            release.wait(30)
+
+    holder = threading.Thread(target=other_run)
+    holder.start()
+    assert taken.wait(10)
+    threading.Timer(0.5, release.set).start()
+    started = time.monotonic()
+    result = notify(cli, http_env(hub))
+    holder.join()
+    assert result.exit_code == 0, result.output
+    assert time.monotonic() - started >= 0.45
+    assert sum(len(v) for v in hub.hub.hooks.values()) == 2
+
+
+def test_a_run_that_waits_too_long_for_the_state_file_sends_nothing_and_exits_2(
+    cli: Cli, plan: Callable[[str], Path], hub: HTTPServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from cloudplan import store
+    from cloudplan.store import writer
+
+    monkeypatch.setattr(writer, "STATE_LOCK_TIMEOUT", 0.3)
+    plan(HTTP_CONTACTS)
+    with store.state_locked(Path("state.json")):
+        result = notify(cli, http_env(hub))
+    assert result.exit_code == 2
+    assert result.stderr.splitlines() == [
+        f"cloudplan: another cloudplan notify has been using the state file {Path.cwd() / 'state.json'} for 0 s",
+        "  nothing was sent: the alerts it holds go at the next run",
+    ]
+    assert hub.hub.requests == []
+    assert not Path("state.json").exists()
+
+
+def test_the_state_files_lock_never_follows_a_link_and_a_dry_run_takes_none(
+    cli: Cli, plan: Callable[[str], Path], hub: HTTPServer, tmp_path: Path
+) -> None:
+    plan(HTTP_CONTACTS)
+    victim = tmp_path / "victim"
+    victim.write_text("precious")
+    Path("state.json.lock").symlink_to(victim)
+    dry = notify(cli, http_env(hub), "--dry-run")
+    assert dry.exit_code == 0, dry.output
+    result = notify(cli, http_env(hub))
+    assert result.exit_code == 2
+    assert "state.json.lock is a symbolic link: cloudplan never follows one" in result.stderr
+    assert "nothing was sent" in result.stderr
+    assert victim.read_text() == "precious"
+    assert hub.hub.requests == []
+    Path("state.json.lock").unlink()
+    assert notify(cli, http_env(hub)).exit_code == 0
+    assert sorted(os.listdir()) == ["plans", "state.json"]
+
+
 # -- the command -----------------------------------------------------------------------------------------
 
 

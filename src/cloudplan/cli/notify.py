@@ -16,8 +16,9 @@ if TYPE_CHECKING:
     from collections.abc import Mapping
     from datetime import date
 
+    from cloudplan.cli.common import PlansAsOf
     from cloudplan.core.model import Portfolio
-    from cloudplan.core.routing import Memo, Message
+    from cloudplan.core.routing import Memo, Message, Notices
     from cloudplan.core.status import MilestoneState
 
 
@@ -64,19 +65,8 @@ def notify(
 
     days = _thresholds(remind)
     r = load_plans(plans, as_of, None)
-    previous = routing.loads(store.read_state(state), str(state))
-    outcome = routing.plan(
-        r.loaded.portfolio,
-        _states(r.loaded.portfolio, r.as_of, r.window),
-        r.as_of,
-        previous,
-        days,
-        repeat,
-        # For contacts without `language` (and what reaches nobody): the plan's, else English; whatever the run speaks.
-        language=r.loaded.portfolio.language or "en",
-        translator=routing.speaker,  # a language -> cloudplan's catalogue speaking it
-    )
-    if dry_run:
+    if dry_run:  # reads the state as it is, takes no lock and writes nothing
+        outcome = _plan(r, routing.loads(store.read_state(state), str(state)), days, repeat)
         write("".join(_preview(m) for m in outcome.messages))
         if any(m.destination == routing.STDOUT for m in outcome.messages):
             raise typer.Exit(int(ExitCode.FOUND))
@@ -87,7 +77,11 @@ def notify(
     def save(memory: "Mapping[str, Mapping[str, Memo]]") -> None:
         store.write_atomic(state, routing.dumps(memory, r.as_of))
 
-    report = transports.deliver(outcome, previous, os.environ, save, _show)
+    # Two runs sharing the state file take turns: the second reads what the first sent, and
+    # so sends nothing twice (waiting a bounded time; see docs/notify.md).
+    with store.state_locked(state):
+        previous = routing.loads(store.read_state(state), str(state))
+        report = transports.deliver(_plan(r, previous, days, repeat), previous, os.environ, save, _show)
     for failure in report.failed:
         sys.stderr.write(f"cloudplan: {inert_text(failure.why)}\n")
     if report.failed:
@@ -95,6 +89,26 @@ def notify(
         raise typer.Exit(int(ExitCode.ERROR))
     if report.unreached is not None:
         raise typer.Exit(int(ExitCode.FOUND))
+
+
+def _plan(
+    r: "PlansAsOf", previous: "Mapping[str, Mapping[str, Memo]]", days: tuple[int, ...], repeat: int
+) -> "Notices":
+    """Return the messages of this run, given what each destination was sent before."""
+    from cloudplan.core import routing
+
+    portfolio = r.loaded.portfolio
+    return routing.plan(
+        portfolio,
+        _states(portfolio, r.as_of, r.window),
+        r.as_of,
+        previous,
+        days,
+        repeat,
+        # For contacts without `language` (and what reaches nobody): the plan's, else English; whatever the run speaks.
+        language=portfolio.language or "en",
+        translator=routing.speaker,  # a language -> cloudplan's catalogue speaking it
+    )
 
 
 def _thresholds(text: str) -> tuple[int, ...]:

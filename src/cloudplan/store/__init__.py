@@ -26,7 +26,15 @@ from cloudplan.store.reader import (
     read_file,
     read_files,
 )
-from cloudplan.store.writer import LOCK_NAME, create, locked, read_state, write_atomic, write_output
+from cloudplan.store.writer import (
+    LOCK_NAME,
+    create,
+    locked,
+    read_state,
+    state_locked,
+    write_atomic,
+    write_output,
+)
 
 if TYPE_CHECKING:
     from cloudplan.store.document import Document
@@ -79,6 +87,7 @@ __all__ = [
     "read_file",
     "read_files",
     "read_state",
+    "state_locked",
     "write_atomic",
     "write_output",
 ]

@@ -5,11 +5,12 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from cloudplan.base.errors import (
+    CloudplanError,
     EditConflict,
     StateInvalid,
     UsageError,
@@ -22,6 +23,9 @@ if TYPE_CHECKING:
 
 LOCK_NAME = ".cloudplan.lock"
 LOCK_TIMEOUT = 30.0  # seconds; an edit of a 10,000-milestone plan holds the lock for about a second
+# seconds a `notify` run waits for another that uses the same state file: a run paced at one call a
+# second, or waiting out a slow server, takes minutes; one still holding it after ten is stuck
+STATE_LOCK_TIMEOUT = 600.0
 
 
 MAX_STATE_BYTES = 64 * 1024 * 1024  # a state file lists overdue milestones: a few MB for 100,000
@@ -205,6 +209,22 @@ def read_state(path: Path) -> str | None:
     )
 
 
+class _Lock(NamedTuple):
+    """What a lock's failures say: it is held too long, it cannot be created, it is a symbolic link."""
+
+    busy: Callable[[Path, float], CloudplanError]
+    cannot: str  # the hint when the lock file cannot be created
+    link: str  # the hint when it is a symbolic link
+
+
+def _edit_busy(path: Path, timeout: float) -> CloudplanError:
+    return EditConflict(
+        _("another cloudplan has been editing the plans in {folder} for {n} s").format(
+            folder=path.parent, n=int(timeout)),
+        hint=_("nothing was written; try again when it is done"),
+    )  # fmt: skip
+
+
 @contextlib.contextmanager
 def locked(files: Iterable[PlanFile], timeout: float = LOCK_TIMEOUT) -> Iterator[None]:
     """Hold the edit lock of every folder that holds *files*, so that cloudplan edits take turns.
@@ -215,14 +235,52 @@ def locked(files: Iterable[PlanFile], timeout: float = LOCK_TIMEOUT) -> Iterator
     not know this lock: the hash check of `replace` guards against them.
     """
     folders = sorted({Path(os.path.realpath(f.path)).parent for f in files})
+    words = _Lock(
+        _edit_busy,
+        _("cloudplan needs to write in the plan's folder to edit it"),
+        _("nothing was written; remove the link, then edit again"),
+    )
     with contextlib.ExitStack() as stack:
         for folder in folders:
-            stack.enter_context(_lock(folder / LOCK_NAME, timeout))
+            stack.enter_context(_lock(folder / LOCK_NAME, timeout, words))
+        yield
+
+
+def _state_busy(path: Path, timeout: float) -> CloudplanError:
+    name = path.name.removesuffix(".lock")
+    return EditConflict(
+        _("another cloudplan notify has been using the state file {path} for {n} s").format(
+            path=path.parent / name, n=int(timeout)),
+        hint=_("nothing was sent: the alerts it holds go at the next run"),
+    )  # fmt: skip
+
+
+@contextlib.contextmanager
+def state_locked(path: Path, timeout: float | None = None) -> Iterator[None]:
+    """Hold the lock of the state file *path*, so that two runs that share it take turns.
+
+    A run reads the state, sends, and writes the state; two at once would both send what
+    the state has not seen yet. The lock is an flock on `FILE.lock` beside the file the
+    state names (the state file itself is replaced, not rewritten), never through a
+    symbolic link, removed when the run is done. A run waits *timeout* seconds at most
+    (STATE_LOCK_TIMEOUT) for another to finish, then raises EditConflict (exit 2), having sent nothing.
+    """
+    try:
+        target, _st = _target(path, str(path))
+    except WriteFailed as e:  # not a regular file, no such folder: as reading it would say
+        hint = _("give --state the name of a regular file; the first run creates it")
+        raise StateInvalid(e.message, hint=hint) from None
+    words = _Lock(
+        _state_busy,
+        _("nothing was sent; cloudplan needs to write in the state file's folder"),
+        _("nothing was sent; remove the link, then run again"),
+    )
+    with _lock(target.parent / f"{target.name}.lock", STATE_LOCK_TIMEOUT if timeout is None else timeout, words):
         yield
 
 
 @contextlib.contextmanager
-def _lock(path: Path, timeout: float) -> Iterator[None]:
+def _lock(path: Path, timeout: float, words: _Lock) -> Iterator[None]:
     """Hold an flock on *path*, created if need be and removed when done, so that no lock file lingers.
 
     Removing a lock file is safe only this way: whoever gets the lock checks that the
@@ -242,20 +300,16 @@ def _lock(path: Path, timeout: float) -> Iterator[None]:
             if e.errno == errno.ELOOP:
                 raise WriteFailed(
                     _("the lock file {path} is a symbolic link: cloudplan never follows one").format(path=path),
-                    hint=_("nothing was written; remove the link, then edit again"),
+                    hint=words.link,
                 ) from None
             raise WriteFailed(
                 _("cannot create the lock file {path}: {why}").format(path=path, why=e.strerror or e),
-                hint=_("cloudplan needs to write in the plan's folder to edit it"),
+                hint=words.cannot,
             ) from None
         try:
             while not _try_lock(fd):
                 if time.monotonic() > deadline:
-                    raise EditConflict(
-                        _("another cloudplan has been editing the plans in {folder} for {n} s").format(
-                            folder=path.parent, n=int(timeout)),
-                        hint=_("nothing was written; try again when it is done"),
-                    )  # fmt: skip
+                    raise words.busy(path, timeout)
                 time.sleep(0.01)
             if _same_file(path, fd):
                 break
