@@ -147,6 +147,8 @@ class Hub:
     blocked: threading.Event = field(default_factory=threading.Event)
     lock: threading.Lock = field(default_factory=threading.Lock)
     delay: float = 0.0  # seconds each webhook takes to answer, so that runs at once overlap
+    reason: str | None = None  # the reason phrase of scripted answers (else the standard one)
+    redirects: dict[str, str] = field(default_factory=dict)  # path part -> Location of a 302 answer
 
 
 def _handler(hub: Hub) -> type[BaseHTTPRequestHandler]:
@@ -154,9 +156,12 @@ def _handler(hub: Hub) -> type[BaseHTTPRequestHandler]:
         def log_message(self, format: str, *args: Any) -> None:
             pass
 
-        def _reply(self, status: int, body: dict[str, Any]) -> None:
+        def _reply(self, status: int, body: dict[str, Any], reason: str | None = None) -> None:
             data = json.dumps(body).encode()
-            self.send_response(status)
+            self.send_response(status, reason)
+            location = next((v for k, v in hub.redirects.items() if k in self.path), None)
+            if location is not None:
+                self.send_header("Location", location)
             self.send_header("Content-Type", "application/json")
             self.send_header("Content-Length", str(len(data)))
             self.end_headers()
@@ -173,6 +178,9 @@ def _handler(hub: Hub) -> type[BaseHTTPRequestHandler]:
                 hub.blocked.set()
                 waiting.wait(30)
                 return  # the client was killed meanwhile: nothing takes effect, no answer
+            if any(k in self.path for k in hub.redirects):
+                self._reply(302, {})
+                return
             scripted = None
             with hub.lock:
                 for key, answers in hub.script.items():
@@ -180,12 +188,12 @@ def _handler(hub: Hub) -> type[BaseHTTPRequestHandler]:
                         scripted = answers.pop(0)
                         break
             if scripted is not None and not scripted[2]:
-                self._reply(scripted[0], scripted[1])
+                self._reply(scripted[0], scripted[1], hub.reason)
                 return
             status, answer = self._effect(body)
             if scripted is not None:
                 status, answer = scripted[0], scripted[1]
-            self._reply(status, answer)
+            self._reply(status, answer, hub.reason if scripted is not None else None)
 
         def _effect(self, body: Any) -> tuple[int, dict[str, Any]]:
             path = self.path

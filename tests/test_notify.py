@@ -5,11 +5,13 @@ from __future__ import annotations
 import itertools
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
+from email.message import EmailMessage
 from pathlib import Path
 
 import pytest
@@ -374,6 +376,77 @@ def test_a_title_cannot_ping_a_whole_room(cli: Cli, write_plan: Callable[..., Pa
         assert "@all" not in text
 
 
+def test_a_webhook_answering_a_redirect_failed_is_not_followed_and_gets_its_alerts_next_run(
+    cli: Cli, plan: Callable[[str], Path], hub: HTTPServer
+) -> None:
+    plan(HTTP_CONTACTS)
+    h = hub.hub
+    h.redirects["/hook/dinsic"] = f"{hub.url}/hook/elsewhere"
+    first = notify(cli, http_env(hub))
+    assert first.exit_code == 2
+    assert (
+        "webhook:$HOOK_DINSIC: the webhook answered HTTP 302 Found, a redirect, which cloudplan does not follow"
+        in first.stderr
+    )
+    assert [r.path for r in h.requests if "hook" in r.path] == ["/hook/armees-secret-path", "/hook/dinsic-secret-path"]
+    assert "/hook/dinsic-secret-path" not in h.hooks  # the redirect answered; nothing was posted
+    state = json.loads(Path("state.json").read_text())
+    assert "webhook:$HOOK_DINSIC" not in state["destinations"]  # kept for the next run
+    h.redirects.clear()
+    second = notify(cli, http_env(hub), as_of="2021-07-01")
+    assert second.exit_code == 0, second.output
+    (hook,) = h.hooks["/hook/dinsic-secret-path"]
+    assert "cercle-2/ouverture" in hook["text"]
+    assert len(h.hooks["/hook/armees-secret-path"]) == 1
+
+
+def test_a_matrix_redirect_is_not_followed_so_the_token_goes_nowhere_else(
+    cli: Cli, plan: Callable[[str], Path], hub: HTTPServer
+) -> None:
+    plan(HTTP_CONTACTS.replace('webhook = ["$HOOK_DINSIC"]', "").replace('webhook = ["$HOOK_ARMEES"]', ""))
+    hub.hub.redirects["/directory/room/"] = f"{hub.url}/collect-the-token"
+    hub.hub.redirects["/rooms/%21armees"] = f"{hub.url}/collect-the-token"
+    result = notify(cli, http_env(hub))
+    assert result.exit_code == 2
+    assert "matrix:#cloud:agent.tchap.gouv.fr: cannot resolve the room alias: HTTP 302 Found" in result.stderr
+    assert "matrix:!armees:agent.tchap.gouv.fr: the server refused the message: HTTP 302 Found" in result.stderr
+    assert [r for r in hub.hub.requests if "collect" in r.path] == []
+    assert hub.hub.events == {}
+
+
+def test_a_refusal_says_the_status_never_what_the_server_wrote(
+    cli: Cli, plan: Callable[[str], Path], hub: HTTPServer
+) -> None:
+    plan(HTTP_CONTACTS)
+    h = hub.hub
+    h.reason = "DB_PASSWORD=hunter2-reason"
+    h.script["/hook/dinsic"] = [(403, {"message": "internal_config: DB_PASSWORD=hunter2-body"}, False)]
+    h.script["/rooms/%21armees"] = [(502, {"page": "<h1>proxy: DB_PASSWORD=hunter2-proxy</h1>"}, False)]
+    result = notify(cli, http_env(hub))
+    assert result.exit_code == 2
+    assert "webhook:$HOOK_DINSIC: the webhook refused the message: HTTP 403 Forbidden\n" in result.stderr
+    assert "matrix:!armees:agent.tchap.gouv.fr: the server refused the message: HTTP 502 Bad Gateway\n" in result.stderr
+    assert "hunter2" not in result.output
+    assert "internal_config" not in result.output
+
+
+def test_a_title_cannot_mention_or_link_in_a_chat_webhook(
+    cli: Cli, write_plan: Callable[..., Path], hub: HTTPServer
+) -> None:
+    title = "Bascule <!channel> <!here|here> <https://evil.example|Valider ici> & <@U123> &lt;b&gt;"
+    write_plan(PLAN.replace('title = "Bascule"', f"title = {json.dumps(title)}") + HTTP_CONTACTS, "plans/roadmap.toml")
+    assert notify(cli, http_env(hub)).exit_code == 0
+    (hook,) = hub.hub.hooks["/hook/armees-secret-path"]
+    assert "<" not in hook["text"]
+    assert ">" not in hook["text"]
+    assert (
+        "Bascule &lt;!channel&gt; &lt;!here|here&gt; &lt;https://evil.example|Valider ici&gt; &amp; "
+        "&lt;@\u2060U123&gt; &amp;lt;b&amp;gt;" in hook["text"]
+    )
+    (event,) = hub.hub.events["!armees:agent.tchap.gouv.fr"]
+    assert title.replace("@", "@\u2060") in event["body"]  # Matrix's plain body is text: not escaped
+
+
 def test_a_token_echoed_by_the_server_never_shows(cli: Cli, plan: Callable[[str], Path], hub: HTTPServer) -> None:
     plan(HTTP_CONTACTS)
     env = {**http_env(hub), "CLOUDPLAN_MATRIX_TOKEN": "syt_wrong_token_456"}
@@ -496,6 +569,88 @@ def test_the_state_files_lock_never_follows_a_link_and_a_dry_run_takes_none(
     Path("state.json.lock").unlink()
     assert notify(cli, http_env(hub)).exit_code == 0
     assert sorted(os.listdir()) == ["plans", "state.json"]
+
+
+# -- plan text reaches every transport inert ------------------------------------------------------------
+
+# Escapes (a screen clear, a terminal hyperlink), CR/LF, U+2028/U+2029, NEL and a bidi override, each
+# shaped to forge a line of its own that reads as an alert.
+FORGED = "OVERDUE  cercle-2/fake  deadline 2021-01-01, 999 days late: Payez sur https://evil.example"
+HOSTILE_OWNER = f"Ministère\x1b[2J\r\n{FORGED}\u2028{FORGED}\x85{FORGED}"
+HOSTILE_TITLE = f"Bascule\x1b]8;;https://evil.example\x07clic\x1b]8;;\x07\r\n{FORGED}\u2029\u202etxt.exe"
+UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+EVERY_TRANSPORT = """
+[[contact]]
+owner = "DINSIC"
+email = ["cloud@dinsic.example"]
+
+[[contact]]
+owner = "Ministère des Armées"
+email = ["dnum@armees.example"]
+matrix = ["!armees:agent.tchap.gouv.fr"]
+webhook = ["$HOOK_ARMEES"]
+"""
+
+
+def part(mail: EmailMessage, kind: str) -> str:
+    """The text of a mail's plain or html part, its lines ended by LF as in the message sent."""
+    body = mail.get_body((kind,))
+    assert body is not None
+    return str(body.get_content()).replace("\r\n", "\n")
+
+
+def assert_inert(text: str, forged_lines: int = 0) -> None:
+    """Nothing in *text* acts on a terminal or breaks a line, and no line reads as a forged alert."""
+    assert not UNSAFE.search(text.replace("\n", "")), repr(text)
+    lines = text.split("\n")
+    assert [line for line in lines if line.startswith("OVERDUE  cercle-2/fake")] == []
+    assert sum(FORGED in line for line in lines) == forged_lines or forged_lines < 0
+
+
+def test_a_hostile_owner_and_title_reach_every_transport_inert(
+    cli: Cli, write_plan: Callable[..., Path], smtp: SMTPServer, hub: HTTPServer
+) -> None:
+    env = {**mail_env(smtp.port), **http_env(hub)}
+    hostile = PLAN.replace('title = "Bascule"', f"title = {json.dumps(HOSTILE_TITLE)}\nnotes = {json.dumps(FORGED)}")
+    path = write_plan(hostile + EVERY_TRANSPORT, "plans/roadmap.toml")
+    first = notify(cli, env)
+    assert first.exit_code == 0, first.output
+    # The next day the milestone changes hands: the Ministry is told who owns it now, and the
+    # new owner, who has no contact, is printed for cron's mail.
+    owner = json.dumps(HOSTILE_OWNER)
+    path.write_text(path.read_text("utf-8").replace('due = "2021-06-15"', f'due = "2021-06-15"\nowners = [{owner}]'),
+                    "utf-8")  # fmt: skip
+    dry = notify(cli, env, "--dry-run", as_of="2021-07-01")
+    second = notify(cli, env, as_of="2021-07-01")
+    assert second.exit_code == 1, second.output
+    mails = smtp.box.to("dnum@armees.example")
+    assert len(mails) == 2
+    (event_1, event_2) = hub.hub.events["!armees:agent.tchap.gouv.fr"]
+    (hook_1, hook_2) = hub.hub.hooks["/hook/armees-secret-path"]
+    cleared = [
+        part(mails[1], "plain"),
+        event_2["body"],
+        hook_2["text"],
+    ]
+    for text in cleared:
+        assert_inert(text, forged_lines=1)  # the owner's text, on the CLEARED line, where it belongs
+        (line,) = [line for line in text.splitlines() if "CLEARED" in line]
+        assert line.startswith("CLEARED  cercle-2/bascule  now owned by Ministère␛[2J␍␊OVERDUE  cercle-2/fake")
+    for text in [part(m, "plain") for m in mails] + [e["body"] for e in (event_1, event_2)]:
+        assert_inert(text, forged_lines=-1)
+        assert "Bascule␛]8;;https://evil.example␇clic␛]8;;␇␍␊OVERDUE" in text
+    for page in [part(m, "html") for m in mails] + [e["formatted_body"] for e in (event_1, event_2)]:
+        assert_inert(page, forged_lines=-1)
+        assert "\x1b" not in page
+    for text in (hook_1["text"], hook_2["text"], second.stdout, dry.stdout):
+        assert_inert(text, forged_lines=-1)
+    for m in mails:  # headers hold no plan text
+        assert all(not UNSAFE.search(str(v)) for v in m.values())
+    # Standard output (cron's mail) and the dry run name the new owner on one line each.
+    assert [line for line in second.stdout.splitlines() if "Ministère␛" in line] != []
+    assert dry.exit_code == 1
+    assert "[Ministère␛[2J␍␊OVERDUE  cercle-2/fake" in dry.stdout
 
 
 # -- the command -----------------------------------------------------------------------------------------

@@ -134,9 +134,12 @@ def _show(message: "Message") -> None:
 
 
 def _preview(message: "Message") -> str:
+    from cloudplan.base.inert import inert_text
     from cloudplan.core.routing import STDOUT
 
-    to = _("(reaches nobody: printed on standard output)") if message.destination == STDOUT else message.destination
+    # A destination is a contact's value, from a plan: shown inert, as the message's own text is.
+    d = message.destination
+    to = _("(reaches nobody: printed on standard output)") if d == STDOUT else inert_text(d)
     return (
         _("To: {to}").format(to=to)
         + "\n"

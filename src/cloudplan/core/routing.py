@@ -135,7 +135,10 @@ class Alert(NamedTuple):
 
 
 class Line(NamedTuple):
-    """An alert's line, in the message's language: label, ref, title, the rest; owners when named."""
+    """An alert's line, in the message's language: label, ref, title, the rest; owners when named.
+
+    Its plan text is inert already (see `_message`), so the line is text to lay out, nothing more.
+    """
 
     label: str
     ref: str
@@ -146,17 +149,17 @@ class Line(NamedTuple):
 
     def text(self) -> str:
         """`OVERDUE  cercle-2/ouverture  deadline 2021-Q1 (2021-03-31), 60 days late: Ouverture [DINSIC]`."""
-        named = f"{self.colon}{inert_text(self.title)}" if self.title else ""
-        owners = f" [{inert_text(self.owners)}]" if self.owners else ""
-        return f"{self.label}  {inert_text(self.ref)}  {self.rest}{named}{owners}"
+        named = f"{self.colon}{self.title}" if self.title else ""
+        owners = f" [{self.owners}]" if self.owners else ""
+        return f"{self.label}  {self.ref}  {self.rest}{named}{owners}"
 
     def html(self) -> str:
         """The same as an HTML list item, every piece of plan text escaped."""
         from html import escape as esc
 
-        named = f"{self.colon}{esc(inert_text(self.title))}" if self.title else ""
-        owners = f" [{esc(inert_text(self.owners))}]" if self.owners else ""
-        label, ref = esc(self.label), esc(inert_text(self.ref))
+        named = f"{self.colon}{esc(self.title)}" if self.title else ""
+        owners = f" [{esc(self.owners)}]" if self.owners else ""
+        label, ref = esc(self.label), esc(self.ref)
         return f"<li><strong>{label}</strong> <code>{ref}</code> {esc(self.rest)}{named}{owners}</li>"
 
 
@@ -449,11 +452,27 @@ def line_parts(a: Alert, t: Translator) -> tuple[str, str, str, str]:
 def _message(
     destination: str, language: str | None, alerts: list[Alert], memory: dict[str, Memo], t: Translator
 ) -> Message:
+    """Return the message of *alerts*: the one place where every message is put together.
+
+    So it is where the text that comes from a plan (refs, titles, periods, owners) or from
+    the state file (the ref of a removed milestone) is made inert, once, before any line,
+    subject or transport sees it: a title or an owner holding escapes, CR/LF or U+2028
+    reaches no terminal, mail, room or webhook as anything but visible symbols, and so
+    cannot write a line of its own that reads as an alert.
+    """
+    alerts = [_inert(a) for a in alerts]
     # Owners are named where a destination hears of several (the "*" contact, standard output).
     several = destination == STDOUT or len({o for a in alerts for o in a.owners}) > 1
     colon = human.colon()
     lines = tuple(Line(*line_parts(a, t), ", ".join(a.owners) if several else "", colon) for a in alerts)
-    return Message(destination, language, tuple(alerts), _subject(alerts, t), lines, memory)
+    return Message(destination, language, tuple(alerts), inert_text(_subject(alerts, t)), lines, memory)
+
+
+def _inert(a: Alert) -> Alert:
+    """Return *a* with its plan text made inert (cloudplan.base.inert); what identifies it (token) kept."""
+    owners = tuple(inert_text(o) for o in a.owners)
+    due = inert_text(a.due) if a.due is not None else None
+    return a._replace(ref=inert_text(a.ref), title=inert_text(a.title), due=due, owners=owners)
 
 
 # -- the state file ------------------------------------------------------------------------------

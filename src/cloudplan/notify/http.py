@@ -1,4 +1,9 @@
-"""HTTP calls for the Matrix and webhook transports: urllib, a timeout, 429 waits, paced calls."""
+"""HTTP calls for the Matrix and webhook transports: urllib, a timeout, 429 waits, paced calls.
+
+A redirect is never followed: it is an answer like any other, and the transport counts it as
+a failure. Following one would post the message elsewhere (as a GET without its body, for a
+302 to a POST) and send the Matrix token to wherever the redirect points.
+"""
 
 from __future__ import annotations
 
@@ -30,12 +35,13 @@ def call(method: str, url: str, headers: dict[str, str], data: bytes | None, ser
     import urllib.error
     import urllib.request
 
+    opener = urllib.request.build_opener(_no_redirect())
     waited = 0.0
     for _attempt in range(MAX_TRIES):
         _pace(server)
         request = urllib.request.Request(url, data=data, method=method, headers=headers)
         try:
-            with urllib.request.urlopen(request, timeout=TIMEOUT) as response:
+            with opener.open(request, timeout=TIMEOUT) as response:
                 answer = _answer(response.status, response.read())
         except urllib.error.HTTPError as e:
             answer = _answer(e.code, e.read())
@@ -50,6 +56,19 @@ def call(method: str, url: str, headers: dict[str, str], data: bytes | None, ser
         time.sleep(wait)
         waited += wait
     return answer
+
+
+def _no_redirect() -> type:
+    """Return urllib's redirect handler made to follow nothing (urllib.request is imported only to send)."""
+    import urllib.request
+
+    class NoRedirect(urllib.request.HTTPRedirectHandler):
+        """urllib's redirect handler, made to follow nothing: a 3xx comes back as the answer."""
+
+        def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+            return None
+
+    return NoRedirect
 
 
 def _pace(server: str) -> None:
@@ -91,12 +110,30 @@ def unmention(text: str) -> str:
     return text.replace("@", "@\u2060")
 
 
+def status_line(status: int) -> str:
+    """Return `HTTP 403 Forbidden`: the status and its standard reason, never a word the server wrote.
+
+    A webhook's URL may come from a plan, and so point at any service that the machine
+    running notify reaches: what such a service answers (a page, its configuration) is
+    not repeated to standard error, which cron mails and CI logs keep.
+    """
+    from http import HTTPStatus
+
+    try:
+        reason = HTTPStatus(status).phrase
+    except ValueError:
+        reason = ""
+    return f"HTTP {status} {reason}".rstrip()
+
+
 def summary(answer: Answer) -> str:
-    """Return the server's answer in one short line: status and error (Matrix errcode/error), else body."""
+    """Return a Matrix server's answer in one short line: the status, then its errcode and error.
+
+    Those two are what the Matrix API answers a refusal with; any other body (a proxy's
+    page) is not repeated: the status line alone is said.
+    """
     body = answer.body
-    if isinstance(body, dict) and ("errcode" in body or "error" in body):
+    if isinstance(body, dict) and isinstance(body.get("errcode"), str):
         said = " ".join(str(body[k]) for k in ("errcode", "error") if k in body)
-    else:
-        said = " ".join(answer.text.split())
-    said = said[:200]
-    return f"HTTP {answer.status}" + (f": {said}" if said else "")
+        return f"HTTP {answer.status}: {' '.join(said.split())[:200]}"
+    return status_line(answer.status)
