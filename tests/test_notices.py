@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import re
 import tomllib
 from datetime import date, timedelta
 
@@ -227,3 +229,56 @@ def test_check_warns_of_owners_without_contact_only_when_contacts_exist_and_no_s
     assert codes('[[contact]]\nowner = "*"\nemail = ["a@x.example"]\n\n[[contact]]\nowner = "DGFiP"\n') == [
         "unused-contact"
     ]
+
+
+# -- addresses: a bare addr-spec, nothing that mail software would read as another address --------
+
+
+@pytest.mark.parametrize(
+    ("value", "read"),
+    [
+        ("x@(gouv.fr)evil.example", "x@evil.example"),  # a comment: mail software drops it
+        ("Jean Dupont <jean@evil.example>", "jean@evil.example"),  # a display name
+        ("<jean@evil.example>", "jean@evil.example"),
+        ("x@dinsic.example (DINSIC)", "x@dinsic.example"),
+        ("x@evil.example, y@dinsic.example", "x@evil.example"),  # a list
+    ],
+)
+def test_an_address_that_is_not_bare_is_a_bad_contact_naming_where_mail_would_go(value: str, read: str) -> None:
+    emails = f'email = [\n  "dnum@x.example",\n  {json.dumps(value)},\n]\n'
+    text = f'{HEAD}{milestone("2021-03-31")}\n[[contact]]\nowner = "DNUM"\n{emails}'
+    plan, findings = decode.build(tomllib.loads(text), "plan.toml")
+    assert [(f.code, f.severity, f.key) for f in findings] == [("bad-contact", "error", ("contact", 0, "email", 1))]
+    assert findings[0].message == (
+        f"{value!r} in 'email' is not a bare address: mail software would send to {read!r}; "
+        "write the address alone, such as cloud@dinsic.example"
+    )
+    assert plan.contacts[0].email == ("dnum@x.example",)  # never sent to
+
+
+@pytest.mark.parametrize(
+    "value",
+    ['"x y"@dinsic.example', "x@[127.0.0.1]", "x@localhost", ".x@dinsic.example", "x..y@dinsic.example",
+     "x@-dinsic.example", "x@dinsic.example.", "x@_dinsic.example", "x\u2028@dinsic.example",
+     "x@dinsic.example\u202e", "x@@dinsic.example", "cloud at dinsic.example", "x\x1b[2J@dinsic.example"],
+)  # fmt: skip
+def test_other_forms_are_not_an_address(value: str) -> None:
+    text = f'{HEAD}{milestone("2021-03-31")}\n[[contact]]\nowner = "DNUM"\nemail = [{json.dumps(value)}]\n'
+    _plan, findings = decode.build(tomllib.loads(text), "plan.toml")
+    assert [f.code for f in findings] == ["bad-contact"]
+    assert findings[0].message == f"{value!r} in 'email' is not an e-mail address such as cloud@dinsic.example"
+    assert not re.fullmatch(decode.EMAIL_SCHEMA, value)  # editors that read the schema say so too
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["cloud@dinsic.example", "prenom.nom+cloudplan@interieur.gouv.fr", "o'brien@x-y.example",
+     "élodie.müller@ministère.gouv.fr", "a_b@sub.domain.example.org", "x@x.example", "x@srv_1.example",
+     "пётр@почта.рф"],
+)  # fmt: skip
+def test_bare_addresses_are_accepted(value: str) -> None:
+    text = f'{HEAD}{milestone("2021-03-31")}\n[[contact]]\nowner = "DNUM"\nemail = [{json.dumps(value)}]\n'
+    plan, findings = decode.build(tomllib.loads(text), "plan.toml")
+    assert findings == []
+    assert plan.contacts[0].email == (value,)
+    assert re.fullmatch(decode.EMAIL_SCHEMA, value)

@@ -252,6 +252,20 @@ def test_a_server_that_is_down_exits_2_then_delivers_at_the_next_run(cli: Cli, p
         assert len(server.box.messages) == 2
 
 
+def test_an_address_with_a_comment_is_refused_never_delivered_elsewhere(
+    cli: Cli, plan: Callable[[str], Path], smtp: SMTPServer
+) -> None:
+    # Mail software reads `x@(gouv.fr)evil.example` as x@evil.example: the plan is refused, nothing is sent.
+    plan(MAIL_CONTACTS.replace('"cloud@dinsic.example"', '"cloud@(dinsic.example)evil.example"'))
+    result = notify(cli, mail_env(smtp.port))
+    assert result.exit_code == 2
+    assert (
+        "plans/roadmap.toml:28:1: error bad-contact: 'cloud@(dinsic.example)evil.example' in 'email' is not a "
+        "bare address: mail software would send to 'cloud@evil.example'" in result.stderr
+    )
+    assert smtp.box.recipients == []
+
+
 def test_one_address_refused_the_other_is_not_sent_twice(
     cli: Cli, plan: Callable[[str], Path], smtp: SMTPServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from cloudplan.plan.decode import EMAIL_RE, LANGUAGES, MATRIX_RE, SUPPORTED_VERSIONS, WEBHOOK_ENV_RE, WEBHOOK_URL_RE
+from cloudplan.plan.decode import EMAIL_SCHEMA, LANGUAGES, MATRIX_RE, SUPPORTED_VERSIONS, WEBHOOK_ENV_RE, WEBHOOK_URL_RE
 
 DRAFT = "http://json-schema.org/draft-07/schema#"
 
@@ -154,7 +154,7 @@ def build() -> dict[str, Any]:
                     'An owner as written in owners lists, or "*" for every owner without a contact of its own.',
                     minLength=1,
                 ),
-                "email": _strings("E-mail addresses.", pattern=f"^{EMAIL_RE.pattern}$"),
+                "email": _strings("E-mail addresses.", pattern=f"^{EMAIL_SCHEMA}$"),
                 "matrix": _strings(
                     "Matrix (Tchap) rooms: ids (!abc:server) or aliases (#room:server).",
                     pattern=f"^{MATRIX_RE.pattern}$",
