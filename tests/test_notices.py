@@ -282,3 +282,322 @@ def test_bare_addresses_are_accepted(value: str) -> None:
     assert findings == []
     assert plan.contacts[0].email == (value,)
     assert re.fullmatch(decode.EMAIL_SCHEMA, value)
+
+
+# -- behaviour that mutation testing found unpinned -------------------------------------------------
+
+
+def lines(out: Notices, destination: str = MAIL) -> list[str]:
+    (message,) = [m for m in out.messages if m.destination == destination]
+    return message.text.splitlines()[2:]
+
+
+def test_a_closed_milestone_listed_before_an_overdue_one_does_not_silence_it() -> None:
+    p = portfolio(milestone("2021-03-01", "closed", "  done = 2021-02-01\n") + milestone("2099-01-01", "far")
+                  + milestone("2021-03-31", "late"))  # fmt: skip
+    out, _ = run(p, date(2021, 4, 1))
+    assert kinds(out) == [("overdue", "p/late")]
+
+
+def test_remind_zero_reminds_on_the_due_day_and_the_state_keeps_it() -> None:
+    p = portfolio(milestone("2021-03-31"))
+    before, _ = run(p, date(2021, 3, 30), remind=(0,))
+    assert before.messages == []
+    out, memory = run(p, date(2021, 3, 31), remind=(0,))
+    assert lines(out) == ["DUE SOON  p/m  deadline 2021-03-31, due today: Title m"]
+    assert memory[MAIL]["p/m"] == Memo("due-soon", "2021-03-31", 0)
+    kept = routing.loads(routing.dumps(memory, date(2021, 3, 31)), "s.json")
+    assert kept == memory
+    again, _ = run(p, date(2021, 3, 31), kept, remind=(0,))
+    assert again.messages == []  # sent once
+    late, _ = run(p, date(2021, 4, 1), kept, remind=(0,))
+    assert kinds(late) == [("overdue", "p/m")]
+
+
+@pytest.fixture
+def catalogues() -> None:
+    """The run speaks English, with cloudplan's catalogues at hand, as the command has them."""
+    from cloudplan import language
+
+    language.install("en")
+
+
+@pytest.mark.usefixtures("catalogues")
+def test_due_today_tomorrow_and_late_are_told_apart_in_each_language() -> None:
+    day = date(2021, 4, 10)
+    p = portfolio("".join(milestone((day + timedelta(days=d)).isoformat(), f"d{d + 2}") for d in (-2, -1, 0, 1, 2)))
+    out, _ = run(p, day, remind=(30,))
+    assert [line.split(", ", 1)[1] for line in lines(out)] == [
+        "2 days late: Title d0", "1 day late: Title d1", "due today: Title d2", "1 day left: Title d3",
+        "2 days left: Title d4",
+    ]  # fmt: skip
+    fr = routing.speaker("fr")
+    contacts = '[[contact]]\nowner = "DNUM"\nemail = ["dnum@x.example"]\nlanguage = "fr"\n'
+    french, _ = run(portfolio(p.plans[0].projects[0].milestones and "".join(
+        milestone((day + timedelta(days=d)).isoformat(), f"d{d + 2}") for d in (-2, -1, 0, 1, 2)), contacts),
+        day, remind=(30,), language="en")  # fmt: skip
+    said = [line.rsplit(":", 1)[0].rsplit(", ", 1)[1].strip() for line in lines(french)]
+    assert said == [
+        fr.ngettext("{n} day late", "{n} days late", 2).format(n=2),
+        fr.ngettext("{n} day late", "{n} days late", 1).format(n=1),
+        fr.gettext("due today"),
+        fr.ngettext("{n} day left", "{n} days left", 1).format(n=1),
+        fr.ngettext("{n} day left", "{n} days left", 2).format(n=2),
+    ]
+    assert len(set(said)) == 5
+    assert fr.gettext("due today") != "due today"  # French indeed, whatever the run speaks
+
+
+@pytest.mark.parametrize(
+    ("change", "line"),
+    [
+        ('  due = "2021-03-31"\n  done = 2021-04-03\n', "CLEARED  p/m  done on 2021-04-03: Title m"),
+        ('  due = "2021-03-31"\n  cancelled = 2021-04-03\n', "CLEARED  p/m  cancelled on 2021-04-03: Title m"),
+        ("", "CLEARED  p/m  no longer has a deadline: Title m"),
+        (
+            '  due = "2021-03-31"\n  owners = ["ANSSI", "DGFiP"]\n',
+            "CLEARED  p/m  now owned by ANSSI, DGFiP: Title m [ANSSI, DGFiP]",
+        ),
+    ],
+)
+def test_an_alerted_milestone_done_cancelled_unscheduled_or_given_away_is_cleared_saying_so(
+    change: str, line: str
+) -> None:
+    _out, memory = run(portfolio(milestone("2021-03-31")), date(2021, 4, 1))
+    text = '\n  [[project.milestone]]\n  id = "m"\n  title = "Title m"\n' + change
+    out, after = run(portfolio(text), date(2021, 4, 5), memory)
+    assert lines(out) == [line]
+    assert after.get(MAIL, {}) == {}
+    (message,) = [m for m in out.messages if m.destination == MAIL]
+    assert message.subject == "cloudplan: 1 milestone alert (1 cleared)"
+    (alert,) = message.alerts
+    assert alert.days_left == (-5 if "owners" in change else None)  # still open, and late, for its new owners
+    assert (alert.deadline is None) == (change == "")
+
+
+def test_still_overdue_every_repeat_days_each_its_own_message_id() -> None:
+    p = portfolio(milestone("2021-03-31") + milestone("2021-04-02", "n"))
+    _out, memory = run(p, date(2021, 4, 1), repeat=1)
+    out, memory = run(p, date(2021, 4, 3), memory, repeat=1)
+    assert lines(out) == [
+        "OVERDUE  p/n  deadline 2021-04-02, 1 day late: Title n",
+        "STILL OVERDUE  p/m  deadline 2021-03-31, 3 days late: Title m",
+    ]
+    assert out.messages[0].subject == "cloudplan: 2 milestone alerts (2 overdue)"
+    ids = [out.messages[0].id]
+    for day in (4, 5):
+        more, memory = run(p, date(2021, 4, day), memory, repeat=1)
+        assert kinds(more) == [("still-overdue", "p/m"), ("still-overdue", "p/n")]
+        ids.append(more.messages[0].id)
+    assert len(set(ids)) == 3  # a repeat is a new message: Matrix must not take it for a retry
+    retry, _ = run(p, date(2021, 4, 6), memory, repeat=1)
+    again, _ = run(p, date(2021, 4, 7), memory, repeat=1)  # the one of the 6th was never recorded as sent
+    assert retry.messages[0].id == again.messages[0].id
+
+
+def test_a_state_without_the_day_of_the_last_overdue_alert_repeats_from_the_day_it_is_read() -> None:
+    p = portfolio(milestone("2021-03-31"))
+    memory = {MAIL: {"p/m": Memo("overdue", "2021-03-31")}}
+    out, after = run(p, date(2021, 4, 10), memory)
+    assert out.messages == []
+    assert after == memory
+
+
+def test_no_two_messages_to_a_destination_share_an_id_even_when_they_say_the_same_again() -> None:
+    """Each message is its own Matrix transaction and its own Message-ID, the same only on a retry."""
+    a = milestone("2021-04-30", "a")
+    steps = [a, "", a, ""]  # alerted, removed, put back, removed again
+    memory: dict[str, dict[str, Memo]] = {}
+    last: dict[str, str] = {}
+    ids, said = [], []
+    for i, text in enumerate(steps):
+        p = portfolio(text or milestone("2021-12-31", "z"))
+        out, after = run(p, date(2021, 4, 1 + i), memory, last=last)
+        retry, _ = run(p, date(2021, 4, 1 + i), memory, last=last)  # not sent: the same id again
+        (message,) = out.messages
+        assert retry.messages[0].id == message.id
+        ids.append(message.id)
+        said.append([(a.kind.value, a.reason) for a in message.alerts])
+        memory, last = after, {**out.last, MAIL: message.id}
+    assert said == [[("due-soon", None)], [("cleared", Reason.REMOVED)]] * 2
+    assert len(set(ids)) == 4
+
+
+def test_the_last_message_each_destination_took_is_kept_while_a_contact_names_it() -> None:
+    p = portfolio(milestone("2021-12-31"))
+    out, _ = run(p, date(2021, 4, 1), last={MAIL: "a" * 32, "mailto:gone@x.example": "b" * 32})
+    assert out.messages == []
+    assert out.last == {MAIL: "a" * 32}
+    text = routing.dumps({}, date(2021, 4, 1), out.last)
+    assert routing.read(text, "s.json") == routing.State({}, {MAIL: "a" * 32})
+    assert routing.read(None, "s.json") == routing.State({}, {})
+
+
+def test_different_alerts_to_one_destination_never_share_a_message_id() -> None:
+    first, memory = run(portfolio(milestone("2021-03-31", "a")), date(2021, 4, 1))
+    second, _ = run(portfolio(milestone("2021-03-31", "a") + milestone("2021-04-01", "b")), date(2021, 4, 2), memory)
+    assert kinds(second) == [("overdue", "p/b")]
+    assert first.messages[0].id != second.messages[0].id
+
+
+def test_a_milestone_that_another_destination_still_remembers_says_nothing_new_here() -> None:
+    # Two addresses for DNUM; only the first was told (the second's contact came later). Rescheduled far
+    # away: the first hears it is cleared, the second nothing.
+    contacts = '[[contact]]\nowner = "DNUM"\nemail = ["dnum@x.example", "new@x.example"]\n'
+    memory = {MAIL: {"p/m": Memo("due-soon", "2021-03-31", 7)}}
+    out, after = run(portfolio(milestone("2021-12-31"), contacts), date(2021, 3, 28), memory)
+    assert [m.destination for m in out.messages] == [MAIL]
+    assert kinds(out) == [("cleared", "p/m")]
+    assert after == {}
+
+
+def test_the_subject_counts_each_kind() -> None:
+    kept = milestone("2021-03-20", "a") + milestone("2021-03-25", "b") + milestone("2021-04-02", "c")
+    kept += milestone("2021-04-02", "d")
+    _out, memory = run(portfolio(kept + milestone("2021-03-31", "e") + milestone("2021-03-31", "f")), date(2021, 3, 30))
+    later = portfolio(kept)
+    out, _ = run(later, date(2021, 4, 1), memory, repeat=2)
+    (message,) = out.messages
+    assert message.subject == "cloudplan: 6 milestone alerts (2 overdue, 2 due soon, 2 cleared)"
+    assert [a.kind for a in message.alerts] == [
+        Kind.STILL_OVERDUE, Kind.STILL_OVERDUE, Kind.DUE_SOON, Kind.DUE_SOON, Kind.CLEARED, Kind.CLEARED,
+    ]  # fmt: skip
+
+
+@pytest.mark.usefixtures("catalogues")
+def test_what_reaches_nobody_comes_last_in_the_plans_language_and_an_unowned_milestone_goes_to_star() -> None:
+    head = HEAD.replace('owner = "DINSIC"\n', "").replace('owners = ["DNUM"]\n', "")
+    text = head + milestone("2021-03-31", "nobody") + milestone("2021-03-31", "anssi", '  owners = ["ANSSI"]\n')
+    text += '\n[[contact]]\nowner = "DNUM"\nwebhook = ["$HOOK"]\n'
+    plan, _f = decode.build(tomllib.loads(text), "plan.toml")
+    out, _ = run(Portfolio((plan,)), date(2021, 4, 1), language="fr")
+    assert [m.destination for m in out.messages] == [STDOUT]
+    (message,) = out.messages
+    assert message.language == "fr"
+    assert message.subject == routing.speaker("fr").ngettext(
+        "cloudplan: {n} milestone alert", "cloudplan: {n} milestone alerts", 2).format(n=2) + (
+        " (" + routing.speaker("fr").ngettext("{n} overdue", "{n} overdue", 2).format(n=2) + ")")  # fmt: skip
+    assert [a.owners for a in message.alerts] == [("ANSSI",), ()]
+    assert message.text.splitlines()[2].endswith("[ANSSI]")
+    assert not message.text.splitlines()[3].endswith("]")  # nobody owns it: nobody named
+    star = text + '\n[[contact]]\nowner = "*"\nwebhook = ["$PMO"]\n'
+    plan, _f = decode.build(tomllib.loads(star), "plan.toml")
+    out, _ = run(Portfolio((plan,)), date(2021, 4, 1))
+    assert kinds(out, "webhook:$PMO") == [("overdue", "p/anssi"), ("overdue", "p/nobody")]
+    hooks = '\n[[contact]]\nowner = "ANSSI"\nwebhook = ["$ZZZ"]\n'
+    plan, _f = decode.build(tomllib.loads(text.replace('"$HOOK"', '"$AAA"') + hooks), "plan.toml")
+    out, _ = run(Portfolio((plan,)), date(2021, 4, 1))
+    assert [m.destination for m in out.messages] == ["webhook:$ZZZ", STDOUT]  # standard output last
+
+
+def test_routes_names_the_owners_that_no_contact_reaches() -> None:
+    p = portfolio(milestone("2021-03-31"), '[[contact]]\nowner = "DNUM"\nemail = ["dnum@x.example"]\n')
+    contacts = {c.owner: c for c in p.contacts}
+    routed, unreached = routing.routes(["DNUM", "ANSSI", "DGFiP"], contacts)
+    assert (list(routed), unreached) == (["DNUM"], ["ANSSI", "DGFiP"])
+
+
+@pytest.mark.usefixtures("catalogues")
+def test_the_translators_speak_their_language_whatever_the_run_speaks() -> None:
+    from cloudplan.base import translate
+
+    with translate.speaking("en"):
+        assert routing.speaker("fr").gettext("OVERDUE") != "OVERDUE"
+        assert routing.speaker("fr").ngettext("{n} day late", "{n} days late", 2) != "{n} days late"
+        assert routing.speaker("en").gettext("OVERDUE") == "OVERDUE"
+        assert routing.GATE.ngettext("{n} day late", "{n} days late", 2) == "{n} days late"
+        assert routing.GATE.ngettext("{n} day late", "{n} days late", 1) == "{n} day late"
+    with translate.speaking("fr"):
+        assert routing.GATE.ngettext("{n} day late", "{n} days late", 2) == routing.speaker("fr").ngettext(
+            "{n} day late", "{n} days late", 2)  # fmt: skip
+        assert routing.GATE.ngettext("{n} day late", "{n} days late", 2) != "{n} days late"
+
+
+def test_the_html_names_owners_only_where_several_and_a_removed_milestone_without_a_colon() -> None:
+    p = portfolio(milestone("2021-03-31") + milestone("2021-03-31", "n"))
+    _out, memory = run(p, date(2021, 4, 1))
+    out, _ = run(portfolio(milestone("2021-03-31")), date(2021, 4, 2), memory)
+    (message,) = out.messages
+    assert message.html == (
+        "<p>cloudplan: 1 milestone alert (1 cleared)</p>"
+        "<ul><li><strong>CLEARED</strong> <code>p/n</code> removed from the plan</li></ul>"
+    )
+    star = '[[contact]]\nowner = "*"\nemail = ["pmo@x.example"]\n'
+    out, _ = run(portfolio(milestone("2021-03-31", more='  owners = ["A", "B"]\n'), star), date(2021, 4, 1))
+    assert out.messages[0].html.endswith(
+        "<li><strong>OVERDUE</strong> <code>p/m</code> deadline 2021-03-31, 1 day late: Title m [A, B]</li></ul>"
+    )
+
+
+def test_the_state_file_text_is_sorted_indented_and_keeps_every_letter() -> None:
+    memory = {
+        "mailto:élodie@ministère.gouv.fr": {"p/b": Memo("overdue", "2021-03-31", None, "2021-04-01"),
+                                            "p/a": Memo("due-soon", "2021-04-30", 0)},
+        "empty": {},
+    }  # fmt: skip
+    assert routing.dumps(memory, date(2021, 4, 1)) == (
+        "{\n"
+        '  "as_of": "2021-04-01",\n'
+        '  "cloudplan": "notify-state",\n'
+        '  "destinations": {\n'
+        '    "mailto:élodie@ministère.gouv.fr": {\n'
+        '      "p/a": {\n'
+        '        "deadline": "2021-04-30",\n'
+        '        "remind": 0,\n'
+        '        "status": "due-soon"\n'
+        "      },\n"
+        '      "p/b": {\n'
+        '        "deadline": "2021-03-31",\n'
+        '        "sent": "2021-04-01",\n'
+        '        "status": "overdue"\n'
+        "      }\n"
+        "    }\n"
+        "  },\n"
+        '  "version": 1\n'
+        "}\n"
+    )
+
+
+STATE = '{"cloudplan": "notify-state", "version": 1, "destinations": %s}'
+
+
+@pytest.mark.parametrize(
+    ("text", "why"),
+    [
+        ("{nope", "not JSON (Expecting property name enclosed in double quotes: line 1 column 2 (char 1))"),
+        ('{"cloudplan": "overdue-state"}', "not a cloudplan notify state file"),
+        ("[1]", "not a cloudplan notify state file"),
+        ('{"cloudplan": "notify-state", "version": 2}', "version 2 is not supported"),
+        ('{"cloudplan": "notify-state"}', "version None is not supported"),
+        ('{"cloudplan": "notify-state", "version": 1, "destinations": []}', "'destinations' must be an object"),
+        (STATE % '{"mailto:a@x.example": []}', "the destination 'mailto:a@x.example' is malformed"),
+        (STATE % '{"d": {"p/m": 5}}', "the item 'p/m' of 'd' is malformed"),
+        (STATE % '{"d": {"p/m": {"status": "overdue", "deadline": "2021-03-31", "extra": 1}}}',
+         "the item 'p/m' of 'd' is malformed"),
+        (STATE % '{"d": {"p/m": {"status": "due-soon", "deadline": "2021-03-31", "remind": true}}}',
+         "the item 'p/m' of 'd' is malformed"),
+        (STATE % '{"d": {"p/m": {"status": "due-soon", "deadline": "2021-03-31", "remind": "7"}}}',
+         "the item 'p/m' of 'd' is malformed"),
+        (STATE % '{"d": {"p/m": {"status": "due-soon", "deadline": "2021-03-31", "remind": -1}}}',
+         "the item 'p/m' of 'd' is malformed"),
+        (STATE % '{"d": {"p/m": {"status": "overdue", "deadline": "2021-3-31"}}}',
+         "the item 'p/m' of 'd' is malformed"),
+        (STATE % '{}, "last_message": []', "'last_message' must map destinations to message ids"),
+        (STATE % '{}, "last_message": {"d": "xyz"}', "'last_message' must map destinations to message ids"),
+    ],
+)  # fmt: skip
+def test_a_state_file_cloudplan_did_not_write_is_refused_saying_why(text: str, why: str) -> None:
+    with pytest.raises(StateInvalid) as caught:
+        routing.loads(text, "state.json")
+    assert caught.value.message == f"state.json: cannot use this state file: {why}"
+    assert caught.value.hint == (
+        "nothing was sent; delete it to start afresh: the next run then sends every alert again"
+    )
+
+
+def test_a_state_file_may_hold_remind_zero_and_an_overdue_item_without_its_day() -> None:
+    text = STATE % ('{"d": {"p/m": {"status": "due-soon", "deadline": "2021-03-31", "remind": 0}, '
+                    '"p/n": {"status": "overdue", "deadline": "2021-03-31"}}}')  # fmt: skip
+    assert routing.loads(text, "s.json") == {
+        "d": {"p/m": Memo("due-soon", "2021-03-31", 0), "p/n": Memo("overdue", "2021-03-31")}
+    }

@@ -66,7 +66,8 @@ def notify(
     days = _thresholds(remind)
     r = load_plans(plans, as_of, None)
     if dry_run:  # reads the state as it is, takes no lock and writes nothing
-        outcome = _plan(r, routing.loads(store.read_state(state), str(state)), days, repeat)
+        held = routing.read(store.read_state(state), str(state))
+        outcome = _plan(r, held.memory, days, repeat, held.last)
         write("".join(_preview(m) for m in outcome.messages))
         if any(m.destination == routing.STDOUT for m in outcome.messages):
             raise typer.Exit(int(ExitCode.FOUND))
@@ -74,14 +75,15 @@ def notify(
     from cloudplan import notify as transports
     from cloudplan.base.inert import inert_text
 
-    def save(memory: "Mapping[str, Mapping[str, Memo]]") -> None:
-        store.write_atomic(state, routing.dumps(memory, r.as_of))
+    def save(memory: "Mapping[str, Mapping[str, Memo]]", last: "Mapping[str, str]") -> None:
+        store.write_atomic(state, routing.dumps(memory, r.as_of, last))
 
     # Two runs sharing the state file take turns: the second reads what the first sent, and
     # so sends nothing twice (waiting a bounded time; see docs/notify.md).
     with store.state_locked(state):
-        previous = routing.loads(store.read_state(state), str(state))
-        report = transports.deliver(_plan(r, previous, days, repeat), previous, os.environ, save, _show)
+        previous = routing.read(store.read_state(state), str(state))
+        outcome = _plan(r, previous.memory, days, repeat, previous.last)
+        report = transports.deliver(outcome, previous.memory, os.environ, save, _show)
     for failure in report.failed:
         sys.stderr.write(f"cloudplan: {inert_text(failure.why)}\n")
     if report.failed:
@@ -92,7 +94,11 @@ def notify(
 
 
 def _plan(
-    r: "PlansAsOf", previous: "Mapping[str, Mapping[str, Memo]]", days: tuple[int, ...], repeat: int
+    r: "PlansAsOf",
+    previous: "Mapping[str, Mapping[str, Memo]]",
+    days: tuple[int, ...],
+    repeat: int,
+    last: "Mapping[str, str]",
 ) -> "Notices":
     """Return the messages of this run, given what each destination was sent before."""
     from cloudplan.core import routing
@@ -108,6 +114,7 @@ def _plan(
         # For contacts without `language` (and what reaches nobody): the plan's, else English; whatever the run speaks.
         language=portfolio.language or "en",
         translator=routing.speaker,  # a language -> cloudplan's catalogue speaking it
+        last=last,
     )
 
 

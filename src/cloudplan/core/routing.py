@@ -22,6 +22,7 @@ and a successful one is never repeated.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date, timedelta
 from enum import StrEnum
@@ -172,6 +173,7 @@ class Message(NamedTuple):
     subject: str
     lines: tuple[Line, ...]
     memory: dict[str, Memo]  # the destination's memory after a successful send
+    follows: str = ""  # the id of the last message this destination took ("" for none yet)
 
     @property
     def text(self) -> str:
@@ -187,15 +189,20 @@ class Message(NamedTuple):
 
     @property
     def id(self) -> str:
-        """A digest of the destination and its alerts, the same on every retry of this message.
+        """A digest of the destination, the last message it took and this one's alerts: the same on every retry.
 
         Matrix takes it as the transaction id, so that a send retried after a lost answer is
         not posted twice; e-mail takes it as Message-ID. It depends on what the alerts are,
-        not on the day they are sent, so a retry on the next day keeps it.
+        not on the day they are sent, so a retry on the next day keeps it. And as it follows
+        on from the last message the destination took, no two messages ever share one, even
+        when a milestone comes back to say the same again (alerted, removed, put back):
+        Matrix would take the second for a retry and drop it, and a mailbox that sorts out
+        doubles by Message-ID would hide it.
         """
         import hashlib
 
         digest = hashlib.sha256(self.destination.encode("utf-8"))
+        digest.update(b"\1" + self.follows.encode("utf-8"))
         for alert in self.alerts:
             digest.update(b"\0" + alert.token.encode("utf-8"))
         return digest.hexdigest()[:32]
@@ -206,6 +213,7 @@ class Notices(NamedTuple):
 
     messages: list[Message]  # one per destination with something to say; STDOUT last, if any
     memory: dict[str, dict[str, Memo]]  # every destination's memory once every message is sent
+    last: dict[str, str]  # the id of the last message each destination of the plans took, before this run
 
 
 def routes(owners: Iterable[str], contacts: Mapping[str, Contact]) -> tuple[dict[str, Contact], list[str]]:
@@ -231,12 +239,15 @@ def plan(
     repeat: int = DEFAULT_REPEAT,
     language: str | None = None,
     translator: Callable[[str | None], Translator] = speaker,
+    last: Mapping[str, str] | None = None,
 ) -> Notices:
     """Return the messages to send as of *as_of*, given each destination's memory in *previous*.
 
     *states* are every milestone's states as of that day; *language* is the default for
-    contacts that set none (and for STDOUT); *translator* gives the translator of a language.
+    contacts that set none (and for STDOUT); *translator* gives the translator of a language;
+    *last* the id of the last message each destination took (see Message.id).
     """
+    last = last or {}
     contacts: dict[str, Contact] = {}
     for c in portfolio.contacts:
         contacts.setdefault(c.owner, c)
@@ -301,8 +312,10 @@ def plan(
             alerts.sort(key=_order)
             # Days, periods and the colon follow the destination's language too (cloudplan.words.human).
             with translate.speaking(languages[d]):
-                messages.append(_message(d, languages[d], alerts, after, translator(languages[d])))
-    return Notices(messages, {d: m for d, m in memory.items() if m})
+                message = _message(d, languages[d], alerts, after, translator(languages[d]))
+            messages.append(message._replace(follows=last.get(d, "")))
+    # A destination's last id is kept while a contact names it, whether or not it remembers a milestone.
+    return Notices(messages, {d: m for d, m in memory.items() if m}, {d: i for d, i in last.items() if d in wanted})
 
 
 def _one(
@@ -362,7 +375,7 @@ def _cleared(ref: str, memo: Memo, s: MilestoneState | None, owners: tuple[str, 
     else:
         reason, on = Reason.REASSIGNED, None
     base = _alert(Kind.CLEARED, s, owners, token)
-    return base._replace(reason=reason, on=on, days_left=s.days_left)
+    return base._replace(reason=reason, on=on)
 
 
 _KIND_ORDER = {Kind.OVERDUE: 0, Kind.STILL_OVERDUE: 1, Kind.DUE_SOON: 2, Kind.CLEARED: 3}
@@ -478,8 +491,16 @@ def _inert(a: Alert) -> Alert:
 # -- the state file ------------------------------------------------------------------------------
 
 
-def dumps(memory: Mapping[str, Mapping[str, Memo]], as_of: date) -> str:
-    """Return the state file's text: per destination, what each milestone was last alerted as.
+class State(NamedTuple):
+    """What a state file holds."""
+
+    memory: dict[str, dict[str, Memo]]  # per destination, what each milestone was last alerted as
+    last: dict[str, str]  # per destination, the id of the last message it took (see Message.id)
+
+
+def dumps(memory: Mapping[str, Mapping[str, Memo]], as_of: date, last: Mapping[str, str] | None = None) -> str:
+    """Return the state file's text: per destination, what each milestone was last alerted as,
+    and the id of the last message it took.
 
     Indented, unlike what cloudplan prints: it is read by people asking what an owner was
     told, and each run rewrites it whole, so its size does not matter.
@@ -489,18 +510,27 @@ def dumps(memory: Mapping[str, Mapping[str, Memo]], as_of: date) -> str:
         for d, items in sorted(memory.items())
         if items
     }
-    document = {"cloudplan": KIND, "version": VERSION, "as_of": as_of.isoformat(), "destinations": destinations}
+    document: dict[str, Any] = {"cloudplan": KIND, "version": VERSION, "as_of": as_of.isoformat(),
+                                "destinations": destinations}  # fmt: skip
+    if last:
+        document["last_message"] = dict(sorted(last.items()))
     return json.dumps(document, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
 
 
 def loads(text: str | None, source: str, t: Translator = GATE) -> dict[str, dict[str, Memo]]:
-    """Return what a state file remembers; no file (None) remembers nothing.
+    """Return what a state file remembers of each destination (see `read`)."""
+    return read(text, source, t).memory
+
+
+def read(text: str | None, source: str, t: Translator = GATE) -> State:
+    """Return what a state file holds; no file (None) holds nothing.
 
     Raises StateInvalid for text this version of cloudplan did not write: a guess could
-    send every alert again, or never.
+    send every alert again, or never. A file without `last_message` (written before it
+    was kept) is read as one whose destinations took no message yet.
     """
     if text is None:
-        return {}
+        return State({}, {})
     try:
         document: Any = json.loads(text)
     except ValueError as e:
@@ -523,7 +553,13 @@ def loads(text: str | None, source: str, t: Translator = GATE) -> dict[str, dict
             if memo is None:
                 raise _invalid(source, t.gettext("the item {ref!r} of {d!r} is malformed").format(ref=ref, d=d), t)
             memory[d][ref] = memo
-    return memory
+    last = document.get("last_message", {})
+    if not isinstance(last, dict) or not all(isinstance(i, str) and _ID.fullmatch(i) for i in last.values()):
+        raise _invalid(source, t.gettext("'last_message' must map destinations to message ids"), t)
+    return State(memory, last)
+
+
+_ID = re.compile("[0-9a-f]{32}")
 
 
 def _memo(item: object) -> Memo | None:

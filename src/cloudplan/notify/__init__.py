@@ -105,14 +105,15 @@ def deliver(
     notices: Notices,
     previous: Mapping[str, Mapping[str, Memo]],
     env: Mapping[str, str],
-    save: Callable[[Mapping[str, Mapping[str, Memo]]], None],
+    save: Callable[[Mapping[str, Mapping[str, Memo]], Mapping[str, str]], None],
     show: Callable[[Message], None],
 ) -> Report:
     """Send each message, saving the state after each destination that took its message.
 
     The state starts as *previous* with the changes that need no message (forgotten
     destinations and items); a destination's memory moves on only once its message is
-    sent, so a failure, or a kill between two sends, leaves it to the next run. The
+    sent, so a failure, or a kill between two sends, leaves it to the next run. So does
+    the id of the last message it took, from which its next message's id follows. The
     message of alerts that reach nobody is handed to *show* (standard output) and is
     remembered once shown. Raises SendFailed, before anything is sent, when the
     environment lacks a setting that a destination needs.
@@ -128,8 +129,9 @@ def deliver(
         d: items for d, items in notices.memory.items() if d not in pending
     }
     state.update({d: previous[d] for d in pending if d in previous})
+    last = dict(notices.last)
     if dict(state) != dict(previous):
-        save(state)
+        save(state, last)
     hidden = secrets(env, pending)
     report = Report([], [], None)
     for message in notices.messages:
@@ -148,6 +150,7 @@ def deliver(
                 report.failed.append(Failure(d, scrub(why, hidden)))
                 continue
             report.sent.append(d)
+            last[d] = message.id
         state[d] = message.memory
-        save(state)
+        save(state, last)
     return report
