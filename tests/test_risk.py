@@ -13,7 +13,7 @@ from typer.testing import Result
 
 from cloudplan.core import periods
 from cloudplan.core import status as status_module
-from cloudplan.core.model import Milestone, Slip
+from cloudplan.core.model import Milestone, Project, Slip
 from cloudplan.core.status import MilestoneState, Status, as_of, milestone_state, risk_chain, risks
 
 Cli = Callable[..., Result]
@@ -63,6 +63,9 @@ def ms(mid: str, due: str | None, *deps: str, done: date | None = None, cancelle
         due=periods.parse(due, date(2020, 1, 1)) if due else None, done=done, cancelled=cancelled,
         depends_on=tuple(f"p/{d}" for d in deps),
     )  # fmt: skip
+
+
+PROJECT = Project("p", "P", ("project", 0), "p.toml")
 
 
 def found(*milestones: Milestone, day: date = date(2021, 1, 1)) -> dict[str, tuple[str, ...]]:
@@ -167,6 +170,114 @@ def test_the_chain_that_puts_it_at_risk() -> None:
     assert risk_chain(states, "p/c", "p/a") == ["p/c", "p/b", "p/a"]
     assert risk_chain(states, "p/a", "p/c") == []
     assert states[0].status is Status.OVERDUE
+
+
+def test_an_overdue_milestone_with_dependencies_of_its_own_still_puts_its_dependants_at_risk() -> None:
+    # b is overdue; what it waits for (a) is fine: c is at risk because of b.
+    assert found(ms("a", "2021-Q1"), ms("b", "2020-Q4", "a"), ms("c", "2021-H2", "b")) == {
+        "p/b": ("p/a",),  # a is due after b
+        "p/c": ("p/b",),
+    }
+    # a and b both overdue: c names both, a first, once each.
+    assert found(ms("a", "2020-Q3"), ms("b", "2020-Q4", "a"), ms("c", "2021-H2", "b")) == {
+        "p/b": ("p/a",),
+        "p/c": ("p/a", "p/b"),
+    }
+
+
+def test_after_a_done_cancelled_or_unknown_dependency_the_later_ones_still_count() -> None:
+    done = ms("d", "2020-Q3", done=date(2020, 9, 1))
+    assert found(done, ms("a", "2020-Q4"), ms("b", "2021-H2", "d", "a")) == {"p/b": ("p/a",)}
+    cancelled = ms("x", "2021-Q1", cancelled=date(2020, 9, 1))
+    assert found(cancelled, ms("a", "2020-Q4"), ms("b", "2021-H2", "x", "a")) == {"p/b": ("p/x", "p/a")}
+    assert found(ms("a", "2020-Q4"), cancelled, ms("b", "2021-H2", "a", "x")) == {"p/b": ("p/a", "p/x")}
+    # A dependency that no plan holds (refused by check) counts for nothing, and stops nothing.
+    assert found(ms("a", "2020-Q4"), ms("b", "2021-H2", "ghost", "a")) == {"p/b": ("p/a",)}
+
+
+def test_several_dependencies_each_with_blockers_all_appear() -> None:
+    got = found(
+        ms("a", "2020-Q3"), ms("b", "2020-Q4"), ms("late1", "2022"), ms("late2", "2022-Q2"),
+        ms("c", "2021-H2", "a", "b", "late1", "late2"),
+    )  # fmt: skip
+    assert got == {"p/c": ("p/a", "p/b", "p/late1", "p/late2")}
+    # Two routes up, each with its own late milestone: both named, the overdue ones first.
+    got = found(
+        ms("x", "2022"), ms("y", "2022-Q2"), ms("o", "2020-Q4"),
+        ms("via-x", "2021-Q2", "x"), ms("via-y", "2021-Q2", "y", "o"), ms("c", "2021-H2", "via-x", "via-y"),
+    )  # fmt: skip
+    assert got["p/c"] == ("p/o", "p/x", "p/y")
+
+
+def test_diamond_dependencies_are_listed_once() -> None:
+    got = found(
+        ms("a", "2020-Q4"), ms("z", "2021-Q1", cancelled=date(2020, 10, 1)),
+        ms("b", "2021-Q2", "a", "z"), ms("c", "2021-Q2", "a", "z"), ms("d", "2021-H2", "b", "c", "z"),
+    )  # fmt: skip
+    assert got["p/d"] == ("p/a", "p/z")
+    assert got["p/b"] == got["p/c"] == ("p/a", "p/z")
+
+
+def test_done_and_cancelled_milestones_are_never_at_risk_whatever_they_wait_for() -> None:
+    for closed in ({"done": date(2020, 11, 1)}, {"cancelled": date(2020, 11, 1)}):
+        states = [
+            milestone_state(m, date(2021, 1, 1), 30)
+            for m in (ms("a", "2020-Q4"), ms("late", "2022"), ms("b", "2021-Q2", "a", "late", **closed))
+        ]
+        assert risks(states) == {}
+        assert status_module.with_risks([status_module.project_state_of(PROJECT, tuple(states))])[0].milestones[
+            2
+        ] == states[2]._replace(at_risk=False, blocked_by=())
+
+
+def test_projects_with_nothing_at_risk_are_passed_on_as_they_are() -> None:
+    day = date(2021, 1, 1)
+    first = status_module.project_state_of(PROJECT, (milestone_state(ms("a", "2020-Q4"), day, 30),))
+    b = ms("b", "2021-Q2", "a")._replace(project="q")
+    second = status_module.project_state_of(PROJECT._replace(id="q"), (milestone_state(b, day, 30),))
+    marked = status_module.with_risks([first, second])
+    assert marked[0] is first
+    assert marked[1].milestones[0][4:] == (True, ("p/a",))
+
+
+def test_the_chain_goes_through_open_milestones_only_and_takes_the_first_shortest_way() -> None:
+    states = [
+        milestone_state(m, date(2021, 1, 1), 30)
+        for m in (
+            ms("a", "2020-Q4"), ms("done", "2020-Q3", "a", done=date(2020, 8, 1)), ms("x", "2021-Q2", "a"),
+            ms("y", "2021-Q2", "a"), ms("c", "2021-H2", "done", "x", "y"),
+        )
+    ]  # fmt: skip
+    assert risk_chain(states, "p/c", "p/a") == ["p/c", "p/x", "p/a"]  # not through done, and x before y
+    assert risk_chain(states, "p/done", "p/a") == ["p/done", "p/a"]  # from a closed one itself, its own way
+    closed_only = [milestone_state(m, date(2021, 1, 1), 30)
+                   for m in (ms("a", "2020-Q4"), ms("b", "2021-Q2", "a", done=date(2020, 8, 1)),
+                             ms("c", "2021-H2", "b"))]  # fmt: skip
+    assert risk_chain(closed_only, "p/c", "p/a") == []
+    assert risk_chain(states, "p/unknown", "p/a") == []
+
+
+def test_everything_downstream_is_listed_once_nearest_first() -> None:
+    milestones = [ms("a", "2021-Q1"), ms("b", "2021-Q2", "a"), ms("c", "2021-Q2", "a"),
+                  ms("d", "2021-H2", "b", "c"), ms("e", "2022", "d", "a")]  # fmt: skip
+    assert status_module.dependants(milestones, "p/a") == ["p/b", "p/c", "p/e", "p/d"]
+    assert status_module.dependants(milestones, "p/d") == ["p/e"]
+    assert status_module.dependants(milestones, "p/e") == []
+
+
+def test_impact_names_what_the_change_adds_and_the_state_it_leaves() -> None:
+    from cloudplan.core.model import Plan, Portfolio, Project
+
+    milestones = (ms("old", "2020-Q4"), ms("a", "2021-Q1"), ms("b", "2021-Q2", "old", "a"), ms("c", "2021-H2", "b"))
+    project = Project("p", "P", ("project", 0), "p.toml", milestones=milestones)
+    portfolio = Portfolio((Plan("P", "p.toml", projects=(project,)),))
+    moved = milestones[1]._replace(due=per("2022"))  # a now ends after b and c
+    (b, c) = status_module.impact(portfolio, moved, date(2021, 1, 1), 30)
+    assert b.state.milestone.ref == "p/b"
+    assert (b.state.at_risk, b.state.blocked_by) == (True, ("p/old", "p/a"))
+    assert b.chains == (("p/b", "p/a"),)  # only what the change adds: p/old was there before
+    assert [s.milestone.ref for s in b.blockers] == ["p/a"]
+    assert (c.state.at_risk, c.state.blocked_by, c.chains) == (True, ("p/old", "p/a"), (("p/c", "p/b", "p/a"),))
 
 
 def _lines_run(states: list[MilestoneState]) -> int:

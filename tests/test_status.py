@@ -9,6 +9,7 @@ import pytest
 from cloudplan.core.model import DEFAULT_WARN_DAYS, Indicator, Level, Measure, Milestone, Plan, Portfolio, Project, Slip
 from cloudplan.core.periods import Period, parse_file_value
 from cloudplan.core.status import (
+    IndicatorState,
     IndicatorStatus,
     Status,
     expected_value,
@@ -214,6 +215,33 @@ def test_slipped_days_kept_once_done() -> None:
     assert milestone_state(m, AS_OF, WINDOW).slipped_days == 90
 
 
+def test_an_unscheduled_milestone_never_shows_a_slip() -> None:
+    # It slipped, then its deadline was taken away: no deadline, nothing to count from.
+    m = ms(None, slips=(("2020-Q4", "2021-Q1"),))
+    assert slipped_days(m) == 0
+    state = milestone_state(m, AS_OF, WINDOW)
+    assert (state.status, state.slipped_days, state.days_left) == (Status.UNSCHEDULED, 0, None)
+    cancelled = ms(None, cancelled=date(2021, 1, 1), slips=(("2020-Q4", "2021-Q1"),))
+    assert milestone_state(cancelled, AS_OF, WINDOW).slipped_days == 0
+
+
+def test_as_of_keeps_what_was_written_by_that_day_and_copies_nothing_else() -> None:
+    from cloudplan.core.status import as_of
+
+    day = date(2021, 2, 1)
+    for m in (ms("2021-Q1", done=day), ms("2021-Q1", cancelled=day), ms("2021-Q1")):
+        assert as_of(m, day) is m  # closed on the day itself: as it is
+    # Both written (check refuses it, status does not fail on it): each is undone only if after the day.
+    both = ms("2021-Q1", done=date(2021, 1, 15), cancelled=date(2021, 3, 1))
+    assert (as_of(both, day).done, as_of(both, day).cancelled) == (date(2021, 1, 15), None)
+    both = ms("2021-Q1", done=date(2021, 3, 1), cancelled=date(2021, 1, 15))
+    assert (as_of(both, day).done, as_of(both, day).cancelled) == (None, date(2021, 1, 15))
+    both = ms("2021-Q1", done=day, cancelled=date(2021, 3, 1))
+    assert (as_of(both, day).done, as_of(both, day).cancelled) == (day, None)
+    both = ms("2021-Q1", done=date(2021, 3, 1), cancelled=day)
+    assert (as_of(both, day).done, as_of(both, day).cancelled) == (None, day)
+
+
 def test_status_urgency_order() -> None:
     assert [s.value for s in sorted(Status, key=lambda s: s.urgency)] == [
         "overdue", "due-soon", "upcoming", "unscheduled", "done-late", "done", "cancelled",
@@ -372,6 +400,25 @@ def test_expected_value_lower_is_better() -> None:
 def test_expected_value_needs_baseline_and_target() -> None:
     ind = Indicator(id="i", title="I", key=("indicator", 0), source="p.toml", target=Level(10, p("2022")))
     assert expected_value(ind, AS_OF) is None
+
+
+@pytest.mark.parametrize("missing", ["baseline", "target", "both"])
+def test_an_indicator_with_measures_but_no_baseline_or_target_has_no_status_but_shows_its_latest(
+    missing: str,
+) -> None:
+    ind = indicator((date(2020, 6, 30), 130), (date(2020, 12, 31), 150))
+    ind = ind._replace(
+        baseline=None if missing in ("baseline", "both") else ind.baseline,
+        target=None if missing in ("target", "both") else ind.target,
+    )
+    assert indicator_state(ind, AS_OF) == IndicatorState(
+        ind, IndicatorStatus.NO_DATA, 150, date(2020, 12, 31), None, None
+    )
+
+
+def test_a_target_equal_to_the_baseline_has_no_progress() -> None:
+    state = indicator_state(indicator((date(2020, 6, 30), 100), base=100, target=100), AS_OF)
+    assert (state.status, state.progress) == (IndicatorStatus.ACHIEVED, None)
 
 
 def test_no_data_without_measures() -> None:
