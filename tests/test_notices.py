@@ -348,6 +348,27 @@ def test_due_today_tomorrow_and_late_are_told_apart_in_each_language() -> None:
     assert fr.gettext("due today") != "due today"  # French indeed, whatever the run speaks
 
 
+@pytest.mark.usefixtures("catalogues")
+def test_the_views_tell_due_today_from_tomorrow_too() -> None:
+    from cloudplan.base import translate
+    from cloudplan.words import human
+
+    assert [human.days_left(n) for n in (-2, -1, 0, 1, 2, None)] == [
+        "2 days late", "1 day late", "due today", "in 1 day", "in 2 days", "",
+    ]  # fmt: skip
+    with translate.speaking("fr"):
+        french = [human.days_left(n) for n in (-2, -1, 0, 1, 2)]
+        assert french == [
+            translate.ngettext("{n} day late", "{n} days late", 2).format(n=2),
+            translate.ngettext("{n} day late", "{n} days late", 1).format(n=1),
+            translate._("due today"),
+            translate.ngettext("in {n} day", "in {n} days", 1).format(n=1),
+            translate.ngettext("in {n} day", "in {n} days", 2).format(n=2),
+        ]
+    assert len(set(french)) == 5
+    assert french[2] != "due today"
+
+
 @pytest.mark.parametrize(
     ("change", "line"),
     [
