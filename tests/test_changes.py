@@ -356,6 +356,13 @@ def test_a_project_retitled_and_given_to_others_with_a_milestone_added_and_one_r
     ]  # fmt: skip
 
 
+def test_a_milestone_added_without_a_deadline_to_an_existing_project() -> None:
+    after = PLAN.replace(
+        '  id = "two"\n', '  id = "undated"\n  title = "Undated"\n\n  [[project.milestone]]\n  id = "two"\n', 1
+    )
+    assert changed(PLAN, after) == [Change(Kind.ADDED, "milestone", "alpha/undated", "Undated", after=None)]
+
+
 def test_a_milestone_given_owners_of_its_own_is_a_change_of_its_own() -> None:
     after = PLAN.replace('  title = "One"\n', '  title = "One"\n  owners = ["ANSSI"]\n')
     assert changed(PLAN, after) == [

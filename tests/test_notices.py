@@ -622,3 +622,31 @@ def test_a_state_file_may_hold_remind_zero_and_an_overdue_item_without_its_day()
     assert routing.loads(text, "s.json") == {
         "d": {"p/m": Memo("due-soon", "2021-03-31", 0), "p/n": Memo("overdue", "2021-03-31")}
     }
+
+
+@pytest.mark.usefixtures("catalogues")
+def test_a_removed_milestone_named_only_by_the_state_file_is_shown_inert_and_counted_in_french() -> None:
+    contacts = '[[contact]]\nowner = "DNUM"\nemail = ["dnum@x.example"]\nlanguage = "fr"\n'
+    memory = {
+        MAIL: {"p/x\x1b[2J\nOVERDUE  p/forged": Memo("overdue", "2021-03-31"), "p/y": Memo("overdue", "2021-03-31")}
+    }
+    out, _ = run(portfolio(milestone("2021-12-31"), contacts), date(2021, 4, 1), memory)
+    (message,) = out.messages
+    fr = routing.speaker("fr")
+    assert message.subject.endswith(f"({fr.ngettext('{n} cleared', '{n} cleared', 2).format(n=2)})")
+    assert fr.ngettext("{n} cleared", "{n} cleared", 2) != fr.ngettext("{n} cleared", "{n} cleared", 1)
+    assert message.text.splitlines()[2].startswith(f"{fr.gettext('CLEARED')}  p/x␛[2J␊OVERDUE  p/forged  ")
+    assert len(message.text.splitlines()) == 4
+
+
+def test_the_state_file_is_refused_in_the_translators_words() -> None:
+    class Marked:
+        def gettext(self, message: str) -> str:
+            return f"«{message}»"
+
+        def ngettext(self, singular: str, plural: str, n: int) -> str:
+            return f"«{singular if n == 1 else plural}»"
+
+    with pytest.raises(StateInvalid) as caught:
+        routing.loads("[]", "s.json", Marked())
+    assert caught.value.message == "«s.json: cannot use this state file: «not a cloudplan notify state file»»"

@@ -416,9 +416,13 @@ def test_an_indicator_with_measures_but_no_baseline_or_target_has_no_status_but_
     )
 
 
-def test_a_target_equal_to_the_baseline_has_no_progress() -> None:
+def test_a_target_equal_to_the_baseline_has_no_progress_and_higher_is_better() -> None:
     state = indicator_state(indicator((date(2020, 6, 30), 100), base=100, target=100), AS_OF)
     assert (state.status, state.progress) == (IndicatorStatus.ACHIEVED, None)
+    # Only a target below its baseline means lower is better: held at its level, below it is behind.
+    assert indicator_state(indicator((date(2020, 6, 30), 90), base=100, target=100), AS_OF).status is (
+        IndicatorStatus.BEHIND
+    )
 
 
 def test_no_data_without_measures() -> None:
