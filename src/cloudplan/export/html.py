@@ -11,7 +11,7 @@ from cloudplan.export import svg
 from cloudplan.export.formats import PortfolioView
 from cloudplan.export.svg import esc
 from cloudplan.i18n import _, language, ngettext
-from cloudplan.render.theme import STATUS_COLOURS
+from cloudplan.render.theme import AT_RISK_COLOUR, STATUS_COLOURS
 from cloudplan.status import MilestoneState, ProjectState, Status, expected_value, next_deadline
 
 if TYPE_CHECKING:
@@ -228,7 +228,7 @@ def attention(snapshot: PortfolioView) -> str:
 
 # -- at risk, and the trend of slips (views13) ---------------------------------------------------------------
 
-RISK_STYLE = ".at-risk { color: #e65100; font-weight: 600; white-space: nowrap; }\n"
+RISK_STYLE = f".at-risk {{ color: {AT_RISK_COLOUR}; font-weight: 600; white-space: nowrap; }}\n"
 
 
 def _risk_mark(state: MilestoneState) -> str:
