@@ -120,8 +120,16 @@ EARLIER = {
         ("  done = 2026-11-11\n", ""),  # visio: done since
         ('title = "Migration de la première vague (ressources humaines et paie)"', 'title = "Première vague"'),
         ('  owners = ["Secrétariat général", "Archives nationales"]\n', '  owners = ["Secrétariat général"]\n'),
-        ("  [[indicator.measure]]\n  on = 2026-11-30\n  value = 301\n", ""),  # measured since
-        ("  [[indicator.measure]]\n  on = 2026-10-31\n  value = 142932.75\n", ""),
+        (
+            "  [[indicator.measure]]\n  on = 2026-11-30\n  value = 301\n"
+            '  note = "Vague 1 incomplète : la paie reste hors du cloud."\n',
+            "",
+        ),  # measured since
+        (
+            "  [[indicator.measure]]\n  on = 2026-10-31\n  value = 142932.75\n"
+            '  note = "Hors licences de la messagerie."\n',
+            "",
+        ),
     ),
     "achats-numeriques.toml": (("  cancelled = 2026-05-20\n", ""),),  # marche-postes: cancelled since
 }
@@ -280,6 +288,18 @@ def test_terminal_views_fit_the_terminal(gallery: Gallery, view: str, lang: str)
         assert "Traceback" not in everything
         assert "internal error" not in everything
         assert "\x1b" not in everything, (lang, view, width)  # NO_COLOR: no escape sequence at all
+
+
+@pytest.mark.parametrize("view", ["status", "status-summary", "indicators"])
+def test_tables_keep_every_value_whole_down_to_60_columns(gallery: Gallery, view: str) -> None:
+    """In French at 60 and 80 columns, the days left, the next deadline and an indicator's status ended in "…":
+    the narrow layouts now put what does not fit under the row instead."""
+    for lang in LANGS:
+        for width in WIDTHS:
+            cut = [line for line in gallery.views[lang, view, width].stdout.splitlines() if "…" in line]
+            assert cut == [], (lang, view, width, cut)
+    assert "en retard sur la trajectoire" in gallery.views["fr", "indicators", 80].stdout
+    assert "-67" in gallery.views["fr", "status", 60].stdout  # vague-1's days late
 
 
 def test_french_views_speak_french(gallery: Gallery) -> None:

@@ -10,7 +10,7 @@ from rich.text import Text
 
 from cloudplan import l10n
 from cloudplan.i18n import _, ngettext
-from cloudplan.render.grid import Column, Grid, Layout, Row
+from cloudplan.render.grid import GAP, Column, Grid, Layout, Row
 from cloudplan.render.theme import status_style
 from cloudplan.safe import clean
 from cloudplan.status import MilestoneState, ProjectState, Status, next_deadline
@@ -76,12 +76,21 @@ class StatusView:
         # One layout for every project, the widest that fits all, with the same column widths
         # (measured once over all the rows), so that the projects' tables line up.
         every = _layouts([row for project_rows in rows for row in project_rows], ())
-        choice = next((n for n, lay in enumerate(every) if lay.fit(options.max_width)), len(every) - 1)
+        # The narrow layouts put a long ref on a line of its own: beside the rest, it needs only its header's room.
+        fits = [lay.fit(options.max_width) is not None if n < 2 else _fits_beside_refs(lay, options.max_width)
+                for n, lay in enumerate(every)]  # fmt: skip
+        choice = fits.index(True) if True in fits else len(every) - 1
         widths = every[choice].widths()
         for state, project_rows in zip(self.states, rows, strict=True):
             yield Text("")
             yield _project_head(state)
             yield Grid([_layouts(project_rows, widths)[choice]])
+
+
+def _fits_beside_refs(layout: Layout, width: int) -> bool:
+    """Whether *layout* fits *width* with its first column (refs) as narrow as its header."""
+    widths = layout.widths()
+    return len(layout.columns[0].header) + sum(widths[1:]) + len(GAP) * (len(widths) - 1) <= width
 
 
 def status_view(states: list[ProjectState], as_of: date) -> RenderableType:
@@ -115,7 +124,10 @@ def _columns() -> list[list[Column]]:
     """
     ref, title, owners = Column(_("Ref")), Column(_("Title"), flex=True), Column(_("Owners"))
     dates = [Column(_("Due")), Column(_("Deadline")), Column(_("Status")), Column(_("Days"), right=True)]
-    return [[ref, title, owners, *dates], [ref, title, *dates], [Column(_("Milestone")), *dates]]
+    # The narrowest (60 columns, French periods): the deadline's day without its period, so that the
+    # status and the days left stay whole rather than end in "…".
+    return [[ref, title, owners, *dates], [ref, title, *dates], [Column(_("Milestone")), *dates],
+            [Column(_("Milestone")), *dates[1:]]]  # fmt: skip
 
 
 def _layouts(rows: list[_Cells], least: Sequence[int]) -> list[Layout]:
@@ -125,7 +137,8 @@ def _layouts(rows: list[_Cells], least: Sequence[int]) -> list[Layout]:
             return Row([ref, title, owners, *dates])
         if n == 1:
             return Row([ref, title + ("\n" if owners else "") + owners, *dates])
-        return Row([ref, *dates], [title + (plain(" · ", style="dim") if owners else "") + owners])
+        under = [title + (plain(" · ", style="dim") if owners else "") + owners]
+        return Row([ref, *dates], under) if n == 2 else Row([ref, *dates[1:]], under)
 
     return [Layout(columns, [shaped(c, n) for c in rows], least) for n, columns in enumerate(_columns())]
 
@@ -171,7 +184,7 @@ def summary_view(states: list[ProjectState], as_of: date) -> RenderableType:
     """
     head = [Column(_("Project")), Column(_("Status")), Column(_("Progress")), Column(_("Overdue"), right=True)]
     tail = [Column(_("Next deadline"))]
-    beside, under = [], []
+    beside, under, narrow = [], [], []
     for state in states:
         late = sum(1 for s in state.milestones if s.status is Status.OVERDUE)
         name = plain(state.project.id, style="bold")
@@ -185,9 +198,17 @@ def summary_view(states: list[ProjectState], as_of: date) -> RenderableType:
         ]
         beside.append(Row([cells[0], title, *cells[1:]]))
         under.append(Row(cells, [title]))
+        # Narrowest: the next deadline under the row too, before the title, whole.
+        following = plain(_("Next deadline") + l10n.colon(), style="dim") + cells[4]
+        narrow.append(Row(cells[:4], [following, title]))
     return Grid(
-        [Layout([head[0], Column(_("Title"), flex=True), *head[1:], *tail], beside), Layout([*head, *tail], under)],
+        [
+            Layout([head[0], Column(_("Title"), flex=True), *head[1:], *tail], beside),
+            Layout([*head, *tail], under),
+            Layout(head, narrow),
+        ],
         title=Text(_("Roadmap as of {day}").format(day=l10n.day(as_of)), style="bold"),
+        beside=1,  # once the titles go under the rows, a long id may go above its row too
     )
 
 
