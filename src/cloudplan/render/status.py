@@ -75,16 +75,20 @@ class StatusView:
         rows = [_milestone_rows(state) or [_nothing()] for state in self.states]
         # One layout for every project, the widest that fits all, with the same column widths
         # (measured once over all the rows), so that the projects' tables line up.
-        every = _layouts([row for project_rows in rows for row in project_rows], ())
-        # The narrow layouts put a long ref on a line of its own: beside the rest, it needs only its header's room.
-        fits = [lay.fit(options.max_width) is not None if n < 2 else _fits_beside_refs(lay, options.max_width)
-                for n, lay in enumerate(every)]  # fmt: skip
-        choice = fits.index(True) if True in fits else len(every) - 1
-        widths = every[choice].widths()
+        every = [row for project_rows in rows for row in project_rows]
+        # Laid out and measured one layout after the other, until one fits (each reads every row); the
+        # narrow layouts put a long ref on a line of its own: beside the rest, it needs only its header's room.
+        last = len(_columns()) - 1
+        for choice in range(last + 1):
+            chosen = _layout(every, (), choice)
+            if choice == last or (chosen.fit(options.max_width) is not None if choice < 2 else
+                                  _fits_beside_refs(chosen, options.max_width)):  # fmt: skip
+                break
+        widths = chosen.widths()
         for state, project_rows in zip(self.states, rows, strict=True):
             yield Text("")
             yield _project_head(state)
-            yield Grid([_layouts(project_rows, widths)[choice]])
+            yield Grid([_layout(project_rows, widths, choice)])
 
 
 def _fits_beside_refs(layout: Layout, width: int) -> bool:
@@ -130,8 +134,10 @@ def _columns() -> list[list[Column]]:
             [Column(_("Milestone")), *dates[1:]]]  # fmt: skip
 
 
-def _layouts(rows: list[_Cells], least: Sequence[int]) -> list[Layout]:
-    def shaped(cells: _Cells, n: int) -> Row:
+def _layout(rows: list[_Cells], least: Sequence[int], n: int) -> Layout:
+    """Return layout *n* of `_columns()` for *rows* (made alone: each costs a pass over every row)."""
+
+    def shaped(cells: _Cells) -> Row:
         ref, title, owners, dates = cells
         if n == 0:
             return Row([ref, title, owners, *dates])
@@ -140,7 +146,7 @@ def _layouts(rows: list[_Cells], least: Sequence[int]) -> list[Layout]:
         under = [title + (plain(" · ", style="dim") if owners else "") + owners]
         return Row([ref, *dates], under) if n == 2 else Row([ref, *dates[1:]], under)
 
-    return [Layout(columns, [shaped(c, n) for c in rows], least) for n, columns in enumerate(_columns())]
+    return Layout(_columns()[n], [shaped(c) for c in rows], least)
 
 
 _Cells = tuple[Text, Text, Text, list[Text]]
