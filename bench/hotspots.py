@@ -37,15 +37,15 @@ sys.path.insert(0, str(HERE))
 PHASES = [
     ("discover files", "cloudplan.store.reader", "discover", None),
     ("read files", "cloudplan.store.reader", "read_files", None),
-    ("cache: read and unpickle an entry", "cloudplan.cache", "get", "read files"),
+    ("cache: read and unpickle an entry", "cloudplan.store.cache", "get", "read files"),
     ("parse (decode, TOML, build)", "cloudplan.store.reader", "parse", "read files"),
     ("tomllib.loads", "tomllib", "loads", "parse (decode, TOML, build)"),
-    ("build.build (dicts -> model)", "cloudplan.build", "build", "parse (decode, TOML, build)"),
-    ("validate (refs, cycles, slips)", "cloudplan.validate", "validate", "read files"),
+    ("decode.build (dicts -> model)", "cloudplan.plan.decode", "build", "parse (decode, TOML, build)"),
+    ("validate (refs, cycles, slips)", "cloudplan.core.validate", "validate", "read files"),
     ("locate findings", "cloudplan.store.reader", "locate", None),
-    ("status: project_state", "cloudplan.status", "project_state", None),
-    ("status: at-risk walk and marks", "cloudplan.status", "with_risks", None),
-    ("status: indicator_state", "cloudplan.status", "indicator_state", None),
+    ("status: project_state", "cloudplan.core.status", "project_state", None),
+    ("status: at-risk walk and marks", "cloudplan.core.status", "with_risks", None),
+    ("status: indicator_state", "cloudplan.core.status", "indicator_state", None),
     ("export json.overdue", "cloudplan.export.json", "overdue", None),
     ("export json.status", "cloudplan.export.json", "status", None),
     ("write to stdout", "cloudplan.cli.common", "write", None),
@@ -259,7 +259,7 @@ def phases(runs: int, env: dict[str, str], cwd: Path, args: list[str]) -> list[s
             lines.append(f"  {value - parse:8.1f}        of which reading bytes (read less parse)")
         if label == "parse (decode, TOML, build)":
             rest = value - med(
-                lambda s: s["phases"].get("tomllib.loads", 0.0) + s["phases"].get("build.build (dicts -> model)", 0.0)
+                lambda s: s["phases"].get("tomllib.loads", 0.0) + s["phases"].get("decode.build (dicts -> model)", 0.0)
             )
             lines.append(f"  {rest:8.1f}          of which decode and the rest (parse less tomllib and build)")
     lines.append(f"  {main_ms - outer:8.1f}      the rest of main(): Typer parsing, filters, sort, exit")

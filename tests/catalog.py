@@ -2,7 +2,7 @@
 
 Two sources: every literal passed to `_()` or `ngettext()` in the package (an AST walk),
 and the help the command line shows (commands' docstrings, options' help and metavars, and
-the words of Typer that cloudplan.cli.clicktext sends through the gate), read from the app
+the words of Typer that cloudplan.cli.framework sends through the gate), read from the app
 itself as Typer builds it.
 
     python -m tests.catalog    # rewrite the .pot, and add the new messages to the .po (empty, to translate)
@@ -38,7 +38,7 @@ def code_messages() -> list[Message]:
         for node in ast.walk(tree):
             if not isinstance(node, ast.Call):
                 continue
-            # `_()` and `ngettext()`, and a translator's `t.gettext()` / `t.ngettext()` (cloudplan.notices).
+            # `_()` and `ngettext()`, and a translator's `t.gettext()` / `t.ngettext()` (cloudplan.core.routing).
             if isinstance(node.func, ast.Name) and node.func.id in ("_", "ngettext"):
                 name = node.func.id
             elif isinstance(node.func, ast.Attribute) and node.func.attr in ("gettext", "ngettext"):
@@ -87,7 +87,7 @@ def help_messages_here() -> list[Message]:
     from typer import _click as click
 
     from cloudplan.cli import app
-    from cloudplan.cli.clicktext import TYPER_WORDS
+    from cloudplan.cli.framework import TYPER_WORDS
 
     found = [Message(w, None, "typer") for w in TYPER_WORDS]
 

@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner, Result
 
-from cloudplan import i18n, language
+from cloudplan import language
+from cloudplan.base import translate
 from cloudplan.cli import app
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -91,7 +92,7 @@ def _no_real_plans(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     yield
     # A test that ran the CLI in French leaves the process in English for the next one.
-    i18n.use(i18n.DEFAULT)
+    translate.use(translate.DEFAULT)
 
 
 @pytest.fixture

@@ -12,11 +12,12 @@ from pathlib import Path
 import pytest
 from typer.testing import Result
 
-from cloudplan import alerts, store
-from cloudplan.errors import StateInvalid, WriteFailed
-from cloudplan.model import Milestone
-from cloudplan.periods import parse_file_value
-from cloudplan.status import MilestoneState, milestone_state
+from cloudplan import store
+from cloudplan.base.errors import StateInvalid, WriteFailed
+from cloudplan.core import alerts
+from cloudplan.core.model import Milestone
+from cloudplan.core.periods import parse_file_value
+from cloudplan.core.status import MilestoneState, milestone_state
 
 Cli = Callable[..., Result]
 

@@ -7,10 +7,10 @@ from datetime import date
 
 import pytest
 
-from cloudplan import build as builder
-from cloudplan.findings import CODES, Finding, Severity
-from cloudplan.model import Plan
-from cloudplan.periods import Kind
+from cloudplan.base.findings import CODES, Finding, Severity
+from cloudplan.core.model import Plan
+from cloudplan.core.periods import Kind
+from cloudplan.plan import decode as builder
 
 VALID = """\
 version = 1
@@ -582,12 +582,12 @@ def test_bad_ref_is_at_its_entry_and_the_good_ones_are_kept() -> None:
     assert plan.projects[0].milestones[0].depends_on == ("p/a", "q/b")
 
 
-def test_parse_ref() -> None:
-    assert builder.parse_ref("m", "p") == "p/m"
-    assert builder.parse_ref("q/m", "p") == "q/m"
-    assert builder.parse_ref("q/m") == "q/m"
-    assert builder.parse_ref("m") is None
-    assert builder.parse_ref("Q/m", "p") is None
+def test_full_ref() -> None:
+    assert builder.full_ref("m", "p") == "p/m"
+    assert builder.full_ref("q/m", "p") == "q/m"
+    assert builder.full_ref("q/m") == "q/m"
+    assert builder.full_ref("m") is None
+    assert builder.full_ref("Q/m", "p") is None
 
 
 def test_many_findings_are_all_reported() -> None:

@@ -12,7 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from cloudplan import cache, store
+import cloudplan
+from cloudplan import store
+from cloudplan.store import cache
 from tests.conftest import MINIMAL, ROADMAP
 
 
@@ -173,10 +175,10 @@ def test_every_file_of_the_package_is_part_of_every_key(tmp_path: Path) -> None:
     import shutil
 
     package = tmp_path / "cloudplan"
-    shutil.copytree(Path(cache.__file__).parent, package, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(Path(cloudplan.__file__).parent, package, ignore=shutil.ignore_patterns("__pycache__"))
     files = [p for p in package.rglob("*") if p.is_file()]
     names = {p.relative_to(package).as_posix() for p in files}
-    assert {"store/editor.py", "store/reader.py", "build.py", "cache.py", "model.py"} <= names
+    assert {"store/transaction.py", "store/reader.py", "plan/decode.py", "store/cache.py", "core/model.py"} <= names
     for path in files:
         base = cache.code_stamp(package)
         path.write_bytes(path.read_bytes() + b"\n")
@@ -187,7 +189,7 @@ def test_every_file_of_the_package_is_part_of_every_key(tmp_path: Path) -> None:
     base = cache.code_stamp(package)
     (package / "store" / "new_module.py").write_text("")
     assert cache.code_stamp(package) != base
-    assert cache._stamp().startswith(cache.code_stamp(Path(cache.__file__).parent)), "the key uses the package run"
+    assert cache._stamp().startswith(cache.code_stamp(Path(cloudplan.__file__).parent)), "the key uses the package run"
 
 
 # -- a cache that cannot be turned against its user ------------------------------------------------
@@ -211,7 +213,7 @@ def _plant(folder: Path, k: str, value: object) -> None:
 
 
 def _run(args: list[str], env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
-    full = {**os.environ, **env, "PYTHONPATH": str(Path(cache.__file__).parent.parent)}
+    full = {**os.environ, **env, "PYTHONPATH": str(Path(cloudplan.__file__).parents[1])}
     return subprocess.run(
         [sys.executable, "-m", "cloudplan", *args], env=full, cwd=cwd, capture_output=True, text=True, timeout=60
     )
@@ -252,10 +254,10 @@ def _call(module: str, name: str, *args: str | tuple[str, str]) -> bytes:
         ("os", "system", "true"),
         ("builtins", "eval", "1"),
         ("builtins", "getattr", ("builtins", "tuple"), "__subclasses__"),  # the door to every class loaded
-        ("builtins", "getattr", ("cloudplan.findings", "Severity"), "__init__"),
-        ("builtins", "getattr", ("cloudplan.model", "Plan"), "_make"),
+        ("builtins", "getattr", ("cloudplan.base.findings", "Severity"), "__init__"),
+        ("builtins", "getattr", ("cloudplan.core.model", "Plan"), "_make"),
         ("cloudplan.store.reader", "read", "x"),  # a function, not a record
-        ("cloudplan.model", "Plan._make", "x"),
+        ("cloudplan.core.model", "Plan._make", "x"),
         ("cloudplan.__main__", "main"),
         ("cloudplanx", "Plan"),
         ("copyreg", "_reconstructor", ("builtins", "object"), ("builtins", "object")),
@@ -272,7 +274,7 @@ def test_only_records_dates_and_enum_members_can_be_reached(
 
 
 def test_records_dates_and_enum_members_are_what_an_entry_holds(tmp_path: Path) -> None:
-    from cloudplan.findings import Severity
+    from cloudplan.base.findings import Severity
 
     where = tmp_path / "c"
     entry = (date(2020, 1, 2), Severity.ERROR, store.parse(ROADMAP.read_bytes(), ROADMAP.name).plan, [1, {"a": None}])
@@ -297,12 +299,12 @@ def _build_on(target: tuple[str, str], state: dict[str, str]) -> bytes:
 
 def test_an_entry_cannot_rewrite_a_record_class(tmp_path: Path) -> None:
     """pickle's BUILD sets attributes: on the classes an entry may name, it is refused."""
-    from cloudplan.findings import Finding
+    from cloudplan.base.findings import Finding
 
     where = tmp_path / "c"
     where.mkdir(mode=0o700)
     before = dict(vars(Finding))
-    (where / "k").write_bytes(cache.MAGIC + _build_on(("cloudplan.findings", "Finding"), {"__str__": "forged"}))
+    (where / "k").write_bytes(cache.MAGIC + _build_on(("cloudplan.base.findings", "Finding"), {"__str__": "forged"}))
     try:
         assert cache.get(where, "k") is None
         assert vars(Finding)["__str__"] is before["__str__"]
@@ -315,7 +317,7 @@ def test_an_entry_cannot_rewrite_a_record_class(tmp_path: Path) -> None:
 def test_an_entry_cannot_rewrite_an_enum_member(tmp_path: Path) -> None:
     import pickle
 
-    from cloudplan.findings import Severity
+    from cloudplan.base.findings import Severity
 
     class Forged:
         def __reduce__(self) -> tuple[object, ...]:
@@ -397,7 +399,7 @@ def test_an_entry_of_another_shape_is_a_miss(
     tmp_path: Path, write_plan: Callable[..., Path], cli: Callable[..., object], entry: str
 ) -> None:
     """A valid pickle of the wrong shape neither crashes a command nor makes the plan vanish."""
-    from cloudplan.findings import error
+    from cloudplan.base.findings import error
 
     plan = write_plan(MINIMAL)
     fresh = store.parse(plan.read_bytes(), plan.name).plan
@@ -467,7 +469,7 @@ def test_a_full_disk_leaves_no_partial_entry(tmp_path: Path, write_plan: Callabl
         signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # the write fails with EFBIG instead of killing
         resource.setrlimit(resource.RLIMIT_FSIZE, (4096, 4096))
 
-    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "c"), "PYTHONPATH": str(Path(cache.__file__).parent.parent)}
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "c"), "PYTHONPATH": str(Path(cloudplan.__file__).parents[1])}
     result = subprocess.run(
         [sys.executable, "-m", "cloudplan", "status", plan.name],
         env=env, cwd=plan.parent, capture_output=True, text=True, timeout=60, preexec_fn=small_disk,
@@ -480,10 +482,10 @@ def test_a_full_disk_leaves_no_partial_entry(tmp_path: Path, write_plan: Callabl
 def test_the_language_is_part_of_every_key(tmp_path: Path) -> None:
     """Findings are messages for people: a run in another language must not reuse them."""
     script = (
-        "import sys; from cloudplan import cache, language; "
+        "import sys; from cloudplan import language; from cloudplan.store import cache; "
         "language.install(sys.argv[1]); print(cache.key(b'x', 'p.toml'))"
     )
-    src = str(Path(cache.__file__).parent.parent)
+    src = str(Path(cloudplan.__file__).parents[1])
     keys = set()
     for lang in ("fr", "en"):
         env = {**os.environ, "PYTHONPATH": src}

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 from typer.testing import Result
 
+from cloudplan.base.findings import CODES, Severity, error, warning
 from cloudplan.export import findings as out
-from cloudplan.findings import CODES, Severity, error, warning
 from tests.conftest import MINIMAL, ROADMAP, ROOT
 from tests.test_findings import BROKEN, CHECK_AS_OF, PLANS, expected
 

@@ -17,9 +17,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from cloudplan import planschema
+from cloudplan.base.findings import CODES, Severity
 from cloudplan.cli import app
-from cloudplan.findings import CODES, Severity
+from cloudplan.plan import schema
 from tests.test_planschema import as_taplo_sees_it, schema_sees
 
 AS_OF = date(2100, 1, 1)  # after every generated date: no done-in-future, no stale indicator
@@ -163,7 +163,7 @@ def check(text: str) -> tuple[int, str]:
 
 @functools.cache
 def _validator() -> jsonschema.Draft7Validator:
-    return jsonschema.Draft7Validator(planschema.build(), format_checker=jsonschema.Draft7Validator.FORMAT_CHECKER)
+    return jsonschema.Draft7Validator(schema.build(), format_checker=jsonschema.Draft7Validator.FORMAT_CHECKER)
 
 
 def schema_valid(doc: dict[str, Any]) -> bool:

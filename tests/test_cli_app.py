@@ -124,7 +124,7 @@ def test_a_pipe_closed_before_the_write_is_exit_2() -> None:
 
 
 def test_ctrl_c_is_exit_130(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
-    from cloudplan import status as status_module
+    from cloudplan.core import status as status_module
 
     def interrupted(*args: object) -> None:
         raise KeyboardInterrupt
@@ -242,7 +242,7 @@ def test_every_json_document_is_one_line(cli: Cli) -> None:
 
 
 def test_status_choices_come_from_the_engine(cli: Cli) -> None:
-    from cloudplan.status import IndicatorStatus, Status
+    from cloudplan.core.status import IndicatorStatus, Status
 
     milestones = " ".join(cli("status", "--help").stdout.split())
     assert "<" + "|".join(s.value for s in Status) + ">" in milestones

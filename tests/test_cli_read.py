@@ -340,7 +340,7 @@ class TestErrors:
         assert "too deeply" in result.stderr
 
     def test_internal_error_exits_2_not_1(self, cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
-        from cloudplan import status as status_module
+        from cloudplan.core import status as status_module
 
         def boom(*args: object) -> None:
             raise ZeroDivisionError("boom")
@@ -352,7 +352,7 @@ class TestErrors:
         assert "Traceback" not in result.stderr
 
     def test_debug_shows_the_traceback(self, cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
-        from cloudplan import status as status_module
+        from cloudplan.core import status as status_module
 
         def boom(*args: object) -> None:
             raise ZeroDivisionError("boom")

@@ -12,7 +12,9 @@ from pathlib import Path
 import pytest
 from typer.testing import Result
 
-from cloudplan import cache, edits, store
+from cloudplan import store
+from cloudplan.plan import edits
+from cloudplan.store import cache
 from tests.conftest import MINIMAL, ROADMAP
 
 Cli = Callable[..., Result]

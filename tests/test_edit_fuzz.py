@@ -22,10 +22,11 @@ import tomli_w
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from cloudplan import edits, store
-from cloudplan.errors import CloudplanError
-from cloudplan.toml import keymap
-from cloudplan.toml.edit import Outline, expect
+from cloudplan import store
+from cloudplan.base.errors import CloudplanError
+from cloudplan.plan import edits
+from cloudplan.plan.toml import keymap
+from cloudplan.plan.toml.splice import Outline, expect
 
 TODAY = date(2020, 6, 30)
 TEXTS = ["Alpha", "[[project]]", 'id = "fake"', "[plan]\ntitle = 'x'", "a ] } b", "# not a comment", 'q"""q', "É ✓"]

@@ -14,7 +14,8 @@ from typing import Any
 
 from typer.testing import Result
 
-from cloudplan import cache, store
+from cloudplan import store
+from cloudplan.store import cache
 
 Cli = Callable[..., Result]
 

@@ -16,7 +16,7 @@ import pytest
 from typer.testing import Result
 
 from cloudplan import store
-from cloudplan.errors import CloudplanError
+from cloudplan.base.errors import CloudplanError
 from cloudplan.export.formats import BINARY, EXPORTERS, PortfolioView, render
 from cloudplan.export.records import MILESTONE_FIELDS
 from tests.conftest import AS_OF, GOLDEN, ROADMAP, ROOT

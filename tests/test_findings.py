@@ -11,7 +11,7 @@ import pytest
 from typer.testing import Result
 
 from cloudplan import store
-from cloudplan.findings import CODES, Finding
+from cloudplan.base.findings import CODES, Finding
 from tests.conftest import MINIMAL
 
 PLANS = Path(__file__).resolve().parent / "plans"

@@ -43,7 +43,8 @@ from jsonschema.validators import validator_for
 from rich.cells import cell_len
 from typer.testing import CliRunner, Result
 
-from cloudplan import i18n, language
+from cloudplan import language
+from cloudplan.base import translate
 from cloudplan.cli import app
 from tests import chromium
 from tests.conftest import CLI_ENV, ROOT, require_file, require_program
@@ -185,7 +186,7 @@ class _Runner:
             return self.runner.invoke(app, argv, env=env, catch_exceptions=False)
         finally:
             os.chdir(here)
-            i18n.use(i18n.DEFAULT)
+            translate.use(translate.DEFAULT)
 
 
 @pytest.fixture(scope="session")

@@ -8,12 +8,12 @@ from datetime import date
 import pytest
 from rich.console import Console
 
-from cloudplan.errors import UsageError
-from cloudplan.gantt import Axis, Scale, axis, count, extent, span, unit_of
-from cloudplan.model import Milestone, Project
-from cloudplan.periods import parse_file_value
+from cloudplan.base.errors import UsageError
+from cloudplan.core.gantt import Axis, Scale, axis, count, extent, span, unit_of
+from cloudplan.core.model import Milestone, Project
+from cloudplan.core.periods import parse_file_value
+from cloudplan.core.status import MilestoneState, ProjectState, Status, project_state
 from cloudplan.render.timeline import AFTER, AS_OF_MARK, BEFORE, MARKS, timeline_view
-from cloudplan.status import MilestoneState, ProjectState, Status, project_state
 
 AS_OF = date(2020, 6, 30)
 

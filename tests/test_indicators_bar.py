@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from typer.testing import Result
 
-from cloudplan.model import Indicator, Level, Measure
-from cloudplan.periods import parse_file_value
+from cloudplan.core.model import Indicator, Level, Measure
+from cloudplan.core.periods import parse_file_value
+from cloudplan.core.status import indicator_state
 from cloudplan.render.indicators import EMPTY, FULL, progress_bar
-from cloudplan.status import indicator_state
 from tests.test_report import MEASURED
 
 AS_OF = date(2020, 6, 30)

@@ -15,7 +15,10 @@ from pathlib import Path
 import pytest
 from typer.testing import Result
 
-from cloudplan import i18n, l10n, language, periods, pofile
+from cloudplan import language, pofile
+from cloudplan.base import translate
+from cloudplan.core import periods
+from cloudplan.words import human
 from tests import catalog
 from tests.conftest import ROADMAP, ROOT
 
@@ -201,11 +204,11 @@ def test_the_template_is_up_to_date() -> None:
 
 def test_french_plurals_make_zero_and_one_singular() -> None:
     language.install("fr")
-    assert [i18n.ngettext("{n} day late", "{n} days late", n).format(n=n) for n in (0, 1, 2)] == [
+    assert [translate.ngettext("{n} day late", "{n} days late", n).format(n=n) for n in (0, 1, 2)] == [
         "0 jour de retard", "1 jour de retard", "2 jours de retard"
     ]  # fmt: skip
     language.install("en")
-    assert i18n.ngettext("{n} day late", "{n} days late", 0).format(n=0) == "0 days late"
+    assert translate.ngettext("{n} day late", "{n} days late", 0).format(n=0) == "0 days late"
 
 
 def test_the_mo_writer_round_trips_through_gettext() -> None:
@@ -230,27 +233,27 @@ def test_the_mo_writer_round_trips_through_gettext() -> None:
 )  # fmt: skip
 def test_french_periods(text: str, french: str) -> None:
     period = periods.parse_file_value(text)
-    with i18n.speaking("fr"):
-        assert l10n.period(period) == french
-    assert l10n.period(period) == text
+    with translate.speaking("fr"):
+        assert human.period(period) == french
+    assert human.period(period) == text
 
 
 def test_french_numbers_agree_with_cldr() -> None:
     from babel.dates import format_date
     from babel.numbers import format_decimal
 
-    with i18n.speaking("fr"):
-        assert l10n.number(112.44) == "112,4"
-        assert l10n.number(12000) == "12\u202f000"
-        assert l10n.number(1234567.44) == format_decimal(1234567.4, locale="fr_FR")
-        assert l10n.number(-3) == "-3"
-        assert l10n.day(date(2019, 12, 31)) == format_date(date(2019, 12, 31), "dd/MM/y", locale="fr_FR")
+    with translate.speaking("fr"):
+        assert human.number(112.44) == "112,4"
+        assert human.number(12000) == "12\u202f000"
+        assert human.number(1234567.44) == format_decimal(1234567.4, locale="fr_FR")
+        assert human.number(-3) == "-3"
+        assert human.day(date(2019, 12, 31)) == format_date(date(2019, 12, 31), "dd/MM/y", locale="fr_FR")
         for m in range(1, 13):
-            assert l10n.MONTHS[m - 1] == format_date(date(2020, m, 1), "MMMM", locale="fr_FR")
-        assert l10n.period(periods.quarter(2021, 2)) == format_date(date(2021, 4, 1), "QQQQ y", locale="fr_FR")
-        assert l10n.status("behind") == "en retard sur la trajectoire"
-    assert l10n.number(12000) == "12000"
-    assert l10n.status("behind") == "behind"
+            assert human.MONTHS[m - 1] == format_date(date(2020, m, 1), "MMMM", locale="fr_FR")
+        assert human.period(periods.quarter(2021, 2)) == format_date(date(2021, 4, 1), "QQQQ y", locale="fr_FR")
+        assert human.status("behind") == "en retard sur la trajectoire"
+    assert human.number(12000) == "12000"
+    assert human.status("behind") == "behind"
 
 
 @pytest.mark.parametrize(

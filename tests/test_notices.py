@@ -7,11 +7,12 @@ from datetime import date, timedelta
 
 import pytest
 
-from cloudplan import build, notices
-from cloudplan.errors import StateInvalid
-from cloudplan.model import Portfolio
-from cloudplan.notices import STDOUT, Kind, Memo, Notices, Reason
-from cloudplan.status import milestone_state
+from cloudplan.base.errors import StateInvalid
+from cloudplan.core import routing
+from cloudplan.core.model import Portfolio
+from cloudplan.core.routing import STDOUT, Kind, Memo, Notices, Reason
+from cloudplan.core.status import milestone_state
+from cloudplan.plan import decode
 
 HEAD = """\
 [plan]
@@ -29,7 +30,7 @@ MAIL = "mailto:dnum@x.example"
 def portfolio(
     milestones: str, contacts: str = '[[contact]]\nowner = "DNUM"\nemail = ["dnum@x.example"]\n'
 ) -> Portfolio:
-    plan, findings = build.build(tomllib.loads(HEAD + milestones + "\n" + contacts), "plan.toml")
+    plan, findings = decode.build(tomllib.loads(HEAD + milestones + "\n" + contacts), "plan.toml")
     assert [f for f in findings if f.severity == "error"] == []
     return Portfolio((plan,))
 
@@ -43,7 +44,7 @@ def run(
 ) -> tuple[Notices, dict[str, dict[str, Memo]]]:
     """Return the notices as of *day*, and the memory once they are all sent."""
     states = [milestone_state(m, day, 30) for m in p.milestones]
-    out = notices.plan(p, states, day, memory or {}, **options)  # type: ignore[arg-type]
+    out = routing.plan(p, states, day, memory or {}, **options)  # type: ignore[arg-type]
     return out, out.memory
 
 
@@ -134,7 +135,7 @@ def test_owners_are_the_milestones_else_the_projects_else_the_plans() -> None:
         + '\n[[contact]]\nowner = "ANSSI"\nmatrix = ["!a:x.example"]\n'
         + '\n[[contact]]\nowner = "DINSIC"\nemail = ["dinsic@x.example"]\n'
     )
-    plan, _f = build.build(tomllib.loads(text), "plan.toml")
+    plan, _f = decode.build(tomllib.loads(text), "plan.toml")
     out, _ = run(Portfolio((plan,)), date(2021, 4, 1))
     assert kinds(out, "matrix:!a:x.example") == [("overdue", "p/own")]
     assert kinds(out, "mailto:dinsic@x.example") == [("overdue", "p/plans")]
@@ -202,19 +203,19 @@ def test_the_message_id_is_the_same_on_a_retry_the_next_day() -> None:
 
 def test_the_state_file_round_trips_and_refuses_what_it_did_not_write() -> None:
     _out, memory = run(portfolio(milestone("2021-03-31") + milestone("2021-04-03", "n")), date(2021, 4, 1))
-    text = notices.dumps(memory, date(2021, 4, 1))
-    assert notices.loads(text, "s.json") == memory
-    assert notices.loads(None, "s.json") == {}
+    text = routing.dumps(memory, date(2021, 4, 1))
+    assert routing.loads(text, "s.json") == memory
+    assert routing.loads(None, "s.json") == {}
     for bad in ("nope", "[]", '{"cloudplan": "notify-state", "version": 2, "destinations": {}}',
                 '{"cloudplan": "notify-state", "version": 1, "destinations": {"x": {"p/m": {"status": "late"}}}}',
                 '{"cloudplan": "notify-state", "version": 1, "destinations": {"x": {"p/m": {"status": "overdue", '
                 '"deadline": "2021-13-01"}}}}'):  # fmt: skip
         with pytest.raises(StateInvalid):
-            notices.loads(bad, "s.json")
+            routing.loads(bad, "s.json")
 
 
 def test_check_warns_of_owners_without_contact_only_when_contacts_exist_and_no_star() -> None:
-    from cloudplan.validate import validate
+    from cloudplan.core.validate import validate
 
     def codes(contacts: str) -> list[str]:
         return [f.code for f in validate(portfolio(milestone("2021-03-31", more='  owners = ["ANSSI"]\n'), contacts),

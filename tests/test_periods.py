@@ -8,9 +8,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cloudplan import periods
-from cloudplan.errors import BadPeriod, CloudplanError, ExitCode
-from cloudplan.periods import Kind, Period, parse, parse_day, parse_file_value
+from cloudplan.base.errors import BadPeriod, CloudplanError, ExitCode
+from cloudplan.core import periods
+from cloudplan.core.periods import Kind, Period, parse, parse_day, parse_file_value
 
 TODAY = date(2021, 1, 31)  # a month's end, so that month offsets must clip
 

@@ -15,7 +15,7 @@ import jsonschema
 import pytest
 from typer.testing import Result
 
-from cloudplan import build, planschema
+from cloudplan.plan import decode, schema
 from tests.conftest import ROADMAP, ROOT
 from tests.test_findings import BROKEN, PLANS, expected
 
@@ -41,7 +41,7 @@ def as_taplo_sees_it(value: Any) -> Any:
 
 
 def validator() -> jsonschema.Draft7Validator:
-    return jsonschema.Draft7Validator(planschema.build(), format_checker=jsonschema.Draft7Validator.FORMAT_CHECKER)
+    return jsonschema.Draft7Validator(schema.build(), format_checker=jsonschema.Draft7Validator.FORMAT_CHECKER)
 
 
 def schema_errors(path: Path) -> list[str]:
@@ -56,15 +56,15 @@ def schema_sees() -> set[str]:
 
 
 def test_the_schema_is_a_valid_draft_07_schema() -> None:
-    jsonschema.Draft7Validator.check_schema(planschema.build())
-    assert planschema.build()["$schema"] == "http://json-schema.org/draft-07/schema#"
+    jsonschema.Draft7Validator.check_schema(schema.build())
+    assert schema.build()["$schema"] == "http://json-schema.org/draft-07/schema#"
 
 
 def test_the_committed_schema_is_what_the_command_prints(cli: Cli) -> None:
     result = cli("schema")
     assert result.exit_code == 0
     assert result.stdout == SCHEMA_FILE.read_text(encoding="utf-8"), "run `cloudplan schema -o cloudplan.schema.json`"
-    assert json.loads(result.stdout) == planschema.build()
+    assert json.loads(result.stdout) == schema.build()
 
 
 def test_the_shipped_roadmap_points_at_the_committed_schema() -> None:
@@ -79,7 +79,7 @@ def test_schema_output_file(cli: Cli, tmp_path: Path) -> None:
     target.chmod(0o640)
     result = cli("schema", "-o", target)
     assert (result.exit_code, result.stdout) == (0, "")
-    assert target.read_text(encoding="utf-8") == planschema.dumps()
+    assert target.read_text(encoding="utf-8") == schema.dumps()
     assert stat.S_IMODE(target.stat().st_mode) == 0o640  # permissions kept
     assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []
 
@@ -91,22 +91,22 @@ def test_schema_into_a_missing_folder_is_exit_2(cli: Cli, tmp_path: Path) -> Non
 
 
 def test_the_schema_knows_the_same_keys_as_the_validator() -> None:
-    s = planschema.build()
+    s = schema.build()
     defs = s["definitions"]
 
     def keys(table: dict[str, Any]) -> set[str]:
         assert table["additionalProperties"] is False
         return set(table["properties"])
 
-    assert keys(s) == set(build.TOP_KEYS)
-    assert keys(s["properties"]["plan"]) == set(build.PLAN_KEYS)
-    assert keys(defs["project"]) == set(build.PROJECT_KEYS)
-    assert keys(defs["milestone"]) == set(build.MILESTONE_KEYS)
-    assert keys(defs["slip"]) == set(build.SLIP_KEYS)
-    assert keys(defs["indicator"]) == set(build.INDICATOR_KEYS)
-    assert keys(defs["baseline"]) == set(build.BASELINE_KEYS)
-    assert keys(defs["target"]) == set(build.TARGET_KEYS)
-    assert keys(defs["measure"]) == set(build.MEASURE_KEYS)
+    assert keys(s) == set(decode.TOP_KEYS)
+    assert keys(s["properties"]["plan"]) == set(decode.PLAN_KEYS)
+    assert keys(defs["project"]) == set(decode.PROJECT_KEYS)
+    assert keys(defs["milestone"]) == set(decode.MILESTONE_KEYS)
+    assert keys(defs["slip"]) == set(decode.SLIP_KEYS)
+    assert keys(defs["indicator"]) == set(decode.INDICATOR_KEYS)
+    assert keys(defs["baseline"]) == set(decode.BASELINE_KEYS)
+    assert keys(defs["target"]) == set(decode.TARGET_KEYS)
+    assert keys(defs["measure"]) == set(decode.MEASURE_KEYS)
 
 
 @pytest.mark.parametrize("path", [ROADMAP, *sorted((PLANS / "valid").glob("*.toml"))], ids=lambda p: p.stem)
@@ -154,10 +154,10 @@ def test_broken_plans_fail_the_schema_where_the_docs_say_it_sees_them(path: Path
     ],
 )
 def test_periods_agree_with_the_validator(value: object, ok: bool) -> None:
-    from cloudplan.errors import BadPeriod
-    from cloudplan.periods import parse_file_value
+    from cloudplan.base.errors import BadPeriod
+    from cloudplan.core.periods import parse_file_value
 
-    period_schema = {**planschema.build()["definitions"]["period"], "definitions": planschema.build()["definitions"]}
+    period_schema = {**schema.build()["definitions"]["period"], "definitions": schema.build()["definitions"]}
     assert jsonschema.Draft7Validator(period_schema).is_valid(value) is ok
     try:
         parse_file_value(value)

@@ -12,10 +12,10 @@ from xml.etree import ElementTree
 import pytest
 from typer.testing import Result
 
+from cloudplan.core.model import Indicator, Level, Measure
+from cloudplan.core.periods import parse_file_value
+from cloudplan.core.status import indicator_state
 from cloudplan.export import svg
-from cloudplan.model import Indicator, Level, Measure
-from cloudplan.periods import parse_file_value
-from cloudplan.status import indicator_state
 from tests import chromium
 from tests.conftest import AS_OF
 
@@ -316,7 +316,7 @@ def test_every_colour_that_carries_words_meets_wcag_aa_on_white() -> None:
     """White words on each status badge, the at-risk mark and the trend lines' numbers on white: 4.5:1 at
     least (WCAG 2.1 AA), which #b26a00, #558b2f, #9e9e9e and #e65100 missed."""
     from cloudplan.export.trendsvg import PALETTE
-    from cloudplan.render.theme import AS_OF_COLOUR, AT_RISK_COLOUR, STATUS_COLOURS
+    from cloudplan.words.theme import AS_OF_COLOUR, AT_RISK_COLOUR, STATUS_COLOURS
 
     for name, colour in [*STATUS_COLOURS.items(), ("at risk", AT_RISK_COLOUR), ("as of", AS_OF_COLOUR),
                          *((f"trend line {i + 1}", c) for i, c in enumerate(PALETTE))]:  # fmt: skip

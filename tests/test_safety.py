@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from typer.testing import Result
 
-from cloudplan.safe import clean
+from cloudplan.base.inert import inert_text
 
 Cli = Callable[..., Result]
 
@@ -58,12 +58,12 @@ READ_COMMANDS = [
 
 
 def test_clean_shows_controls_as_symbols() -> None:
-    assert clean("a\x1b[2Jb") == "a\u241b[2Jb"
-    assert clean("bell\x07") == "bell\u2407"
-    assert clean("cr\rlf\n") == "cr\u240dlf\u240a"
-    assert clean("\u202eevil") == "\ufffdevil"
-    assert clean("\x9b31m") == "\ufffd31m"
-    assert clean("plain é ü") == "plain é ü"
+    assert inert_text("a\x1b[2Jb") == "a\u241b[2Jb"
+    assert inert_text("bell\x07") == "bell\u2407"
+    assert inert_text("cr\rlf\n") == "cr\u240dlf\u240a"
+    assert inert_text("\u202eevil") == "\ufffdevil"
+    assert inert_text("\x9b31m") == "\ufffd31m"
+    assert inert_text("plain é ü") == "plain é ü"
 
 
 @pytest.mark.parametrize("args", READ_COMMANDS, ids=" ".join)
@@ -129,7 +129,7 @@ def test_overdue_line_neutralises_controls(cli: Cli, write_plan: Callable[..., P
 
 # -- crashes turned into clear errors (issue: trust) --------------------------------------------------
 
-SRC = Path(clean.__code__.co_filename).resolve().parent.parent
+SRC = Path(inert_text.__code__.co_filename).resolve().parent.parent.parent
 
 
 def _process(*args: str, cwd: Path, env: dict[str, str] | None = None, unprivileged: bool = False) -> Any:

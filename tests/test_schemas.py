@@ -13,9 +13,9 @@ from jsonschema import FormatChecker
 from jsonschema.validators import validator_for
 from typer.testing import Result
 
-from cloudplan import planschema
 from cloudplan.cli.check import SCHEMA_KINDS
 from cloudplan.export import schemas
+from cloudplan.plan import schema as planschema
 from tests.test_cli_app import _complete_bash
 
 Cli = Callable[..., Result]

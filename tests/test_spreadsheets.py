@@ -502,9 +502,9 @@ def test_overdue_imports_no_spreadsheet_or_git_code(roadmap: str, tmp_path: Path
     )  # fmt: skip
     assert done.returncode == 1, done.stderr[-2000:]
     imported = {line.rsplit("|", 1)[-1].strip() for line in done.stderr.splitlines() if "|" in line}
-    assert "cloudplan.status" in imported  # the listing is real
+    assert "cloudplan.core.status" in imported  # the listing is real
     for module in ("xlsxwriter", "cloudplan.export.xlsx", "cloudplan.export.ods", "cloudplan.export.sheets",
-                   "zipfile", "cloudplan.changes", "cloudplan.store.git"):  # fmt: skip
+                   "zipfile", "cloudplan.core.changes", "cloudplan.store.revisions"):  # fmt: skip
         assert module not in imported, module
 
 

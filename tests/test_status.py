@@ -6,9 +6,9 @@ from datetime import date, timedelta
 
 import pytest
 
-from cloudplan.model import DEFAULT_WARN_DAYS, Indicator, Level, Measure, Milestone, Plan, Portfolio, Project, Slip
-from cloudplan.periods import Period, parse_file_value
-from cloudplan.status import (
+from cloudplan.core.model import DEFAULT_WARN_DAYS, Indicator, Level, Measure, Milestone, Plan, Portfolio, Project, Slip
+from cloudplan.core.periods import Period, parse_file_value
+from cloudplan.core.status import (
     IndicatorStatus,
     Status,
     expected_value,

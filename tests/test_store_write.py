@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from cloudplan import store
-from cloudplan.errors import EditConflict, UsageError, WriteFailed
+from cloudplan.base.errors import EditConflict, UsageError, WriteFailed
 from tests.conftest import MINIMAL
 
 

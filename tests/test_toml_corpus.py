@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from cloudplan.toml import keymap, lexer
-from cloudplan.toml.edit import Outline
+from cloudplan.plan.toml import keymap, lexer
+from cloudplan.plan.toml.splice import Outline
 
 CORPUS = Path(__file__).resolve().parent / "toml-test" / "valid"
 FILES = sorted(CORPUS.rglob("*.toml"))

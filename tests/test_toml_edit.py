@@ -10,9 +10,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cloudplan.errors import CannotEdit
-from cloudplan.toml import keymap
-from cloudplan.toml.edit import Append, Change, Drop, Outline, Remove, Set, apply, expect, spell
+from cloudplan.base.errors import CannotEdit
+from cloudplan.plan.toml import keymap
+from cloudplan.plan.toml.splice import Append, Change, Drop, Outline, Remove, Set, apply, expect, spell
 from tests.conftest import ROADMAP
 
 PLAN = """\

@@ -1,4 +1,4 @@
-"""Where each key of a plan file stands, so that findings name its line (cloudplan.toml.keymap.scan)."""
+"""Where each key of a plan file stands, so that findings name its line (cloudplan.plan.toml.keymap.scan)."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ import tomllib
 
 import pytest
 
-from cloudplan import build
-from cloudplan.toml import keymap
+from cloudplan.plan import decode
+from cloudplan.plan.toml import keymap
 
 DOC = '''\
 #:schema ../cloudplan.schema.json
@@ -118,7 +118,7 @@ def test_doc_is_valid_toml() -> None:
 
 
 def test_doc_is_a_plan_whose_only_findings_are_on_the_incomplete_indicator() -> None:
-    _, found = build.build(tomllib.loads(DOC), "p.toml")
+    _, found = decode.build(tomllib.loads(DOC), "p.toml")
     assert [(f.code, f.key) for f in found] == [
         ("indicator-incomplete", ("indicator", 1, "baseline")),
         ("indicator-incomplete", ("indicator", 1, "target")),

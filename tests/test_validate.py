@@ -7,9 +7,10 @@ from datetime import date
 
 import pytest
 
-from cloudplan import build, validate
-from cloudplan.findings import Finding, Severity, error, warning
-from cloudplan.model import Plan, Portfolio
+from cloudplan.base.findings import Finding, Severity, error, warning
+from cloudplan.core import validate
+from cloudplan.core.model import Plan, Portfolio
+from cloudplan.plan import decode
 
 TODAY = date(2021, 3, 1)
 
@@ -17,7 +18,7 @@ HEAD = '[plan]\ntitle = "P"\n'
 
 
 def plan(text: str, source: str = "p.toml") -> Plan:
-    built, found = build.build(tomllib.loads(text), source)
+    built, found = decode.build(tomllib.loads(text), source)
     assert found == [], found  # these plans are well-formed; only validate should object
     return built
 
@@ -275,7 +276,7 @@ def test_unscheduled_dependency_is_fine() -> None:
 
 def test_empty_project_is_a_warning() -> None:
     # schema gives it, with the other findings on one file's keys; validate does not repeat it
-    built, found = build.build(tomllib.loads(HEAD + project("p")), "p.toml")
+    built, found = decode.build(tomllib.loads(HEAD + project("p")), "p.toml")
     assert [f.code for f in found] == ["empty-project"]
     f = found[0]
     assert f.severity is Severity.WARNING
@@ -404,7 +405,7 @@ def test_every_problem_at_once() -> None:
         milestone("b", "done = 2022-01-01"),
     ) + project("empty")  # fmt: skip
     # the empty project is schema's to report now; it stops none of validate's findings
-    built, found = build.build(tomllib.loads(text), "p.toml")
+    built, found = decode.build(tomllib.loads(text), "p.toml")
     assert [(f.code, f.key) for f in found] == [("empty-project", ("project", 1))]
     assert sorted(f.code for f in validate.validate(Portfolio((built,)), TODAY)) == [
         "done-and-cancelled", "done-in-future", "start-after-due", "unknown-ref",

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from typer.testing import Result
 
-from cloudplan.model import Milestone, Project
-from cloudplan.periods import parse_file_value
-from cloudplan.status import next_deadline, project_state
+from cloudplan.core.model import Milestone, Project
+from cloudplan.core.periods import parse_file_value
+from cloudplan.core.status import next_deadline, project_state
 from tests.conftest import AS_OF
 
 Cli = Callable[..., Result]

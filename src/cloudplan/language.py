@@ -13,7 +13,7 @@ TOML. Peeking costs a directory walk and the read of the file's first 64 KiB, wh
 run reads again at once (from the page cache); a run that the command line or the
 environment decides pays nothing.
 
-This module reads files (the plan, the catalogue); cloudplan.i18n, the gate that messages
+This module reads files (the plan, the catalogue); cloudplan.base.translate, the gate that messages
 pass through, stays pure.
 """
 
@@ -23,7 +23,7 @@ import os
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
-from cloudplan import i18n
+from cloudplan.base import translate
 
 OPTION = "--lang"
 ENV_VAR = "CLOUDPLAN_LANG"
@@ -72,7 +72,7 @@ def split_option(args: Sequence[str]) -> tuple[list[str], str | None]:
             else:
                 value = arg.partition("=")[2]
                 i += 1
-            if value.lower() not in i18n.LANGUAGES:
+            if value.lower() not in translate.LANGUAGES:
                 raise BadLanguage(f"--lang {value!r}: cloudplan speaks fr and en")
             chosen = value.lower()
             continue
@@ -85,7 +85,7 @@ def from_environment(env: Mapping[str, str]) -> str | None:
     """Return the language the environment asks for, or None when it says nothing."""
     explicit = env.get(ENV_VAR, "").strip()
     if explicit:
-        return from_tag(explicit) or i18n.DEFAULT
+        return from_tag(explicit) or translate.DEFAULT
     for name in LOCALE_VARS:
         value = env.get(name, "")
         if name == "LANGUAGE":
@@ -95,7 +95,7 @@ def from_environment(env: Mapping[str, str]) -> str | None:
             if spoken:
                 return from_tag(spoken[0])
             if tags:
-                return i18n.DEFAULT
+                return translate.DEFAULT
             continue
         found = from_tag(value)
         if found:
@@ -109,7 +109,7 @@ def decide(args: Sequence[str], env: Mapping[str, str], cwd: Path) -> tuple[list
     Raises BadLanguage for a bad `--lang`.
     """
     rest, chosen = split_option(args)
-    language = chosen or from_environment(env) or plan_language(rest, env, cwd) or i18n.DEFAULT
+    language = chosen or from_environment(env) or plan_language(rest, env, cwd) or translate.DEFAULT
     return rest, language
 
 
@@ -139,7 +139,7 @@ def _plan_files(args: Sequence[str], env: Mapping[str, str], cwd: Path) -> list[
         elif i > 0 and not arg.startswith("-") and (arg.endswith(".toml") or os.path.isdir(arg)):
             named.append(arg)
     if not named:  # the rule every command finds its plans by (the store is imported by them all anyway)
-        from cloudplan.errors import PlanNotFound
+        from cloudplan.base.errors import PlanNotFound
         from cloudplan.store.reader import plan_args
 
         try:
@@ -187,7 +187,7 @@ def _scan(data: bytes) -> tuple[str | None, bool]:
                 word = value.partition(b"#")[0].strip()
                 if len(word) >= 2 and word[:1] == word[-1:] and word[:1] in (b'"', b"'"):
                     text = word[1:-1].decode("utf-8", "replace")
-                    return (text if text in i18n.LANGUAGES else None), True
+                    return (text if text in translate.LANGUAGES else None), True
                 return None, True
     return None, False
 
@@ -265,7 +265,7 @@ class MoCatalog:
         return lambda n: int(n != 1)
 
 
-def load(language: str) -> i18n.Catalog | None:
+def load(language: str) -> translate.Catalog | None:
     """Return the catalogue of *language*: the compiled .mo of an installed cloudplan.
 
     A source checkout has the .po (the build compiles it): it is compiled in memory, unless a .mo
@@ -292,4 +292,4 @@ def load(language: str) -> i18n.Catalog | None:
 
 def install(language: str) -> None:
     """Speak *language* in this process from now on."""
-    i18n.use(language, load)
+    translate.use(language, load)

@@ -24,20 +24,15 @@ from collections.abc import Callable, Sequence
 from typing import Annotated, Any, NoReturn
 
 import typer
-from typer._click.core import Context
-from typer._click.exceptions import ClickException, UsageError
-from typer.core import TyperGroup
-from typer.exceptions import Abort
-from typer.main import get_command_from_info, get_group
-from typer.models import CommandInfo
 
 from cloudplan import __version__
-from cloudplan.cli import clicktext
-from cloudplan.errors import CloudplanError, ExitCode
-from cloudplan.i18n import _
+from cloudplan.base.errors import CloudplanError, ExitCode
+from cloudplan.base.translate import _
+from cloudplan.cli import framework
+from cloudplan.cli.framework import Abort, ClickException, Context, TyperGroup, UsageError
 
 # Click's own words ("Usage:", "Error:") and every help text through the language gate.
-clicktext.install()
+framework.install()
 
 HELP = _("Track the milestones, deadlines and indicators of a roadmap kept as TOML in git.")
 PROG = "cloudplan"
@@ -56,7 +51,7 @@ COMMANDS: dict[str, str] = {
     "changes": "cloudplan.cli.changes:changes",
     "check": "cloudplan.cli.check:check",
     "schema": "cloudplan.cli.check:schema",
-    "history": "cloudplan.cli.edit:history",
+    "history": "cloudplan.cli.item:history",
     "init": "cloudplan.cli.edit:init",
     "add": "cloudplan.cli.edit:add",
     "done": "cloudplan.cli.edit:done",
@@ -65,9 +60,9 @@ COMMANDS: dict[str, str] = {
     "reschedule": "cloudplan.cli.edit:reschedule",
     "remove": "cloudplan.cli.edit:remove",
     "measure": "cloudplan.cli.edit:measure",
-    "show": "cloudplan.cli.inspect:show",
-    "set": "cloudplan.cli.inspect:set_",
-    "trend": "cloudplan.cli.inspect:trend",
+    "show": "cloudplan.cli.item:show",
+    "set": "cloudplan.cli.edit:set_",
+    "trend": "cloudplan.cli.views:trend",
 }
 # Click settings of commands that need them: `measure ID -5` takes -5 as a value, not an option.
 SETTINGS: dict[str, dict[str, Any]] = {"measure": {"ignore_unknown_options": True}}
@@ -103,10 +98,9 @@ class Root(TyperGroup):
         if command is None and cmd_name in COMMANDS:
             target = _load(cmd_name)
             if isinstance(target, typer.Typer):
-                command = get_group(target)
+                command = framework.group(target)
             else:
-                info = CommandInfo(name=cmd_name, callback=target, context_settings=SETTINGS.get(cmd_name))
-                command = get_command_from_info(info, pretty_exceptions_short=True, rich_markup_mode=None)
+                command = framework.command(cmd_name, target, SETTINGS.get(cmd_name))
             self.commands[cmd_name] = command
         return command
 
@@ -115,7 +109,7 @@ class Root(TyperGroup):
         try:
             return super().resolve_command(ctx, args)
         except UsageError as e:
-            from cloudplan.suggest import closest, did_you_mean
+            from cloudplan.base.suggest import closest, did_you_mean
 
             hint = did_you_mean(closest(args[0], COMMANDS)) if args else ""
             if hint:
@@ -220,9 +214,9 @@ def _internal(e: Exception) -> int:
 
 
 def _fail(message: str, hint: str | None, code: int) -> int:
-    from cloudplan.safe import clean
+    from cloudplan.base.inert import inert_text
 
-    text = f"cloudplan: {clean(message)}\n" + (f"  {clean(hint)}\n" if hint else "")
+    text = f"cloudplan: {inert_text(message)}\n" + (f"  {inert_text(hint)}\n" if hint else "")
     _say(text, sys.stderr)
     return code
 
@@ -259,7 +253,7 @@ def _show(value: bool) -> None:
     if value:
         from cloudplan.cli import completion
 
-        completion.show()
+        completion.print_script()
 
 
 def _root(

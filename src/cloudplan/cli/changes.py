@@ -10,12 +10,13 @@ from typing import TYPE_CHECKING, Annotated, NamedTuple
 
 import typer
 
-from cloudplan.cli.common import PlanArgs, format_option, load_plans, show, write
-from cloudplan.errors import BadPeriod
-from cloudplan.i18n import _
+from cloudplan.base.errors import BadPeriod
+from cloudplan.base.translate import _
+from cloudplan.cli.common import display, load_plans, write
+from cloudplan.cli.options import PlanArgs, format_option
 
 if TYPE_CHECKING:
-    from cloudplan.changes import Change, Revision
+    from cloudplan.core.changes import Change, Revision
     from cloudplan.store import Loaded
 
 
@@ -44,45 +45,46 @@ _END_OF = re.compile(r"^\s*(?:fin\s+(?:de\s+|d['’]\s*)?|(?:the\s+)?end\s+of\s+
 
 def compare(since: str, plans: list[str] | None, loaded: Loaded) -> Compared:
     """Return what changed in the plans (as *loaded* from the work tree) since the revision or day *since*."""
-    from cloudplan import periods, store
-    from cloudplan.changes import diff
-    from cloudplan.model import Portfolio
-    from cloudplan.store import git
+    from cloudplan import store
+    from cloudplan.core import periods
+    from cloudplan.core.changes import diff
+    from cloudplan.core.model import Portfolio
+    from cloudplan.store import revisions
     from cloudplan.store.reader import parse_cached
 
     files = store.discover(plans or [], os.environ, Path.cwd())
     where = files[0].path.resolve().parent
-    git.work_tree(where)
-    revision = git.resolve(since, where)
+    revisions.work_tree(where)
+    revision = revisions.resolve(since, where)
     if revision is None:
         try:
             day = periods.parse_day(_END_OF.sub("", since), loaded.today)
         except BadPeriod:
-            raise git.GitError(
+            raise revisions.GitError(
                 _("{rev!r} is neither a git revision nor a date").format(rev=since),
                 hint=_("give a commit, a tag, HEAD~3, or a day such as 2020-06-30"),
             ) from None
-        revision = git.last_before(day, loaded.portfolio.timezone, since, where)
+        revision = revisions.last_before(day, loaded.portfolio.timezone, since, where)
         if revision is None:
-            raise git.GitError(
+            raise revisions.GitError(
                 _("no commit on or before {day}: the plans' history starts later").format(day=day.isoformat())
             )
     names = [f.name for f in files]
     paths = [f.path for f in files]
     for folder, shown in _folders(plans):
-        for name in git.listed_at(revision.commit, folder):
+        for name in revisions.listed_at(revision.commit, folder):
             label = str(Path(shown) / name)
             if label not in names:  # a file removed since: its projects are removed
                 names.append(label)
                 paths.append(folder / name)
     plans_then = []
-    for name, data in zip(names, git.read_at(revision.commit, [p.resolve() for p in paths]), strict=True):
+    for name, data in zip(names, revisions.read_at(revision.commit, [p.resolve() for p in paths]), strict=True):
         if data is None:
             continue  # a file added since: everything in it is new
         parsed = parse_cached(data, name)
         if parsed.plan is None:
             first = parsed.findings[0] if parsed.findings else name
-            raise git.GitError(
+            raise revisions.GitError(
                 _("{name} at {commit} cannot be read: {why}").format(
                     name=name, commit=revision.commit[:12], why=getattr(first, "message", first)
                 ),
@@ -103,7 +105,7 @@ def _table(found: Compared) -> None:
     if found.changes:
         from cloudplan.render.changes import changes_view
 
-        show(changes_view(found.revision, found.changes))
+        display(changes_view(found.revision, found.changes))
 
 
 def _json(found: Compared) -> None:

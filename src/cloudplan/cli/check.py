@@ -10,10 +10,11 @@ from typing import Annotated
 
 import typer
 
-from cloudplan.cli.common import PlanArgs, complete, format_option, save, today_in, write
-from cloudplan.errors import ExitCode, UsageError
+from cloudplan.base.errors import ExitCode, UsageError
+from cloudplan.base.translate import _, speaking
+from cloudplan.cli.common import save, today_in, write
+from cloudplan.cli.options import PlanArgs, complete, format_option
 from cloudplan.export.findings import FORMATS
-from cloudplan.i18n import _, speaking
 
 
 def check(
@@ -41,9 +42,10 @@ def check(
     Exit 0 when they are valid (warnings allowed, unless --strict), 1 when something
     is found, 2 when the check could not run. Several files are checked together, as one portfolio.
     """
-    from cloudplan import periods, store
+    from cloudplan import store
+    from cloudplan.base.findings import Severity
+    from cloudplan.core import periods
     from cloudplan.export import findings as out
-    from cloudplan.findings import Severity
 
     def today(timezone: str | None) -> date:
         now = today_in(timezone)
@@ -97,7 +99,7 @@ def schema(
     """
     name = (kind or "plan").lower()
     if name not in SCHEMA_KINDS:
-        from cloudplan.suggest import closest, did_you_mean
+        from cloudplan.base.suggest import closest, did_you_mean
 
         raise UsageError(
             _("no schema is called {kind!r}").format(kind=kind),
@@ -105,9 +107,9 @@ def schema(
             or _("the schemas: {kinds}").format(kinds=", ".join(SCHEMA_KINDS)),
         )
     if name == "plan":
-        from cloudplan import planschema
+        from cloudplan.plan import schema
 
-        text = planschema.dumps()
+        text = schema.dumps()
     else:
         from cloudplan.export import schemas
 

@@ -6,100 +6,27 @@ turns it into a message and an exit code, in one place.
 
 import os
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from datetime import UTC, date
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, NamedTuple, TypeVar
+from typing import TYPE_CHECKING, NamedTuple, TypeVar
 
-import typer
-from typer._types import TyperChoice as Choice
-
-from cloudplan.errors import UsageError
-from cloudplan.i18n import _
-from cloudplan.safe import clean
-from cloudplan.status import IndicatorStatus, Status
+from cloudplan.base.errors import UsageError
+from cloudplan.base.inert import inert_text
+from cloudplan.base.translate import _
+from cloudplan.core.status import IndicatorStatus, Status
 
 if TYPE_CHECKING:
     from datetime import datetime
 
     from rich.console import Console, RenderableType
 
+    from cloudplan.core.model import Portfolio
+    from cloudplan.core.status import IndicatorState, ProjectState
     from cloudplan.export.formats import PortfolioView
-    from cloudplan.model import Portfolio
-    from cloudplan.status import IndicatorState, ProjectState
     from cloudplan.store import Loaded
 
 T = TypeVar("T")
-
-
-def complete(name: str) -> Callable[[typer.Context, str], list[str]]:
-    """Return a completion function that loads cloudplan.cli.completion only when a shell asks."""
-
-    def answer(ctx: typer.Context, incomplete: str) -> list[str]:
-        from cloudplan.cli import completion
-
-        found: list[str] = getattr(completion, name)(ctx, incomplete)
-        return found
-
-    return answer
-
-
-def format_option(names: Iterable[str], help: str | None = None) -> Any:
-    """Return the --format/-F option offering exactly *names* (a command's format registry), any case."""
-    return typer.Option(
-        "--format",
-        "-F",
-        click_type=Choice(list(names), case_sensitive=False),
-        help=help or _("Output format."),
-    )
-
-
-# -- options shared by the read commands -----------------------------------------------
-
-PlanArgs = Annotated[
-    list[str] | None,
-    typer.Argument(
-        metavar="[PLAN]...",
-        help=_("Plan files or folders (every *.toml inside). Default: $CLOUDPLAN_PLAN, else the nearest "
-               "plans/ folder or cloudplan.toml."),
-        show_default=False,
-    ),
-]  # fmt: skip
-AsOf = Annotated[
-    str | None,
-    typer.Option("--as-of", metavar="DATE", help=_("Show the plan as it stood on this day (default: today)."),
-                 show_default=False),
-]  # fmt: skip
-Within = Annotated[
-    int | None,
-    typer.Option("--within", metavar="DAYS", min=0,
-                 help=_("Due-soon window in days (default: the plan's warn_days, else 30)."), show_default=False),
-]  # fmt: skip
-ProjectFilter = Annotated[
-    list[str] | None,
-    typer.Option("--project", "-p", metavar="ID", help=_("Only this project (repeatable)."),
-                 autocompletion=complete("project_ids")),
-]  # fmt: skip
-OwnerFilter = Annotated[
-    list[str] | None,
-    typer.Option(
-        "--owner", metavar="TEXT",
-        help=_("Only milestones with an owner containing TEXT, regardless of case and accents (repeatable)."),
-    ),
-]  # fmt: skip
-TagFilter = Annotated[
-    list[str] | None,
-    typer.Option("--tag", metavar="TAG", help=_("Only projects with this tag (repeatable)."),
-                 autocompletion=complete("tags")),
-]  # fmt: skip
-StatusFilter = Annotated[
-    list[Status] | None,
-    typer.Option("--status", help=_("Only milestones with this status (repeatable)."), case_sensitive=False),
-]
-IndicatorStatusFilter = Annotated[
-    list[IndicatorStatus] | None,
-    typer.Option("--status", help=_("Only indicators with this status (repeatable)."), case_sensitive=False),
-]
 
 
 # -- output ----------------------------------------------------------------------------------
@@ -128,7 +55,7 @@ def console(stderr: bool = False) -> "Console":
     )
 
 
-def show(*renderables: "RenderableType") -> None:
+def display(*renderables: "RenderableType") -> None:
     """Print renderables for people on standard output.
 
     Piped or under cron, lines lose the trailing spaces that Rich pads tables with,
@@ -159,7 +86,7 @@ def save(name: "str | os.PathLike[str]", data: str | bytes) -> None:
     from cloudplan import store
 
     if store.write_output(name, data):
-        sys.stderr.write(f"cloudplan: {clean(_('wrote {file}').format(file=os.fspath(name)))}\n")
+        sys.stderr.write(f"cloudplan: {inert_text(_('wrote {file}').format(file=os.fspath(name)))}\n")
 
 
 # -- loading ----------------------------------------------------------------------------------
@@ -183,7 +110,7 @@ def today_in(timezone: str | None, now: "datetime | None" = None) -> date:
             _WARNED.append(True)
             message = _("warning: the machine's time zone (TZ={tz}) is not usable; today is taken in UTC "
                         "(set `timezone` in the plan to choose)")  # fmt: skip
-            sys.stderr.write(f"cloudplan: {clean(message.format(tz=os.environ.get('TZ', '')))}\n")
+            sys.stderr.write(f"cloudplan: {inert_text(message.format(tz=os.environ.get('TZ', '')))}\n")
         return instant.date()
 
 
@@ -211,7 +138,8 @@ def keep(value: T) -> T:
 
 def load_plans(plans: list[str] | None, as_of: str | None, within: int | None) -> PlansAsOf:
     """Discover and load the plans (refusing invalid ones), and resolve --as-of and the window."""
-    from cloudplan import periods, store
+    from cloudplan import store
+    from cloudplan.core import periods
 
     files = store.discover(plans or [], os.environ, Path.cwd())
     loaded = keep(store.load(files, today_in))
@@ -222,7 +150,7 @@ def load_plans(plans: list[str] | None, as_of: str | None, within: int | None) -
 
 def _unknown(message: str, value: str, choices: Iterable[str]) -> UsageError:
     """Return the error for a filter *value* that names nothing: *message*, and the closest name or the names."""
-    from cloudplan.suggest import closest, did_you_mean
+    from cloudplan.base.suggest import closest, did_you_mean
 
     options = list(dict.fromkeys(choices))
     hint = did_you_mean(closest(value, options)) or (
@@ -258,7 +186,7 @@ class Filters(NamedTuple):
         """Return the filters of the command line, checking each name against *portfolio*."""
         if not (projects or owners or tags):
             return cls(statuses=tuple(s.value for s in statuses or ()), slipped=slipped)
-        from cloudplan.suggest import fold
+        from cloudplan.base.suggest import fold
 
         if projects:
             ids = [p.id for p in portfolio.projects]
@@ -293,7 +221,7 @@ class Filters(NamedTuple):
         """
         if not (self.projects or self.tags or self.owners or self.statuses or self.slipped):
             return states
-        from cloudplan.suggest import fold
+        from cloudplan.base.suggest import fold
 
         kept = []
         for state in states:
@@ -338,8 +266,8 @@ class Filters(NamedTuple):
 
 def portfolio_view(plans: PlansAsOf, filters: Filters) -> "PortfolioView":
     """Return what a view shows: the filtered projects and indicators as of the day asked, under the plans' title."""
+    from cloudplan.core.status import indicator_state, portfolio_state
     from cloudplan.export.formats import PortfolioView
-    from cloudplan.status import indicator_state, portfolio_state
 
     portfolio = plans.loaded.portfolio
     projects = filters.projects_of(keep(portfolio_state(portfolio, plans.as_of, plans.window)))

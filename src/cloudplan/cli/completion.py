@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 import typer
 
 if TYPE_CHECKING:
-    from cloudplan.model import Portfolio
+    from cloudplan.core.model import Portfolio
 
 SHELLS = ("bash", "zsh", "fish")
 _ACTIONS = ("source", "complete")
@@ -27,45 +27,26 @@ _ACTIONS = ("source", "complete")
 
 def respond(command: Any, ctx_args: Any, prog_name: str, complete_var: str, instruction: str) -> int:
     """Answer a completion request; *instruction* is `complete_bash` (Typer's order) or `bash_complete` (Click's)."""
-    from typer.completion import shell_complete
+    from cloudplan.cli import framework
 
     first, _sep, second = instruction.partition("_")
     if first in SHELLS and second in _ACTIONS:
         instruction = f"{second}_{first}"
-    _typer_completion()
-    return int(shell_complete(command, ctx_args, prog_name, complete_var, instruction))
+    return framework.complete_shell(command, ctx_args, prog_name, complete_var, instruction)
 
 
 def install() -> None:
     """Install completion for the shell that runs cloudplan, and exit (the `--install-completion` option)."""
-    from typer.completion import install_callback
+    from cloudplan.cli import framework
 
-    _typer_completion()
-    install_callback(_context(), _param(), True)
+    framework.install_completion()
 
 
-def show() -> None:
+def print_script() -> None:
     """Print the completion script for the shell that runs cloudplan, and exit (`--show-completion`)."""
-    from typer.completion import show_callback
+    from cloudplan.cli import framework
 
-    _typer_completion()
-    show_callback(_context(), _param(), True)
-
-
-def _typer_completion() -> None:
-    from typer._completion_classes import completion_init
-
-    completion_init()
-
-
-def _context() -> Any:
-    from typer._click.globals import get_current_context
-
-    return get_current_context()
-
-
-def _param() -> Any:
-    return None
+    framework.print_completion()
 
 
 # -- answers from the plan ----------------------------------------------------------------

@@ -1,25 +1,19 @@
-"""The edit commands: init, add, done, reopen, cancel, reschedule, remove, measure; and history."""
+"""The edit commands: init, add, done, reopen, cancel, reschedule, remove, measure, set."""
 
 import os
-from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from cloudplan.cli.common import AsOf, PlanArgs, complete, format_option, load_plans, show, today_in, write
-from cloudplan.cli.editing import PlanOption, apply, note
-from cloudplan.i18n import _, ngettext
-from cloudplan.safe import clean
+from cloudplan.base.translate import _
+from cloudplan.cli.apply import PlanOption, apply, note
+from cloudplan.cli.common import today_in
+from cloudplan.cli.options import Ref, complete
 
 if TYPE_CHECKING:
-    from cloudplan.model import Milestone
+    pass
 
-Ref = Annotated[
-    str,
-    typer.Argument(metavar="REF", help=_("The milestone, as PROJECT/MILESTONE."), show_default=False,
-                   autocompletion=complete("milestone_refs")),
-]  # fmt: skip
 On = Annotated[
     str | None,
     typer.Option("--on", metavar="DATE", help=_("The day it happened (default: today)."), show_default=False),
@@ -43,9 +37,11 @@ def init(
     force: Annotated[bool, typer.Option("--force", help=_("Overwrite the file if it exists."))] = False,
 ) -> None:
     """Write a new, valid, commented plan file; never over an existing one without --force."""
-    from cloudplan import edits, store, validate
-    from cloudplan.errors import PlanInvalid
-    from cloudplan.model import Portfolio
+    from cloudplan import store
+    from cloudplan.base.errors import PlanInvalid
+    from cloudplan.core import validate
+    from cloudplan.core.model import Portfolio
+    from cloudplan.plan import edits
 
     target = Path(path)
     if target.is_dir():
@@ -60,7 +56,7 @@ def init(
     plan, findings, *_rest = store.parse(text.encode("utf-8"), str(target))
     if plan is not None:
         findings += validate.validate(Portfolio((plan,)), today_in(plan.timezone))
-    from cloudplan.findings import Severity
+    from cloudplan.base.findings import Severity
 
     problems = [f for f in findings if f.severity is Severity.ERROR]
     if plan is None or problems:
@@ -68,12 +64,12 @@ def init(
     store.create(target, text, force, str(target))
     note(_("wrote {file}").format(file=target))
     # The plan's first line names the schema beside it: write it there unless one is there already.
-    schema = target.parent / edits.SCHEMA_FILE
-    if not os.path.lexists(schema):
-        from cloudplan import planschema
+    schema_file = target.parent / edits.SCHEMA_FILE
+    if not os.path.lexists(schema_file):
+        from cloudplan.plan import schema
 
-        store.create(schema, planschema.dumps(), False, str(schema))
-        note(_("wrote {file}").format(file=schema))
+        store.create(schema_file, schema.dumps(), False, str(schema_file))
+        note(_("wrote {file}").format(file=schema_file))
 
 
 # -- add ----------------------------------------------------------------------------------------------
@@ -99,7 +95,7 @@ def add_project(
     plan: PlanOption = None,
 ) -> None:
     """Add a project after the last one."""
-    from cloudplan import edits
+    from cloudplan.plan import edits
 
     apply(plan, lambda p, _today, into: edits.add_project(
         p, id, title, owners=owner or (), tags=tag or (), description=description, into=into))  # fmt: skip
@@ -125,7 +121,7 @@ def add_milestone(
     plan: PlanOption = None,
 ) -> None:
     """Add a milestone at the end of its project."""
-    from cloudplan import edits
+    from cloudplan.plan import edits
 
     apply(plan, lambda p, today, _into: edits.add_milestone(
         p, ref, title, today, due=due, start=start, owners=owner or (), depends_on=depends_on or (),
@@ -156,7 +152,7 @@ def add_indicator(
     plan: PlanOption = None,
 ) -> None:
     """Add an indicator, with a baseline and a target."""
-    from cloudplan import edits
+    from cloudplan.plan import edits
 
     apply(plan, lambda p, today, into: edits.add_indicator(
         p, id, title, today, unit=unit, baseline=baseline, baseline_on=baseline_on,
@@ -168,14 +164,14 @@ def add_indicator(
 
 def done(ref: Ref, on: On = None, plan: PlanOption = None) -> None:
     """Mark a milestone done (today, or --on DATE)."""
-    from cloudplan import edits
+    from cloudplan.plan import edits
 
     apply(plan, lambda p, today, _into: edits.done(p, ref, on, today))
 
 
 def reopen(ref: Ref, plan: PlanOption = None) -> None:
     """Clear a milestone's done or cancelled date."""
-    from cloudplan import edits
+    from cloudplan.plan import edits
 
     apply(plan, lambda p, _today, _into: edits.reopen(p, ref))
 
@@ -189,8 +185,8 @@ def cancel(
     plan: PlanOption = None,
 ) -> None:
     """Cancel a milestone; the reason, if given, is added to its notes."""
-    from cloudplan import edits
-    from cloudplan.cli.editing import edit_with_impact
+    from cloudplan.cli.apply import edit_with_impact
+    from cloudplan.plan import edits
 
     edit_with_impact(
         plan,
@@ -214,8 +210,8 @@ def reschedule(
     ] = False,
 ) -> None:
     """Move a milestone's deadline, record the move (a slip: from, to, on, reason), and say what it puts at risk."""
-    from cloudplan import edits
-    from cloudplan.cli.editing import edit_with_impact
+    from cloudplan.cli.apply import edit_with_impact
+    from cloudplan.plan import edits
 
     edit_with_impact(
         plan,
@@ -240,7 +236,7 @@ def remove(
     plan: PlanOption = None,
 ) -> None:
     """Remove a milestone, or a project (--yes when it has milestones); refuse when something depends on it."""
-    from cloudplan import edits
+    from cloudplan.plan import edits
 
     apply(plan, lambda p, _today, _into: edits.remove(p, ref, yes))
 
@@ -258,73 +254,38 @@ def measure(
     plan: PlanOption = None,
 ) -> None:
     """Record a measure of an indicator (a second one on the same day replaces the first)."""
-    from cloudplan import edits
+    from cloudplan.plan import edits
 
     apply(plan, lambda p, today, _into: edits.measure(p, id, value, on, note_, today))
 
 
-# -- history --------------------------------------------------------------------------------------------
+# -- set -------------------------------------------------------------------------------------------------
 
 
-def _history_json(m: "Milestone") -> None:
-    from cloudplan.export.json import dumps
-    from cloudplan.status import slipped_days
-
-    doc = {"ref": m.ref, "title": m.title, "due": m.due.text if m.due else None,
-           "slipped_days": slipped_days(m), "slips": _slips(m)}  # fmt: skip
-    write(dumps(doc))
-
-
-def _history_text(m: "Milestone") -> None:
-    from rich.table import Table
-    from rich.text import Text
-
-    from cloudplan import l10n
-    from cloudplan.status import slipped_days
-
-    due = l10n.period(m.due) if m.due else _("no deadline")
-    head = Text(clean(m.ref), style="bold")
-    head.append("  " + clean(m.title))
-    if not m.slips:
-        show(head, Text(_("due {due}; it never slipped").format(due=due)))
-        return
-    moves = ngettext("in {n} move", "in {n} moves", len(m.slips)).format(n=len(m.slips))
-    summary = _("due {due}, {days:+d} days from the first deadline, {moves}").format(
-        due=due, days=slipped_days(m), moves=moves
-    )
-    table = Table(box=None, padding=(0, 2, 0, 0), pad_edge=False, show_edge=False)
-    for column in (_("From"), _("To"), _("On"), _("Why")):
-        table.add_column(column, no_wrap=column != _("Why"), overflow="fold")
-    for slip in m.slips:
-        cells = (l10n.period(slip.from_), l10n.period(slip.to), l10n.day(slip.on), slip.reason or "-")
-        table.add_row(*(Text(clean(c)) for c in cells))
-    show(head, Text(summary), Text(""), table)
-
-
-def _slips(m: "Milestone") -> list[dict[str, str | None]]:
-    return [
-        {
-            "from": s.from_.text if s.from_ else None,
-            "to": s.to.text if s.to else None,
-            "on": s.on.isoformat() if s.on else None,
-            "reason": s.reason,
-        }
-        for s in m.slips
-    ]
-
-
-# `text`: the milestone, then its slips under a header (what people read); `json` for programs.
-HISTORY_FORMATS: "dict[str, Callable[[Milestone], None]]" = {"text": _history_text, "json": _history_json}
-
-
-def history(
-    ref: Ref,
-    plans: PlanArgs = None,
-    as_of: AsOf = None,
-    fmt: Annotated[str, format_option(HISTORY_FORMATS)] = "text",
+def set_(
+    target: Annotated[
+        str,
+        typer.Argument(
+            metavar="TARGET",
+            help=_("A milestone (PROJECT/MILESTONE), a project, or with --indicator an indicator."),
+            show_default=False,
+        ),
+    ],
+    pairs: Annotated[
+        list[str],
+        typer.Argument(
+            metavar="KEY=VALUE...",
+            help=_(
+                "What to change. Milestone: title, start, owners, depends_on, notes; project: title, description, "
+                "owners, tags; indicator: title, unit, project. Lists are comma-separated; KEY= removes the key."
+            ),
+            show_default=False,
+        ),
+    ],
+    indicator: Annotated[bool, typer.Option("--indicator", help=_("TARGET is an indicator."))] = False,
+    plan: PlanOption = None,
 ) -> None:
-    """Show a milestone's slips: from, to, when, why (with --as-of, those made by that day)."""
-    from cloudplan import edits, status
+    """Change a title, owners, start, dependencies, notes, tags, description or unit; the rest of the file is kept."""
+    from cloudplan.plan import edits
 
-    r = load_plans(plans, as_of, None)
-    HISTORY_FORMATS[fmt.lower()](status.as_of(edits.find_milestone(r.loaded.portfolio, ref), r.as_of))
+    apply(plan, lambda p, today, _into: edits.set_keys(p, target, pairs, today, indicator=indicator))

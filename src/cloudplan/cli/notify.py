@@ -7,17 +7,18 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from cloudplan.cli.common import AsOf, PlanArgs, load_plans, write
-from cloudplan.errors import ExitCode, UsageError
-from cloudplan.i18n import _
+from cloudplan.base.errors import ExitCode, UsageError
+from cloudplan.base.translate import _
+from cloudplan.cli.common import load_plans, write
+from cloudplan.cli.options import AsOf, PlanArgs
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
     from datetime import date
 
-    from cloudplan.model import Portfolio
-    from cloudplan.notices import Memo, Message
-    from cloudplan.status import MilestoneState
+    from cloudplan.core.model import Portfolio
+    from cloudplan.core.routing import Memo, Message
+    from cloudplan.core.status import MilestoneState
 
 
 def notify(
@@ -58,12 +59,13 @@ def notify(
 
     Exit 0 when everything due was sent, 1 when some alerts reach nobody (printed), 2 when a send failed.
     """
-    from cloudplan import notices, store
+    from cloudplan import store
+    from cloudplan.core import routing
 
     days = _thresholds(remind)
     r = load_plans(plans, as_of, None)
-    previous = notices.loads(store.read_state(state), str(state))
-    outcome = notices.plan(
+    previous = routing.loads(store.read_state(state), str(state))
+    outcome = routing.plan(
         r.loaded.portfolio,
         _states(r.loaded.portfolio, r.as_of, r.window),
         r.as_of,
@@ -72,22 +74,22 @@ def notify(
         repeat,
         # For contacts without `language` (and what reaches nobody): the plan's, else English; whatever the run speaks.
         language=r.loaded.portfolio.language or "en",
-        translator=notices.speaker,  # a language -> cloudplan's catalogue speaking it
+        translator=routing.speaker,  # a language -> cloudplan's catalogue speaking it
     )
     if dry_run:
         write("".join(_preview(m) for m in outcome.messages))
-        if any(m.destination == notices.STDOUT for m in outcome.messages):
+        if any(m.destination == routing.STDOUT for m in outcome.messages):
             raise typer.Exit(int(ExitCode.FOUND))
         return
     from cloudplan import notify as transports
-    from cloudplan.safe import clean
+    from cloudplan.base.inert import inert_text
 
     def save(memory: "Mapping[str, Mapping[str, Memo]]") -> None:
-        store.write_atomic(state, notices.dumps(memory, r.as_of))
+        store.write_atomic(state, routing.dumps(memory, r.as_of))
 
     report = transports.deliver(outcome, previous, os.environ, save, _show)
     for failure in report.failed:
-        sys.stderr.write(f"cloudplan: {clean(failure.why)}\n")
+        sys.stderr.write(f"cloudplan: {inert_text(failure.why)}\n")
     if report.failed:
         sys.stderr.write(_("  the next run sends these again; the other destinations will not get theirs twice") + "\n")
         raise typer.Exit(int(ExitCode.ERROR))
@@ -106,7 +108,7 @@ def _thresholds(text: str) -> tuple[int, ...]:
 
 
 def _states(portfolio: "Portfolio", as_of: "date", window: int) -> "list[MilestoneState]":
-    from cloudplan.status import milestone_state
+    from cloudplan.core.status import milestone_state
 
     return [milestone_state(m, as_of, window) for m in portfolio.milestones]
 
@@ -118,7 +120,7 @@ def _show(message: "Message") -> None:
 
 
 def _preview(message: "Message") -> str:
-    from cloudplan.notices import STDOUT
+    from cloudplan.core.routing import STDOUT
 
     to = _("(reaches nobody: printed on standard output)") if message.destination == STDOUT else message.destination
     return (

@@ -13,38 +13,30 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from typer._types import TyperChoice as Choice
 
-from cloudplan.cli.common import (
+from cloudplan.base.errors import ExitCode, UsageError
+from cloudplan.base.translate import _
+from cloudplan.cli.common import Filters, console, display, keep, load_plans, portfolio_view, write
+from cloudplan.cli.framework import Choice
+from cloudplan.cli.options import (
     AsOf,
-    Filters,
     IndicatorStatusFilter,
-    OwnerFilter,
     PlanArgs,
     ProjectFilter,
-    StatusFilter,
-    TagFilter,
-    Within,
-    console,
+    ViewOptions,
     format_option,
-    keep,
-    load_plans,
-    portfolio_view,
-    show,
-    write,
+    view_options,
 )
-from cloudplan.errors import ExitCode, UsageError
-from cloudplan.i18n import _
-from cloudplan.status import Status
+from cloudplan.core.status import Status
 
 # The statuses `overdue` lists.
 LISTED = (Status.OVERDUE.value, Status.DUE_SOON.value)
 
 
 if TYPE_CHECKING:
-    from cloudplan.alerts import Changes
+    from cloudplan.core.alerts import Changes
+    from cloudplan.core.status import IndicatorState, MilestoneState
     from cloudplan.export.formats import PortfolioView
-    from cloudplan.status import IndicatorState, MilestoneState
 
 
 class FailOn(StrEnum):
@@ -65,7 +57,7 @@ def _status_table(view: "PortfolioView", summary: bool) -> None:
 
     states = list(view.projects)
     shown = summary_view(states, view.as_of) if summary else status_view(states, view.as_of)
-    show(shown, Text(count_line(states), style="dim"))
+    display(shown, Text(count_line(states), style="dim"))
 
 
 def _status_text(view: "PortfolioView", summary: bool) -> None:
@@ -88,14 +80,9 @@ STATUS_FORMATS: "dict[str, Callable[[PortfolioView, bool], None]]" = {
 }
 
 
+@view_options()
 def status(
-    plans: PlanArgs = None,
-    as_of: AsOf = None,
-    within: Within = None,
-    project: ProjectFilter = None,
-    owner: OwnerFilter = None,
-    tag: TagFilter = None,
-    status: StatusFilter = None,
+    view: ViewOptions,
     fmt: Annotated[str, format_option(STATUS_FORMATS)] = "table",
     summary: Annotated[bool, typer.Option("--summary", "-s", help=_("One row per project."))] = False,
     slipped: Annotated[
@@ -103,9 +90,8 @@ def status(
     ] = False,
 ) -> None:
     """Show where the roadmap stands: milestones by project, with status and days left."""
-    r = load_plans(plans, as_of, within)
-    filters = Filters.of(r.loaded.portfolio, project, owner, tag, status, slipped)
-    STATUS_FORMATS[fmt.lower()](portfolio_view(r, filters), summary)
+    r = view.load()
+    STATUS_FORMATS[fmt.lower()](portfolio_view(r, view.filters(r, slipped)), summary)
 
 
 # -- overdue ------------------------------------------------------------------------------------
@@ -138,7 +124,7 @@ def _items_table(items: "list[MilestoneState]", as_of: date, window: int) -> Non
     if items:
         from cloudplan.render.status import milestones_table
 
-        show(milestones_table(items))
+        display(milestones_table(items))
 
 
 def _items_text(items: "list[MilestoneState]", as_of: date, window: int) -> None:
@@ -156,13 +142,9 @@ OVERDUE_FORMATS: "dict[str, Callable[[list[MilestoneState], date, int], None]]" 
 STATE_FORMATS = ("text", "json")
 
 
+@view_options(status=False)
 def overdue(
-    plans: PlanArgs = None,
-    as_of: AsOf = None,
-    within: Within = None,
-    project: ProjectFilter = None,
-    owner: OwnerFilter = None,
-    tag: TagFilter = None,
+    view: ViewOptions,
     status: Annotated[
         list[str] | None,
         typer.Option(
@@ -195,7 +177,7 @@ def overdue(
 
     Exit 1 when something is overdue (see --fail-on), 0 otherwise: made for cron.
     """
-    from cloudplan.status import portfolio_state, project_state
+    from cloudplan.core.status import portfolio_state, project_state
 
     fmt = fmt.lower()
     if state is not None and fmt not in STATE_FORMATS:
@@ -203,10 +185,11 @@ def overdue(
             _("--state works with --format text or json, not {fmt}").format(fmt=fmt),
             hint=_("a table, CSV or Markdown list has no place for the milestones that left it"),
         )
-    r = load_plans(plans, as_of, within)
-    filters = Filters.of(r.loaded.portfolio, project, owner, tag, [Status(s.lower()) for s in status or ()])
+    view = view._replace(status=[Status(s.lower()) for s in status or ()])
+    r = view.load()
+    filters = view.filters(r)
     wanted = {Status.OVERDUE}
-    if within is not None or fail_on is FailOn.DUE_SOON:
+    if view.within is not None or fail_on is FailOn.DUE_SOON:
         wanted.add(Status.DUE_SOON)
     portfolio = r.loaded.portfolio
     # Only JSON says which milestones are at risk: the lines cron mails need not work it out.
@@ -226,7 +209,8 @@ def overdue(
         if not quiet:
             OVERDUE_FORMATS[fmt](items, r.as_of, r.window)
     else:
-        from cloudplan import alerts, store
+        from cloudplan import store
+        from cloudplan.core import alerts
 
         previous = alerts.loads(store.read_state(state), str(state))
         changes = alerts.diff(previous, items, {s.milestone.ref: s for p in every for s in p.milestones})
@@ -256,7 +240,7 @@ def _print_changes(changes: "Changes", fmt: str, as_of: date, window: int) -> No
 def _print_items(items: "list[MilestoneState]") -> None:
     if items:
         from cloudplan.render.lines import milestone_line
-        from cloudplan.render.theme import status_style
+        from cloudplan.words.theme import status_style
 
         _print_lines([(*milestone_line(s), status_style(s.status)) for s in items])
 
@@ -279,7 +263,7 @@ def _print_lines(lines: list[tuple[str, str, str]]) -> None:
 def _indicators_table(states: "list[IndicatorState]", as_of: date) -> None:
     from cloudplan.render.indicators import indicators_view
 
-    show(indicators_view(states, as_of))
+    display(indicators_view(states, as_of))
 
 
 def _indicators_json(states: "list[IndicatorState]", as_of: date) -> None:
@@ -316,7 +300,7 @@ def indicators(
     fmt: Annotated[str, format_option(INDICATOR_FORMATS)] = "table",
 ) -> None:
     """Show each indicator: baseline, target, latest measure, the value expected today, status."""
-    from cloudplan.status import indicator_state
+    from cloudplan.core.status import indicator_state
 
     r = load_plans(plans, as_of, None)
     filters = Filters.of(r.loaded.portfolio, project, statuses=status)

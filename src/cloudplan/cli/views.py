@@ -1,38 +1,28 @@
-"""The commands that show the roadmap as pictures and files: timeline, report, export."""
+"""The commands that show the roadmap as pictures and files: timeline, trend, report, export."""
 
 from __future__ import annotations
 
+import os
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from cloudplan.cli.common import (
+from cloudplan.base.errors import UsageError
+from cloudplan.base.translate import _
+from cloudplan.cli.common import console, display, load_plans, save, write
+from cloudplan.cli.options import (
     AsOf,
-    Filters,
-    OwnerFilter,
-    PlanArgs,
-    PlansAsOf,
-    ProjectFilter,
-    StatusFilter,
-    TagFilter,
-    Within,
+    ViewOptions,
     complete,
-    console,
     format_option,
-    load_plans,
-    portfolio_view,
-    save,
-    show,
+    view_options,
 )
-from cloudplan.errors import UsageError
 from cloudplan.export.formats import BINARY, DELIMITED, EXPORTERS
-from cloudplan.i18n import _
 
 if TYPE_CHECKING:
-    from cloudplan.export.formats import PortfolioView
-    from cloudplan.status import Status
+    pass
 
 
 class TimelineScale(StrEnum):
@@ -44,24 +34,9 @@ class TimelineScale(StrEnum):
     YEAR = "year"
 
 
-def _view(
-    r: PlansAsOf,
-    project: list[str] | None,
-    owner: list[str] | None,
-    tag: list[str] | None,
-    status: list[Status] | None,
-) -> PortfolioView:
-    return portfolio_view(r, Filters.of(r.loaded.portfolio, project, owner, tag, status))
-
-
+@view_options()
 def timeline(
-    plans: PlanArgs = None,
-    as_of: AsOf = None,
-    within: Within = None,
-    project: ProjectFilter = None,
-    owner: OwnerFilter = None,
-    tag: TagFilter = None,
-    status: StatusFilter = None,
+    view: ViewOptions,
     start: Annotated[
         str | None,
         typer.Option(
@@ -106,24 +81,24 @@ def timeline(
     ] = None,
 ) -> None:
     """Draw a Gantt chart of the milestones: a bar from start to deadline, the as-of day as a line."""
-    from cloudplan import gantt, periods
+    from cloudplan.core import gantt, periods
     from cloudplan.render.timeline import timeline_view
 
-    r = load_plans(plans, as_of, within)
-    snap = _view(r, project, owner, tag, status)
+    r = view.load()
+    snap = view.view(r)
     first = periods.parse(start, r.loaded.today).first if start else None
     last = periods.parse(end, r.loaded.today).last if end else None
     unit = None if scale is TimelineScale.AUTO else gantt.Scale(scale.value)
     if svg is None and html is None:
-        show(timeline_view(list(snap.projects), r.as_of, console().width, first, last, unit))
+        display(timeline_view(list(snap.projects), r.as_of, console().width, first, last, unit))
         return
+    from cloudplan.base.inert import inert_text
     from cloudplan.export import html as page
     from cloudplan.export import svg as chart
-    from cloudplan.safe import clean
 
     # The chart the report draws, at a slide's width whatever the terminal's; both files
     # are made before either is written: a failure writes nothing.
-    picture = chart.timeline(list(snap.projects), r.as_of, caption=clean(snap.title), first=first, last=last,
+    picture = chart.timeline(list(snap.projects), r.as_of, caption=inert_text(snap.title), first=first, last=last,
                              scale=unit)  # fmt: skip
     files = []
     if svg is not None:
@@ -134,15 +109,10 @@ def timeline(
         save(path, text)
 
 
+@view_options()
 def report(
     html: Annotated[Path, typer.Option("--html", help=_("The page to write."), metavar="FILE", dir_okay=False)],
-    plans: PlanArgs = None,
-    as_of: AsOf = None,
-    within: Within = None,
-    project: ProjectFilter = None,
-    owner: OwnerFilter = None,
-    tag: TagFilter = None,
-    status: StatusFilter = None,
+    view: ViewOptions,
     since: Annotated[
         str | None,
         typer.Option(
@@ -159,16 +129,17 @@ def report(
     """
     from cloudplan.export import html as page
 
-    r = load_plans(plans, as_of, within)
+    r = view.load()
     changed = None
     if since is not None:
         from cloudplan.cli.changes import compare
 
-        compared = compare(since, plans, r.loaded)
+        compared = compare(since, view.plans, r.loaded)
         changed = (compared.revision, compared.changes)
-    save(html, page.report(_view(r, project, owner, tag, status), changed=changed))
+    save(html, page.report(view.view(r), changed=changed))
 
 
+@view_options(plans=False)
 def export(
     words: Annotated[
         list[str] | None,
@@ -182,12 +153,8 @@ def export(
         ),
     ] = None,
     fmt: Annotated[str | None, format_option(EXPORTERS, _("What to write (or give it as the first argument)."))] = None,
-    as_of: AsOf = None,
-    within: Within = None,
-    project: ProjectFilter = None,
-    owner: OwnerFilter = None,
-    tag: TagFilter = None,
-    status: StatusFilter = None,
+    *,
+    view: ViewOptions,
     output: Annotated[
         str | None,
         typer.Option(
@@ -242,8 +209,72 @@ def export(
             )
     from cloudplan.export.formats import render
 
-    r = load_plans(plans, as_of, within)
-    text = render(fmt, _view(r, project, owner, tag, status), delimiter or ",")
+    r = view._replace(plans=plans).load()
+    text = render(fmt, view.view(r), delimiter or ",")
     if bom and isinstance(text, str):
         text = "\ufeff" + text  # U+FEFF first: UTF-8's byte order mark, EF BB BF
     save(output or "-", text)
+
+
+# -- trend -------------------------------------------------------------------------------------------------
+
+# `text`: the chart in the terminal; `json`: the deadlines in force, for programs (`--svg` saves a picture).
+TREND_FORMATS = ("text", "json")
+
+
+def trend(
+    args: Annotated[
+        list[str] | None,
+        typer.Argument(
+            metavar="[PLAN]... [REF]...",
+            help=_(
+                "Plan files or folders (as for status), and the milestones to draw (PROJECT/MILESTONE); "
+                "default: every milestone that slipped."
+            ),
+            show_default=False,
+        ),
+    ] = None,
+    as_of: AsOf = None,
+    fmt: Annotated[str, format_option(TREND_FORMATS)] = "text",
+    svg: Annotated[
+        Path | None,
+        typer.Option(
+            "--svg",
+            metavar="FILE",
+            dir_okay=False,
+            show_default=False,
+            help=_("Save the chart as an SVG picture, to paste in a slide."),
+        ),
+    ] = None,
+) -> None:
+    """Milestone trend analysis (the slip chart): the deadline in force of each milestone over time."""
+    from cloudplan.core.status import milestone_state
+    from cloudplan.core.trend import trends
+    from cloudplan.plan import edits
+
+    plans = [a for a in args or () if os.path.exists(a) or "/" not in a]
+    refs = [a for a in args or () if a not in plans]
+    r = load_plans(plans, as_of, None)
+    portfolio = r.loaded.portfolio
+    for ref in refs:
+        edits.find_milestone(portfolio, ref)
+    if refs:
+        wanted = set(refs)
+        pool = [milestone_state(m, r.as_of, r.window) for m in portfolio.milestones if m.ref in wanted]
+    else:
+        pool = [milestone_state(m, r.as_of, r.window) for m in portfolio.milestones if m.slips]
+    found = trends(pool, refs)
+    if svg is not None:
+        from cloudplan.export.trendsvg import chart
+
+        save(svg, chart(found, r.as_of) + "\n")
+        return
+    if fmt.lower() == "json":
+        from cloudplan.core.trend import document
+        from cloudplan.export.json import dumps
+
+        write(dumps(document(found, r.as_of)))
+        return
+    from cloudplan.render.trend import trend_view
+
+    display(trend_view(found, r.as_of, console().width))

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from cloudplan import l10n
-from cloudplan.changes import Change, Kind
+from cloudplan.base.translate import _
+from cloudplan.core.changes import Change, Kind
 from cloudplan.export.markdown import escape, table
-from cloudplan.i18n import _
+from cloudplan.words import human
 
 if TYPE_CHECKING:
-    from cloudplan.changes import Revision
+    from cloudplan.core.changes import Revision
 
 
 def since(revision: Revision) -> dict[str, str]:
@@ -28,29 +28,29 @@ def json_doc(revision: Revision, changes: list[Change]) -> str:
 def heading(revision: Revision) -> str:
     """Return the title of a list of changes: since what, which commit, when."""
     return _("Changes since {rev} (commit {commit} of {date})").format(
-        rev=revision.rev, commit=revision.commit[:12], date=f"{l10n.day(revision.date.date())} {revision.date:%H:%M}"
+        rev=revision.rev, commit=revision.commit[:12], date=f"{human.day(revision.date.date())} {revision.date:%H:%M}"
     )
 
 
 def _number(value: object) -> str:
-    return l10n.number(value) if isinstance(value, int | float) and not isinstance(value, bool) else str(value)
+    return human.number(value) if isinstance(value, int | float) and not isinstance(value, bool) else str(value)
 
 
 def _period(text: object) -> str:
     """Return a period the plan spelled (a change keeps its text) as people read it: 2e semestre 2019 in French."""
     if not isinstance(text, str) or not text:
         return "-"
-    from cloudplan.periods import parse_file_value
+    from cloudplan.core.periods import parse_file_value
 
     try:
-        return l10n.period(parse_file_value(text))
+        return human.period(parse_file_value(text))
     except ValueError:
         return text
 
 
 def describe(c: Change) -> str:
     """Return one change in a few words for people (plan text not escaped: the caller escapes)."""
-    day = l10n.day(c.on) if c.on else ""
+    day = human.day(c.on) if c.on else ""
     if c.kind is Kind.ADDED:
         return _("added, due {due}").format(due=_period(c.after)) if c.after else _("added")
     if c.kind is Kind.REMOVED:
@@ -66,7 +66,7 @@ def describe(c: Change) -> str:
         moved = _("rescheduled from {old} to {new}").format(old=_period(c.before), new=_period(c.after))
         if c.on:
             moved += " " + _("on {day}").format(day=day)
-        return f"{moved}{l10n.colon()}{c.reason}" if c.reason else moved
+        return f"{moved}{human.colon()}{c.reason}" if c.reason else moved
     if c.kind is Kind.RETITLED:
         return _("retitled; was “{old}”").format(old=c.before)
     if c.kind is Kind.OWNERS:
@@ -76,7 +76,7 @@ def describe(c: Change) -> str:
     text = _("measured {value} on {day}").format(value=_number(c.after), day=day)
     if c.before is not None:
         text += " " + _("(was {value})").format(value=_number(c.before))
-    return f"{text}{l10n.colon()}{c.reason}" if c.reason else text
+    return f"{text}{human.colon()}{c.reason}" if c.reason else text
 
 
 def markdown(revision: Revision, changes: list[Change]) -> str:

@@ -7,9 +7,9 @@ import io
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from cloudplan.base.inert import inert_text
+from cloudplan.core.status import IndicatorState, MilestoneState
 from cloudplan.export import records
-from cloudplan.safe import clean
-from cloudplan.status import IndicatorState, MilestoneState
 
 # OWASP "CSV Injection": a cell starting with one of these is read as a formula.
 _TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n", "\0")
@@ -28,7 +28,7 @@ def inert(value: Any) -> Any:
     """
     if not isinstance(value, str):
         return value
-    value = clean(value)
+    value = inert_text(value)
     return "'" + value if value.startswith(_TRIGGERS) else value
 
 

@@ -6,10 +6,10 @@ import hashlib
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from cloudplan.base.findings import Finding, Key, Severity
+from cloudplan.base.inert import inert_text
+from cloudplan.base.translate import _, ngettext
 from cloudplan.export.json import dumps as _dumps
-from cloudplan.findings import Finding, Key, Severity
-from cloudplan.i18n import _, ngettext
-from cloudplan.safe import clean
 
 
 def render(fmt: str, findings: Sequence[Finding]) -> str:
@@ -19,7 +19,7 @@ def render(fmt: str, findings: Sequence[Finding]) -> str:
 
 def text(findings: Sequence[Finding]) -> str:
     """Return `PATH:LINE:COL: error|warning CODE: message`, one finding a line."""
-    return "".join(clean(str(f)) + "\n" for f in findings)
+    return "".join(inert_text(str(f)) + "\n" for f in findings)
 
 
 # -- GitHub Actions workflow commands ----------------------------------------------------
@@ -51,8 +51,8 @@ def github(findings: Sequence[Finding]) -> str:
                 ("title", f"cloudplan {f.code}"),
             )
         )
-        # clean() also makes CR and LF visible symbols; escape_data stays for the contract.
-        lines.append(f"::{command} {props}::{escape_data(clean(f.message))}\n")
+        # inert_text() also makes CR and LF visible symbols; escape_data stays for the contract.
+        lines.append(f"::{command} {props}::{escape_data(inert_text(f.message))}\n")
     return "".join(lines)
 
 

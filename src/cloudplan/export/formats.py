@@ -13,7 +13,7 @@ from collections.abc import Callable
 from datetime import date
 from typing import NamedTuple
 
-from cloudplan.status import IndicatorState, ProjectState
+from cloudplan.core.status import IndicatorState, ProjectState
 
 
 class PortfolioView(NamedTuple):

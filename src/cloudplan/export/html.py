@@ -6,17 +6,18 @@ from collections.abc import Callable, Sequence
 from datetime import date
 from typing import TYPE_CHECKING
 
-from cloudplan import __version__, l10n
+from cloudplan import __version__
+from cloudplan.base.translate import _, language, ngettext
+from cloudplan.core.status import MilestoneState, ProjectState, Status, expected_value, next_deadline
 from cloudplan.export import svg
 from cloudplan.export.formats import PortfolioView
 from cloudplan.export.svg import esc
-from cloudplan.i18n import _, language, ngettext
-from cloudplan.render.theme import AT_RISK_COLOUR, STATUS_COLOURS
-from cloudplan.status import MilestoneState, ProjectState, Status, expected_value, next_deadline
+from cloudplan.words import human
+from cloudplan.words.theme import AT_RISK_COLOUR, STATUS_COLOURS
 
 if TYPE_CHECKING:
-    from cloudplan.changes import Change, Revision
-    from cloudplan.periods import Period
+    from cloudplan.core.changes import Change, Revision
+    from cloudplan.core.periods import Period
 
 # The page may load nothing and run nothing: a hostile plan that slipped markup past the
 # escaping would still find no script run and no request made.
@@ -78,7 +79,7 @@ Section = Callable[[PortfolioView], str]
 
 def _badge(status: str) -> str:
     # The class keeps the keyword (the stylesheet's); the words follow the language.
-    return f'<span class="status s-{status}">{esc(l10n.status(status))}</span>'
+    return f'<span class="status s-{status}">{esc(human.status(status))}</span>'
 
 
 def _status_css() -> str:
@@ -120,7 +121,7 @@ def report(
     if changed is not None:
         since = changed
         sections.insert(sections.index(summary) + 1 if summary in sections else 0, lambda _v: changes_section(*since))
-    day = l10n.day(snapshot.as_of)
+    day = human.day(snapshot.as_of)
     title = esc(snapshot.title)
     projects = list(snapshot.projects)
     plans = ", ".join(snapshot.sources) or "-"
@@ -143,7 +144,7 @@ def report(
 
 def timeline_page(snapshot: PortfolioView, chart: str) -> str:
     """Return a page that holds the timeline *chart* (an SVG) alone, on white, to show or paste in a slide."""
-    day = l10n.day(snapshot.as_of)
+    day = human.day(snapshot.as_of)
     head = esc(_("Timeline as of {day}").format(day=day))
     return _page(f"{esc(snapshot.title)} · {head}", [f'<div class="chart">{chart}</div>'])
 
@@ -175,7 +176,7 @@ def summary(snapshot: PortfolioView) -> str:
             m, due = nxt.milestone, nxt.milestone.due
             late_mark = f" {_badge(nxt.status.value)}" if nxt.status is Status.OVERDUE else ""
             following = (
-                f'<span class="date">{l10n.day(due.last)}</span>{late_mark}<br>'
+                f'<span class="date">{human.day(due.last)}</span>{late_mark}<br>'
                 f'<span class="small" title="{esc(m.ref)}">{esc(m.title)}</span>'
             )
         rows.append(
@@ -216,7 +217,7 @@ def attention(snapshot: PortfolioView) -> str:
     for s in items:
         m = s.milestone
         due = _due(m.due) if m.due else "-"
-        later = esc(l10n.days_left(s.days_left))
+        later = esc(human.days_left(s.days_left))
         rows.append(
             f"<tr><td><code>{esc(m.ref)}</code></td><td>{esc(m.title)}</td>"
             f'<td class="small">{esc(", ".join(m.owners))}</td><td>{due}</td>'
@@ -240,8 +241,8 @@ def _risk_mark(state: MilestoneState) -> str:
 
 def at_risk(snapshot: PortfolioView) -> str:
     """Milestones at risk, each with the chains of dependencies that put it at risk."""
-    from cloudplan.risktext import chain_text, reason
-    from cloudplan.status import risk_chain
+    from cloudplan.core.status import risk_chain
+    from cloudplan.words.risk import chain_text, reason
 
     states = [s for p in snapshot.projects for s in p.milestones]
     by_ref = {s.milestone.ref: s for s in states}
@@ -251,7 +252,7 @@ def at_risk(snapshot: PortfolioView) -> str:
             continue
         m = s.milestone
         why = "<br>".join(
-            f"{esc(chain_text(risk_chain(states, m.ref, b)) or b)}{l10n.colon()}{esc(reason(by_ref[b], s))}"
+            f"{esc(chain_text(risk_chain(states, m.ref, b)) or b)}{human.colon()}{esc(reason(by_ref[b], s))}"
             if b in by_ref else esc(b)
             for b in s.blocked_by
         )  # fmt: skip
@@ -267,8 +268,8 @@ def at_risk(snapshot: PortfolioView) -> str:
 
 def trend(snapshot: PortfolioView) -> str:
     """The milestone trend analysis chart of the milestones that slipped."""
+    from cloudplan.core.trend import trends
     from cloudplan.export.trendsvg import chart
-    from cloudplan.trend import trends
 
     as_of = snapshot.as_of
     found = trends(s for p in snapshot.projects for s in p.milestones if s.milestone.slips)
@@ -280,7 +281,7 @@ def trend(snapshot: PortfolioView) -> str:
 
 def _due(due: Period) -> str:
     """Return a due period and its deadline, e.g. '2019-H2 (2019-12-31)', each kept on one line."""
-    text, last = l10n.period(due), l10n.day(due.last)
+    text, last = human.period(due), human.day(due.last)
     if text == last:
         return f'<span class="date">{esc(text)}</span>'
     return f'<span class="date">{esc(text)}</span> <span class="date">({last})</span>'
@@ -298,9 +299,9 @@ def slips(snapshot: PortfolioView) -> str:
         for slip in m.slips:
             rows.append(
                 f"<tr><td><code>{esc(m.ref)}</code></td>"
-                f'<td class="date">{esc(l10n.period(slip.from_)) if slip.from_ else "-"}</td>'
-                f'<td class="date">{esc(l10n.period(slip.to)) if slip.to else "-"}</td>'
-                f'<td class="date">{l10n.day(slip.on) if slip.on else "-"}</td><td>{esc(slip.reason)}</td>'
+                f'<td class="date">{esc(human.period(slip.from_)) if slip.from_ else "-"}</td>'
+                f'<td class="date">{esc(human.period(slip.to)) if slip.to else "-"}</td>'
+                f'<td class="date">{human.day(slip.on) if slip.on else "-"}</td><td>{esc(slip.reason)}</td>'
                 f'<td class="num">{s.slipped_days:+d}</td></tr>'
             )
     head = [_("Milestone"), _("From"), _("To"), _("On"), _("Reason"), _("Days slipped in all")]
@@ -320,19 +321,19 @@ def indicators(snapshot: PortfolioView) -> str:
         facts = [
             (
                 _("Baseline"),
-                f"{l10n.number(i.baseline.value)}{unit} {_when(l10n.period(i.baseline.when))}" if i.baseline else "-",
+                f"{human.number(i.baseline.value)}{unit} {_when(human.period(i.baseline.when))}" if i.baseline else "-",
             ),
             (
                 _("Target"),
-                f"{l10n.number(i.target.value)}{unit} {_when(l10n.period(i.target.when))}" if i.target else "-",
+                f"{human.number(i.target.value)}{unit} {_when(human.period(i.target.when))}" if i.target else "-",
             ),
-            (_("Latest"), f"{l10n.number(s.latest)}{unit} {_when(l10n.day(s.latest_on))}" if s.latest_on else "-"),
+            (_("Latest"), f"{human.number(s.latest)}{unit} {_when(human.day(s.latest_on))}" if s.latest_on else "-"),
         ]
         if s.latest_on is not None and s.latest_on != as_of:
             # What the status compares the latest measure with: the line on that measure's day.
             then = expected_value(i, s.latest_on)
-            facts.append((_("Expected on {day}").format(day=l10n.day(s.latest_on)), f"{l10n.number(then)}{unit}"))
-        facts.append((_("Expected as of {day}").format(day=l10n.day(as_of)), f"{l10n.number(s.expected)}{unit}"))
+            facts.append((_("Expected on {day}").format(day=human.day(s.latest_on)), f"{human.number(then)}{unit}"))
+        facts.append((_("Expected as of {day}").format(day=human.day(as_of)), f"{human.number(s.expected)}{unit}"))
         if s.progress is not None:
             facts.append((_("Progress"), f"{s.progress * 100:.0f} %"))
         dl = "".join(f"<dt>{esc(k)}</dt><dd>{v}</dd>" for k, v in facts)

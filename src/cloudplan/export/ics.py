@@ -6,9 +6,9 @@ from datetime import UTC, datetime, time, timedelta
 
 from icalendar import Calendar, Event
 
+from cloudplan.base.inert import inert_text
+from cloudplan.core.status import MilestoneState, ProjectState, Status
 from cloudplan.export.formats import PortfolioView
-from cloudplan.safe import clean
-from cloudplan.status import MilestoneState, ProjectState, Status
 
 PRODID = "-//cloudplan//cloudplan//EN"
 
@@ -30,7 +30,7 @@ def calendar(snapshot: PortfolioView) -> str:
     cal.add("prodid", PRODID)
     cal.add("calscale", "GREGORIAN")
     cal.add("method", "PUBLISH")
-    cal.add("x-wr-calname", clean(snapshot.title))
+    cal.add("x-wr-calname", inert_text(snapshot.title))
     stamp = datetime.combine(snapshot.as_of, time(0, 0), tzinfo=UTC)
     for project in snapshot.projects:
         for state in project.milestones:
@@ -50,9 +50,9 @@ def _event(project: ProjectState, state: MilestoneState, stamp: datetime) -> Eve
     # An all-day event: DTEND is exclusive, so it is the next day (RFC 5545 3.6.1).
     event.add("dtstart", deadline)
     event.add("dtend", deadline + timedelta(days=1))
-    event.add("summary", f"{clean(m.project)}: {clean(m.title)}")
+    event.add("summary", f"{inert_text(m.project)}: {inert_text(m.title)}")
     event.add("description", _description(project, state, stamp))
-    event.add("categories", [clean(m.project)])
+    event.add("categories", [inert_text(m.project)])
     event.add("transp", "TRANSPARENT")  # a deadline does not make anyone busy
     if state.status is Status.CANCELLED:
         event.add("status", "CANCELLED")
@@ -64,15 +64,15 @@ def _description(project: ProjectState, state: MilestoneState, stamp: datetime) 
     m = state.milestone
     assert m.due is not None
     lines = [
-        f"Milestone: {clean(m.ref)}",
-        f"Project: {clean(project.project.title)}",
+        f"Milestone: {inert_text(m.ref)}",
+        f"Project: {inert_text(project.project.title)}",
         f"Due: {m.due.text} ({m.due.last.isoformat()})",
         f"Status as of {stamp.date().isoformat()}: {state.status.value}",
     ]
     if m.owners:
-        lines.append("Owners: {owners}".format(owners=clean(", ".join(m.owners))))
+        lines.append("Owners: {owners}".format(owners=inert_text(", ".join(m.owners))))
     if m.notes:
         # A note's own line breaks stay line breaks, which iCalendar writes as \n (RFC 5545 3.3.11);
         # each line is cleaned, so nothing else in it can act.
-        lines += ["", *(clean(line) for line in m.notes.splitlines())]
+        lines += ["", *(inert_text(line) for line in m.notes.splitlines())]
     return "\n".join(lines)

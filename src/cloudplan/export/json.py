@@ -12,11 +12,11 @@ import json
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from cloudplan.core.status import IndicatorState, MilestoneState, ProjectState
 from cloudplan.export import records
-from cloudplan.status import IndicatorState, MilestoneState, ProjectState
 
 if TYPE_CHECKING:
-    from cloudplan.alerts import Changes
+    from cloudplan.core.alerts import Changes
 
 
 def dumps(document: Any) -> str:

@@ -6,17 +6,17 @@ import re
 from collections.abc import Iterable, Sequence
 from datetime import date
 
-from cloudplan import l10n
-from cloudplan.i18n import _
-from cloudplan.safe import clean
-from cloudplan.status import IndicatorState, MilestoneState, ProjectState
+from cloudplan.base.inert import inert_text
+from cloudplan.base.translate import _
+from cloudplan.core.status import IndicatorState, MilestoneState, ProjectState
+from cloudplan.words import human
 
 _SPECIAL = re.compile(r"([\\`*_\[\]|~])")
 
 
 def escape(text: str) -> str:
     """Return *text* inert in Markdown: one line, markup characters escaped, HTML tags shown."""
-    one_line = clean(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    one_line = inert_text(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     return _SPECIAL.sub(r"\\\1", one_line)
 
 
@@ -33,9 +33,9 @@ def _row(s: MilestoneState) -> list[str]:
         f"`{m.ref}`",
         escape(m.title),
         escape(", ".join(m.owners)),
-        l10n.period(m.due) if m.due else "",
-        l10n.day(m.due.last) if m.due else "",
-        l10n.status(s.status.value),
+        human.period(m.due) if m.due else "",
+        human.day(m.due.last) if m.due else "",
+        human.status(s.status.value),
         "" if s.days_left is None else str(s.days_left),
     ]
 
@@ -46,19 +46,20 @@ def _milestone_header() -> tuple[str, ...]:
 
 def milestones(items: list[MilestoneState], as_of: date) -> str:
     """Return one table of milestones (for `overdue`)."""
-    head = f"# {_('Milestones as of {day}').format(day=l10n.day(as_of))}\n\n"
+    head = f"# {_('Milestones as of {day}').format(day=human.day(as_of))}\n\n"
     return head + table(_milestone_header(), (_row(s) for s in items))
 
 
 def status(projects: list[ProjectState], as_of: date) -> str:
     """Return a section per project: status, progress and its table of milestones."""
-    parts = [f"# {_('Roadmap as of {day}').format(day=l10n.day(as_of))}\n"]
+    parts = [f"# {_('Roadmap as of {day}').format(day=human.day(as_of))}\n"]
     for p in projects:
         parts.append(f"\n## {escape(p.project.title)} (`{p.project.id}`)\n")
         owners = escape(", ".join(p.project.owners)) or "-"
         parts.append(
-            f"\n{_('Owners')}{l10n.colon()}{owners} · {_('Status')}{l10n.colon()}**{l10n.status(p.status.value)}** · "
-            f"{_('Progress')}{l10n.colon()}{p.done}/{p.total}\n\n"
+            f"\n{_('Owners')}{human.colon()}{owners} · "
+            f"{_('Status')}{human.colon()}**{human.status(p.status.value)}** · "
+            f"{_('Progress')}{human.colon()}{p.done}/{p.total}\n\n"
         )
         parts.append(table(_milestone_header(), (_row(s) for s in p.milestones)))
     return "".join(parts)
@@ -68,19 +69,19 @@ def indicators(states: list[IndicatorState], as_of: date) -> str:
     """Return one table of indicators."""
 
     def num(v: float | None) -> str:
-        return "" if v is None else (l10n.number(v) if l10n.french() else f"{v:g}")
+        return "" if v is None else (human.number(v) if human.french() else f"{v:g}")
 
     rows = []
     for s in states:
         i = s.indicator
         rows.append([
             f"`{i.id}`", escape(i.title), escape(i.unit),
-            f"{num(i.baseline.value)} ({l10n.period(i.baseline.when)})" if i.baseline else "",
-            f"{num(i.target.value)} ({l10n.period(i.target.when)})" if i.target else "",
-            f"{num(s.latest)} ({l10n.day(s.latest_on)})" if s.latest_on else "",
+            f"{num(i.baseline.value)} ({human.period(i.baseline.when)})" if i.baseline else "",
+            f"{num(i.target.value)} ({human.period(i.target.when)})" if i.target else "",
+            f"{num(s.latest)} ({human.day(s.latest_on)})" if s.latest_on else "",
             num(None if s.expected is None else round(s.expected, 1)),
-            l10n.status(s.status.value),
+            human.status(s.status.value),
         ])  # fmt: skip
-    head = f"# {_('Indicators as of {day}').format(day=l10n.day(as_of))}\n\n"
+    head = f"# {_('Indicators as of {day}').format(day=human.day(as_of))}\n\n"
     header = (_("Id"), _("Title"), _("Unit"), _("Baseline"), _("Target"), _("Latest"), _("Expected"), _("Status"))
     return head + table(header, rows)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 
+from cloudplan.base.inert import inert_text
+from cloudplan.core.status import MilestoneState, Status
 from cloudplan.export.formats import PortfolioView
-from cloudplan.safe import clean
-from cloudplan.status import MilestoneState, Status
 
 # ":" starts a task's data, "#" and ";" end a statement, "%%" a comment, and brackets,
 # quotes and angle brackets mean something to Mermaid's other parsers or to HTML.
@@ -23,7 +23,7 @@ _TAGS = {Status.DONE: "done, ", Status.DONE_LATE: "done, ", Status.OVERDUE: "cri
 
 def label(text: str) -> str:
     """Return *text* safe as a Mermaid title, section or task name: one line, no syntax."""
-    words = _UNSAFE.sub(" ", clean(text)).split()
+    words = _UNSAFE.sub(" ", inert_text(text)).split()
     if words and words[0].casefold() in _KEYWORDS:
         words.insert(0, "·")
     return " ".join(words) or "-"

@@ -17,10 +17,10 @@ from datetime import date
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
-from cloudplan import l10n
 from cloudplan.export.formats import PortfolioView
 from cloudplan.export.sheets import MAX_DECIMALS, Cell, Sheet, decimals, inert, sheets, shown
-from cloudplan.render.theme import STATUS_COLOURS
+from cloudplan.words import human
+from cloudplan.words.theme import STATUS_COLOURS
 
 MIMETYPE = "application/vnd.oasis.opendocument.spreadsheet"
 
@@ -82,7 +82,7 @@ _ROOM = 'fo:padding-right="0.15cm"'  # between a number and the text of the next
 
 def _styles(sheet_list: list[Sheet]) -> str:
     widths = sorted({w for s in sheet_list for w in s.widths})
-    order, separator = l10n.day_parts()
+    order, separator = human.day_parts()
     fields = {"y": "year", "m": "month", "d": "day"}
     date_style = f"<number:text>{separator}</number:text>".join(
         f'<number:{fields[part]} number:style="long"/>' for part in order
@@ -151,13 +151,13 @@ def _cells(kinds: tuple[Cell, ...]) -> list[Callable[[Any], str]]:
     def status(v: str) -> str:  # the style by the keyword, the text in the user's language
         return (
             f'<table:table-cell table:style-name="s-{v}" office:value-type="string">'
-            f"<text:p>{escape(l10n.status(v))}</text:p></table:table-cell>"
+            f"<text:p>{escape(human.status(v))}</text:p></table:table-cell>"
         )
 
     def day(v: date) -> str:
         return (
             f'<table:table-cell table:style-name="date" office:value-type="date" office:date-value="{v.isoformat()}">'
-            f"<text:p>{l10n.day(v)}</text:p></table:table-cell>"
+            f"<text:p>{human.day(v)}</text:p></table:table-cell>"
         )
 
     def number(v: float) -> str:  # with its own decimals, at most MAX_DECIMALS

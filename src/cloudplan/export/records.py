@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from cloudplan.status import IndicatorState, MilestoneState, ProjectState
+from cloudplan.core.model import Milestone
+from cloudplan.core.status import IndicatorState, MilestoneState, ProjectState
 
 MILESTONE_FIELDS = (
     "ref", "project", "id", "title", "owners", "start", "due", "deadline", "done", "cancelled",
@@ -75,3 +76,16 @@ def indicator(state: IndicatorState) -> dict[str, Any]:
         "measures": [{"on": m.on.isoformat(), "value": m.value, "note": m.note} for m in i.measures],
         "plan": i.source,
     }
+
+
+def slips(m: Milestone) -> list[dict[str, str | None]]:
+    """Return a milestone's slips as `history` and `show` print them: periods as written, days as ISO."""
+    return [
+        {
+            "from": s.from_.text if s.from_ else None,
+            "to": s.to.text if s.to else None,
+            "on": s.on.isoformat() if s.on else None,
+            "reason": s.reason,
+        }
+        for s in m.slips
+    ]

@@ -6,7 +6,7 @@ One schema a kind of document, as `cloudplan schema KIND` prints it: `status` (a
 every key its objects carry as required, and allows no other: a key that a later version
 adds appears in that version's schema. The tests validate every document the commands
 print against these. (The plan file's own schema, `cloudplan schema plan`, is the
-draft-07 one of cloudplan.planschema, which editors read.)
+draft-07 one of cloudplan.plan.schema, which editors read.)
 
 Imported only by `cloudplan schema` and the tests: no command that prints a document
 pays for building these.
@@ -17,10 +17,10 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from cloudplan.alerts import Reason
-from cloudplan.changes import Kind
-from cloudplan.findings import Severity
-from cloudplan.status import IndicatorStatus, Status
+from cloudplan.base.findings import Severity
+from cloudplan.core.alerts import Reason
+from cloudplan.core.changes import Kind
+from cloudplan.core.status import IndicatorStatus, Status
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
 

@@ -5,7 +5,7 @@ a number, a date, a percentage, a status to colour). The files are for people, s
 follow the user's language: headers, sheet names, statuses (`en retard`) and how dates are
 shown (31/12/2019); what the plan says (ids, refs, titles, periods as written) is kept as
 it is. A status cell holds the status's keyword, which the writers colour by and spell
-with `l10n.status`.
+with `human.status`.
 """
 
 from __future__ import annotations
@@ -16,10 +16,10 @@ from datetime import date
 from enum import Enum
 from typing import NamedTuple
 
-from cloudplan import l10n
+from cloudplan.base.inert import inert_text
+from cloudplan.base.translate import _
 from cloudplan.export.formats import PortfolioView
-from cloudplan.i18n import _
-from cloudplan.safe import clean
+from cloudplan.words import human
 
 
 class Cell(Enum):
@@ -65,7 +65,7 @@ def decimals(value: float) -> int:
 def shown(value: float, places: int) -> str:
     """Return a number as a cell formatted with *places* decimals and grouped thousands shows it."""
     text = f"{value:,.{places}f}"
-    return text.translate({ord(","): l10n.NARROW_NBSP, ord("."): ","}) if l10n.french() else text
+    return text.translate({ord(","): human.NARROW_NBSP, ord("."): ","}) if human.french() else text
 
 
 def lines(text: str, width: int) -> int:
@@ -104,7 +104,7 @@ def _sheet(name: str, columns: Sequence[tuple[str, Cell]], rows: list[tuple[Valu
             longest = max((len(r[i]) for r in rows[:500] if isinstance(r[i], str)), default=0)  # type: ignore[arg-type]
             longest = min(longest, WRAP_AT)
         elif kind is Cell.STATUS:
-            longest = max((len(l10n.status(str(r[i]))) for r in rows[:500] if r[i] is not None), default=0)
+            longest = max((len(human.status(str(r[i]))) for r in rows[:500] if r[i] is not None), default=0)
             longest = min(longest, WRAP_AT // 2)
         elif kind is Cell.NUMBER:
             # As shown, grouped and with its decimals, and a margin: a number never fills its cell to the
@@ -123,7 +123,7 @@ def inert(value: str | None) -> str | None:
     """Return plan text as one inert line (control characters shown), or None when empty."""
     if not value:
         return None
-    value = clean(value)
+    value = inert_text(value)
     # U+FFFE and U+FFFF are no characters of XML, which both spreadsheet formats are made of.
     return value.translate(_NONCHARACTERS) if "\ufffe" in value or "\uffff" in value else value
 

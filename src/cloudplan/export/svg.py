@@ -6,11 +6,12 @@ import html
 from collections.abc import Callable
 from datetime import date, timedelta
 
-from cloudplan import gantt, l10n
-from cloudplan.i18n import _
-from cloudplan.render.theme import AS_OF_COLOUR, AT_RISK_COLOUR, status_colour
-from cloudplan.safe import clean
-from cloudplan.status import IndicatorState, MilestoneState, ProjectState, Status
+from cloudplan.base.inert import inert_text
+from cloudplan.base.translate import _
+from cloudplan.core import gantt
+from cloudplan.core.status import IndicatorState, MilestoneState, ProjectState, Status
+from cloudplan.words import human
+from cloudplan.words.theme import AS_OF_COLOUR, AT_RISK_COLOUR, status_colour
 
 GRID, INK, MUTED = "#e0e0e0", "#212121", "#616161"
 # Fonts already on the reader's machine: the picture fetches nothing.
@@ -28,11 +29,11 @@ MARK_SHAPES = {
 
 def esc(text: str) -> str:
     """Return plan text safe inside HTML or SVG text and attributes: cleaned, then escaped."""
-    return html.escape(clean(text), quote=True)
+    return html.escape(inert_text(text), quote=True)
 
 
 def _num(value: float) -> str:
-    return l10n.number(value)
+    return human.number(value)
 
 
 def _svg(width: int, height: int, label: str, body: list[str]) -> str:
@@ -109,12 +110,12 @@ def timeline(
     if caption:
         body.append(_text(MARGIN, y + 16, caption, extra=' font-size="16" font-weight="bold"'))
         y += 24
-    title = _("Timeline as of {day}").format(day=l10n.day(as_of))
+    title = _("Timeline as of {day}").format(day=human.day(as_of))
     body.append(_text(MARGIN, y + 14, title, fill=MUTED, extra=f' font-size="{LABEL_SIZE}"'))
     y += 22
     now = x(as_of + timedelta(days=1)) if ax.first <= as_of <= ax.last else None
     if now is not None:
-        label = _("as of {day}").format(day=l10n.day(as_of))
+        label = _("as of {day}").format(day=human.day(as_of))
         anchor = "end" if now > CHART_X + CHART_W * 0.75 else "start"
         dx = -4 if anchor == "end" else 4
         body.append(_text(now + dx, y + 12, label, anchor=anchor, fill=AS_OF_COLOUR, extra=f' font-size="{SMALL}"'))
@@ -124,10 +125,10 @@ def timeline(
     rows: list[str] = []
     for project in projects:
         rows.append(f'<rect x="{MARGIN}" y="{y}" width="{WIDTH - 2 * MARGIN}" height="{HEAD_H}" fill="#f2f2f2"/>')
-        head = _fit(clean(project.project.title), int(LABEL_W * 1.6 / (LABEL_SIZE * CHAR_W)))
+        head = _fit(inert_text(project.project.title), int(LABEL_W * 1.6 / (LABEL_SIZE * CHAR_W)))
         rows.append(
             _text(MARGIN + 6, y + 17, head, extra=f' font-size="{LABEL_SIZE}" font-weight="bold"')
-            + _text(WIDTH - MARGIN - 6, y + 17, clean(project.project.id), anchor="end", fill=MUTED,
+            + _text(WIDTH - MARGIN - 6, y + 17, inert_text(project.project.id), anchor="end", fill=MUTED,
                     extra=f' font-size="{SMALL}"')
         )  # fmt: skip
         y += HEAD_H
@@ -173,7 +174,7 @@ def _grid(ax: gantt.Axis, per_unit: float, x: Callable[[date], float], top: int,
         else:
             body.append(f'<line x1="{left:.1f}" y1="{top + 18}" x2="{left:.1f}" y2="{bottom}" stroke="{GRID}"/>')
         if ax.scale is gantt.Scale.QUARTER:
-            tick = l10n.quarter_label((unit.first.month + 2) // 3)  # T1..T4 in French
+            tick = human.quarter_label((unit.first.month + 2) // 3)  # T1..T4 in French
         elif ax.scale is gantt.Scale.MONTH and (unit.first.month - 1) % every == 0:
             tick = f"{unit.first.month:02d}"
         else:
@@ -219,12 +220,12 @@ def _row(state: MilestoneState, y: int, x: Callable[[date], float], ax: gantt.Ax
     """Return a milestone's row (its title, its bar and mark, its due period) and the row's height."""
     m = state.milestone
     colour = status_colour(state.status)
-    lines = _wrap(clean(m.title), int((LABEL_W - 20) / (LABEL_SIZE * CHAR_W)))
+    lines = _wrap(inert_text(m.title), int((LABEL_W - 20) / (LABEL_SIZE * CHAR_W)))
     height = ROW_H + LINE_H * (len(lines) - 1)
     done = m.done if state.status in (Status.DONE, Status.DONE_LATE) else None
-    tip = f"{m.ref}{l10n.colon()}{m.title} ({l10n.status(state.status.value)}"
-    tip += f", {l10n.period(m.due)} = {l10n.day(m.due.last)}" if m.due else ""
-    tip += ", " + _("done on {day}").format(day=l10n.day(done)) + ")" if done else ")"
+    tip = f"{m.ref}{human.colon()}{m.title} ({human.status(state.status.value)}"
+    tip += f", {human.period(m.due)} = {human.day(m.due.last)}" if m.due else ""
+    tip += ", " + _("done on {day}").format(day=human.day(done)) + ")" if done else ")"
     # The title in a nested viewport, which clips it should a glyph run wider than guessed:
     # a label never runs into the bars (and no clip-path id can clash on a page of charts).
     parts = [
@@ -262,8 +263,8 @@ def _row(state: MilestoneState, y: int, x: Callable[[date], float], ax: gantt.Ax
         else:
             parts.append(_mark(MARK_SHAPES[state.status], right, mid, colour))
         if done is not None or m.due is not None:
-            said = _("done on {day}").format(day=l10n.day(done)) if done else l10n.period(m.due)
-            said = clean(said)
+            said = _("done on {day}").format(day=human.day(done)) if done else human.period(m.due)
+            said = inert_text(said)
             room = len(said) * SMALL * CHAR_W
             if right + 10 + room <= WIDTH - MARGIN:
                 parts.append(_text(right + 10, mid + 4, said, fill=MUTED, extra=f' font-size="{SMALL}"'))
@@ -292,7 +293,7 @@ def _legend(present: set[Status], as_of: date, now: bool, y: int, risky: bool = 
 
     y += 10
     for status in items:
-        word = l10n.status(status.value)
+        word = human.status(status.value)
         colour = status_colour(status)
         room(40 + len(word) * 12 * CHAR_W)
         if status is Status.UNSCHEDULED:
@@ -307,7 +308,7 @@ def _legend(present: set[Status], as_of: date, now: bool, y: int, risky: bool = 
         body.append(_text(left + 30, y, word))
         left += 30 + len(word) * 12 * CHAR_W + 20
     if now:
-        label = _("as of {day}").format(day=l10n.day(as_of))
+        label = _("as of {day}").format(day=human.day(as_of))
         room(24 + len(label) * 12 * CHAR_W)
         body.append(f'<line x1="{left + 4:.1f}" y1="{y - 11}" x2="{left + 4:.1f}" y2="{y + 3}" '
                     f'stroke="{AS_OF_COLOUR}" stroke-width="2" stroke-dasharray="5 3"/>')  # fmt: skip
@@ -382,7 +383,7 @@ def indicator(state: IndicatorState, as_of: date) -> str:
         # the bar reaching the last day where the dashed line starts or ends.
         left, right = px(lv.when.first), px(lv.when.last + timedelta(days=1))
         y = py(lv.value)
-        tip = f"{kind} {_num(lv.value)} ({l10n.period(lv.when)})"
+        tip = f"{kind} {_num(lv.value)} ({human.period(lv.when)})"
         body.append(
             f'<g><title>{esc(tip)}</title><line x1="{left:.1f}" y1="{y:.1f}" x2="{right:.1f}" y2="{y:.1f}" '
             f'stroke="#9e9e9e" stroke-width="3" stroke-linecap="round"/>'
@@ -401,7 +402,7 @@ def indicator(state: IndicatorState, as_of: date) -> str:
         path = " ".join(f"{px(d):.1f},{py(v):.1f}" for d, v in points)
         body.append(f'<polyline points="{path}" fill="none" stroke="{colour}" stroke-width="2"/>')
         for m in i.measures:
-            tip = f"{l10n.day(m.on)}{l10n.colon()}{_num(m.value)}" + (f" ({m.note})" if m.note else "")
+            tip = f"{human.day(m.on)}{human.colon()}{_num(m.value)}" + (f" ({m.note})" if m.note else "")
             body.append(
                 f'<circle cx="{px(m.on):.1f}" cy="{py(m.value):.1f}" r="4" fill="{colour}">'
                 f"<title>{esc(tip)}</title></circle>"
@@ -438,7 +439,7 @@ def _indicator_legend(colour: str, measured: bool, as_of: date | None, y: float)
         # Down here, not in the plot: the words never cover the line or its target.
         items.append((None, 0, _("no measure yet"), MUTED, ' font-style="italic"'))
     if as_of is not None:
-        items.append((sample_now, 7, _("as of {day}").format(day=l10n.day(as_of)), AS_OF_COLOUR, ""))
+        items.append((sample_now, 7, _("as of {day}").format(day=human.day(as_of)), AS_OF_COLOUR, ""))
     body: list[str] = []
     x = float(PAD_L)
     for sample, before, words, fill, extra in items:

@@ -6,11 +6,12 @@ import math
 from collections.abc import Callable
 from datetime import date, timedelta
 
-from cloudplan import gantt, l10n
+from cloudplan.base.translate import _
+from cloudplan.core import gantt
+from cloudplan.core.trend import Trend, first_day
 from cloudplan.export.svg import CHAR_W, FONT, esc
-from cloudplan.i18n import _
-from cloudplan.render.theme import AS_OF_COLOUR
-from cloudplan.trend import Trend, first_day
+from cloudplan.words import human
+from cloudplan.words.theme import AS_OF_COLOUR
 
 # Told apart by colour, and by the number each line carries at both ends and in the legend.
 # Each at least 4.5:1 on white: the numbers are text (WCAG 2.1 AA).
@@ -45,7 +46,7 @@ def chart(found: list[Trend], as_of: date, title: str = "") -> str:
     quarters or years, the finest that leaves its labels room. The dashed diagonal is where the
     deadline is the report date.
     """
-    heading = title or _("Milestone trend analysis as of {day}").format(day=l10n.day(as_of))
+    heading = title or _("Milestone trend analysis as of {day}").format(day=human.day(as_of))
     if not found:
         body = _text(WIDTH / 2, 60, _("No deadline has slipped."), anchor="middle", fill=MUTED)
         return _svg(WIDTH, 100, heading, body)
@@ -73,7 +74,7 @@ def chart(found: list[Trend], as_of: date, title: str = "") -> str:
             f'<line x1="{now:.1f}" y1="{TOP - 4}" x2="{now:.1f}" y2="{bottom}" stroke="{AS_OF_COLOUR}" '
             f'stroke-dasharray="3 3"/>'
         )
-        words = _("as of {day}").format(day=l10n.day(as_of))
+        words = _("as of {day}").format(day=human.day(as_of))
         # Inside the picture: to the left of the line when it would run past the right edge.
         anchor, dx = ("end", -4) if now + 4 + _width(words, 12) > WIDTH - 4 else ("start", 4)
         parts.append(_text(now + dx, TOP - 8, words, anchor=anchor, fill=AS_OF_COLOUR))
@@ -93,7 +94,7 @@ def chart(found: list[Trend], as_of: date, title: str = "") -> str:
                      f'stroke-width="3"/>')  # fmt: skip
         parts.append(_text(LEFT + 30, row, label(i), fill=colour, extra=' font-weight="bold"'))
         last = trend.deadlines[-1].period
-        words = f"{m.ref} · {m.title} ({l10n.status(trend.state.status.value)}, {l10n.period(last)})"
+        words = f"{m.ref} · {m.title} ({human.status(trend.state.status.value)}, {human.period(last)})"
         for n, line in enumerate(_lines(words, chars)):
             parts.append(_text(LEFT + 46, row + n * 15, line, fill=INK))
             row += 15 if n else 0
@@ -140,7 +141,7 @@ def _across(ax: gantt.Axis, x: Callable[[date], float], bottom: float) -> list[s
         stroke = "#bdbdbd" if year_start else GRID
         parts.append(f'<line x1="{left:.1f}" y1="{TOP}" x2="{left:.1f}" y2="{bottom}" stroke="{stroke}"/>')
         if ax.scale is not gantt.Scale.YEAR:
-            name = l10n.quarter_label((unit.first.month + 2) // 3) if ax.scale is gantt.Scale.QUARTER else (
+            name = human.quarter_label((unit.first.month + 2) // 3) if ax.scale is gantt.Scale.QUARTER else (
                 f"{unit.first.month:02d}")  # fmt: skip
             parts.append(_text((left + right) / 2, bottom + 15, name, anchor="middle", fill=MUTED,
                                extra=' font-size="11"'))  # fmt: skip
@@ -163,7 +164,7 @@ def _up(ax: gantt.Axis, y: Callable[[date], float], right: float) -> list[str]:
         stroke = "#bdbdbd" if unit.first.month == 1 else GRID
         parts.append(f'<line x1="{LEFT}" y1="{low:.1f}" x2="{right}" y2="{low:.1f}" stroke="{stroke}"/>')
         if i % every == 0:
-            parts.append(_text(LEFT - 6, (top + low) / 2 + 4, l10n.period_short(unit), anchor="end", fill=MUTED,
+            parts.append(_text(LEFT - 6, (top + low) / 2 + 4, human.period_short(unit), anchor="end", fill=MUTED,
                                extra=' font-size="11"'))  # fmt: skip
     return parts
 
@@ -263,8 +264,8 @@ def _line(
         if n and points:
             points.append((fx(since), points[-1][1]))
         points.append((fx(since), fy(deadline.period.last)))
-        tip = f"{m.ref}{l10n.colon()}{l10n.period(deadline.period)} ({l10n.day(deadline.period.last)})"
-        tip += _(", since {day}").format(day=l10n.day(deadline.since)) if deadline.since else ""
+        tip = f"{m.ref}{human.colon()}{human.period(deadline.period)} ({human.day(deadline.period.last)})"
+        tip += _(", since {day}").format(day=human.day(deadline.since)) if deadline.since else ""
         marks.append(
             f'<circle cx="{fx(since):.1f}" cy="{fy(deadline.period.last):.1f}" r="4" fill="{colour}">'
             f"<title>{esc(tip)}</title></circle>"
@@ -293,7 +294,7 @@ def _line(
     final = placed.find([(ex + 8 + k * (wide + 2), ey + 4, "start") for k in range(4)] + [(ex + 8, ey - 8, "start")],
                         wide)  # fmt: skip
     return (
-        f'<g class="trend-line"><title>{esc(f"{name}. {m.ref}{l10n.colon()}{m.title}")}</title>'
+        f'<g class="trend-line"><title>{esc(f"{name}. {m.ref}{human.colon()}{m.title}")}</title>'
         f'<polyline points="{path}" fill="none" stroke="{colour}" stroke-width="2.5"{dash}/>'
         + "".join(marks)
         + end_mark

@@ -12,10 +12,10 @@ import math
 from datetime import date, datetime, time
 from typing import Any
 
-from cloudplan import l10n
 from cloudplan.export.formats import PortfolioView
 from cloudplan.export.sheets import MAX_DECIMALS, WRAP_AT, Cell, decimals, inert, lines, sheets
-from cloudplan.render.theme import STATUS_COLOURS
+from cloudplan.words import human
+from cloudplan.words.theme import STATUS_COLOURS
 
 _EPOCH = date(1899, 12, 30)  # Excel's day 0 (its 1900 leap-year bug folded in, as every writer does)
 _DATE_CODES = {"y": "yyyy", "m": "mm", "d": "dd"}
@@ -24,7 +24,7 @@ LINE_HEIGHT = 15  # points: a line of the default 11-point font, the height of a
 
 def date_format() -> str:
     """Return the number format of date cells: yyyy-mm-dd, or dd/mm/yyyy in French."""
-    order, separator = l10n.day_parts()
+    order, separator = human.day_parts()
     return separator.join(_DATE_CODES[part] for part in order)
 
 
@@ -98,7 +98,7 @@ def workbook(snapshot: PortfolioView) -> bytes:
             for c, w in wraps:
                 v = row[c]
                 if isinstance(v, str) and len(v) >= w - 1:
-                    tallest = max(tallest, lines(v if sheet.kinds[c] is Cell.TEXT else l10n.status(v), w))
+                    tallest = max(tallest, lines(v if sheet.kinds[c] is Cell.TEXT else human.status(v), w))
             if tallest > 1:
                 ws.set_row(r, LINE_HEIGHT * tallest)
         ws.freeze_panes(1, 0)
@@ -140,6 +140,6 @@ def _date_writer(number: Any, style: Any) -> Any:
 
 def _status_writer(text: Any, colours: dict[str, Any]) -> Any:
     def write(r: int, c: int, v: str, _style: Any) -> None:
-        text(r, c, l10n.status(v), colours.get(v))
+        text(r, c, human.status(v), colours.get(v))
 
     return write

@@ -13,9 +13,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping, MutableMapping
 from typing import NamedTuple
 
-from cloudplan.errors import CloudplanError, ExitCode
-from cloudplan.i18n import _
-from cloudplan.notices import STDOUT, Memo, Message, Notices
+from cloudplan.base.errors import CloudplanError, ExitCode
+from cloudplan.base.translate import _
+from cloudplan.core.routing import STDOUT, Memo, Message, Notices
 
 
 class SendFailed(CloudplanError):

@@ -16,8 +16,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, NamedTuple
 
-from cloudplan.i18n import _
-from cloudplan.notices import Message
+from cloudplan.base.translate import _
+from cloudplan.core.routing import Message
 from cloudplan.notify import SendFailed
 
 if TYPE_CHECKING:

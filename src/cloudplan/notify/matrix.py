@@ -15,8 +15,8 @@ import json
 from collections.abc import Mapping
 from urllib.parse import quote, urlsplit
 
-from cloudplan.i18n import _
-from cloudplan.notices import Message
+from cloudplan.base.translate import _
+from cloudplan.core.routing import Message
 from cloudplan.notify import SendFailed
 from cloudplan.notify.http import Answer, call, summary, unmention
 

@@ -10,8 +10,8 @@ import json
 from collections.abc import Mapping
 from urllib.parse import urlsplit
 
-from cloudplan.i18n import _
-from cloudplan.notices import Message
+from cloudplan.base.translate import _
+from cloudplan.core.routing import Message
 from cloudplan.notify import SendFailed
 from cloudplan.notify.http import call, summary, unmention
 

@@ -8,13 +8,13 @@ from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 
+from cloudplan.base.inert import inert_text
 from cloudplan.export.changes import describe, heading
-from cloudplan.safe import clean
 
 if TYPE_CHECKING:
-    from cloudplan.changes import Change, Revision
+    from cloudplan.core.changes import Change, Revision
 
-from cloudplan.i18n import _
+from cloudplan.base.translate import _
 
 
 def changes_view(revision: Revision, changes: list[Change]) -> Group:
@@ -24,5 +24,5 @@ def changes_view(revision: Revision, changes: list[Change]) -> Group:
     t.add_column(_("Title"), ratio=1)
     t.add_column(_("Change"), ratio=2)
     for c in changes:
-        t.add_row(Text(clean(c.ref)), Text(clean(c.title)), Text(clean(describe(c))))
-    return Group(Text(clean(heading(revision)), style="bold"), Text(""), t)
+        t.add_row(Text(inert_text(c.ref)), Text(inert_text(c.title)), Text(inert_text(describe(c))))
+    return Group(Text(inert_text(heading(revision)), style="bold"), Text(""), t)

@@ -7,12 +7,12 @@ from datetime import date
 from rich.console import Console, ConsoleOptions, RenderableType, RenderResult
 from rich.text import Text
 
-from cloudplan import l10n
-from cloudplan.i18n import _
+from cloudplan.base.translate import _
+from cloudplan.core.status import IndicatorState, expected_value
 from cloudplan.render.grid import Column, Grid, Layout, Row
 from cloudplan.render.status import plain, status_cell
-from cloudplan.render.theme import status_style
-from cloudplan.status import IndicatorState, expected_value
+from cloudplan.words import human
+from cloudplan.words.theme import status_style
 
 BAR_WIDTH, NARROW_BAR = 10, 8
 FULL, EMPTY = "█", "░"
@@ -76,13 +76,13 @@ class IndicatorsView:
                 title.append_text(plain(f" ({i.unit})", style="dim"))
             then, _day = expected_then(s, self.as_of)
             levels = [
-                (l10n.number(i.baseline.value), l10n.period(i.baseline.when)) if i.baseline else ("-", ""),
-                (l10n.number(i.target.value), l10n.period(i.target.when)) if i.target else ("-", ""),
-                (l10n.number(s.latest), l10n.day(s.latest_on)) if s.latest_on else ("-", ""),
+                (human.number(i.baseline.value), human.period(i.baseline.when)) if i.baseline else ("-", ""),
+                (human.number(i.target.value), human.period(i.target.when)) if i.target else ("-", ""),
+                (human.number(s.latest), human.day(s.latest_on)) if s.latest_on else ("-", ""),
             ]
             beside = [Text(f"{v} ({d})" if d else v) for v, d in levels]
             over = [Text(f"{v}\n({d})" if d else v) for v, d in levels]
-            name, expected = plain(i.id), Text(l10n.number(then))
+            name, expected = plain(i.id), Text(human.number(then))
             wide.append(Row([name, title, *beside, expected, progress_bar(s), status_cell(s.status)]))
             under.append(Row([name, *beside, expected, progress_bar(s), status_cell(s.status)], [title]))
             narrow.append(
@@ -108,7 +108,7 @@ class IndicatorsView:
         note = _(
             "Expected: the value on the line from baseline to target on the latest measure's day, "
             "which the status is judged against (as of {day} when there is no measure)."
-        ).format(day=l10n.day(self.as_of))
+        ).format(day=human.day(self.as_of))
         return Grid(
             [
                 Layout([head, Column(_("Title"), flex=True), *values, progress, status], wide),
@@ -117,7 +117,7 @@ class IndicatorsView:
                 Layout([head, *values, progress], tight),
                 Layout([head, values[2], values[3], progress], least),
             ],
-            title=Text(_("Indicators as of {day}").format(day=l10n.day(self.as_of))),
+            title=Text(_("Indicators as of {day}").format(day=human.day(self.as_of))),
             notes=[Text(note, style="dim")] if self.states else [],
             beside=2,  # once the titles go under the rows, a long id may go above its row too
         )

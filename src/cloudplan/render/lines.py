@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from cloudplan import l10n
-from cloudplan.i18n import _
-from cloudplan.safe import clean
+from cloudplan.base.inert import inert_text
+from cloudplan.base.translate import _
+from cloudplan.words import human
 
 if TYPE_CHECKING:
-    from cloudplan.alerts import Cleared
-    from cloudplan.status import MilestoneState
+    from cloudplan.core.alerts import Cleared
+    from cloudplan.core.status import MilestoneState
 
 
 def milestone_line(state: MilestoneState) -> tuple[str, str]:
@@ -22,11 +22,11 @@ def milestone_line(state: MilestoneState) -> tuple[str, str]:
     do: it is what scripts and mail filters match; the rest of the line is in the run's language.
     """
     m = state.milestone
-    due = _("due {period}").format(period=l10n.due(m.due)) if m.due is not None else ""
-    owners = f" [{clean(', '.join(m.owners))}]" if m.owners else ""
+    due = _("due {period}").format(period=human.due(m.due)) if m.due is not None else ""
+    owners = f" [{inert_text(', '.join(m.owners))}]" if m.owners else ""
     # A closed milestone has no "late" or "in N days"; one without a deadline has no "due".
-    told = ", ".join(part for part in (due, l10n.days_left(state.days_left)) if part)
-    rest = f"  {clean(m.ref)}  {told + l10n.colon() if told else ''}{clean(m.title)}{owners}"
+    told = ", ".join(part for part in (due, human.days_left(state.days_left)) if part)
+    rest = f"  {inert_text(m.ref)}  {told + human.colon() if told else ''}{inert_text(m.title)}{owners}"
     return state.status.value.upper(), rest
 
 
@@ -35,23 +35,23 @@ def cleared_line(cleared: Cleared) -> tuple[str, str]:
 
     `CLEARED  cercle-2/ouverture  done on 2021-03-15, was overdue: Ouverture [DINSIC]`
     """
-    from cloudplan.alerts import Reason  # only `--state` runs need the alerts module
+    from cloudplan.core.alerts import Reason  # only `--state` runs need the alerts module
 
     state = cleared.state
-    was = _("was {status}").format(status=l10n.status(cleared.was.status))
+    was = _("was {status}").format(status=human.status(cleared.was.status))
     if state is None:
-        return "CLEARED", f"  {clean(cleared.ref)}  {_('removed from the plan')}, {was}"
+        return "CLEARED", f"  {inert_text(cleared.ref)}  {_('removed from the plan')}, {was}"
     m = state.milestone
     why = {
-        Reason.DONE: lambda: _("done on {day}").format(day=l10n.day(m.done)),
-        Reason.CANCELLED: lambda: _("cancelled on {day}").format(day=l10n.day(m.cancelled)),
+        Reason.DONE: lambda: _("done on {day}").format(day=human.day(m.done)),
+        Reason.CANCELLED: lambda: _("cancelled on {day}").format(day=human.day(m.cancelled)),
         Reason.RESCHEDULED: lambda: _("rescheduled, {due}").format(due=_due(state)),
         Reason.UNSCHEDULED: lambda: _("no longer has a due date"),
         Reason.NOT_DUE_SOON: lambda: _("no longer due soon, {due}").format(due=_due(state)),
         Reason.NOT_LISTED: lambda: _("no longer listed with these options"),
     }[cleared.reason]()
-    owners = f" [{clean(', '.join(m.owners))}]" if m.owners else ""
-    return "CLEARED", f"  {clean(m.ref)}  {why}, {was}{l10n.colon()}{clean(m.title)}{owners}"
+    owners = f" [{inert_text(', '.join(m.owners))}]" if m.owners else ""
+    return "CLEARED", f"  {inert_text(m.ref)}  {why}, {was}{human.colon()}{inert_text(m.title)}{owners}"
 
 
 def _due(state: MilestoneState) -> str:
@@ -59,6 +59,6 @@ def _due(state: MilestoneState) -> str:
     m = state.milestone
     if m.due is None:
         return ""
-    due = _("due {period}").format(period=l10n.due(m.due))
-    later = l10n.days_left(state.days_left)
+    due = _("due {period}").format(period=human.due(m.due))
+    later = human.days_left(state.days_left)
     return f"{due}, {later}" if later else due

@@ -8,22 +8,22 @@ from datetime import date
 from rich.console import Console, ConsoleOptions, RenderableType, RenderResult
 from rich.text import Text
 
-from cloudplan import l10n
-from cloudplan.i18n import _, ngettext
+from cloudplan.base.inert import inert_text
+from cloudplan.base.translate import _, ngettext
+from cloudplan.core.status import MilestoneState, ProjectState, Status, next_deadline
 from cloudplan.render.grid import GAP, Column, Grid, Layout, Row
-from cloudplan.render.theme import status_style
-from cloudplan.safe import clean
-from cloudplan.status import MilestoneState, ProjectState, Status, next_deadline
+from cloudplan.words import human
+from cloudplan.words.theme import status_style
 
 
 def plain(text: str, style: str = "") -> Text:
     """Return plan text as an inert Rich Text: never markup, control characters shown."""
-    return Text(clean(text), style=style)
+    return Text(inert_text(text), style=style)
 
 
 def status_cell(status: str) -> Text:
     """Return a status's label in the language of the run, styled by its meaning."""
-    return Text(l10n.status(status), style=status_style(status))
+    return Text(human.status(status), style=status_style(status))
 
 
 AT_RISK = "⚠"  # a dependency, directly or through others, is overdue, cancelled or due after it
@@ -71,7 +71,7 @@ class StatusView:
         self.as_of = as_of
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        yield Text(_("Roadmap as of {day}").format(day=l10n.day(self.as_of)), style="bold")
+        yield Text(_("Roadmap as of {day}").format(day=human.day(self.as_of)), style="bold")
         rows = [_milestone_rows(state) or [_nothing()] for state in self.states]
         # One layout for every project, the widest that fits all, with the same column widths
         # (measured once over all the rows), so that the projects' tables line up.
@@ -105,14 +105,14 @@ def status_view(states: list[ProjectState], as_of: date) -> RenderableType:
 def _project_head(state: ProjectState) -> Text:
     project = state.project
     head = Text()
-    head.append(clean(project.id), style="bold")
+    head.append(inert_text(project.id), style="bold")
     head.append("  ")
-    head.append(clean(project.title))
+    head.append(inert_text(project.title))
     head.append("\n")
     if project.owners:
-        head.append(clean(", ".join(project.owners)), style="dim")
+        head.append(inert_text(", ".join(project.owners)), style="dim")
         head.append(" · ", style="dim")
-    head.append(l10n.status(state.status.value), style=status_style(state.status))
+    head.append(human.status(state.status.value), style=status_style(state.status))
     head.append(" · " + progress_text(state), style="dim")
     return head
 
@@ -163,8 +163,8 @@ def _milestone_rows(state: ProjectState) -> list[_Cells]:
         m = ms.milestone
         owners = plain(", ".join(m.owners), style="dim") if m.owners and m.owners != state.project.owners else Text()
         dates = [
-            Text(l10n.period(m.due)),
-            Text(l10n.day(m.due.last) if m.due else ""),
+            Text(human.period(m.due)),
+            Text(human.day(m.due.last) if m.due else ""),
             risk_cell(ms),
             days_cell(ms),
         ]
@@ -177,7 +177,7 @@ def next_deadline_cell(state: ProjectState) -> Text:
     nxt = next_deadline(state)
     if nxt is None or nxt.milestone.due is None:
         return Text("-")
-    text = Text(l10n.day(nxt.milestone.due.last), style=status_style(nxt.status))
+    text = Text(human.day(nxt.milestone.due.last), style=status_style(nxt.status))
     text.append(" ")
     text.append_text(plain(nxt.milestone.id, style="dim"))
     return text
@@ -205,7 +205,7 @@ def summary_view(states: list[ProjectState], as_of: date) -> RenderableType:
         beside.append(Row([cells[0], title, *cells[1:]]))
         under.append(Row(cells, [title]))
         # Narrowest: the next deadline under the row too, before the title, whole.
-        following = plain(_("Next deadline") + l10n.colon(), style="dim") + cells[4]
+        following = plain(_("Next deadline") + human.colon(), style="dim") + cells[4]
         narrow.append(Row(cells[:4], [following, title]))
     return Grid(
         [
@@ -213,7 +213,7 @@ def summary_view(states: list[ProjectState], as_of: date) -> RenderableType:
             Layout([*head, *tail], under),
             Layout(head, narrow),
         ],
-        title=Text(_("Roadmap as of {day}").format(day=l10n.day(as_of)), style="bold"),
+        title=Text(_("Roadmap as of {day}").format(day=human.day(as_of)), style="bold"),
         beside=1,  # once the titles go under the rows, a long id may go above its row too
     )
 
@@ -226,13 +226,13 @@ def count_line(states: list[ProjectState]) -> str:
         for s in state.milestones:
             counts[s.status.value] = counts.get(s.status.value, 0) + 1
             total += 1
-    detail = ", ".join(l10n.counted(status, n) for status, n in counts.items())
+    detail = ", ".join(human.counted(status, n) for status, n in counts.items())
     risky = sum(1 for state in states for s in state.milestones if s.at_risk)
     if risky:
-        detail += (" ; " if l10n.french() else "; ") + _("{n} {mark} at risk").format(n=risky, mark=AT_RISK)
+        detail += (" ; " if human.french() else "; ") + _("{n} {mark} at risk").format(n=risky, mark=AT_RISK)
     projects = ngettext("{n} project", "{n} projects", len(states)).format(n=len(states))
     milestones = ngettext("{n} milestone", "{n} milestones", total).format(n=total)
-    return f"{projects}, {milestones}" + (f"{l10n.colon()}{detail}" if detail else "")
+    return f"{projects}, {milestones}" + (f"{human.colon()}{detail}" if detail else "")
 
 
 def milestones_table(items: list[MilestoneState]) -> RenderableType:
@@ -250,5 +250,5 @@ def milestones_table(items: list[MilestoneState]) -> RenderableType:
         cell = plain(m.ref, style="bold")
         cell.append("\n")
         cell.append_text(plain(m.title, style="italic"))
-        table.add_row(status_cell(s.status), cell, Text(l10n.day(m.due.last) if m.due else "-"), days_cell(s))
+        table.add_row(status_cell(s.status), cell, Text(human.day(m.due.last) if m.due else "-"), days_cell(s))
     return table

@@ -7,11 +7,12 @@ from datetime import date
 from rich.console import Group, RenderableType
 from rich.text import Text
 
-from cloudplan import gantt, l10n
-from cloudplan.i18n import _
-from cloudplan.render.theme import status_style
-from cloudplan.safe import clean
-from cloudplan.status import MilestoneState, ProjectState, Status
+from cloudplan.base.inert import inert_text
+from cloudplan.base.translate import _
+from cloudplan.core import gantt
+from cloudplan.core.status import MilestoneState, ProjectState, Status
+from cloudplan.words import human
+from cloudplan.words.theme import status_style
 
 # Each status has a bar and a deadline mark of its own, so that a chart without colour
 # (NO_COLOR, mail, a printout) still tells them apart; a short span may be its mark alone.
@@ -58,15 +59,15 @@ def timeline_view(
     lines += [_line(Text(" " * label), cells) for cells in _axis_rows(ax, now)]
     for project in projects:
         head = Text(no_wrap=True, overflow="ellipsis")
-        head.append(clean(project.project.id), style="bold")
-        head.append("  " + clean(project.project.title), style="dim")
+        head.append(inert_text(project.project.id), style="bold")
+        head.append("  " + inert_text(project.project.title), style="dim")
         head.truncate(width, overflow="ellipsis")
         lines.append(head)
         for state in project.milestones:
             cells = _milestone_cells(state, ax, edges)
             _draw_now(cells, now)
             lead = "⚠ " if state.at_risk else "  "  # at risk: a dependency is overdue, cancelled or due after it
-            name = Text(_fit(lead + clean(state.milestone.id), label).ljust(label))
+            name = Text(_fit(lead + inert_text(state.milestone.id), label).ljust(label))
             if state.at_risk:
                 name.stylize("bold yellow", 0, 1)
             lines.append(_line(name, cells))
@@ -89,9 +90,9 @@ def _fit(text: str, width: int) -> str:
 def _title(ax: gantt.Axis, as_of: date) -> Text:
     scale = {gantt.Scale.MONTH: _("by month"), gantt.Scale.QUARTER: _("by quarter"), gantt.Scale.YEAR: _("by year")}
     title = _("Timeline as of {day}: {first} to {last}, {scale}").format(
-        day=l10n.day(as_of),
-        first=l10n.period_short(ax.units[0]),
-        last=l10n.period_short(ax.units[-1]),
+        day=human.day(as_of),
+        first=human.period_short(ax.units[0]),
+        last=human.period_short(ax.units[-1]),
         scale=scale[ax.scale],
     )
     return Text(title, style="bold")
@@ -137,7 +138,7 @@ def _axis_rows(ax: gantt.Axis, now: int | None) -> list[Cells]:
         if ax.scale is gantt.Scale.MONTH and (unit.first.month - 1) % unit_every == 0:
             _label(units, col, f"{unit.first.month:02d}")
         elif ax.scale is gantt.Scale.QUARTER and (unit.first.month - 1) // 3 % unit_every == 0:
-            _label(units, col, l10n.quarter_label((unit.first.month + 2) // 3))
+            _label(units, col, human.quarter_label((unit.first.month + 2) // 3))
     rows = [years] if ax.scale is gantt.Scale.YEAR else [years, units]
     _draw_now(rows[-1], now)
     return rows
@@ -212,10 +213,10 @@ def _legend(states: list[MilestoneState], as_of: date, now: bool, edges: set[str
     for status, (fill, mark) in MARKS.items():
         if status in present:
             item = Text(fill * 2 + mark, style=status_style(status))
-            item.append(f" {l10n.status(status.value)}")
+            item.append(f" {human.status(status.value)}")
             items.append(item)
     if now:
-        items.append(Text(AS_OF_MARK, style=AS_OF_STYLE) + Text(" " + _("as of {day}").format(day=l10n.day(as_of))))
+        items.append(Text(AS_OF_MARK, style=AS_OF_STYLE) + Text(" " + _("as of {day}").format(day=human.day(as_of))))
     if edges:
         items.append(Text(f"{BEFORE} {AFTER} " + _("outside the axis")))
     if any(s.at_risk for s in states):

@@ -7,13 +7,13 @@ from datetime import date
 from rich.console import Group, RenderableType
 from rich.text import Text
 
-from cloudplan import l10n
+from cloudplan.base.inert import inert_text
+from cloudplan.base.translate import _
+from cloudplan.core.trend import Trend, first_day
 from cloudplan.export.trendsvg import extent, label
-from cloudplan.i18n import _
-from cloudplan.render.theme import status_style
 from cloudplan.render.timeline import cells_line
-from cloudplan.safe import clean
-from cloudplan.trend import Trend, first_day
+from cloudplan.words import human
+from cloudplan.words.theme import status_style
 
 STYLES = ("blue", "red", "green", "magenta", "yellow", "cyan", "bright_blue", "bright_red", "bright_green", "white")
 DIAGONAL = "·"
@@ -21,7 +21,7 @@ DIAGONAL = "·"
 
 def trend_view(found: list[Trend], as_of: date, width: int, height: int = 16) -> RenderableType:
     """Return the chart *width* columns wide: one line per milestone, numbered as in the legend below it."""
-    title = Text(_("Milestone trend analysis as of {day}").format(day=l10n.day(as_of)), style="bold")
+    title = Text(_("Milestone trend analysis as of {day}").format(day=human.day(as_of)), style="bold")
     if not found:
         return Group(title, Text(_("No deadline has slipped."), style="dim"))
     lo, hi = extent(found, as_of)
@@ -77,10 +77,10 @@ def trend_view(found: list[Trend], as_of: date, width: int, height: int = 16) ->
     for i, trend in enumerate(found):
         m = trend.state.milestone
         item = Text(f"{label(i)} ", style="bold " + STYLES[i % len(STYLES)])
-        item.append(clean(m.ref), style="bold")
-        item.append("  " + clean(m.title) + "  ")
-        item.append(l10n.status(trend.state.status.value), style=status_style(trend.state.status))
-        moves = " → ".join(l10n.period(d.period) for d in trend.deadlines)
+        item.append(inert_text(m.ref), style="bold")
+        item.append("  " + inert_text(m.title) + "  ")
+        item.append(human.status(trend.state.status.value), style=status_style(trend.state.status))
+        moves = " → ".join(human.period(d.period) for d in trend.deadlines)
         item.append("  " + moves, style="dim")
         lines.append(item)
     return Group(*lines)

@@ -2,8 +2,8 @@
 
 `reader` discovers and reads plans (through the parsed-plan cache, whose plan entries
 `plancache` owns), `writer` writes files whole or not at all and holds the edit lock,
-`document` makes an edit to one file's text and proves its result, `editor` takes an
-edit from the files read to the file replaced. The rest of cloudplan imports from here.
+`document` makes an edit to one file's text and proves its result, `transaction` takes
+an edit from the files read to the file replaced. The rest of cloudplan imports from here.
 """
 
 from typing import TYPE_CHECKING, Any
@@ -30,16 +30,16 @@ from cloudplan.store.writer import LOCK_NAME, create, locked, read_state, write_
 
 if TYPE_CHECKING:
     from cloudplan.store.document import Document
-    from cloudplan.store.editor import Applied, EditablePlans, open_for_edit
     from cloudplan.store.plancache import Edited
+    from cloudplan.store.transaction import Applied, EditablePlans, open_for_edit
 
-# The edit machinery (document, editor) is imported when an edit asks for it: a read command,
+# The edit machinery (document, transaction) is imported when an edit asks for it: a read command,
 # the cron path, never needs it.
 _LAZY = {
     "Document": "cloudplan.store.document",
-    "Applied": "cloudplan.store.editor",
-    "EditablePlans": "cloudplan.store.editor",
-    "open_for_edit": "cloudplan.store.editor",
+    "Applied": "cloudplan.store.transaction",
+    "EditablePlans": "cloudplan.store.transaction",
+    "open_for_edit": "cloudplan.store.transaction",
     "Edited": "cloudplan.store.plancache",
 }
 

@@ -31,15 +31,15 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from cloudplan.errors import CannotEdit, EditConflict, PlanInvalid, WriteFailed
-from cloudplan.findings import Severity
-from cloudplan.i18n import _
+from cloudplan.base.errors import CannotEdit, EditConflict, PlanInvalid, WriteFailed
+from cloudplan.base.findings import Severity
+from cloudplan.base.translate import _
 
 if TYPE_CHECKING:
-    from cloudplan.findings import Finding, Key
-    from cloudplan.model import Indicator, Plan, Project
+    from cloudplan.base.findings import Finding, Key
+    from cloudplan.core.model import Indicator, Plan, Project
+    from cloudplan.plan.toml.splice import Change, Outline
     from cloudplan.store.reader import PlanFile
-    from cloudplan.toml.edit import Change, Outline
 
 _BOM = "\ufeff"
 
@@ -97,7 +97,7 @@ class Document:
     @property
     def outline(self) -> Outline:
         if self._outline is None:
-            from cloudplan.toml.edit import Outline
+            from cloudplan.plan.toml.splice import Outline
 
             self._outline = Outline(self.text)
         return self._outline
@@ -106,9 +106,9 @@ class Document:
 
     def apply(self, changes: Sequence[Change]) -> Document:
         """Return the document with *changes* made, proved to parse to exactly that; raise otherwise."""
-        from cloudplan import cache
-        from cloudplan.toml.edit import edit
-        from cloudplan.toml.lexer import LexError
+        from cloudplan.plan.toml.lexer import LexError
+        from cloudplan.plan.toml.splice import edit
+        from cloudplan.store import cache
 
         try:
             text = edit(self.outline, changes)
@@ -139,8 +139,8 @@ class Document:
         """Parse the whole new and old texts: the proof for edits that the unit proof does not cover."""
         import tomllib
 
+        from cloudplan.plan.toml.splice import expect
         from cloudplan.store.reader import parse
-        from cloudplan.toml.edit import expect
 
         new = parse(data, self.name)
         errors = [f for f in new.findings if f.severity is Severity.ERROR]
@@ -190,7 +190,7 @@ class Document:
         remember(path)  # the new file is the plan now: no output of this run may go over it
         if self._entry is None:
             return
-        from cloudplan import cache
+        from cloudplan.store import cache
         from cloudplan.store.plancache import put_entry
 
         put_entry(cache.folder(os.environ), self.key, self._entry)  # type: ignore[arg-type]
@@ -220,7 +220,7 @@ class _Proof:
 
     def unit(self) -> tuple[str, int, str] | None:
         """The one element of a top-level array of tables that every change falls in: (name, index, how)."""
-        from cloudplan.toml.edit import Append, Remove
+        from cloudplan.plan.toml.splice import Append, Remove
 
         units = set()
         for change in self.changes:
@@ -242,7 +242,7 @@ class _Proof:
     def run(self) -> tuple[Plan, list[Finding]] | None:
         import tomllib
 
-        from cloudplan.toml.lexer import Header, LexError, Resolver, statements
+        from cloudplan.plan.toml.lexer import Header, LexError, Resolver, statements
 
         found = self.unit()
         if found is None:
@@ -316,8 +316,8 @@ class _Proof:
     def rebuilt(
         self, name: str, index: int, how: str, old_doc: dict[str, Any], new_doc: dict[str, Any], where: tuple[Any, ...]
     ) -> tuple[Plan, list[Finding]] | None:
-        from cloudplan import build
-        from cloudplan.toml.edit import expect
+        from cloudplan.plan import decode
+        from cloudplan.plan.toml.splice import expect
 
         plan = self.doc.plan
         source = self.doc.name
@@ -330,7 +330,7 @@ class _Proof:
         if how == "added":
             if old_doc or index != len(items):
                 return None
-        elif before is None or build.build_one(name, index, before, source)[0] != items[index]:
+        elif before is None or decode.build_one(name, index, before, source)[0] != items[index]:
             return None
         if how == "removed":
             if new_doc:
@@ -343,7 +343,7 @@ class _Proof:
             expected = expect({name: [*head, before] if before is not None else head}, self.changes)
             if after is None or after != expected[name][index]:
                 return None
-            item, found = build.build_one(name, index, after, source)
+            item, found = decode.build_one(name, index, after, source)
             errors = [f for f in found if f.severity is Severity.ERROR]
             if errors or item is None:
                 return None  # refused after a whole parse, which places each error on its line
@@ -361,7 +361,7 @@ class _Proof:
 
     def findings(self, plan: Plan, name: str, index: int, how: str, where: tuple[Any, ...]) -> list[Finding]:
         """The findings a cold parse gives for a valid plan: a warning for each project without milestones, located."""
-        from cloudplan.build import empty_project
+        from cloudplan.plan.decode import empty_project
 
         empty = [p for p in plan.projects if not p.milestones]
         if not empty:
@@ -432,7 +432,7 @@ def _alone(doc: dict[str, Any], name: str) -> dict[str, Any] | None:
 
 def _rekey(item: Project | Indicator, index: int) -> Project | Indicator:
     """Return *item* (and everything in it) keyed as element *index* of its array."""
-    from cloudplan.model import Project
+    from cloudplan.core.model import Project
 
     def key(k: tuple[str | int, ...]) -> tuple[str | int, ...]:
         return (k[0], index, *k[2:])

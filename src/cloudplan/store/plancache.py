@@ -15,8 +15,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
-    from cloudplan.findings import Finding
-    from cloudplan.model import Indicator, Plan, Project
+    from cloudplan.base.findings import Finding
+    from cloudplan.core.model import Indicator, Plan, Project
 
 MAX_EDITS = 16  # edits in a row kept as differences; past that, the file is parsed again
 
@@ -37,8 +37,8 @@ def get(folder: Path | None, key: str) -> tuple[Plan, list[Finding]] | None:
 
 
 def _get(folder: Path | None, key: str, depth: int) -> tuple[Plan, list[Finding]] | None:
-    from cloudplan import cache
-    from cloudplan.model import Plan
+    from cloudplan.core.model import Plan
+    from cloudplan.store import cache
 
     value = cache.get(folder, key, is_entry)
     if isinstance(value, tuple) and len(value) == 2 and isinstance(value[0], Plan) and isinstance(value[1], list):
@@ -66,8 +66,8 @@ def is_entry(value: object) -> bool:
     """
     from itertools import chain
 
-    from cloudplan.findings import Finding
-    from cloudplan.model import Indicator, Milestone, Plan, Project
+    from cloudplan.base.findings import Finding
+    from cloudplan.core.model import Indicator, Milestone, Plan, Project
 
     if isinstance(value, Edited):
         plan, findings = value.head, value.findings
@@ -91,14 +91,14 @@ def is_entry(value: object) -> bool:
 
 def put(folder: Path | None, key: str, plan: Plan, findings: list[Finding]) -> None:
     """Store what a parse of the bytes of *key* gave."""
-    from cloudplan import cache
+    from cloudplan.store import cache
 
     cache.put(folder, key, (plan, findings))
 
 
 def put_entry(folder: Path | None, key: str, entry: Edited | tuple[Plan, list[Finding]]) -> None:
     """Store an entry that `edited_entry` made, or a (plan, findings) pair, under *key*."""
-    from cloudplan import cache
+    from cloudplan.store import cache
 
     cache.put(folder, key, entry)
 

@@ -8,16 +8,16 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
-from cloudplan.errors import (
+from cloudplan.base.errors import (
     PlanInvalid,
     PlanNotFound,
 )
-from cloudplan.findings import Severity
-from cloudplan.i18n import _
+from cloudplan.base.findings import Severity
+from cloudplan.base.translate import _
 
 if TYPE_CHECKING:
-    from cloudplan.findings import Finding
-    from cloudplan.model import Plan, Portfolio
+    from cloudplan.base.findings import Finding
+    from cloudplan.core.model import Plan, Portfolio
 
 # Imported where used: a cron run that finds its plans in the cache never needs
 # the parser (tomllib, build), the locator (toml.keymap) or the cross-file checks.
@@ -232,7 +232,7 @@ def read_file(file: PlanFile, env: Mapping[str, str] | None = None) -> Parsed:
 
 
 def _are_findings(value: object) -> bool:
-    from cloudplan.findings import Finding
+    from cloudplan.base.findings import Finding
 
     return isinstance(value, list) and all(isinstance(f, Finding) for f in value)
 
@@ -242,7 +242,7 @@ def parse(data: bytes, name: str) -> Parsed:
     import re
     import tomllib
 
-    from cloudplan import build
+    from cloudplan.plan import decode
 
     try:
         text = data.decode("utf-8")
@@ -265,7 +265,7 @@ def parse(data: bytes, name: str) -> Parsed:
         return Parsed(
             None, [_fatal(name, "too-deep", _("the file nests arrays or tables too deeply to be a plan"))], data
         )
-    plan, findings = build.build(doc, name)
+    plan, findings = decode.build(doc, name)
     return Parsed(plan, locate(findings, {name: text}), data)
 
 
@@ -279,7 +279,7 @@ def _end(text: str) -> tuple[int, int]:
 
 
 def _fatal(name: str, code: str, message: str) -> Finding:
-    from cloudplan.findings import error
+    from cloudplan.base.findings import error
 
     return error(name, (), code, message).at(1, 1)
 
@@ -298,7 +298,7 @@ def read_files(
     files: Iterable[PlanFile], clock: Callable[[str | None], date], warnings: bool = True
 ) -> tuple[Loaded, dict[str, Parsed]]:
     """Return what `load_with_findings` returns, and each file as read (its bytes, text and cache key) by name."""
-    from cloudplan.model import Portfolio
+    from cloudplan.core.model import Portfolio
 
     plans: list[Plan] = []
     findings: list[Finding] = []
@@ -328,13 +328,13 @@ def read_files(
 
 def check_across(portfolio: Portfolio, day: date, keys: list[str]) -> list[Finding]:
     """Return the checks across the portfolio's files, from the cache when they ran for the same files and day."""
-    from cloudplan import cache
+    from cloudplan.store import cache
 
     folder = cache.folder(os.environ)
     k = cache.key("|".join(keys).encode(), f"validate {day.isoformat()}")
     found: list[Finding] | None = cache.get(folder, k, _are_findings)
     if found is None:
-        from cloudplan import validate
+        from cloudplan.core import validate
 
         found = validate.validate(portfolio, day)
         cache.put(folder, k, found)
@@ -360,8 +360,8 @@ def refuse_errors(loaded: Loaded, hint: str | None) -> None:
 
 def locate(findings: list[Finding], texts: Mapping[str, str]) -> list[Finding]:
     """Return *findings* placed on the line of their key (those not placed yet)."""
-    from cloudplan.toml import keymap
-    from cloudplan.toml.lexer import LexError
+    from cloudplan.plan.toml import keymap
+    from cloudplan.plan.toml.lexer import LexError
 
     maps: dict[str, keymap.KeyMap] = {}
     placed = []
@@ -379,8 +379,7 @@ def locate(findings: list[Finding], texts: Mapping[str, str]) -> list[Finding]:
 
 def parse_cached(data: bytes, name: str, env: Mapping[str, str] | None = None) -> Parsed:
     """Return the plan in *data* (a file's bytes, or an earlier version's from git), through the parsed-plan cache."""
-    from cloudplan import cache
-    from cloudplan.store import plancache
+    from cloudplan.store import cache, plancache
 
     folder = cache.folder(os.environ if env is None else env)
     k = cache.key(data, name)

@@ -9,13 +9,13 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from cloudplan.errors import (
+from cloudplan.base.errors import (
     EditConflict,
     StateInvalid,
     UsageError,
     WriteFailed,
 )
-from cloudplan.i18n import _
+from cloudplan.base.translate import _
 
 if TYPE_CHECKING:
     from cloudplan.store.reader import PlanFile

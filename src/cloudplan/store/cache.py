@@ -1,0 +1,320 @@
+"""A cache of parsed plan files, keyed by their bytes, in the user's own cache folder.
+
+Parsing TOML is most of the cost of a cron run over a large portfolio (tomllib reads
+about 2 MB/s); a plan file changes far less often than it is read. An entry is the
+pickled (plan, findings) of one file, under the hash of its bytes, its name in
+messages, the code of the whole package, and the language settings (findings are
+messages for people). The findings of the checks across files
+are cached too, under the keys of all the files read together and the day they were
+checked for. The cache lives in $XDG_CACHE_HOME/cloudplan (else ~/.cache/cloudplan),
+never beside the plans; CLOUDPLAN_NO_CACHE=1 turns it off.
+
+Nothing read from it can run code or change a result:
+
+- The folder is used only if it is a real folder (not a symbolic link) that the user
+  owns and that no one else may write (mode 0700 when cloudplan makes it), as ssh
+  treats ~/.ssh; otherwise the cache is off for the run. It is opened once and every
+  entry is opened relative to that handle, without following links, so the folder
+  cannot be swapped between the check and the reads.
+- Entries are unpickled by `_Unpickler`, whose `find_class` names the only callables
+  a pickle may reach: `tuple` and `tuple.__new__`, `datetime.date`, and cloudplan's
+  own records (NamedTuple classes and Enums defined in a cloudplan module). `getattr`,
+  with which `tuple.__new__` and Enum members are pickled, is answered with a function
+  that gives only `tuple.__new__` or a member of those Enums. Calling any of them
+  builds a value and does nothing else; every other global (os.system, eval, the real
+  getattr, copyreg._reconstructor...) is refused, so the pickle fails to load and the
+  file is parsed again. pickle's other way to act, BUILD, only sets attributes: the
+  classes `find_class` returns are given a `__setstate__` that refuses, so an entry
+  cannot rewrite a record class or an Enum member either.
+- An entry that loads is returned only if it has the shape its caller expects
+  (`get`'s *expect*), and only under the key stored inside it. Anything missing,
+  corrupt, stale, of another shape or unreadable is a miss, never trusted and never
+  an error; a cache that cannot be written is skipped.
+
+It stays the C unpickler (find_class runs once per class in an entry, not per record),
+so a hit costs what it did before this check.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import stat
+import sys
+from collections.abc import Callable, Iterator, Mapping
+
+try:  # hashlib loads OpenSSL (5 ms at start-up) for the blake2b that _blake2 has built in
+    from _blake2 import blake2b
+except ImportError:  # pragma: no cover - CPython always builds _blake2
+    from hashlib import blake2b
+try:  # the C unpickler that pickle.Unpickler is; pickle.py itself (3 ms at start-up) only writes entries
+    from _pickle import Unpickler, UnpicklingError
+except ImportError:  # pragma: no cover - CPython always builds _pickle
+    from pickle import Unpickler, UnpicklingError
+from pathlib import Path
+from typing import Any
+
+import cloudplan
+from cloudplan.base import translate
+
+MAGIC = b"cloudplan-cache-2"
+MAX_ENTRIES = 64
+STALE_TMP = 600  # seconds: a temporary entry this old was left by a full disk or a killed process
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+_DIRECTORY = getattr(os, "O_DIRECTORY", 0)
+
+
+def folder(env: Mapping[str, str]) -> Path | None:
+    """Return the cache folder, or None when caching is off or there is no home to hold it."""
+    if env.get("CLOUDPLAN_NO_CACHE"):
+        return None
+    base = env.get("XDG_CACHE_HOME") or (os.path.join(env["HOME"], ".cache") if env.get("HOME") else "")
+    if not base or not os.path.isabs(base):
+        return None
+    return Path(base) / "cloudplan"
+
+
+_STAMP: list[bytes] = []
+
+
+def _stamp() -> bytes:
+    """Identify the code that builds plans: the version, size and time of every file of the package.
+
+    The whole package (its catalogue of messages included), not a list of the modules
+    that matter: such a list missed some. Walking it costs about 0.3 ms, once per process.
+    """
+    if not _STAMP:
+        _STAMP.append(code_stamp(Path(cloudplan.__file__).parent))
+    return _STAMP[0]
+
+
+def code_stamp(root: Path) -> bytes:
+    """Return the version and the size and time of every file under *root* (compiled files aside)."""
+    parts = [cloudplan.__version__]
+    folders = [str(root)]
+    while folders:
+        here = folders.pop()
+        try:
+            entries = list(os.scandir(here))
+        except OSError:
+            continue
+        for entry in entries:
+            try:
+                if entry.is_dir(follow_symlinks=False):
+                    if entry.name != "__pycache__":
+                        folders.append(entry.path)
+                    continue
+                st = entry.stat()
+            except OSError:
+                continue
+            parts.append(f"{os.path.relpath(entry.path, root)}:{st.st_size}:{st.st_mtime_ns}")
+    parts[1:] = sorted(parts[1:])
+    return "|".join(parts).encode("utf-8", "surrogateescape")
+
+
+def key(data: bytes, name: str) -> str:
+    """Return the cache key of a file's bytes, as read under *name*."""
+    digest = blake2b(data, digest_size=24)
+    digest.update(b"\0" + name.encode("utf-8", "surrogateescape") + b"\0" + _stamp())
+    # Findings hold messages for people, in the language of the run (decided once, before any read).
+    digest.update(b"\0" + translate.language().encode())
+    return digest.hexdigest()
+
+
+def _anything(value: object) -> bool:
+    return True
+
+
+def get(where: Path | None, k: str, expect: Callable[[Any], bool] = _anything) -> Any | None:
+    """Return the value cached under key *k* if *expect* accepts it, else None; a damaged entry is ignored.
+
+    *expect* is the caller's check of the shape it needs (cheap: types, not every field);
+    it may also raise, for a miss.
+    """
+    with _opened(where, create=False) as fd:
+        if fd is None:
+            return None
+        try:
+            raw = _read(fd, k)
+            if raw is None or not raw.startswith(MAGIC):
+                return None
+            stored_key, value = _Unpickler(raw, len(MAGIC)).load()
+            if stored_key != k or not expect(value):
+                return None
+        except Exception:  # whatever is wrong with an entry, the file is parsed again
+            return None
+        return value
+
+
+def put(where: Path | None, k: str, value: object) -> None:
+    """Store *value* under key *k*, atomically; give up silently when the cache is not writable or not safe."""
+    import pickle
+
+    with _opened(where, create=True) as fd:
+        if fd is None:
+            return
+        tmp = f".{k}.{os.getpid()}.{os.urandom(4).hex()}.tmp"
+        try:
+            data = MAGIC + pickle.dumps((k, value), protocol=pickle.HIGHEST_PROTOCOL)
+            out = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW, 0o600, dir_fd=fd)
+            try:
+                view = memoryview(data)
+                while view:
+                    view = view[os.write(out, view) :]
+            finally:
+                os.close(out)
+            os.replace(tmp, k, src_dir_fd=fd, dst_dir_fd=fd)
+        except (OSError, pickle.PicklingError, RecursionError, TypeError, AttributeError):
+            with contextlib.suppress(OSError):
+                os.unlink(tmp, dir_fd=fd)  # a full disk must not be kept full by a partial entry
+        finally:
+            with contextlib.suppress(OSError):
+                _prune(fd)
+
+
+# -- the folder --------------------------------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def _opened(where: Path | None, create: bool) -> Iterator[int | None]:
+    """Yield a handle on the cache folder if it is safe to use (made 0700 if *create*), else None."""
+    if where is None:
+        yield None
+        return
+    if create:
+        with contextlib.suppress(OSError):
+            os.makedirs(where.parent, mode=0o700, exist_ok=True)
+            os.mkdir(where, 0o700)
+    try:
+        fd = os.open(where, os.O_RDONLY | _DIRECTORY | _NOFOLLOW)
+    except OSError:
+        yield None
+        return
+    try:
+        yield fd if _trusted(os.fstat(fd)) else None
+    finally:
+        os.close(fd)
+
+
+def _trusted(st: os.stat_result) -> bool:
+    """Whether a folder is the user's alone: owned by them, writable by no one else (as ssh asks of ~/.ssh)."""
+    if not stat.S_ISDIR(st.st_mode):
+        return False
+    if not hasattr(os, "geteuid"):  # pragma: no cover - Windows: no owner or mode bits to check
+        return True
+    return st.st_uid == os.geteuid() and not st.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
+
+
+def _read(fd: int, k: str) -> bytes | None:
+    """Return the bytes of the regular file *k* in the folder *fd*, not following a link; None if there is none."""
+    try:
+        entry = os.open(k, os.O_RDONLY | _NOFOLLOW | getattr(os, "O_NONBLOCK", 0), dir_fd=fd)
+    except OSError:
+        return None
+    try:
+        st = os.fstat(entry)
+        if not stat.S_ISREG(st.st_mode):
+            return None
+        chunks = []
+        left = st.st_size
+        while left > 0:
+            chunk = os.read(entry, left)
+            if not chunk:
+                break
+            chunks.append(chunk)
+            left -= len(chunk)
+        return b"".join(chunks)
+    finally:
+        os.close(entry)
+
+
+def _prune(fd: int) -> None:
+    """Keep the newest MAX_ENTRIES entries (each edit of a plan makes a new one); remove stale temporary files."""
+    import time
+
+    now = time.time()
+    entries = []
+    with os.scandir(fd) as found:
+        for e in found:
+            if not e.is_file(follow_symlinks=False):
+                continue
+            if e.name.startswith("."):
+                if e.name.endswith(".tmp") and now - e.stat(follow_symlinks=False).st_mtime > STALE_TMP:
+                    with contextlib.suppress(OSError):
+                        os.unlink(e.name, dir_fd=fd)
+                continue
+            entries.append((e.stat(follow_symlinks=False).st_mtime_ns, e.name))
+    if len(entries) <= MAX_ENTRIES:
+        return
+    entries.sort()
+    for _mtime, name in entries[: len(entries) - MAX_ENTRIES]:
+        with contextlib.suppress(OSError):
+            os.unlink(name, dir_fd=fd)
+
+
+# -- reading entries without running code -----------------------------------------------------------
+
+
+def _refuse_state(self: object, state: object = None) -> None:
+    raise UnpicklingError("cloudplan records take no state")
+
+
+_ALLOWED: dict[tuple[str, str], object] = {}
+
+
+class _Unpickler(Unpickler):
+    """The C unpickler, allowed to reach only the callables that build cloudplan's values (see the module's doc)."""
+
+    def __init__(self, data: bytes, start: int) -> None:
+        import io
+
+        stream = io.BytesIO(data)
+        stream.seek(start)
+        super().__init__(stream)
+
+    def find_class(self, module: str, name: str) -> Any:
+        found = _ALLOWED.get((module, name))
+        if found is None:
+            found = _allowed(module, name)
+            _ALLOWED[(module, name)] = found
+        return found
+
+
+def _member(cls: object, name: object) -> object:
+    """Return the member *name* of an Enum that an entry may use: what getattr does in an Enum's pickle."""
+    from enum import Enum
+
+    if cls is tuple and name == "__new__":
+        return tuple.__new__  # how the records' reduce (model._reduce) is pickled: getattr(tuple, "__new__")
+    if not (isinstance(cls, type) and issubclass(cls, Enum) and _ALLOWED.get((cls.__module__, cls.__name__)) is cls):
+        raise UnpicklingError("a cache entry may only name members of cloudplan's enums")
+    return cls[name]  # type: ignore[index]
+
+
+def _allowed(module: str, name: str) -> object:
+    """Return the class *module.name* if an entry may use it; raise UnpicklingError otherwise."""
+    if (module, name) in (("builtins", "tuple.__new__"), ("builtins", "tuple")):
+        return tuple.__new__ if name == "tuple.__new__" else tuple
+    if (module, name) == ("builtins", "getattr"):
+        return _member  # how an Enum member is pickled; getattr itself would reach anything
+    if (module, name) == ("datetime", "date"):
+        from datetime import date
+
+        return date
+    refused = UnpicklingError(f"a cache entry may not use {module}.{name}")
+    parts = module.split(".")
+    if parts[0] != "cloudplan" or "__main__" in parts or not all(p.isidentifier() for p in parts):
+        raise refused
+    if not name.isidentifier():  # one plain name: no dotted path to an attribute of a class
+        raise refused
+    import importlib
+    from enum import Enum
+
+    found = getattr(sys.modules.get(module) or importlib.import_module(module), name, None)
+    if not isinstance(found, type) or found.__module__ != module:
+        raise refused
+    if not (issubclass(found, Enum) or (issubclass(found, tuple) and hasattr(found, "_fields"))):
+        raise refused
+    if found.__dict__.get("__setstate__") is not _refuse_state:
+        setattr(found, "__setstate__", _refuse_state)  # noqa: B010 - a class attribute, named as pickle looks it up
+    return found
