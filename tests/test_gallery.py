@@ -303,6 +303,15 @@ def test_tables_keep_every_value_whole_down_to_60_columns(gallery: Gallery, view
     assert "-67" in gallery.views["fr", "status", 60].stdout  # vague-1's days late
 
 
+def test_show_never_folds_a_word_across_lines(gallery: Gallery) -> None:
+    """At 60 columns, `show` once folded the titles of what a milestone depends on into a column of a few
+    letters ("départementale" / "s"); in a narrow terminal the title now goes under its row."""
+    for width in WIDTHS:
+        words = gallery.views["fr", "show-milestone", width].stdout.split()
+        assert "interministérielles)" in words, width
+        assert "départementales" in words, width
+
+
 def test_french_views_speak_french(gallery: Gallery) -> None:
     status = gallery.views["fr", "status", 120].stdout
     for word in ("en retard", "échéance proche", "à venir", "non planifié", "réalisé en retard", "annulé"):
