@@ -291,7 +291,7 @@ def test_terminal_views_fit_the_terminal(gallery: Gallery, view: str, lang: str)
         assert "\x1b" not in everything, (lang, view, width)  # NO_COLOR: no escape sequence at all
 
 
-@pytest.mark.parametrize("view", ["status", "status-summary", "indicators"])
+@pytest.mark.parametrize("view", ["status", "status-summary", "indicators", "changes"])
 def test_tables_keep_every_value_whole_down_to_60_columns(gallery: Gallery, view: str) -> None:
     """In French at 60 and 80 columns, the days left, the next deadline and an indicator's status ended in "…":
     the narrow layouts now put what does not fit under the row instead."""
