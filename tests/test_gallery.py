@@ -107,11 +107,11 @@ class Gallery:
 
     def pictures(self) -> list[Path]:
         """Every standalone SVG."""
-        return [p for (_lang, what), p in sorted(self.files.items()) if p.suffix == ".svg"]
+        return [p for _key, p in sorted(self.files.items()) if p.suffix == ".svg"]
 
     def pages(self) -> list[Path]:
         """Every HTML page: the report and the timeline page, in each language."""
-        return [p for (_lang, what), p in sorted(self.files.items()) if p.suffix == ".html"]
+        return [p for _key, p in sorted(self.files.items()) if p.suffix == ".html"]
 
 
 # What changed since the last committee, file by file: the roadmap as it was then is the gallery with these
