@@ -285,6 +285,7 @@ ENGLISH = re.compile(
 KEPT = re.compile(  # command names in help listings, options and their values, codes
     r"^  [a-z]+(?=  )|--[a-z-]+|<[a-z|-]+>|\b[A-Z][A-Z-]+\b|\b(error|warning) [a-z-]+:|cloudplan( [a-z]+)+|"
     r"title, unit, project|"  # the keys that `set` changes
+    r"\b(?:plan|status|overdue|indicators|show|history|trend|changes|export|check)(?=[,.])|"  # schema's KINDs
     r"\b(overdue|due-soon|never|table|text|json|csv|markdown|mermaid|ics|auto|month|quarter|year|github|gitlab)\b",
     re.MULTILINE,
 )
