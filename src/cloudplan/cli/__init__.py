@@ -68,6 +68,7 @@ COMMANDS: dict[str, str] = {
     "show": "cloudplan.cli.inspect:show",
     "set": "cloudplan.cli.inspect:set_",
     "trend": "cloudplan.cli.inspect:trend",
+    "fetch": "cloudplan.cli.portfolio:fetch",
 }
 # Click settings of commands that need them: `measure ID -5` takes -5 as a value, not an option.
 SETTINGS: dict[str, dict[str, Any]] = {"measure": {"ignore_unknown_options": True}}
