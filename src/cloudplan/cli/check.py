@@ -10,7 +10,7 @@ from typing import Annotated
 
 import typer
 
-from cloudplan.base.errors import ExitCode
+from cloudplan.base.errors import ExitCode, PlanInvalid, UsageError
 from cloudplan.base.translate import _, speaking
 from cloudplan.cli.common import PlanArgs, format_option, save, today_in, write
 from cloudplan.export.findings import FORMATS
@@ -42,7 +42,7 @@ def check(
     is found, 2 when the check could not run. Several files are checked together, as one portfolio.
     """
     from cloudplan import store
-    from cloudplan.base.findings import Severity
+    from cloudplan.base.findings import Finding, Severity
     from cloudplan.core import periods
     from cloudplan.export import findings as out
 
@@ -50,21 +50,35 @@ def check(
         now = today_in(timezone)
         return periods.parse_day(as_of, now) if as_of else now
 
-    files = store.discover(plans or [], os.environ, Path.cwd())
     # JSON and GitLab reports are read by programs: their messages are the same in every language.
     machine = fmt.lower() in ("json", "gitlab")
     with speaking("en" if machine else None):
-        loaded = store.load_with_findings(files, today)
-        findings = loaded.findings
+        try:
+            files = store.discover(plans or [], os.environ, Path.cwd())
+            findings = store.load_with_findings(files, today).findings
+            checked = len(files)
+        except PlanInvalid as e:
+            if not e.findings:
+                raise
+            # A portfolio file with errors: its own findings.
+            findings, checked = tuple(f for f in e.findings if isinstance(f, Finding)), 1
         write(out.render(fmt.lower(), findings))
     sys.stdout.flush()
-    sys.stderr.write(f"cloudplan: {out.summary(findings, len(files))}\n")
+    sys.stderr.write(f"cloudplan: {out.summary(findings, checked)}\n")
     failing = findings if strict else [f for f in findings if f.severity is Severity.ERROR]
     if failing:
         raise typer.Exit(int(ExitCode.FOUND))
 
 
 def schema(
+    kind: Annotated[
+        str | None,
+        typer.Argument(
+            metavar="[KIND]",
+            help=_("plan (the default): the plan file's schema; portfolio: the portfolio file's."),
+            show_default=False,
+        ),
+    ] = None,
     output: Annotated[
         Path | None,
         typer.Option(
@@ -77,12 +91,20 @@ def schema(
         ),
     ] = None,
 ) -> None:
-    """Print the JSON Schema (draft-07) of the plan file, for editors such as Taplo and Even Better TOML.
+    """Print the JSON Schema (draft-07) of the plan file (or, with KIND portfolio, of a portfolio file), for editors
+    such as Taplo and Even Better TOML.
 
     Start a plan with `#:schema PATH` to have the editor check it as you type; `cloudplan check`
     sees more (the calendar, time zones, ids and refs across files).
     """
     from cloudplan.plan import schema
 
-    text = schema.dumps()
+    if kind == "portfolio":
+        from cloudplan.plan.portfolio import dumps_schema
+
+        text = dumps_schema()
+    elif kind in (None, "plan"):
+        text = schema.dumps()
+    else:
+        raise UsageError(_("no schema {kind!r}: the kinds are plan and portfolio").format(kind=kind))
     save(output or "-", text)

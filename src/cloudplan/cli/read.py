@@ -33,6 +33,7 @@ from cloudplan.cli.common import (
     load_plans,
     portfolio_view,
     show,
+    sources_shown,
     write,
 )
 from cloudplan.core.status import Status
@@ -43,6 +44,7 @@ LISTED = (Status.OVERDUE.value, Status.DUE_SOON.value)
 
 if TYPE_CHECKING:
     from cloudplan.core.alerts import Changes
+    from cloudplan.core.model import Portfolio
     from cloudplan.core.status import IndicatorState, MilestoneState
     from cloudplan.export.formats import PortfolioView
 
@@ -65,7 +67,12 @@ def _status_table(view: "PortfolioView", summary: bool) -> None:
 
     states = list(view.projects)
     shown = summary_view(states, view.as_of) if summary else status_view(states, view.as_of)
-    show(shown, Text(count_line(states), style="dim"))
+    extra = []
+    if view.snapshots:
+        from cloudplan.render.sources import sources_view
+
+        extra.append(sources_view(view.snapshots, view.now))
+    show(shown, Text(count_line(states), style="dim"), *extra)
 
 
 def _status_text(view: "PortfolioView", summary: bool) -> None:
@@ -277,31 +284,31 @@ def _print_lines(lines: list[tuple[str, str, str]]) -> None:
 # -- indicators ---------------------------------------------------------------------------------
 
 
-def _indicators_table(states: "list[IndicatorState]", as_of: date) -> None:
+def _indicators_table(states: "list[IndicatorState]", as_of: date, portfolio: "Portfolio") -> None:
     from cloudplan.render.indicators import indicators_view
 
-    show(indicators_view(states, as_of))
+    show(indicators_view(states, as_of), *sources_shown(portfolio))
 
 
-def _indicators_json(states: "list[IndicatorState]", as_of: date) -> None:
+def _indicators_json(states: "list[IndicatorState]", as_of: date, portfolio: "Portfolio") -> None:
     from cloudplan.export import json
 
     write(json.indicators(states, as_of))
 
 
-def _indicators_csv(states: "list[IndicatorState]", as_of: date) -> None:
+def _indicators_csv(states: "list[IndicatorState]", as_of: date, portfolio: "Portfolio") -> None:
     from cloudplan.export import csv
 
     write(csv.indicators(states))
 
 
-def _indicators_markdown(states: "list[IndicatorState]", as_of: date) -> None:
+def _indicators_markdown(states: "list[IndicatorState]", as_of: date, portfolio: "Portfolio") -> None:
     from cloudplan.export import markdown
 
     write(markdown.indicators(states, as_of))
 
 
-INDICATOR_FORMATS: "dict[str, Callable[[list[IndicatorState], date], None]]" = {
+INDICATOR_FORMATS: "dict[str, Callable[[list[IndicatorState], date, Portfolio], None]]" = {
     "table": _indicators_table,
     "json": _indicators_json,
     "csv": _indicators_csv,
@@ -322,4 +329,4 @@ def indicators(
     r = load_plans(plans, as_of, None)
     filters = Filters.of(r.loaded.portfolio, project, statuses=status)
     states = filters.indicators_of([indicator_state(i, r.as_of) for i in r.loaded.portfolio.indicators])
-    INDICATOR_FORMATS[fmt.lower()](states, r.as_of)
+    INDICATOR_FORMATS[fmt.lower()](states, r.as_of, r.loaded.portfolio)

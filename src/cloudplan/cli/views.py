@@ -27,6 +27,7 @@ from cloudplan.cli.common import (
     portfolio_view,
     save,
     show,
+    sources_shown,
 )
 from cloudplan.export.formats import BINARY, DELIMITED, EXPORTERS
 
@@ -115,7 +116,8 @@ def timeline(
     last = periods.parse(end, r.loaded.today).last if end else None
     unit = None if scale is TimelineScale.AUTO else gantt.Scale(scale.value)
     if svg is None and html is None:
-        show(timeline_view(list(snap.projects), r.as_of, console().width, first, last, unit))
+        show(timeline_view(list(snap.projects), r.as_of, console().width, first, last, unit),
+             *sources_shown(r.loaded.portfolio))  # fmt: skip
         return
     from cloudplan.base.inert import inert_text
     from cloudplan.export import html as page
@@ -165,7 +167,7 @@ def report(
         from cloudplan.cli.changes import compare
 
         compared = compare(since, plans, r.loaded)
-        changed = (compared.revision, compared.changes)
+        changed = (compared.revision, compared.changes, compared.sources)
     save(html, page.report(_view(r, project, owner, tag, status), changed=changed))
 
 
