@@ -949,7 +949,9 @@ def source_repositories(b: Bench) -> tuple[Path, dict[str, Any]]:
     path = base / f"portfolio-{size}.manifest.json"
     manifest = json.loads(path.read_text()) if path.exists() else {}
     if (manifest.get("generator"), manifest.get("today"), manifest.get("files")) != (
-        gen.GENERATOR_VERSION, today.isoformat(), SOURCES
+        gen.GENERATOR_VERSION,
+        today.isoformat(),
+        SOURCES,
     ):
         t = time.perf_counter()
         manifest = gen.generate(size, base, files=SOURCES, seed=gen.DEFAULT_SEED, today=today, single=False)

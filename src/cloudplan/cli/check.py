@@ -91,8 +91,7 @@ def schema(
         ),
     ] = None,
 ) -> None:
-    """Print the JSON Schema (draft-07) of the plan file (or, with KIND portfolio, of a portfolio file), for editors
-    such as Taplo and Even Better TOML.
+    """Print the JSON Schema (draft-07) of the plan file, for editors such as Taplo and Even Better TOML.
 
     Start a plan with `#:schema PATH` to have the editor check it as you type; `cloudplan check`
     sees more (the calendar, time zones, ids and refs across files).

@@ -281,11 +281,19 @@ def _run(
 
 
 def reason(done: subprocess.CompletedProcess[bytes]) -> str:
-    """Return git's own words on why it failed: its last `fatal:`/`error:` line, else its last line."""
-    lines = [line.strip() for line in done.stderr.decode("utf-8", "replace").splitlines() if line.strip()]
-    worded = [line for line in lines if line.startswith(("fatal:", "error:"))]
-    chosen = (worded or lines or [_("git exited with status {n}").format(n=done.returncode)])[-1]
-    return chosen.removeprefix("fatal: ").removeprefix("error: ")
+    """Return git's own words on why it failed: its first `fatal:` or `error:` line with the lines that go on
+    with it (`unable to connect to host:` then why), else its last line."""
+    lines = [line.strip() for line in done.stderr.decode("utf-8", "replace").splitlines()]
+    first = next((i for i, line in enumerate(lines) if line.startswith(("fatal:", "error:"))), None)
+    if first is None:
+        told = [line for line in lines if line]
+        return told[-1] if told else _("git exited with status {n}").format(n=done.returncode)
+    words = [lines[first].removeprefix("fatal:").removeprefix("error:").strip()]
+    for line in lines[first + 1 :]:
+        if not line or line.startswith(("fatal:", "error:", "hint:")):
+            break
+        words.append(line)
+    return " ".join(words)
 
 
 # -- one mirror -------------------------------------------------------------------------------------------
@@ -513,18 +521,36 @@ def list_all(jobs: Sequence[tuple[Mirror, str, str | None]]) -> list[tuple[str, 
     def candidates(path: str | None) -> tuple[str, ...]:
         return (path,) if path else ("plans", "cloudplan.toml")
 
-    asked = list(dict.fromkeys((commit, c) for _m, commit, path in jobs for c in candidates(path)))
+    def parent(path: str) -> str:
+        return path.rpartition("/")[0] or "."
+
+    # Each path, and the folder that holds it: a file is read only if that folder lists it as a regular file.
+    asked = list(dict.fromkeys(
+        (commit, p) for _m, commit, path in jobs for c in candidates(path) for p in (c, parent(c))
+    ))  # fmt: skip
     named = _cat(first.path, env, [f"{c}:{'' if p == '.' else p}" for c, p in asked], "--batch")
-    listed: dict[tuple[str, str], list[tuple[str, str]]] = {}  # (commit, path) -> its files (path, object id)
-    for (commit, path), (oid, kind, data) in zip(asked, named, strict=True):
-        if kind == "blob":
-            listed[commit, path] = [(path, oid)]
-        elif kind == "tree":
-            listed[commit, path] = _listing(data, len(oid) // 2, path)
-    return [
-        next(((p, listed[commit, p]) for p in candidates(path) if (commit, p) in listed), ("", []))
-        for _m, commit, path in jobs
-    ]
+    trees = {key: _entries(data, len(oid) // 2) for key, (oid, kind, data) in zip(asked, named, strict=True)
+             if kind == "tree"}  # fmt: skip
+
+    def files(commit: str, path: str) -> list[tuple[str, str]] | None:
+        if (commit, path) in trees:  # a folder (or the repository's top): its *.toml files
+            prefix = "" if path == "." else f"{path}/"
+            return sorted((prefix + name, oid) for mode, name, oid in trees[commit, path] if _plan(mode, name, False))
+        base = path.rpartition("/")[2]  # a file: read only if its folder lists it as a regular file
+        named = [(path, oid) for mode, name, oid in trees.get((commit, parent(path)), [])
+                 if name == base and _plan(mode, name, True)]  # fmt: skip
+        return named or None
+
+    found = []
+    for _m, commit, path in jobs:
+        hit: tuple[str, list[tuple[str, str]]] = ("", [])
+        for candidate in candidates(path):
+            listed = files(commit, candidate)
+            if listed is not None:
+                hit = (candidate, listed)
+                break
+        found.append(hit)
+    return found
 
 
 def _cat(git_dir: Path, env: Mapping[str, str], names: Sequence[str], mode: str) -> list[tuple[str, str, bytes]]:
@@ -558,17 +584,20 @@ def _cat(git_dir: Path, env: Mapping[str, str], names: Sequence[str], mode: str)
     return found
 
 
-def _listing(data: bytes, width: int, path: str) -> list[tuple[str, str]]:
-    """Return the `*.toml` regular files of a tree object's *data* (*width*-byte ids), as (path, object id)."""
-    files = []
+def _entries(data: bytes, width: int) -> list[tuple[bytes, str, str]]:
+    """Return the entries of a tree object's *data* (*width*-byte ids): (mode, name, object id)."""
+    found = []
     at = 0
     while at < len(data):
         space = data.index(b" ", at)
         nul = data.index(b"\0", space)
-        mode, name = data[at:space], data[space + 1 : nul].decode("utf-8", "surrogateescape")
-        entry = data[nul + 1 : nul + 1 + width].hex()
+        found.append((data[at:space], data[space + 1 : nul].decode("utf-8", "surrogateescape"),
+                      data[nul + 1 : nul + 1 + width].hex()))  # fmt: skip
         at = nul + 1 + width
-        # Regular files only: a link is not followed out of the repository, a folder or submodule is no plan.
-        if mode in (b"100644", b"100755") and name.endswith(".toml"):
-            files.append((name if path == "." else f"{path}/{name}", entry))
-    return sorted(files)
+    return found
+
+
+def _plan(mode: bytes, name: str, named: bool) -> bool:
+    """Whether a tree entry is a plan file to read: a regular file (a symbolic link is not followed out of the
+    repository, a folder or submodule is no plan), a `*.toml` unless the portfolio named it."""
+    return mode in (b"100644", b"100755") and (named or name.endswith(".toml"))
