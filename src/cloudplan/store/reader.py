@@ -34,13 +34,12 @@ _SYNTAX_AT = r"\(at line (\d+), column (\d+)\)"
 class PlanFile(NamedTuple):
     """A plan file to read: where it is, and how to name it in messages.
 
-    A plan file of a portfolio's source also has its bytes, read from the source's mirror
-    (its path is the mirror's), and its origin (see `sources`).
+    A plan file of a portfolio's source also has its origin (see `sources`): it is read from
+    the source's mirror, whose folder is its path.
     """
 
     path: Path
     name: str
-    data: bytes | None = None
     origin: Origin | None = None
 
 
@@ -344,8 +343,9 @@ def read_files(
     findings += found
     if any(f.line == 0 for f in findings):
         texts = {name: p.text for name, p in parsed.items()}
-        for file in read:  # a source's file found in the cache was not read: it is, to place its findings
-            if file.origin is not None and not parsed[file.name].data and any(f.source == file.name for f in findings):
+        for file in read:  # a source's file found in the cache was not read: it is now, to place its findings
+            placing = any(f.line == 0 and f.source == file.name for f in findings)
+            if file.origin is not None and not parsed[file.name].data and placing:
                 from cloudplan.store.sources import text
 
                 texts[file.name] = Parsed(None, [], text(file)).text

@@ -2,8 +2,8 @@
 
 A PLAN argument (or $CLOUDPLAN_PLAN, or the file discovery finds) may be a portfolio file:
 `discover` gives, in its place, the plan files of each of its sources as the mirror's
-fetched commit holds them (`mirror.Mirror.read`), each carrying its bytes and its
-`Origin`. The reader parses them as any plan file, through the same cache, naming them
+fetched commit holds them (`mirror.list_all`), each with its `Origin`. The reader
+parses them as any plan file (`read_source`), through the same cache, naming them
 `SOURCE:PATH` (`armees:plans/cloud.toml`) in findings and JSON.
 """
 
@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
-from cloudplan.base.errors import PlanInvalid, UsageError
+from cloudplan.base.errors import CloudplanError, PlanInvalid, UsageError
 from cloudplan.base.translate import _
 from cloudplan.store.reader import Parsed, PlanFile
 
@@ -30,8 +30,9 @@ if TYPE_CHECKING:
 
 PEEK_MAX = 1024 * 1024  # bytes: a portfolio file is a list of sources; a larger file is a plan
 READERS = 8  # sources read (or fetched) at once: processes of git, mostly waiting on the disk or the network
-# A [portfolio] table, or a `portfolio.title = ...` dotted key at the top.
+# A [portfolio] table, or a `portfolio.title = ...` dotted key: a file that may be a portfolio file.
 _TABLE = rb"^[ \t]*(?:\[[ \t]*portfolio[ \t]*\]|portfolio[ \t]*[.=])"
+_HEADER = rb"^[ \t]*\[[ \t]*portfolio[ \t]*\]"
 
 
 class Origin(NamedTuple):
@@ -40,11 +41,9 @@ class Origin(NamedTuple):
     snapshot: Snapshot  # the source as read: name, repository, commit, when fetched
     source: Source  # the source as the portfolio file declares it
     mirror: Path  # the source's mirror
-    found: str  # where its plans were found in the repository (a folder or a file)
     inner: str  # this file's path in the repository
     oid: str  # its git object id: the hash of its bytes, which names its entry in the plan cache
     title: str  # the portfolio's title
-    portfolio: str  # the portfolio file, as named in messages
 
 
 class ReadOnly(UsageError):
@@ -57,7 +56,7 @@ class ReadOnly(UsageError):
 def peek(path: Path) -> bytes | None:
     """Return the bytes of *path* if it is a portfolio file (it has a `[portfolio]` table), else None.
 
-    Cheap for a plan: only a regular file under PEEK_MAX bytes that holds the word is read whole and looked at.
+    Cheap for a plan: only a file under PEEK_MAX bytes is read, and only one that holds the word is parsed.
     """
     try:
         if path.stat().st_size > PEEK_MAX:
@@ -169,8 +168,6 @@ def refuse_portfolios(files: Sequence[PlanFile], env: Mapping[str, str], wanted:
         data = peek(file.path)
         if data is None:
             continue
-        from cloudplan.base.errors import CloudplanError
-
         try:
             declared = load(file, data)
         except CloudplanError:
@@ -205,7 +202,6 @@ def _holder(
     file: PlanFile, env: Mapping[str, str], data: bytes, wanted: Sequence[str]
 ) -> tuple[Source, str, str] | None:
     """Return the source whose plan holds what *wanted* names (a ref, a project, an indicator), what, and the file."""
-    from cloudplan.base.errors import CloudplanError
     from cloudplan.store.reader import read_file
 
     if not wanted:
@@ -272,10 +268,9 @@ def _files_of(
         raise mirror.MirrorError(_("{dir}: no *.toml plan file in this folder {at}").format(dir=found, at=at))
     snapshot = Snapshot(source.name, source.git, state.commit, state.fetched)
     return [
-        PlanFile(one.path, f"{source.name}:{inner}", None, Origin(snapshot, source, one.path, found, inner, oid,
-                                                                     declared.title, file.name))
+        PlanFile(one.path, f"{source.name}:{inner}", Origin(snapshot, source, one.path, inner, oid, declared.title))
         for inner, oid in blobs
-    ]  # fmt: skip
+    ]
 
 
 def read_source(file: PlanFile, env: Mapping[str, str] | None = None) -> Parsed:
@@ -309,8 +304,6 @@ def text(file: PlanFile) -> bytes:
 
     origin = file.origin
     assert origin is not None
-    if file.data is not None:
-        return file.data
     return mirror.Mirror(origin.mirror).blobs([origin.oid], [file.name])[0]
 
 
@@ -471,7 +464,14 @@ def history(files: Sequence[PlanFile], since: str, stamp: str | None) -> tuple[l
 
 
 def is_portfolio_text(data: bytes) -> bool:
-    """Whether a file's bytes are a portfolio file's (as `peek` decides), e.g. an earlier version from git."""
+    """Whether a file's bytes are a portfolio file's: TOML with a `portfolio` table; TOML that cannot be parsed,
+    with a `[portfolio]` header (its syntax error is then reported as the portfolio file's)."""
     import re
 
-    return b"portfolio" in data and re.search(_TABLE, data, re.MULTILINE) is not None
+    if b"portfolio" not in data or re.search(_TABLE, data, re.MULTILINE) is None:
+        return False
+    from cloudplan.plan.portfolio import is_portfolio
+    from cloudplan.store.reader import document
+
+    doc, _text, _problem = document(data, "")
+    return is_portfolio(doc) if doc is not None else re.search(_HEADER, data, re.MULTILINE) is not None
