@@ -663,3 +663,23 @@ def test_check_places_a_sources_findings_on_their_lines_from_a_warm_cache_too(
         assert result.exit_code == 1
         lines = result.stdout.splitlines()
         assert [line[: len(e)] for line, e in zip(lines, expected, strict=True)] == expected, lines
+
+
+def test_a_portfolio_file_is_told_from_a_plan_by_its_tables(cli: Cli, forge: Path, work: Path) -> None:
+    from cloudplan.store.sources import peek
+
+    (work / "plan.toml").write_text(plan("local"), encoding="utf-8")
+    notes = 'title = "Étude"\n  notes = """\nportfolio = "a word at the start of a line"\n[portfolio]\n"""'
+    (work / "tricky.toml").write_text(plan("tricky").replace('title = "Étude"', notes), encoding="utf-8")
+    armees = Source(forge, "armees")
+    armees.commit(plan("armees-cloud"))
+    (work / "sources-first.toml").write_text(
+        f'[[source]]\nname = "armees"\ngit = "{armees.root}"\n\n[portfolio]\ntitle = "T"\n', encoding="utf-8"
+    )
+    assert peek(work / "plan.toml") is None
+    assert peek(work / "tricky.toml") is None
+    assert peek(work / "sources-first.toml") is not None
+    assert cli("check", "tricky.toml").exit_code == 0
+    assert cli("fetch", "sources-first.toml").exit_code == 0
+    doc = json.loads(cli("status", "--format", "json", "plan.toml", "sources-first.toml").stdout)
+    assert [(p["id"], p.get("source")) for p in doc["projects"]] == [("local", None), ("armees-cloud", "armees")]

@@ -70,6 +70,7 @@ SAFE_CONFIG: tuple[tuple[str, str], ...] = (
     ("submodule.recurse", "false"),
     ("fetch.recurseSubmodules", "false"),
     ("gc.autoDetach", "false"),  # no process outlives cloudplan
+    ("fetch.unpackLimit", "1"),  # what a fetch brings stays a pack: reading many mirrors at once looks up packs
     ("gpg.openpgp.program", "false"),  # only ssh signatures are checked
     ("gpg.x509.program", "false"),
     ("http.lowSpeedLimit", "1000"),  # a forge that stalls fails instead of hanging the fetch

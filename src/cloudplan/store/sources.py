@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 # Imported where used (mirror: subprocess, json; the thread pool): a run that reads local plans only never needs them.
 
 PEEK_MAX = 1024 * 1024  # bytes: a portfolio file is a list of sources; a larger file is a plan
+HEAD = 4096  # bytes read first to find a file's first table
 READERS = 8  # sources read (or fetched) at once: processes of git, mostly waiting on the disk or the network
 # A [portfolio] table, or a `portfolio.title = ...` dotted key: a file that may be a portfolio file.
 _TABLE = rb"^[ \t]*(?:\[[ \t]*portfolio[ \t]*\]|portfolio[ \t]*[.=])"
@@ -56,15 +57,35 @@ class ReadOnly(UsageError):
 def peek(path: Path) -> bytes | None:
     """Return the bytes of *path* if it is a portfolio file (it has a `[portfolio]` table), else None.
 
-    Cheap for a plan: only a file under PEEK_MAX bytes is read, and only one that holds the word is parsed.
+    Cheap for a plan: the first table of a file is read (in its first few KiB), and only a file
+    whose first table is `[portfolio]` or `[[source]]` (or that sets `portfolio.` keys before any
+    table) is read whole and parsed; a plan starts with `[plan]` or `[[project]]`.
     """
     try:
-        if path.stat().st_size > PEEK_MAX:
-            return None
-        data = path.read_bytes()
+        with open(path, "rb") as f:
+            head = f.read(HEAD)
+            first = _first_table(head)
+            if first is None and len(head) == HEAD:
+                head += f.read(PEEK_MAX - HEAD)
+                first = _first_table(head)
+            if first not in (b"portfolio", b"source"):
+                return None
+            data = head + f.read(PEEK_MAX + 1 - len(head))
     except OSError:
         return None
-    return data if is_portfolio_text(data) else None
+    return data if len(data) <= PEEK_MAX and is_portfolio_text(data) else None
+
+
+def _first_table(head: bytes) -> bytes | None:
+    """Return the name of the first table of a TOML file's *head* (`portfolio` for `portfolio.x = ...` keys set
+    before any table), or None when *head* holds none."""
+    for raw in head.split(b"\n"):
+        line = raw.strip()
+        if line.startswith(b"["):
+            return line.partition(b"#")[0].strip(b"[] \t\r")
+        if line.startswith(b"portfolio") and line[len(b"portfolio") :].lstrip()[:1] in (b".", b"="):
+            return b"portfolio"
+    return None
 
 
 def read(path: Path, name: str, data: bytes | None = None) -> tuple[PortfolioFile | None, list[Finding]]:
