@@ -683,3 +683,13 @@ def test_a_portfolio_file_is_told_from_a_plan_by_its_tables(cli: Cli, forge: Pat
     assert cli("fetch", "sources-first.toml").exit_code == 0
     doc = json.loads(cli("status", "--format", "json", "plan.toml", "sources-first.toml").stdout)
     assert [(p["id"], p.get("source")) for p in doc["projects"]] == [("local", None), ("armees-cloud", "armees")]
+
+
+def test_two_portfolio_files_read_together_name_each_source_once(cli: Cli, forge: Path, work: Path) -> None:
+    armees, culture = two(forge)
+    portfolio(work, [("armees", str(armees.root))]).rename(work / "one.toml")
+    portfolio(work, [("armees", str(culture.root))]).rename(work / "two.toml")
+    assert cli("fetch", "one.toml", "two.toml").exit_code == 0
+    result = cli("status", "one.toml", "two.toml")
+    assert result.exit_code == 2
+    assert "source 'armees' is named in one.toml and in two.toml" in result.stderr

@@ -173,9 +173,23 @@ def discover(args: Sequence[str], env: Mapping[str, str], cwd: Path) -> list[Pla
     from cloudplan.store.reader import discover as plan_files
 
     files: list[PlanFile] = []
+    named: dict[str, str] = {}  # a source's name -> the portfolio file that names it
     for file in plan_files(args, env, cwd):
         data = peek(file.path)
-        files += [file] if data is None else expand(file, env, data)
+        if data is None:
+            files.append(file)
+            continue
+        for one in expand(file, env, data):
+            assert one.origin is not None
+            name = one.origin.snapshot.name
+            if named.setdefault(name, file.name) != file.name:  # its files' names, SOURCE:PATH, would be ambiguous
+                raise UsageError(
+                    _("source {name!r} is named in {one} and in {other}").format(
+                        name=name, one=named[name], other=file.name
+                    ),
+                    hint=_("give the sources of portfolio files read together names of their own"),
+                )
+            files.append(one)
     return files
 
 
