@@ -34,7 +34,7 @@ import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -65,6 +65,9 @@ BAR_COLD_CHECK = 1.5  # cloudplan check with no cache (CI) / tomllib reading the
 # checkout is given to run the old code itself (--baseline is the better measure: overdue --format json
 # now works out risk too, which makes this fallback lenient).
 STATUS_OVER_OVERDUE_BEFORE = 1.57
+BAR_SOURCES = 1.5  # overdue --format json through a portfolio of 100 sources / the same 100 plans as local files
+BAR_FETCH = 10.0  # seconds: cloudplan fetch of 100 sources that did not change, served by a local git daemon
+SOURCES, SOURCE_SIZE = 100, 1_000  # the portfolio of sources: 100 repositories of 1,000 milestones each
 BAR_SIZE, GROWTH_SIZE = 10_000, 100_000
 DEPENDS_UP_TO = 10_000  # Taskwarrior with dependencies is timed once up to this size (quadratic beyond)
 RUN_TIMEOUT = 900  # seconds; a run that takes longer is killed and the benchmark stops
@@ -979,6 +982,121 @@ def cold_check(b: Bench, manifest: dict[str, Any] | None) -> None:
     b.bars.append(Bar(name, r, BAR_COLD_CHECK, detail))
 
 
+def source_repositories(b: Bench) -> tuple[Path, dict[str, Any]]:
+    """Generate 100 plans of 1,000 milestones and commit each to a repository of its own; return where, and
+    the manifest. Remade when the generator's portfolio is stale (another day)."""
+    base = b.out / "sources"
+    base.mkdir(parents=True, exist_ok=True)
+    size = SOURCES * SOURCE_SIZE
+    today = gen.today_in(gen.TIMEZONE)
+    path = base / f"portfolio-{size}.manifest.json"
+    manifest = json.loads(path.read_text()) if path.exists() else {}
+    if (manifest.get("generator"), manifest.get("today"), manifest.get("files")) != (
+        gen.GENERATOR_VERSION,
+        today.isoformat(),
+        SOURCES,
+    ):
+        t = time.perf_counter()
+        manifest = gen.generate(size, base, files=SOURCES, seed=gen.DEFAULT_SEED, today=today, single=False)
+        b.log(f"generated {SOURCES} plans of {SOURCE_SIZE:,} milestones in {time.perf_counter() - t:.1f} s")
+    repos = base / "repos"
+    stamp = repos / ".made"
+    if stamp.exists() and stamp.read_text() == manifest["today"]:
+        return repos, manifest
+    shutil.rmtree(repos, ignore_errors=True)
+    repos.mkdir(parents=True)
+    env = {**b.env, "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1", "GIT_AUTHOR_NAME": "bench",
+           "GIT_AUTHOR_EMAIL": "bench@example.org", "GIT_COMMITTER_NAME": "bench",
+           "GIT_COMMITTER_EMAIL": "bench@example.org"}  # fmt: skip
+    t = time.perf_counter()
+    for plan in sorted((base / manifest["folder"]).glob("*.toml")):
+        repo = repos / plan.stem
+        (repo / "plans").mkdir(parents=True)
+        shutil.copyfile(plan, repo / "plans" / plan.name)
+        for args in (["init", "-q", "-b", "main"], ["add", "-A"], ["commit", "-q", "-m", "the ministry's plan"]):
+            subprocess.run(["git", *args], cwd=repo, env=env, check=True, capture_output=True)
+    stamp.write_text(manifest["today"])
+    b.log(f"committed {SOURCES} plans to {SOURCES} repositories in {time.perf_counter() - t:.1f} s")
+    return repos, manifest
+
+
+@contextlib.contextmanager
+def git_daemon(base: Path) -> Iterator[int]:
+    """Serve the repositories under *base* read-only over git:// on 127.0.0.1; yield the port."""
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    daemon = subprocess.Popen(
+        ["git", "daemon", "--export-all", f"--base-path={base}", f"--port={port}", "--listen=127.0.0.1",
+         "--reuseaddr", str(base)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                if time.monotonic() > deadline or daemon.poll() is not None:
+                    raise RuntimeError("git daemon did not start") from None
+                time.sleep(0.05)
+        yield port
+    finally:
+        daemon.terminate()
+        daemon.wait()
+
+
+def sources(b: Bench) -> None:
+    """A portfolio of 100 sources of 1,000 milestones, fetched from a git daemon: reading it warm against the
+    same plans as local files, and a fetch of the 100 sources when none changed."""
+    name_read = f"{SOURCES} sources of {SOURCE_SIZE:,}: overdue --format json (portfolio) / (the same plans, local)"
+    name_fetch = f"cloudplan fetch, {SOURCES} sources that did not change (git daemon): seconds / {BAR_FETCH:g} s"
+    if not has_command(b.cp, "fetch", b.env) or shutil.which("git") is None:
+        why = "needs `cloudplan fetch` and git"
+        b.bars += [Bar(name_read, None, BAR_SOURCES, "", why), Bar(name_fetch, None, 1.0, "", why)]
+        return
+    repos, manifest = source_repositories(b)
+    local = f"sources/{manifest['folder']}"
+    n = manifest["counts"]["overdue"]
+    with git_daemon(repos) as port:
+        lines = ["# Written by bench/run.py: every ministry's roadmap, from its own repository.", "[portfolio]",
+                 'title = "Feuille de route interministérielle"', ""]  # fmt: skip
+        for repo in sorted(p for p in repos.iterdir() if p.is_dir()):
+            lines += ["[[source]]", f'name = "{repo.name}"', f'git = "git://127.0.0.1:{port}/{repo.name}"', ""]
+        portfolio = b.out / "sources" / "portfolio.toml"
+        portfolio.write_text("\n".join(lines), encoding="utf-8")
+        fetch = [*b.cp, "fetch", str(portfolio)]
+        first = run_once(fetch, b.env, b.out)  # makes the mirrors: the timed runs find nothing new
+        if first.rc != 0:
+            raise RuntimeError(f"cloudplan fetch of the sources failed: {first.err.strip()[-500:]}")
+        json_ = ["--format", "json"]
+        group = b.measure(
+            Group(
+                f"{SOURCES} sources",
+                [
+                    Command("cp-overdue-sources", f"cloudplan overdue --format json (portfolio of {SOURCES} sources)",
+                            [*b.cp, "overdue", *json_, str(portfolio)], b.out, b.env, ok=frozenset({1}),
+                            check=expect_overdue_json(n), cloudplan=True),
+                    Command("cp-overdue-local", f"cloudplan overdue --format json (the {SOURCES} plans, local)",
+                            [*b.cp, "overdue", *json_, local], b.out, b.env, ok=frozenset({1}),
+                            check=expect_overdue_json(n), cloudplan=True),
+                    Command("cp-fetch-sources", f"cloudplan fetch ({SOURCES} sources, unchanged)", fetch, b.out,
+                            b.env),
+                ],
+                rounds=b.runs,
+            )
+        )  # fmt: skip
+    through, alone, fetched = group.commands
+    r, lo, hi = paired(through, alone)
+    detail = f"pairs {lo:.2f}-{hi:.2f}; {ms(through.median)} vs {ms(alone.median)} ms"
+    b.bars.append(Bar(name_read, r, BAR_SOURCES, detail))
+    detail = f"median {ms(fetched.median)} ms, {ms(min(fetched.times))}-{ms(max(fetched.times))} ms"
+    b.bars.append(Bar(name_fetch, fetched.median / BAR_FETCH, 1.0, detail))
+
+
 def expect_trend_json(run: Run) -> str | None:
     """A trend document that draws milestones (the generated portfolio has slips)."""
     try:
@@ -1083,6 +1201,7 @@ def main(argv: list[str] | None = None) -> int:
     french(b)
     views13(b, manifests.get(BAR_SIZE), args.baseline.resolve() if args.baseline else None)
     cold_check(b, manifests.get(BAR_SIZE) if has_check else None)
+    sources(b)
 
     for line in table(b.groups):
         say(line)

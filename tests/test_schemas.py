@@ -19,7 +19,7 @@ from cloudplan.plan import schema as planschema
 from tests.test_cli_app import _complete_bash
 
 Cli = Callable[..., Result]
-OUTPUTS = [k for k in SCHEMA_KINDS if k != "plan"]
+OUTPUTS = [k for k in SCHEMA_KINDS if k not in ("plan", "portfolio")]  # the files' own schemas are draft-07
 
 
 def schema_of(cli: Cli, kind: str) -> dict[str, Any]:
@@ -36,7 +36,7 @@ def errors(schema: dict[str, Any], document: object) -> list[str]:
 
 
 def test_every_kind_the_spec_names_has_a_schema() -> None:
-    assert set(SCHEMA_KINDS) == {"plan", *schemas.KINDS}
+    assert set(SCHEMA_KINDS) == {"plan", "portfolio", *schemas.KINDS}
     assert set(schemas.KINDS) == {
         "status", "overdue", "indicators", "show", "history", "trend", "changes", "export", "check",
     }  # fmt: skip
@@ -53,7 +53,12 @@ def test_each_output_schema_is_draft_2020_12_and_itself_valid(cli: Cli, kind: st
 
 @pytest.mark.parametrize("kind", OUTPUTS)
 def test_every_object_lists_its_keys_as_required_and_allows_no_other(cli: Cli, kind: str) -> None:
-    optional = {("overdue", "cleared")}  # only with --state
+    # Only with --state; only what was read through a portfolio file (its sources, and where each item came from).
+    optional = {
+        ("overdue", "cleared"),
+        *((k, "source") for k in schemas.KINDS),
+        *((k, "sources") for k in schemas.KINDS),
+    }
 
     def walk(node: object, where: str) -> None:
         if isinstance(node, dict):
@@ -83,7 +88,7 @@ def test_a_kind_is_written_to_a_file_as_the_plan_schema_is(cli: Cli, tmp_path: P
 
 @pytest.mark.parametrize(
     ("kind", "hint"), [("statu", "did you mean 'status'?"), ("overdues", "did you mean 'overdue'?"),
-                       ("gitlab", "the schemas: plan, status, overdue")],
+                       ("gitlab", "the schemas: plan, portfolio, status, overdue")],
 )  # fmt: skip
 def test_an_unknown_kind_is_a_usage_error_with_a_suggestion(cli: Cli, kind: str, hint: str) -> None:
     result = cli("schema", kind)

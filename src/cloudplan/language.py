@@ -157,7 +157,8 @@ def _plan_files(args: Sequence[str], env: Mapping[str, str], cwd: Path) -> list[
 
 
 def peek(path: Path) -> str | None:
-    """Return the `language` of a plan file's `[plan]` table ('fr' or 'en'), or None, without parsing the TOML.
+    """Return the `language` of a plan file's `[plan]` table (or a portfolio file's `[portfolio]` one: 'fr' or
+    'en'), or None, without parsing the TOML.
 
     A scan of lines, not a regular expression: compiling one would cost the run more than the scan.
     """
@@ -180,7 +181,7 @@ def _scan(data: bytes) -> tuple[str | None, bool]:
         if line.startswith(b"["):
             if inside:
                 return None, True
-            inside = b"".join(line.partition(b"#")[0].split()) == b"[plan]"
+            inside = b"".join(line.partition(b"#")[0].split()) in (b"[plan]", b"[portfolio]")
         elif inside and line.startswith(b"language"):
             key, equals, value = line.partition(b"=")
             if equals and key.strip() == b"language":

@@ -10,7 +10,7 @@ from typing import Annotated
 
 import typer
 
-from cloudplan.base.errors import ExitCode, UsageError
+from cloudplan.base.errors import ExitCode, PlanInvalid, UsageError
 from cloudplan.base.translate import _, speaking
 from cloudplan.cli.common import save, today_in, write
 from cloudplan.cli.options import PlanArgs, complete, format_option
@@ -43,7 +43,7 @@ def check(
     is found, 2 when the check could not run. Several files are checked together, as one portfolio.
     """
     from cloudplan import store
-    from cloudplan.base.findings import Severity
+    from cloudplan.base.findings import Finding, Severity
     from cloudplan.core import periods
     from cloudplan.export import findings as out
 
@@ -51,21 +51,29 @@ def check(
         now = today_in(timezone)
         return periods.parse_day(as_of, now) if as_of else now
 
-    files = store.discover(plans or [], os.environ, Path.cwd())
     # JSON and GitLab reports are read by programs: their messages are the same in every language.
     machine = fmt.lower() in ("json", "gitlab")
     with speaking("en" if machine else None):
-        loaded = store.load_with_findings(files, today)
-        findings = loaded.findings
+        try:
+            files = store.discover(plans or [], os.environ, Path.cwd())
+            findings = store.load_with_findings(files, today).findings
+            checked = len(files)
+        except PlanInvalid as e:
+            if not e.findings:
+                raise
+            # A portfolio file with errors: its own findings.
+            findings, checked = tuple(f for f in e.findings if isinstance(f, Finding)), 1
         write(out.render(fmt.lower(), findings))
     sys.stdout.flush()
-    sys.stderr.write(f"cloudplan: {out.summary(findings, len(files))}\n")
+    sys.stderr.write(f"cloudplan: {out.summary(findings, checked)}\n")
     failing = findings if strict else [f for f in findings if f.severity is Severity.ERROR]
     if failing:
         raise typer.Exit(int(ExitCode.FOUND))
 
 
-SCHEMA_KINDS = ("plan", "status", "overdue", "indicators", "show", "history", "trend", "changes", "export", "check")
+SCHEMA_KINDS = (
+    "plan", "portfolio", "status", "overdue", "indicators", "show", "history", "trend", "changes", "export", "check",
+)  # fmt: skip
 
 
 def schema(
@@ -90,8 +98,8 @@ def schema(
         ),
     ] = None,
 ) -> None:
-    """Print a JSON Schema: of the plan file (draft-07, for editors such as Taplo and Even Better TOML), or of
-    what a command prints with --format json (draft 2020-12, for programs that read it).
+    """Print a JSON Schema: of the plan file or of a portfolio file (draft-07, for editors such as Taplo and
+    Even Better TOML), or of what a command prints with --format json (draft 2020-12, for programs that read it).
 
     Start a plan with `#:schema PATH` to have the editor check it as you type; `cloudplan check`
     sees more (the calendar, time zones, ids and refs across files). `cloudplan schema trend`
@@ -110,6 +118,10 @@ def schema(
         from cloudplan.plan import schema
 
         text = schema.dumps()
+    elif name == "portfolio":
+        from cloudplan.plan.portfolio import dumps_schema
+
+        text = dumps_schema()
     else:
         from cloudplan.export import schemas
 

@@ -273,9 +273,28 @@ def portfolio_view(plans: PlansAsOf, filters: Filters) -> "PortfolioView":
     projects = filters.projects_of(keep(portfolio_state(portfolio, plans.as_of, plans.window)))
     indicators = filters.indicators_beside([indicator_state(i, plans.as_of) for i in portfolio.indicators])
     return PortfolioView(
-        title=" · ".join(dict.fromkeys(p.title for p in portfolio.plans)),
+        title=portfolio.title or " · ".join(dict.fromkeys(p.title for p in portfolio.plans)),
         as_of=plans.as_of,
         projects=tuple(projects),
         indicators=tuple(indicators),
         sources=tuple(p.source for p in portfolio.plans),
+        snapshots=portfolio.snapshots,
+        now=_now() if portfolio.snapshots else None,
     )
+
+
+def _now() -> "datetime":
+    from datetime import datetime
+
+    return datetime.now(UTC)
+
+
+def sources_shown(portfolio: "Portfolio", names: "Iterable[str] | None" = None) -> "list[RenderableType]":
+    """Return what a view for people adds when it was read through a portfolio file: each source (of *names*,
+    when given), its commit and how old its data is; nothing for local plan files."""
+    snapshots = [s for s in portfolio.snapshots if names is None or s.name in names]
+    if not snapshots:
+        return []
+    from cloudplan.render.sources import sources_view
+
+    return [sources_view(snapshots, _now())]

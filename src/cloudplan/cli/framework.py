@@ -327,3 +327,11 @@ def install() -> None:
     for owner, name, french in hooks:
         setattr(owner, name, _unless_english(getattr(owner, name), french))
     exceptions.UsageError._cloudplan = True  # type: ignore[attr-defined]
+
+
+def command_values() -> list[str]:
+    """Return the text values the running command was given (its arguments and options), for a message that
+    names what the user asked about; empty outside a command."""
+    context = _click.globals.get_current_context(silent=True)
+    params = context.params if context is not None else {}
+    return [v for v in params.values() if isinstance(v, str)]

@@ -11,7 +11,7 @@ import typer
 
 from cloudplan.base.errors import UsageError
 from cloudplan.base.translate import _
-from cloudplan.cli.common import console, display, load_plans, save, write
+from cloudplan.cli.common import console, display, load_plans, save, sources_shown, write
 from cloudplan.cli.options import (
     AsOf,
     ViewOptions,
@@ -90,7 +90,8 @@ def timeline(
     last = periods.parse(end, r.loaded.today).last if end else None
     unit = None if scale is TimelineScale.AUTO else gantt.Scale(scale.value)
     if svg is None and html is None:
-        display(timeline_view(list(snap.projects), r.as_of, console().width, first, last, unit))
+        display(timeline_view(list(snap.projects), r.as_of, console().width, first, last, unit),
+                *sources_shown(r.loaded.portfolio))  # fmt: skip
         return
     from cloudplan.base.inert import inert_text
     from cloudplan.export import html as page
@@ -135,7 +136,7 @@ def report(
         from cloudplan.cli.changes import compare
 
         compared = compare(since, view.plans, r.loaded)
-        changed = (compared.revision, compared.changes)
+        changed = (compared.revision, compared.changes, compared.sources)
     save(html, page.report(view.view(r), changed=changed))
 
 
@@ -277,4 +278,4 @@ def trend(
         return
     from cloudplan.render.trend import trend_view
 
-    display(trend_view(found, r.as_of, console().width))
+    display(trend_view(found, r.as_of, console().width), *sources_shown(portfolio))

@@ -83,8 +83,18 @@ def _contacts(portfolio: Portfolio) -> Iterator[Finding]:
 def _duplicates(portfolio: Portfolio) -> Iterator[Finding]:
     for kind, items in (("project", portfolio.projects), ("indicator", portfolio.indicators)):
         first: dict[str, str] = {}
+        origins: dict[str, str | None] = {}
         for item in items:
-            if item.id in first:
+            if item.id in first and item.origin != origins[item.id]:
+                # One of them at least is in a source's repository, which the office does not write.
+                yield error(
+                    item.source, (*item.key, "id"), "duplicate-id",
+                    _("{kind} id {id!r} is used twice, by {one} and by {other}: refs must name one {kind}; "
+                      "ask one of them to rename it").format(
+                        kind=kind, id=item.id, one=_by(origins[item.id], first[item.id]),
+                        other=_by(item.origin, item.source)),
+                )  # fmt: skip
+            elif item.id in first:
                 yield error(
                     item.source, (*item.key, "id"), "duplicate-id",
                     _("{kind} id {id!r} is already used in {where}: ids are unique across the plan files read "
@@ -92,6 +102,12 @@ def _duplicates(portfolio: Portfolio) -> Iterator[Finding]:
                 )  # fmt: skip
             else:
                 first[item.id] = item.source
+                origins[item.id] = item.origin
+
+
+def _by(origin: str | None, source: str) -> str:
+    """Return who holds an item: the source of a portfolio ('source armees (armees:plans/a.toml)'), or the file."""
+    return _("source {name!r} ({file})").format(name=origin, file=source) if origin is not None else source
 
 
 def _milestone(m: Milestone, milestones: dict[str, Milestone], today: date) -> Iterator[Finding]:

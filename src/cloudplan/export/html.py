@@ -16,7 +16,7 @@ from cloudplan.words import human
 from cloudplan.words.theme import AT_RISK_COLOUR, STATUS_COLOURS
 
 if TYPE_CHECKING:
-    from cloudplan.core.changes import Change, Revision
+    from cloudplan.core.changes import Change, Revision, SourceRevision
     from cloudplan.core.periods import Period
 
 # The page may load nothing and run nothing: a hostile plan that slipped markup past the
@@ -111,13 +111,15 @@ def _page(title: str, body: list[str]) -> str:
 def report(
     snapshot: PortfolioView,
     sections: Sequence[Section] | None = None,
-    changed: tuple[Revision, list[Change]] | None = None,
+    changed: tuple[Revision, list[Change]] | tuple[Revision, list[Change], Sequence[SourceRevision]] | None = None,
 ) -> str:
     """Return the report page: a header, then each of *sections* (default: SECTIONS), then a footer.
 
     With *changed* (a revision and what changed since it), a section listing the changes follows the summary.
     """
     sections = list(SECTIONS if sections is None else sections)
+    if snapshot.snapshots:  # read through a portfolio file: which sources, and how old their data is
+        sections.insert(0, sources_section)
     if changed is not None:
         since = changed
         sections.insert(sections.index(summary) + 1 if summary in sections else 0, lambda _v: changes_section(*since))
@@ -171,6 +173,8 @@ def summary(snapshot: PortfolioView) -> str:
             else esc(_("nothing to do"))
         )
         owners = f'<span class="small"> · {esc(", ".join(p.project.owners))}</span>' if p.project.owners else ""
+        if p.project.origin is not None:
+            owners += f'<span class="small"> · {esc(_("source {name}").format(name=p.project.origin))}</span>'
         following = "-"
         if nxt is not None and nxt.milestone.due is not None:
             m, due = nxt.milestone, nxt.milestone.due
@@ -345,16 +349,40 @@ def indicators(snapshot: PortfolioView) -> str:
     return f'{title}\n<div class="cards">\n' + "\n".join(cards) + "\n</div>"
 
 
-def changes_section(revision: Revision, changes: list[Change]) -> str:
-    """Return the section "Changes since REV": a row per change, or a line saying there was none."""
-    from cloudplan.export.changes import describe, heading
+def changes_section(revision: Revision, changes: list[Change], sources: Sequence[SourceRevision] = ()) -> str:
+    """Return the section "Changes since REV": a row per change, or a line saying there was none.
+
+    Through portfolio files, a line per source says which commit of its own history it is compared with.
+    """
+    from cloudplan.export.changes import describe, heading, source_lines
 
     rows = [
         f"<tr><td><code>{esc(c.ref)}</code></td><td>{esc(c.title)}</td><td>{esc(describe(c))}</td></tr>"
         for c in changes
     ]
     table = _table(heading(revision), [_("Ref"), _("Title"), _("Change")], rows, _("Nothing changed."))
+    lines = "".join(f'<p class="small">{esc(line)}</p>\n' for line in source_lines(sources))
+    if lines:
+        title, _sep, rest = table.partition("\n")
+        table = f"{title}\n{lines}{rest}"
     return f'<section id="changes">\n{table}\n</section>'
+
+
+def sources_section(snapshot: PortfolioView) -> str:
+    """Return the section "Sources": each source of the portfolio read, its repository, commit, and when fetched."""
+    from cloudplan.words.sources import SHORT, age, instant
+
+    rows = []
+    for s in snapshot.snapshots:
+        when = esc(instant(s.fetched))
+        if snapshot.now is not None:
+            when += f' <span class="small">({esc(age(s.fetched, snapshot.now))})</span>'
+        rows.append(
+            f"<tr><td><strong>{esc(s.name)}</strong></td><td><code>{esc(s.git)}</code></td>"
+            f'<td><code title="{esc(s.commit)}">{esc(s.commit[:SHORT])}</code></td><td class="date">{when}</td></tr>'
+        )
+    table = _table(_("Sources"), [_("Source"), _("Repository"), _("Commit"), _("Fetched")], rows, "")
+    return f'<section id="sources">\n{table}\n</section>'
 
 
 # The report's sections, in order.

@@ -93,7 +93,21 @@ DEFS: dict[str, dict[str, Any]] = {
         "description": "An indicator's status as of the day asked.",
         "enum": [s.value for s in IndicatorStatus],
     },
+    "source_name": _string(
+        "Read through a portfolio file: the source (a repository of the portfolio) it comes from. Absent for "
+        "plan files read from disk.",
+        pattern=SLUG_PATTERN,
+    ),
+    "commit": _string("A full commit hash.", pattern="^[0-9a-f]{40,64}$"),
 }
+DEFS["source"] = _object(
+    "A source read through a portfolio file: its name, the commit read, when it was fetched (UTC).",
+    {
+        "name": _ref("source_name"),
+        "commit": _ref("commit"),
+        "fetched": _string("When it was fetched.", format="date-time"),
+    },
+)
 DEFS["milestone"] = _object(
     "A milestone as of the day asked.",
     {
@@ -119,7 +133,9 @@ DEFS["milestone"] = _object(
         "at_risk": {"type": "boolean", "description": "Whether a dependency is overdue, cancelled or due after it."},
         "blocked_by": {**_array(_ref("ref")), "description": "The dependencies that put it at risk."},
         "plan": _string("The plan file it comes from, as named on the command line."),
+        "source": _ref("source_name"),
     },
+    optional=("source",),
 )
 _PROJECT = {
     "id": _string("The project's id.", pattern=SLUG_PATTERN),
@@ -133,8 +149,9 @@ _PROJECT = {
     ),
     "milestones": _array(_ref("milestone")),
     "plan": _string("The plan file it comes from."),
+    "source": _ref("source_name"),
 }
-DEFS["project"] = _object("A project, its status, progress and milestones.", _PROJECT)
+DEFS["project"] = _object("A project, its status, progress and milestones.", _PROJECT, optional=("source",))
 _LEVEL = {"value": _number("")}
 _INDICATOR = {
     "id": _string("The indicator's id.", pattern=SLUG_PATTERN),
@@ -151,8 +168,11 @@ _INDICATOR = {
         _object("A recorded measure.", {"on": _ref("day"), "value": _number(""), "note": _string("Empty when none.")})
     ),
     "plan": _string("The plan file it comes from."),
+    "source": _ref("source_name"),
 }
-DEFS["indicator"] = _object("An indicator, its latest measure, expected value and status.", _INDICATOR)
+DEFS["indicator"] = _object(
+    "An indicator, its latest measure, expected value and status.", _INDICATOR, optional=("source",)
+)
 DEFS["slip"] = _object(
     "One move of a deadline, as `reschedule` recorded it.",
     {
@@ -215,7 +235,13 @@ def _status(kind: str, title: str) -> dict[str, Any]:
         "Every project with its milestones, and every indicator, as of a day.",
         _object(
             "",
-            {**_AS_OF, "projects": _array(_ref("project")), "indicators": _array(_ref("indicator"))},
+            {
+                **_AS_OF,
+                "sources": _array(_ref("source"), "Read through portfolio files only: the sources read."),
+                "projects": _array(_ref("project")),
+                "indicators": _array(_ref("indicator")),
+            },
+            optional=("sources",),
         ),
     )
 
@@ -250,23 +276,46 @@ def _changes() -> dict[str, Any]:
     }
     change = {
         "oneOf": [
-            _object(f"A change of kind {kind.value}.", {"kind": {"const": kind.value}, **head, **more})
+            _object(
+                f"A change of kind {kind.value}.",
+                {"kind": {"const": kind.value}, **head, **more, "source": _ref("source_name")},
+                optional=("source",),
+            )
             for kind, more in fields.items()
         ]
     }
     since = _object(
-        "The revision compared with.",
+        "The revision compared with (its commit and date null when only the sources of portfolio files were "
+        "compared: each has its own, under `sources`).",
         {
             "rev": _string("As the user wrote it."),
-            "commit": _string("Its full hash.", pattern="^[0-9a-f]{40,64}$"),
-            "date": _string("The commit's date.", format="date-time"),
+            "commit": _null(_ref("commit")),
+            "date": _null(_string("The commit's date.", format="date-time")),
         },
     )
+    source = _object(
+        "A source of a portfolio file compared with its own history.",
+        {
+            "name": _ref("source_name"),
+            "read": {**_ref("commit"), "description": "The commit read now."},
+            "commit": {**_null(_ref("commit")), "description": "The one compared with; null when its history "
+                       "starts later (everything is new)."},
+            "date": _null(_string("That commit's date.", format="date-time")),
+        },
+    )  # fmt: skip
     return _document(
         "changes",
         "cloudplan changes --format json",
         "What changed in the portfolio since a git revision.",
-        _object("", {"since": since, "changes": _array(change)}),
+        _object(
+            "",
+            {
+                "since": since,
+                "sources": _array(source, "Read through portfolio files only."),
+                "changes": _array(change),
+            },
+            optional=("sources",),
+        ),
     )
 
 
@@ -284,12 +333,16 @@ def _show() -> dict[str, Any]:
             "risk_chains": _array(_array(_ref("ref")), "For each ref of blocked_by: the chain from it to that ref."),
             "slips": _array(_ref("slip")),
         },
+        optional=("source",),
     )
     project = _object(
         "A project in full.",
         {**head, "kind": {"const": "project"}, **_PROJECT, "description": _string("Empty when none.")},
+        optional=("source",),
     )
-    indicator = _object("An indicator in full.", {**head, "kind": {"const": "indicator"}, **_INDICATOR})
+    indicator = _object(
+        "An indicator in full.", {**head, "kind": {"const": "indicator"}, **_INDICATOR}, optional=("source",)
+    )
     return _document(
         "show",
         "cloudplan show --format json",

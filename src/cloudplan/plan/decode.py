@@ -46,12 +46,14 @@ T = TypeVar("T")
 Table = dict[str, Any]
 
 
-def build(doc: Table, source: str) -> tuple[Plan, list[Finding]]:
+def build(doc: Table, source: str, origin: str | None = None) -> tuple[Plan, list[Finding]]:
     """Return the plan a parsed document describes, and every finding on its keys.
 
-    Never raises for a finding: what cannot be read is reported and left out.
+    *origin* is the portfolio source the file was read from, given to its projects,
+    milestones and indicators (None for a local file). Never raises for a finding: what
+    cannot be read is reported and left out.
     """
-    builder = _Builder(source)
+    builder = _Builder(source, origin)
     return builder.plan(doc), builder.findings
 
 
@@ -117,8 +119,9 @@ def table_name(key: Key) -> str:
 
 
 class _Builder:
-    def __init__(self, source: str) -> None:
+    def __init__(self, source: str, origin: str | None = None) -> None:
         self.source = source
+        self.origin = origin
         self.findings: list[Finding] = []
         # One object for each distinct string, day and list of strings of the file (owners,
         # tags, milestone ids, refs): the parsed-plan cache pickles a value once and refers to it
@@ -345,6 +348,7 @@ class _Builder:
             owners=owners,
             tags=self.texts(table, "tags", key) or (),
             milestones=tuple(milestones),
+            origin=self.origin,
         )
 
     def milestone(self, key: Key, table: Table, project: str, project_owners: tuple[str, ...]) -> Milestone | None:
@@ -380,6 +384,7 @@ class _Builder:
             depends_on=tuple(depends_on),
             notes=self.text(table, "notes", key),
             slips=self.each(self.tables(table, "slip", key), self.slip),
+            origin=self.origin,
         )
         return milestone if mid is not None else None
 
@@ -416,6 +421,7 @@ class _Builder:
             baseline=self.level(table, "baseline", key, BASELINE_KEYS),
             target=self.level(table, "target", key, TARGET_KEYS),
             measures=tuple(sorted(measures, key=lambda m: m.on)),
+            origin=self.origin,
         )
         return indicator if iid is not None else None
 

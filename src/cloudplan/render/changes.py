@@ -10,18 +10,21 @@ from rich.table import Table
 from rich.text import Text
 
 from cloudplan.base.inert import inert_text
-from cloudplan.export.changes import describe, heading
+from cloudplan.export.changes import describe, heading, source_lines
 
 if TYPE_CHECKING:
-    from cloudplan.core.changes import Change, Revision
+    from collections.abc import Sequence
+
+    from cloudplan.core.changes import Change, Revision, SourceRevision
 
 from cloudplan.base.translate import _
 
 
-def changes_view(revision: Revision, changes: list[Change]) -> Group:
-    """Return a heading and one row per change: ref, title, what happened."""
+def changes_view(revision: Revision, changes: list[Change], sources: Sequence[SourceRevision] = ()) -> Group:
+    """Return a heading (and a line per source of a portfolio), and one row per change: ref, title, what happened."""
     rows = [(Text(inert_text(c.ref)), Text(inert_text(c.title)), Text(inert_text(describe(c)))) for c in changes]
-    return Group(Text(inert_text(heading(revision)), style="bold"), Text(""), _Changes(rows))
+    lines = [Text(inert_text(line), style="dim") for line in source_lines(sources)]
+    return Group(Text(inert_text(heading(revision)), style="bold"), *lines, Text(""), _Changes(rows))
 
 
 class _Changes:

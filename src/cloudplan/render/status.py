@@ -108,6 +108,9 @@ def _project_head(state: ProjectState) -> Text:
     head.append(inert_text(project.id), style="bold")
     head.append("  ")
     head.append(inert_text(project.title))
+    if project.origin is not None:  # read through a portfolio file
+        head.append("  ")
+        head.append(inert_text(_("(source {name})").format(name=project.origin)), style="dim")
     head.append("\n")
     if project.owners:
         head.append(inert_text(", ".join(project.owners)), style="dim")
