@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import os
 import re
 import string
@@ -15,12 +16,12 @@ from pathlib import Path
 import pytest
 from typer.testing import Result
 
-from cloudplan import language, pofile
+from cloudplan import language
 from cloudplan.base import translate
 from cloudplan.core import periods
 from cloudplan.words import human
 from tests import catalog
-from tests.conftest import ROADMAP, ROOT
+from tests.conftest import ROADMAP, ROOT, require_program
 
 AS_OF = "2020-06-30"
 Cli = Callable[..., Result]
@@ -170,36 +171,70 @@ def test_english_stays_as_it_was(cli: Cli, roadmap: str) -> None:
 # -- the catalogue ---------------------------------------------------------------------------
 
 
-def _po() -> list[pofile.Entry]:
-    return [e for e in pofile.read_po(catalog.PO.read_text(encoding="utf-8")) if e.msgid]
-
-
 def _fields(text: str) -> set[str]:
     return {f for _t, f, _s, _c in string.Formatter().parse(text) if f is not None}
 
 
+def _forms(message: object) -> tuple[str, ...]:
+    strings = message.string  # type: ignore[attr-defined]
+    return (strings,) if isinstance(strings, str) else tuple(strings)
+
+
 def test_every_message_has_a_french_translation() -> None:
     """A new English message without French fails here: run `python -m tests.catalog` and translate it."""
-    entries = {(e.msgid, e.msgid_plural): e for e in _po()}
-    missing = [m for m in catalog.messages() if m not in entries or not all(entries[m].msgstr)]
-    fuzzy = [m for m in catalog.messages() if m in entries and entries[m].fuzzy]
+    po = catalog.keys(catalog.read(catalog.PO))
+    template = catalog.keys(catalog.read(catalog.POT))
+    missing = [k for k in template if k not in po or not all(_forms(po[k]))]
+    fuzzy = [k for k in template if k in po and po[k].fuzzy]  # type: ignore[attr-defined]
     assert not missing, f"no French for: {missing[:5]}"
     assert not fuzzy, f"fuzzy French for: {fuzzy[:5]}"
+    assert set(po) == set(template), "the .po holds messages the code no longer says: run `python -m tests.catalog`"
 
 
 def test_translations_keep_their_placeholders_and_plural_forms() -> None:
-    header = pofile.read_po(catalog.PO.read_text(encoding="utf-8"))[0]
-    assert header.msgid == ""
-    assert "Plural-Forms: nplurals=2; plural=n > 1;" in header.msgstr[0]
-    for e in _po():
-        for form in e.msgstr:
-            assert _fields(form) == _fields(e.msgid), (e.msgid, form)
-        assert len(e.msgstr) == (1 if e.msgid_plural is None else 2), e.msgid
+    po = catalog.read(catalog.PO)
+    assert po.plural_forms == "nplurals=2; plural=n > 1;"  # type: ignore[attr-defined]
+    for (_context, msgid, plural), m in catalog.keys(po).items():
+        for form in _forms(m):
+            assert _fields(form) == _fields(msgid), (msgid, form)
+        assert len(_forms(m)) == (1 if plural is None else 2), msgid
+
+
+def test_the_header_names_the_translator_the_team_and_the_revision() -> None:
+    header = dict(catalog.read(catalog.PO).mime_headers)  # type: ignore[attr-defined]
+    assert header["Language"] == "fr"
+    for field in ("Last-Translator", "Language-Team", "PO-Revision-Date"):
+        assert field in header
+        assert not re.search(r"FULL NAME|EMAIL@ADDRESS|YEAR-MO-DA|LL@li\.org", header[field]), (field, header[field])
 
 
 def test_the_template_is_up_to_date() -> None:
-    ids = {e.msgid for e in pofile.read_po(catalog.POT.read_text(encoding="utf-8")) if e.msgid}
-    assert ids == {m for m, _p in catalog.messages()}, "run `python -m tests.catalog`"
+    """The .pot is what `pybabel extract -F babel.cfg` finds today (contexts and plurals included)."""
+    found = set(catalog.extracted())
+    template = set(catalog.keys(catalog.read(catalog.POT)))
+    assert found == template, (sorted(found - template, key=str)[:5], sorted(template - found, key=str)[:5])
+
+
+def test_the_extractor_finds_every_message_of_the_code() -> None:
+    """Each literal given to the gate (an AST walk, f-strings included) is in what pybabel extracts.
+
+    Babel's Python extractor does not look inside f-strings (before Python 3.12): a `_()` there
+    would be shown to people and never translated. Hoist it out of the f-string.
+    """
+    found = catalog.extracted()
+    missing = [m for m in catalog.code_messages() if m.key not in found]
+    assert not missing, missing[:5]
+
+
+def test_the_extractor_finds_the_help_the_command_line_shows() -> None:
+    """Every help text and metavar of the app (docstrings included) matches a message of the template."""
+    ids = [msgid for _c, msgid, _p in catalog.extracted()]
+    exact = set(ids)
+    patterns = [catalog.as_pattern(i) for i in ids if "{" in i]
+    missing = [
+        m for m in catalog.help_messages() if m.msgid not in exact and not any(p.fullmatch(m.msgid) for p in patterns)
+    ]
+    assert not missing, missing[:5]
 
 
 def test_french_plurals_make_zero_and_one_singular() -> None:
@@ -211,15 +246,78 @@ def test_french_plurals_make_zero_and_one_singular() -> None:
     assert translate.ngettext("{n} day late", "{n} days late", 0).format(n=0) == "0 days late"
 
 
-def test_the_mo_writer_round_trips_through_gettext() -> None:
-    import gettext
-    import io
+def test_one_english_word_meaning_two_things_has_two_translations() -> None:
+    """msgctxt: the Projects sheet counts done milestones, the Milestones sheet gives the day each was done."""
+    language.install("fr")
+    try:
+        assert translate.pgettext("count", "Done") == "Réalisés"
+        assert translate.pgettext("day", "Done") == "Réalisé le"
+        assert translate.npgettext("milestones", "{n} overdue", "{n} overdue", 2) == "{n} en retard"
+    finally:
+        language.install("en")
+    assert translate.pgettext("count", "Done") == "Done"
+    assert translate.npgettext("milestones", "{n} overdue", "{n} overdue", 1) == "{n} overdue"
 
-    entries = pofile.read_po(catalog.PO.read_text(encoding="utf-8"))
-    translations = gettext.GNUTranslations(io.BytesIO(pofile.write_mo(entries)))
-    assert translations.gettext("Options") == "Options"
-    assert translations.gettext("overdue") == "en retard"
-    assert translations.ngettext("{n} project", "{n} projects", 3) == "{n} projets"
+
+def test_gnu_msgfmt_checks_and_compiles_the_catalogue(tmp_path: Path) -> None:
+    """Debian's msgfmt --check (formats, header, plural forms, no message defined twice) accepts the .po, and
+    its .mo says the same as Babel's, which the build ships."""
+    import gettext
+
+    msgfmt = require_program(("msgfmt",), "GNU gettext's checks of the catalogue")
+    done = subprocess.run(
+        [msgfmt, "--check", "--statistics", "-o", str(tmp_path / "gnu.mo"), str(catalog.PO)],
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "translated message" in done.stderr
+    assert "untranslated" not in done.stderr
+    assert "fuzzy" not in done.stderr
+    with open(tmp_path / "gnu.mo", "rb") as f:
+        gnu = gettext.GNUTranslations(f)._catalog  # type: ignore[attr-defined]
+    ours = gettext.GNUTranslations(io.BytesIO(language.compile_po(catalog.PO)))._catalog  # type: ignore[attr-defined]
+    del gnu[""], ours[""]  # the headers: msgfmt leaves POT-Creation-Date out
+    assert gnu == ours
+    assert len(ours) > 500
+
+
+@pytest.mark.parametrize(
+    "content", [b"", b"\xde\x12\x04\x95\x00\x00", "truncated", None], ids=["empty", "six bytes", "half", "missing"]
+)
+def test_an_unreadable_catalogue_speaks_english_with_one_warning(tmp_path: Path, content: bytes | str | None) -> None:
+    """An empty, truncated or missing .mo (a broken install): English, one warning on stderr, never a traceback.
+
+    English through and through: days and periods too, not French inside English sentences.
+    """
+    import shutil
+
+    site = tmp_path / "site"
+    shutil.copytree(
+        ROOT / "src" / "cloudplan", site / "cloudplan", ignore=shutil.ignore_patterns("__pycache__", "*.mo")
+    )
+    locale = site / "cloudplan" / "locale"
+    (locale / "fr" / "LC_MESSAGES" / "cloudplan.po").unlink()  # an installed cloudplan has the .mo alone
+    (locale / "cloudplan.pot").unlink()
+    whole = language.compile_po(catalog.PO)
+    data = whole[: len(whole) // 2] if content == "truncated" else content
+    if content is not None:
+        (locale / "fr" / "LC_MESSAGES" / "cloudplan.mo").write_bytes(data)  # type: ignore[arg-type]
+    env = {"PATH": os.environ["PATH"], "PYTHONPATH": str(site), "CLOUDPLAN_NO_CACHE": "1", "CLOUDPLAN_LANG": "fr"}
+    done = subprocess.run(
+        [sys.executable, "-m", "cloudplan", "overdue", str(ROADMAP), "--as-of", AS_OF],
+        env=env,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 1, done.stderr
+    assert "OVERDUE  cercle-1/finalisation  due 2019 (2019-12-31), 182 days late: Finalisation" in done.stdout
+    assert "Traceback" not in done.stderr
+    warnings = [line for line in done.stderr.splitlines() if "warning" in line]
+    assert len(warnings) == 1, done.stderr
+    assert "cloudplan.mo" in warnings[0]
+    assert "speaking English" in warnings[0]
 
 
 # -- French for people, as §6 of the contract spells it --------------------------------------

@@ -86,7 +86,8 @@ def save(name: "str | os.PathLike[str]", data: str | bytes) -> None:
     from cloudplan import store
 
     if store.write_output(name, data):
-        sys.stderr.write(f"cloudplan: {inert_text(_('wrote {file}').format(file=os.fspath(name)))}\n")
+        wrote = _("wrote {file}").format(file=os.fspath(name))
+        sys.stderr.write(f"cloudplan: {inert_text(wrote)}\n")
 
 
 # -- loading ----------------------------------------------------------------------------------

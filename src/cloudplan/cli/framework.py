@@ -30,7 +30,8 @@ from __future__ import annotations
 
 import inspect
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import IO, Any
 
 import typer.core
@@ -41,7 +42,7 @@ from typer._click.exceptions import ClickException, UsageError
 from typer._types import TyperChoice as Choice
 from typer.core import TyperGroup
 
-from cloudplan.base.translate import _, language
+from cloudplan.base.translate import N_, _, language
 
 Abort = typer.Abort
 
@@ -145,8 +146,9 @@ def print_completion() -> None:
 
 # The words Typer says through gettext (typer/core.py), which the catalogue must hold too.
 TYPER_WORDS = (
-    "Arguments", "Options", "Commands", "default: {default}", "required", "env var: {var}", "(dynamic)",
-    "Missing command.", "No such command {name!r}.", "Aborted!", "Show this message and exit.",
+    N_("Arguments"), N_("Options"), N_("Commands"), N_("default: {default}"), N_("required"), N_("env var: {var}"),
+    N_("(dynamic)"), N_("Missing command."), N_("No such command {name!r}."), N_("Aborted!"),
+    N_("Show this message and exit."),
 )  # fmt: skip
 
 # The messages Click makes, as patterns: each is shown as its msgid, filled in.
@@ -327,3 +329,40 @@ def install() -> None:
     for owner, name, french in hooks:
         setattr(owner, name, _unless_english(getattr(owner, name), french))
     exceptions.UsageError._cloudplan = True  # type: ignore[attr-defined]
+
+
+# -- the catalogue's extractor ------------------------------------------------------------------
+
+
+def extract(fileobj: IO[bytes], keywords: Any, comment_tags: Any, options: Any) -> Iterator[tuple[Any, ...]]:
+    """Babel's extraction method for the command line's modules (named in babel.cfg).
+
+    Yields what Babel's Python extractor finds (`_()`, `ngettext()`...), then the help that
+    Click shows without a gettext call and that `_translating_help` translates when a command
+    is built: the docstring of each command's function (cleaned as Click shows it), and each
+    metavar in capitals (`DATE`, `FILE`).
+    """
+    import ast
+    import io
+
+    from babel.messages.extract import extract_python
+
+    from cloudplan.cli import COMMANDS
+
+    data = fileobj.read()
+    yield from extract_python(io.BytesIO(data), keywords, comment_tags, options)
+    module = Path(getattr(fileobj, "name", "")).with_suffix("").as_posix()
+    commands = {a for m, _s, a in (v.partition(":") for v in COMMANDS.values()) if module.endswith(m.replace(".", "/"))}
+    for node in ast.walk(ast.parse(data)):
+        if isinstance(node, ast.FunctionDef):
+            decorated = any(
+                isinstance(d, ast.Call) and isinstance(d.func, ast.Attribute) and d.func.attr == "command"
+                for d in node.decorator_list
+            )
+            doc = ast.get_docstring(node, clean=True)
+            if doc and (decorated or node.name in commands):
+                yield node.lineno, None, doc, []
+        elif isinstance(node, ast.keyword) and node.arg == "metavar":
+            value = node.value
+            if isinstance(value, ast.Constant) and isinstance(value.value, str) and value.value.isupper():
+                yield value.lineno, None, value.value, []

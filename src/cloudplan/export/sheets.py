@@ -16,7 +16,7 @@ from enum import Enum
 from typing import NamedTuple
 
 from cloudplan.base.inert import inert_text
-from cloudplan.base.translate import _
+from cloudplan.base.translate import _, pgettext
 from cloudplan.export.formats import PortfolioView
 from cloudplan.words import human
 
@@ -118,11 +118,11 @@ def sheets(snapshot: PortfolioView) -> list[Sheet]:
     return [
         _sheet(_("Projects"), [
             (_("Id"), T), (_("Title"), T), (_("Owners"), T), (_("Tags"), T), (_("Status"), S),
-            (_("Done"), N), (_("Milestones"), N), (_("Plan"), T),
+            (pgettext("count", "Done"), N), (_("Milestones"), N), (_("Plan"), T),
         ], projects),
         _sheet(_("Milestones"), [
             (_("Ref"), T), (_("Project"), T), (_("Title"), T), (_("Owners"), T), (_("Start"), T),
-            (_("Due"), T), (_("Deadline"), D), (_("Done"), D), (_("Cancelled"), D), (_("Status"), S),
+            (_("Due"), T), (_("Deadline"), D), (pgettext("day", "Done"), D), (_("Cancelled"), D), (_("Status"), S),
             (_("Days left"), N), (_("Days slipped"), N),
         ], milestones),
         _sheet(_("Slips"), [

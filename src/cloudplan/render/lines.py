@@ -40,7 +40,8 @@ def cleared_line(cleared: Cleared) -> tuple[str, str]:
     state = cleared.state
     was = _("was {status}").format(status=human.status(cleared.was.status))
     if state is None:
-        return "CLEARED", f"  {inert_text(cleared.ref)}  {_('removed from the plan')}, {was}"
+        removed = _("removed from the plan")
+        return "CLEARED", f"  {inert_text(cleared.ref)}  {removed}, {was}"
     m = state.milestone
     why = {
         Reason.DONE: lambda: _("done on {day}").format(day=human.day(m.done)),
