@@ -149,17 +149,17 @@ def test_a_bad_lang_is_a_usage_error(tmp_path: Path) -> None:
 def test_click_and_typer_speak_french_too(cli: Cli, roadmap: str) -> None:
     result = cli("overdue", roadmap, "--nope", "--lang", "fr")
     assert result.exit_code == 2
-    assert "Utilisation : " in result.output
-    assert "Erreur : Option inconnue : --nope" in result.output
+    assert "Utilisation\u202f: " in result.output
+    assert "Erreur\u202f: Option inconnue\u202f: --nope" in result.output
     assert "Pour l'aide" in result.output
     missing = cli("done", "--lang", "fr")
-    assert "Argument manquant : 'REF'." in missing.output or "Argument manquant : 'RÉF'." in missing.output
+    assert "Argument manquant\u202f: 'REF'." in missing.output or "Argument manquant\u202f: 'RÉF'." in missing.output
     bad = cli("overdue", roadmap, "--within", "x", "--lang", "fr")
-    assert "Valeur incorrecte pour '--within' : 'x' n'est pas un nombre entier." in bad.output
+    assert "Valeur incorrecte pour '--within'\u202f: 'x' n'est pas un nombre entier." in bad.output
     helped = cli("overdue", "--help", "--lang", "fr")
     assert "Afficher cette aide et quitter." in helped.output
-    assert "Options :" in helped.output  # the same word in French, with French punctuation
-    assert "[par défaut : text]" in helped.output
+    assert "Options\u202f:" in helped.output  # the same word in French, with French punctuation
+    assert "[par défaut\u202f: text]" in helped.output
 
 
 def test_english_stays_as_it_was(cli: Cli, roadmap: str) -> None:
@@ -495,8 +495,8 @@ def test_french_changes_in_a_git_repository(cli: Cli, roadmap: str) -> None:
         assert "Évolutions depuis HEAD" in result.stdout
         if fmt == "markdown":  # the table wraps its cells
             assert (
-                "échéance reportée de « 2e semestre 2019 » à « 2e semestre 2020 » le 15/06/2020 : retard"
-                in result.stdout
+                "échéance reportée de «\u202f2e semestre 2019\u202f» à «\u202f2e semestre 2020\u202f» "
+                "le 15/06/2020\u202f: retard" in result.stdout
             )
         assert _english_in(result.stdout, ROADMAP.read_text(encoding="utf-8")) == []
 
@@ -505,7 +505,7 @@ def test_cancel_writes_its_note_in_the_plans_language(cli: Cli, roadmap: str) ->
     plan = Path(roadmap) / ROADMAP.name
     result = cli("cancel", "cercle-2/ouverture", "--on", "2021-01-10", "--reason", "abandon", "-f", str(plan))
     assert result.exit_code == 0, result.output
-    assert 'notes = "Annulé le 10/01/2021 : abandon"' in plan.read_text(encoding="utf-8")
+    assert 'notes = "Annulé le 10/01/2021\u202f: abandon"' in plan.read_text(encoding="utf-8")
 
 
 def test_init_writes_the_language_it_speaks(cli: Cli) -> None:

@@ -170,10 +170,11 @@ def test_each_contact_is_written_to_in_its_own_language(
     assert dinsic.get_body(("plain",)).get_content().splitlines()[2:] == [  # type: ignore[union-attr]
         "OVERDUE  cercle-2/ouverture  deadline 2021-Q1 (2021-03-31), 91 days late: Ouverture de l'offre",
     ]
-    assert armees["Subject"] == "cloudplan : 2 alertes sur les jalons (1 en retard, 1 à échéance proche)"
+    assert armees["Subject"] == "cloudplan\u202f: 2 alertes sur les jalons (1 en retard, 1 à échéance proche)"
     assert armees.get_body(("plain",)).get_content().splitlines()[2:] == [  # type: ignore[union-attr]
-        "EN RETARD  cercle-2/bascule  échéance 15/06/2021, 15 jours de retard : Bascule",
-        "ÉCHÉANCE PROCHE  cercle-2/etude  échéance 05/07/2021, 5 jours restants : Étude <script>alert(1)</script> & co",
+        "EN RETARD  cercle-2/bascule  échéance 15/06/2021, 15 jours de retard\u202f: Bascule",
+        "ÉCHÉANCE PROCHE  cercle-2/etude  échéance 05/07/2021, 5 jours restants\u202f: "
+        "Étude <script>alert(1)</script> & co",
     ]
     assert "échéance 05/07/2021" in armees.get_body(("html",)).get_content()  # type: ignore[union-attr]
 
@@ -186,7 +187,7 @@ def test_contacts_without_a_language_get_the_plans(cli: Cli, plan: Callable[[str
     path.write_text(path.read_text(encoding="utf-8").replace("[plan]\n", '[plan]\nlanguage = "fr"\n', 1), "utf-8")
     result = notify(cli, {**mail_env(smtp.port), "CLOUDPLAN_LANG": "en"})
     assert result.exit_code == 0, result.output
-    assert smtp.box.to("dnum@armees.example")[0]["Subject"].startswith("cloudplan : 2 alertes")
+    assert smtp.box.to("dnum@armees.example")[0]["Subject"].startswith("cloudplan\u202f: 2 alertes")
     assert smtp.box.to("cloud@dinsic.example")[0]["Subject"] == "cloudplan: 1 milestone alert (1 overdue)"
 
 

@@ -51,6 +51,7 @@ def compare(since: str, plans: list[str] | None, loaded: Loaded) -> Compared:
     from cloudplan.core.model import Portfolio
     from cloudplan.store import revisions
     from cloudplan.store.reader import parse_cached
+    from cloudplan.words import human
 
     files = store.discover(plans or [], os.environ, Path.cwd())
     where = files[0].path.resolve().parent
@@ -67,7 +68,7 @@ def compare(since: str, plans: list[str] | None, loaded: Loaded) -> Compared:
         revision = revisions.last_before(day, loaded.portfolio.timezone, since, where)
         if revision is None:
             raise revisions.GitError(
-                _("no commit on or before {day}: the plans' history starts later").format(day=day.isoformat())
+                _("no commit on or before {day}: the plans' history starts later").format(day=human.day(day))
             )
     names = [f.name for f in files]
     paths = [f.path for f in files]

@@ -39,6 +39,9 @@ def console(stderr: bool = False) -> "Console":
     """
     from rich.console import Console
 
+    from cloudplan.cli.framework import rich_keeps_no_break_spaces
+
+    rich_keeps_no_break_spaces()
     stream = sys.stderr if stderr else sys.stdout
     width = None
     if not stream.isatty():

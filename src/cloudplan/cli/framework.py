@@ -294,10 +294,26 @@ def _write_heading(original: Callable[..., None]) -> Callable[..., None]:
     def write_heading(self: formatting.HelpFormatter, heading: str) -> None:
         if language() == "en":
             original(self, heading)
-        else:  # French puts a space before a colon: "Options :"
-            self.write(f"{'':>{self.current_indent}}{heading} :\n")
+        else:  # French puts a narrow no-break space before a colon: "Options :"
+            self.write(f"{'':>{self.current_indent}}{heading}\u202f:\n")
 
     return write_heading
+
+
+def _french_extras(original: Callable[..., Any]) -> Callable[..., Any]:
+    """Return get_help_record with the `[default: 7; x>=0]` that Typer joins with "; " joined the French way."""
+
+    def get_help_record(self: Any, ctx: Any) -> Any:
+        record = original(self, ctx)
+        if record is None or language() == "en":
+            return record
+        names, text = record
+        head, sep, extra = text.rpartition("  [")
+        if sep and extra.endswith("]"):
+            text = head + sep + extra.replace("; ", "\u202f; ")
+        return names, text
+
+    return get_help_record
 
 
 def _unless_english(original: Callable[..., Any], french: Callable[..., Any]) -> Callable[..., Any]:
@@ -318,6 +334,8 @@ def install() -> None:
         _translating_help(cls)
     formatting.HelpFormatter.write_usage = _write_usage(formatting.HelpFormatter.write_usage)  # type: ignore[method-assign]
     formatting.HelpFormatter.write_heading = _write_heading(formatting.HelpFormatter.write_heading)  # type: ignore[method-assign]
+    for cls in (typer.core.TyperOption, typer.core.TyperArgument):
+        cls.get_help_record = _french_extras(cls.get_help_record)  # type: ignore[method-assign]
     hooks: tuple[tuple[type[Any], str, Callable[..., Any]], ...] = (
         (exceptions.ClickException, "show", _show_error),
         (exceptions.UsageError, "show", _show_usage_error),
@@ -329,6 +347,27 @@ def install() -> None:
     for owner, name, french in hooks:
         setattr(owner, name, _unless_english(getattr(owner, name), french))
     exceptions.UsageError._cloudplan = True  # type: ignore[attr-defined]
+
+
+# -- Rich's wrapping -------------------------------------------------------------------------------
+
+# A word, as Rich's wrapping reads one: breakable spaces around a run of anything else. Rich's own
+# (`\s*\S+\s*`) breaks at every Unicode space, the no-break ones too, so French text could start a
+# line with the `:` or `%` that a narrow no-break space (U+202F) holds to the word before it.
+_NO_BREAK = "\u00a0\u2007\u202f"
+RICH_WORD = rf"[^\S{_NO_BREAK}]*(?:\S|[{_NO_BREAK}])+[^\S{_NO_BREAK}]*"
+
+
+def rich_keeps_no_break_spaces() -> None:
+    """Make Rich wrap text at breakable spaces only (once; called where a console is made, Rich being imported).
+
+    Rich reads its pattern of a word from `rich._wrap.re_word` each time it wraps; a release that renamed it
+    would leave the tests of French views at 60 columns failing, and tests/test_cli_app.py names the cause.
+    """
+    from rich import _wrap
+
+    if _wrap.re_word.pattern != RICH_WORD:
+        _wrap.re_word = re.compile(RICH_WORD)
 
 
 # -- the catalogue's extractor ------------------------------------------------------------------

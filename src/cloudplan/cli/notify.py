@@ -30,7 +30,7 @@ def notify(
             metavar="FILE",
             dir_okay=False,
             show_default=False,
-            help=_("What each destination was already sent; updated after each send. Required."),
+            help=_("What each destination was already sent; updated after each send."),
         ),
     ] = ...,  # type: ignore[assignment]  # Typer: required
     as_of: AsOf = None,

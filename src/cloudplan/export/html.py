@@ -322,7 +322,7 @@ def indicators(snapshot: PortfolioView) -> str:
     cards = []
     for s in states:
         i = s.indicator
-        unit = f" {esc(i.unit)}" if i.unit else ""
+        unit = esc(human.unit(i.unit))
         facts = [
             (
                 _("Baseline"),
@@ -340,7 +340,7 @@ def indicators(snapshot: PortfolioView) -> str:
             facts.append((_("Expected on {day}").format(day=human.day(s.latest_on)), f"{human.number(then)}{unit}"))
         facts.append((_("Expected as of {day}").format(day=human.day(as_of)), f"{human.number(s.expected)}{unit}"))
         if s.progress is not None:
-            facts.append((_("Progress"), f"{s.progress * 100:.0f} %"))
+            facts.append((_("Progress"), human.percent(s.progress * 100)))
         dl = "".join(f"<dt>{esc(k)}</dt><dd>{v}</dd>" for k, v in facts)
         cards.append(
             f'<div class="card"><h3>{esc(i.title)} {_badge(s.status.value)}</h3>'

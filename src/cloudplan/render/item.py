@@ -152,7 +152,7 @@ def project_view(state: ProjectState, as_of: date) -> RenderableType:
 def indicator_view(state: IndicatorState, as_of: date) -> RenderableType:
     """Return an indicator in full: baseline, target, expected value, status, then every measure."""
     i = state.indicator
-    unit = f" {i.unit}" if i.unit else ""
+    unit = human.unit(i.unit)
     head = _head(i.id, i.title)
     rows: list[tuple[str, RenderableType]] = [
         (_("Project"), plain(i.project or "-")),
