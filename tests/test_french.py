@@ -290,3 +290,20 @@ def test_french_spreadsheets_spell_periods_and_keep_dates(cli: Cli, gallery: Pat
     assert cli("export", gallery, "--as-of", DAY, "--format", "xlsx", "-o", en, "--lang", "en").exit_code == 0
     rows = {r[0].value: r for r in openpyxl.load_workbook(en)["Milestones"].iter_rows(min_row=2)}
     assert "2027-Q2" in [c.value for c in rows["cloud-interne/vague-2"]]
+
+
+def test_rich_still_reads_its_word_pattern_where_cloudplan_sets_it() -> None:
+    """Rich's private `rich._wrap.re_word` is the one name of Rich that cloudplan touches (cli.common)."""
+    from rich import _wrap
+    from rich.console import Console
+    from rich.text import Text
+
+    from cloudplan.cli.common import RICH_WORD, rich_keeps_no_break_spaces
+
+    assert hasattr(_wrap, "re_word"), "Rich no longer has rich._wrap.re_word: see cli.common.rich_keeps_no_break_spaces"
+    rich_keeps_no_break_spaces()
+    assert _wrap.re_word.pattern == RICH_WORD
+    console = Console(width=19, no_color=True, highlight=False)
+    with console.capture() as captured:
+        console.print(Text(f"abcdefghij klmnopq{NNBSP}: rien"))
+    assert not captured.get().splitlines()[1].lstrip().startswith(":"), captured.get()

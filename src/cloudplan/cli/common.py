@@ -31,6 +31,26 @@ T = TypeVar("T")
 
 # -- output ----------------------------------------------------------------------------------
 
+# A word, as Rich's wrapping reads one: breakable spaces around a run of anything else. Rich's own
+# (`\s*\S+\s*`) breaks at every Unicode space, the no-break ones too, so French text could start a
+# line with the `:` or `%` that a narrow no-break space (U+202F) holds to the word before it.
+_NO_BREAK = "\u00a0\u2007\u202f"
+RICH_WORD = rf"[^\S{_NO_BREAK}]*(?:\S|[{_NO_BREAK}])+[^\S{_NO_BREAK}]*"
+
+
+def rich_keeps_no_break_spaces() -> None:
+    """Make Rich wrap text at breakable spaces only (once a run; Rich is imported by then).
+
+    Rich's one private name cloudplan touches: it reads its pattern of a word from `rich._wrap.re_word` each
+    time it wraps. tests/test_french.py fails, naming it, when a Rich release no longer does.
+    """
+    import re
+
+    from rich import _wrap
+
+    if _wrap.re_word.pattern != RICH_WORD:
+        _wrap.re_word = re.compile(RICH_WORD)
+
 
 def console(stderr: bool = False) -> "Console":
     """Return a console for this call: colours only on a terminal without NO_COLOR, width from COLUMNS.
@@ -38,8 +58,6 @@ def console(stderr: bool = False) -> "Console":
     Made per call, not at import, so that the environment of each run takes effect.
     """
     from rich.console import Console
-
-    from cloudplan.cli.framework import rich_keeps_no_break_spaces
 
     rich_keeps_no_break_spaces()
     stream = sys.stderr if stderr else sys.stdout

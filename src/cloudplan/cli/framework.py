@@ -349,27 +349,6 @@ def install() -> None:
     exceptions.UsageError._cloudplan = True  # type: ignore[attr-defined]
 
 
-# -- Rich's wrapping -------------------------------------------------------------------------------
-
-# A word, as Rich's wrapping reads one: breakable spaces around a run of anything else. Rich's own
-# (`\s*\S+\s*`) breaks at every Unicode space, the no-break ones too, so French text could start a
-# line with the `:` or `%` that a narrow no-break space (U+202F) holds to the word before it.
-_NO_BREAK = "\u00a0\u2007\u202f"
-RICH_WORD = rf"[^\S{_NO_BREAK}]*(?:\S|[{_NO_BREAK}])+[^\S{_NO_BREAK}]*"
-
-
-def rich_keeps_no_break_spaces() -> None:
-    """Make Rich wrap text at breakable spaces only (once; called where a console is made, Rich being imported).
-
-    Rich reads its pattern of a word from `rich._wrap.re_word` each time it wraps; a release that renamed it
-    would leave the tests of French views at 60 columns failing, and tests/test_cli_app.py names the cause.
-    """
-    from rich import _wrap
-
-    if _wrap.re_word.pattern != RICH_WORD:
-        _wrap.re_word = re.compile(RICH_WORD)
-
-
 # -- the catalogue's extractor ------------------------------------------------------------------
 
 
