@@ -137,12 +137,6 @@ def help_messages_here() -> list[Message]:
     return found
 
 
-def as_pattern(msgid: str) -> re.Pattern[str]:
-    """Return a pattern that matches *msgid* with its {placeholders} filled in."""
-    parts = re.split(r"\{[^{}]*\}", msgid)
-    return re.compile(".+".join(re.escape(p) for p in parts), re.DOTALL)
-
-
 def extracted() -> dict[Key, list[str]]:
     """Return what `pybabel extract` finds with babel.cfg, run here through Babel's API: each message and its files."""
     import os
@@ -198,11 +192,11 @@ def update() -> tuple[int, int]:
     cwd = os.getcwd()
     os.chdir(ROOT)
     try:
-        CommandLineInterface().run(EXTRACT)
+        CommandLineInterface().run([EXTRACT[0], "--quiet", *EXTRACT[1:]])
         after = POT.read_text(encoding="utf-8")
         if _undated(after) == _undated(before):
             POT.write_text(before, encoding="utf-8")
-        CommandLineInterface().run(UPDATE)
+        CommandLineInterface().run([UPDATE[0], "--quiet", *UPDATE[1:]])
     finally:
         os.chdir(cwd)
     messages = keys(read(PO))
