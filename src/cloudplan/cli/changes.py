@@ -67,8 +67,14 @@ def compare(since: str, plans: list[str] | None, loaded: Loaded) -> Compared:
             ) from None
         revision = revisions.last_before(day, loaded.portfolio.timezone, since, where)
         if revision is None:
+            start = revisions.first_day(where)
             raise revisions.GitError(
-                _("no commit on or before {day}: the plans' history starts later").format(day=human.day(day))
+                _("no commit on or before {day}: the plans' history starts later").format(day=human.day(day)),
+                hint=_("the first commit is of {first}: give a later day, or a revision (HEAD~1, a tag)").format(
+                    first=human.day(start)
+                )
+                if start
+                else None,
             )
     names = [f.name for f in files]
     paths = [f.path for f in files]

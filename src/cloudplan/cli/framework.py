@@ -63,6 +63,7 @@ INTERNALS = (
     ("typer._click.globals", "get_current_context"),
     ("typer._types", "TyperChoice"),
     ("typer._completion_classes", "completion_init"),
+    ("typer._completion_shared", "_get_shell_name"),
     ("typer.core", "_"),
     ("typer.core", "TyperOption"),
     ("typer.core", "TyperArgument"),
@@ -122,24 +123,32 @@ def complete_shell(cli: Any, ctx_args: Any, prog_name: str, complete_var: str, i
     return int(shell_complete(cli, ctx_args, prog_name, complete_var, instruction))
 
 
-def install_completion() -> None:
-    """Install the completion script for the shell that runs cloudplan (Typer's `--install-completion`)."""
+def shell_name() -> str | None:
+    """Return the shell that runs cloudplan as Typer finds it (shellingham: the nearest shell among the parent
+    processes), lower-case; None when there is none."""
+    from typer._completion_shared import _get_shell_name
+
+    return _get_shell_name()
+
+
+def install_completion(shell: str) -> None:
+    """Install the completion script of *shell* (Typer's `--install-completion`)."""
     from typer._click.globals import get_current_context
     from typer._completion_classes import completion_init
     from typer.completion import install_callback
 
     completion_init()
-    install_callback(get_current_context(), _NO_PARAMETER, True)
+    install_callback(get_current_context(), _NO_PARAMETER, shell)
 
 
-def print_completion() -> None:
-    """Print the completion script for the shell that runs cloudplan (Typer's `--show-completion`)."""
+def print_completion(shell: str) -> None:
+    """Print the completion script of *shell* (Typer's `--show-completion`)."""
     from typer._click.globals import get_current_context
     from typer._completion_classes import completion_init
     from typer.completion import show_callback
 
     completion_init()
-    show_callback(get_current_context(), _NO_PARAMETER, True)
+    show_callback(get_current_context(), _NO_PARAMETER, shell)
 
 
 # -- Click's and Typer's words through the gate ---------------------------------------------------

@@ -136,7 +136,7 @@ class Alert(NamedTuple):
 
 
 # The colour of each kind's label in the HTML part: dark enough on white for WCAG AA (4.5:1 and more).
-LABEL_COLOURS = {
+LABEL_COLOURS: dict[str, str] = {
     Kind.OVERDUE: "#b71c1c",
     Kind.STILL_OVERDUE: "#b71c1c",
     Kind.DUE_SOON: "#8d4e00",
