@@ -307,3 +307,16 @@ def test_rich_still_reads_its_word_pattern_where_cloudplan_sets_it() -> None:
     with console.capture() as captured:
         console.print(Text(f"abcdefghij klmnopq{NNBSP}: rien"))
     assert not captured.get().splitlines()[1].lstrip().startswith(":"), captured.get()
+
+
+def test_every_french_help_passes_the_typography_check(cli: Cli) -> None:
+    """Every command's help and the list of commands, whose short help Click makes by splitting the help at every
+    Unicode space (which lost the narrow no-break spaces: `jalons : en...`)."""
+    from cloudplan.cli import COMMANDS
+
+    found = []
+    for args in [[], *([name] for name in COMMANDS), ["add", "project"], ["add", "milestone"], ["add", "indicator"]]:
+        result = cli(*args, "--help", "--lang", "fr")
+        assert result.exit_code == 0, (args, result.output)
+        found += [f"{' '.join(args) or 'cloudplan'}: {p}" for p in problems(result.output, iso=False)]
+    assert found == [], "\n".join(found[:20])

@@ -320,6 +320,41 @@ def test_an_unreadable_catalogue_speaks_english_with_one_warning(tmp_path: Path,
     assert "speaking English" in warnings[0]
 
 
+@pytest.mark.parametrize("babel", [True, False], ids=["with Babel", "without Babel"])
+def test_a_source_checkout_reads_its_po_without_a_build(tmp_path: Path, babel: bool) -> None:
+    """A checkout has the .po and no .mo: compiled in memory by Babel (the test extra), else English with one
+    warning that says how to get French."""
+    import shutil
+
+    site = tmp_path / "site"
+    shutil.copytree(
+        ROOT / "src" / "cloudplan", site / "cloudplan", ignore=shutil.ignore_patterns("__pycache__", "*.mo")
+    )
+    path = [str(site)]
+    if not babel:
+        (tmp_path / "nobabel" / "babel").mkdir(parents=True)
+        (tmp_path / "nobabel" / "babel" / "__init__.py").write_text('raise ImportError("no Babel here")\n')
+        path.insert(0, str(tmp_path / "nobabel"))
+    env = {"PATH": os.environ["PATH"], "PYTHONPATH": os.pathsep.join(path), "CLOUDPLAN_NO_CACHE": "1",
+           "CLOUDPLAN_LANG": "fr"}  # fmt: skip
+    done = subprocess.run(
+        [sys.executable, "-m", "cloudplan", "overdue", str(ROADMAP), "--as-of", AS_OF],
+        env=env,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 1, done.stderr
+    if babel:
+        assert "EN RETARD  cercle-1/finalisation  échéance 2019 (31/12/2019), 182 jours de retard" in done.stdout
+        assert done.stderr == ""
+    else:
+        assert "OVERDUE  cercle-1/finalisation  due 2019 (2019-12-31), 182 days late" in done.stdout
+        assert done.stderr.count("warning") == 1
+        assert "cloudplan.po (Babel is needed to compile it" in done.stderr
+    assert not (site / "cloudplan" / "locale" / "fr" / "LC_MESSAGES" / "cloudplan.mo").exists()  # nothing written
+
+
 # -- French for people, as §6 of the contract spells it --------------------------------------
 
 
@@ -498,6 +533,8 @@ def test_french_changes_in_a_git_repository(cli: Cli, roadmap: str) -> None:
                 "échéance reportée de «\u202f2e semestre 2019\u202f» à «\u202f2e semestre 2020\u202f» "
                 "le 15/06/2020\u202f: retard" in result.stdout
             )
+            # The commit's time the French way (its zone is the machine's: the hour is not pinned).
+            assert re.search(r"\(commit [0-9a-f]{12} du 01/06/2020 \d\d\u202fh\u202f00\)", result.stdout)
         assert _english_in(result.stdout, ROADMAP.read_text(encoding="utf-8")) == []
 
 

@@ -30,8 +30,7 @@ from __future__ import annotations
 
 import inspect
 import re
-from collections.abc import Callable, Iterator
-from pathlib import Path
+from collections.abc import Callable
 from typing import IO, Any
 
 import typer.core
@@ -325,6 +324,23 @@ def _french_extras(original: Callable[..., Any]) -> Callable[..., Any]:
     return get_help_record
 
 
+def _short_help_keeping_no_break_spaces(original: Callable[..., Any]) -> Callable[..., Any]:
+    """Return get_short_help_str that keeps the narrow no-break spaces of French help (Click's shortening splits
+    the help at every Unicode space and joins the words back with ordinary ones: `jalons : en...`)."""
+
+    def get_short_help_str(self: Any, limit: int = 45) -> Any:
+        text = self.help
+        if language() == "en" or not isinstance(text, str) or "\u202f" not in text:
+            return original(self, limit)
+        self.help = text.replace("\u202f", "\ue000")  # a private character: one word to Click, one cell wide
+        try:
+            return original(self, limit).replace("\ue000", "\u202f")
+        finally:
+            self.help = text
+
+    return get_short_help_str
+
+
 def _unless_english(original: Callable[..., Any], french: Callable[..., Any]) -> Callable[..., Any]:
     """Return a method that is Click's own in English, and *french* otherwise (byte for byte as before in English)."""
 
@@ -345,6 +361,8 @@ def install() -> None:
     formatting.HelpFormatter.write_heading = _write_heading(formatting.HelpFormatter.write_heading)  # type: ignore[method-assign]
     for cls in (typer.core.TyperOption, typer.core.TyperArgument):
         cls.get_help_record = _french_extras(cls.get_help_record)  # type: ignore[method-assign]
+    for cls in (typer.core.TyperCommand, typer.core.TyperGroup):
+        cls.get_short_help_str = _short_help_keeping_no_break_spaces(cls.get_short_help_str)  # type: ignore[method-assign]
     hooks: tuple[tuple[type[Any], str, Callable[..., Any]], ...] = (
         (exceptions.ClickException, "show", _show_error),
         (exceptions.UsageError, "show", _show_usage_error),
@@ -356,40 +374,3 @@ def install() -> None:
     for owner, name, french in hooks:
         setattr(owner, name, _unless_english(getattr(owner, name), french))
     exceptions.UsageError._cloudplan = True  # type: ignore[attr-defined]
-
-
-# -- the catalogue's extractor ------------------------------------------------------------------
-
-
-def extract(fileobj: IO[bytes], keywords: Any, comment_tags: Any, options: Any) -> Iterator[tuple[Any, ...]]:
-    """Babel's extraction method for the command line's modules (named in babel.cfg).
-
-    Yields what Babel's Python extractor finds (`_()`, `ngettext()`...), then the help that
-    Click shows without a gettext call and that `_translating_help` translates when a command
-    is built: the docstring of each command's function (cleaned as Click shows it), and each
-    metavar in capitals (`DATE`, `FILE`).
-    """
-    import ast
-    import io
-
-    from babel.messages.extract import extract_python
-
-    from cloudplan.cli import COMMANDS
-
-    data = fileobj.read()
-    yield from extract_python(io.BytesIO(data), keywords, comment_tags, options)
-    module = Path(getattr(fileobj, "name", "")).with_suffix("").as_posix()
-    commands = {a for m, _s, a in (v.partition(":") for v in COMMANDS.values()) if module.endswith(m.replace(".", "/"))}
-    for node in ast.walk(ast.parse(data)):
-        if isinstance(node, ast.FunctionDef):
-            decorated = any(
-                isinstance(d, ast.Call) and isinstance(d.func, ast.Attribute) and d.func.attr == "command"
-                for d in node.decorator_list
-            )
-            doc = ast.get_docstring(node, clean=True)
-            if doc and (decorated or node.name in commands):
-                yield node.lineno, None, doc, []
-        elif isinstance(node, ast.keyword) and node.arg == "metavar":
-            value = node.value
-            if isinstance(value, ast.Constant) and isinstance(value.value, str) and value.value.isupper():
-                yield value.lineno, None, value.value, []
