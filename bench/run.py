@@ -59,6 +59,7 @@ BAR_XLSX = 4.0  # cloudplan export --format xlsx / export --format json, at 10,0
 CHANGED_EVERY = 100  # changes: one milestone in this many is retitled since HEAD (~1 %)
 BAR_STATUS_RISK = 1.1  # status --format json with at-risk / the same command before it, at 10,000
 BAR_TREND = 1.5  # trend --format json / overdue --format json, at 10,000
+BAR_COLD_CHECK = 1.5  # cloudplan check with no cache (CI) / tomllib reading the same files alone, at 10,000
 # status --format json / overdue --format json at 10,000 before at-risk existed (CPU time, medians of ten
 # alternated runs of commit 6ac174b, 2026-11-30: 470 / 299 ms): the bar's reference when no --baseline
 # checkout is given to run the old code itself (--baseline is the better measure: overdue --format json
@@ -936,6 +937,48 @@ def views13(b: Bench, manifest: dict[str, Any] | None, baseline: Path | None) ->
         b.bars.append(Bar(status_name, r / STATUS_OVER_OVERDUE_BEFORE, BAR_STATUS_RISK, detail))
 
 
+# Python reading the plan files with tomllib and nothing else: what any TOML tool pays for them.
+TOMLLIB_ALONE = (
+    "import sys, tomllib\nfor name in sys.argv[1:]:\n    with open(name, 'rb') as f:\n        tomllib.load(f)"
+)
+
+
+def cold_check(b: Bench, manifest: dict[str, Any] | None) -> None:
+    """`cloudplan check` as CI runs it, on a fresh machine with no cache, against tomllib reading the same files.
+
+    The cache is emptied before every timed check (untimed), so each run parses and validates
+    every file and writes its cache entries, as a CI job does.
+    """
+    name = f"cold check: cloudplan check, no cache / tomllib reading the files alone, at {BAR_SIZE:,} (10 files)"
+    if manifest is None:
+        b.bars.append(Bar(name, None, BAR_COLD_CHECK, "", f"needs --sizes with {BAR_SIZE}"))
+        return
+    folder = b.out / manifest["folder"]
+    files = [str(p) for p in sorted(folder.glob("*.toml"))]
+    cold = b.out / "cache-cold"
+
+    def empty() -> None:
+        shutil.rmtree(cold, ignore_errors=True)
+
+    group = b.measure(
+        Group(
+            f"{BAR_SIZE:,} (cold check)",
+            [
+                Command("cp-check-cold", "cloudplan check, no cache (as in CI)", [*b.cp, "check", str(folder)],
+                        b.out, {**b.env, "XDG_CACHE_HOME": str(cold)}, prepare=empty, check=expect_clean_check),
+                Command("py-tomllib", "python: tomllib reads the same files", [sys.executable, "-c", TOMLLIB_ALONE,
+                        *files], b.out, b.env),
+            ],
+            b.runs,
+        ),
+        cache=False,
+    )  # fmt: skip
+    check, tomllib_ = group.commands
+    r, lo, hi = paired(check, tomllib_)
+    detail = f"pairs {lo:.2f}-{hi:.2f}; {ms(check.median)} vs {ms(tomllib_.median)} ms"
+    b.bars.append(Bar(name, r, BAR_COLD_CHECK, detail))
+
+
 def expect_trend_json(run: Run) -> str | None:
     """A trend document that draws milestones (the generated portfolio has slips)."""
     try:
@@ -1039,6 +1082,7 @@ def main(argv: list[str] | None = None) -> int:
     committee(b, manifests)
     french(b)
     views13(b, manifests.get(BAR_SIZE), args.baseline.resolve() if args.baseline else None)
+    cold_check(b, manifests.get(BAR_SIZE) if has_check else None)
 
     for line in table(b.groups):
         say(line)

@@ -418,6 +418,7 @@ ENGLISH = re.compile(
 KEPT = re.compile(  # command names in help listings, options and their values, codes
     r"^  [a-z]+(?=  )|--[a-z-]+|<[a-z|-]+>|\b[A-Z][A-Z-]+\b|\b(error|warning) [a-z-]+:|cloudplan( [a-z]+)+|"
     r"title, unit, project|"  # the keys that `set` changes
+    r"\b(?:plan|status|overdue|indicators|show|history|trend|changes|export|check)(?=[,.])|"  # schema's KINDs
     r"\b(overdue|due-soon|never|table|text|json|csv|markdown|mermaid|ics|auto|month|quarter|year|github|gitlab)\b",
     re.MULTILINE,
 )
@@ -639,3 +640,13 @@ def test_french_edits_say_what_they_did_in_french(cli: Cli, roadmap: str, args: 
     assert result.exit_code in (0, 2), result.output
     assert result.output.strip()
     assert _english_in(result.output, ROADMAP.read_text(encoding="utf-8")) == []
+
+
+def test_the_help_that_lists_choices_lists_them_all() -> None:
+    """Help texts that list the formats or the schemas spell them out (to be translated word for word)."""
+    from cloudplan.cli.check import SCHEMA_KINDS
+    from cloudplan.export.formats import EXPORTERS
+
+    ids = {msgid for _c, msgid, _p in catalog.extracted()}
+    assert f"The format ({', '.join(EXPORTERS)}) unless --format gives it, then plan files or folders." in ids
+    assert f"Which schema: {', '.join(SCHEMA_KINDS)}. Default: plan." in ids

@@ -10,10 +10,10 @@ from typing import Annotated
 
 import typer
 
-from cloudplan.base.errors import ExitCode
+from cloudplan.base.errors import ExitCode, UsageError
 from cloudplan.base.translate import _, speaking
 from cloudplan.cli.common import save, today_in, write
-from cloudplan.cli.options import PlanArgs, format_option
+from cloudplan.cli.options import PlanArgs, complete, format_option
 from cloudplan.export.findings import FORMATS
 
 
@@ -65,7 +65,24 @@ def check(
         raise typer.Exit(int(ExitCode.FOUND))
 
 
+SCHEMA_KINDS = ("plan", "status", "overdue", "indicators", "show", "history", "trend", "changes", "export", "check")
+
+
 def schema(
+    kind: Annotated[
+        str | None,
+        typer.Argument(
+            metavar="[KIND]",
+            # The kinds written out, not filled in: the help is translated again, word for word, when the
+            # command is built (tests/test_language.py checks it matches SCHEMA_KINDS).
+            help=_(
+                "Which schema: plan, status, overdue, indicators, show, history, trend, changes, export, check. "
+                "Default: plan."
+            ),
+            show_default=False,
+            autocompletion=complete("schema_kinds"),
+        ),
+    ] = None,
     output: Annotated[
         Path | None,
         typer.Option(
@@ -78,12 +95,28 @@ def schema(
         ),
     ] = None,
 ) -> None:
-    """Print the JSON Schema (draft-07) of the plan file, for editors such as Taplo and Even Better TOML.
+    """Print a JSON Schema: of the plan file (draft-07, for editors such as Taplo and Even Better TOML), or of
+    what a command prints with --format json (draft 2020-12, for programs that read it).
 
     Start a plan with `#:schema PATH` to have the editor check it as you type; `cloudplan check`
-    sees more (the calendar, time zones, ids and refs across files).
+    sees more (the calendar, time zones, ids and refs across files). `cloudplan schema trend`
+    describes what `cloudplan trend --format json` prints, and so on for each KIND.
     """
-    from cloudplan.plan import schema
+    name = (kind or "plan").lower()
+    if name not in SCHEMA_KINDS:
+        from cloudplan.base.suggest import closest, did_you_mean
 
-    text = schema.dumps()
+        raise UsageError(
+            _("no schema is called {kind!r}").format(kind=kind),
+            hint=did_you_mean(closest(name, SCHEMA_KINDS))
+            or _("the schemas: {kinds}").format(kinds=", ".join(SCHEMA_KINDS)),
+        )
+    if name == "plan":
+        from cloudplan.plan import schema
+
+        text = schema.dumps()
+    else:
+        from cloudplan.export import schemas
+
+        text = schemas.dumps(name)
     save(output or "-", text)

@@ -150,3 +150,10 @@ def export_words(ctx: typer.Context, incomplete: str) -> list[str]:
     if (ctx.params or {}).get("fmt") or (ctx.params or {}).get("words"):
         return []
     return [name for name in EXPORTERS if name.startswith(incomplete)]
+
+
+def schema_kinds(ctx: typer.Context, incomplete: str) -> list[str]:
+    """Complete `schema`'s KIND: the plan file, or a command's JSON document."""
+    from cloudplan.cli.check import SCHEMA_KINDS
+
+    return [name for name in SCHEMA_KINDS if name.startswith(incomplete.lower())]

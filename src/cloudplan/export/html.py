@@ -13,7 +13,7 @@ from cloudplan.export import svg
 from cloudplan.export.formats import PortfolioView
 from cloudplan.export.svg import esc
 from cloudplan.words import human
-from cloudplan.words.theme import STATUS_COLOURS
+from cloudplan.words.theme import AT_RISK_COLOUR, STATUS_COLOURS
 
 if TYPE_CHECKING:
     from cloudplan.core.changes import Change, Revision
@@ -233,7 +233,7 @@ def attention(snapshot: PortfolioView) -> str:
 
 # -- at risk, and the trend of slips (views13) ---------------------------------------------------------------
 
-RISK_STYLE = ".at-risk { color: #e65100; font-weight: 600; white-space: nowrap; }\n"
+RISK_STYLE = f".at-risk {{ color: {AT_RISK_COLOUR}; font-weight: 600; white-space: nowrap; }}\n"
 
 
 def _risk_mark(state: MilestoneState) -> str:

@@ -5,6 +5,7 @@ This is the one module that knows the plan file's key names.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable
 from datetime import date
@@ -244,7 +245,12 @@ class _Builder:
         return language
 
     def number(self, table: Table, name: str, key: Key) -> float | None:
-        return self.typed(table, name, key, (int, float), _("a number"))
+        value: float | None = self.typed(table, name, key, (int, float), _("a number"))
+        if value is not None and not math.isfinite(value):  # TOML's inf and nan: no measure, and no JSON number
+            self.report((*key, name), "wrong-type",
+                        _("{name!r} must be a finite number, not {value}").format(name=name, value=value))  # fmt: skip
+            return None
+        return value
 
     def tables(self, parent: Table, name: str, key: Key) -> list[tuple[Key, Table]]:
         """Return the array of tables *name* with each table's key; report what is not one."""
