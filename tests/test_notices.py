@@ -179,7 +179,7 @@ def test_messages_are_written_through_the_contacts_translator() -> None:
     out, _ = run(portfolio(milestone("2021-03-31"), contacts), date(2021, 4, 1), language="en", translator=Loud)
     (message,) = out.messages
     assert message.language == "fr"
-    assert message.subject.startswith("fr:cloudplan: 1 milestone alert")
+    assert message.subject.startswith("fr:cloudplan: {plans} – {summary}".format(plans="Plan", summary="fr:"))
     assert "fr:OVERDUE" in message.text
     assert "fr:{n} day late" not in message.text  # placeholders are filled after translation
 

@@ -86,6 +86,7 @@ def _then(since: str, plans: list[str] | None, loaded: Loaded, files: list[PlanF
     from cloudplan.store import revisions
     from cloudplan.store.reader import parse_cached
     from cloudplan.store.sources import is_portfolio_text
+    from cloudplan.words import human
 
     where = files[0].path.resolve().parent
     revisions.work_tree(where)
@@ -100,8 +101,14 @@ def _then(since: str, plans: list[str] | None, loaded: Loaded, files: list[PlanF
             ) from None
         revision = revisions.last_before(day, loaded.portfolio.timezone, since, where)
         if revision is None:
+            start = revisions.first_day(where)
             raise revisions.GitError(
-                _("no commit on or before {day}: the plans' history starts later").format(day=day.isoformat())
+                _("no commit on or before {day}: the plans' history starts later").format(day=human.day(day)),
+                hint=_("the first commit is of {first}: give a later day, or a revision (HEAD~1, a tag)").format(
+                    first=human.day(start)
+                )
+                if start
+                else None,
             )
     names = [f.name for f in files]
     paths = [f.path for f in files]

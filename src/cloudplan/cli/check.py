@@ -81,7 +81,12 @@ def schema(
         str | None,
         typer.Argument(
             metavar="[KIND]",
-            help=_("Which schema: {kinds}. Default: plan.").format(kinds=", ".join(SCHEMA_KINDS)),
+            # The kinds written out, not filled in: the help is translated again, word for word, when the
+            # command is built (tests/test_language.py checks it matches SCHEMA_KINDS).
+            help=_(
+                "Which schema: plan, portfolio, status, overdue, indicators, show, history, trend, changes, export, "
+                "check. Default: plan."
+            ),
             show_default=False,
             autocompletion=complete("schema_kinds"),
         ),

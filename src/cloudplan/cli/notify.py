@@ -30,7 +30,7 @@ def notify(
             metavar="FILE",
             dir_okay=False,
             show_default=False,
-            help=_("What each destination was already sent; updated after each send. Required."),
+            help=_("What each destination was already sent; updated after each send."),
         ),
     ] = ...,  # type: ignore[assignment]  # Typer: required
     as_of: AsOf = None,
@@ -78,6 +78,7 @@ def notify(
     )
     if dry_run:
         write("".join(_preview(m) for m in outcome.messages))
+        _warn_of(r.loaded.portfolio)
         if any(m.destination == routing.STDOUT for m in outcome.messages):
             raise typer.Exit(int(ExitCode.FOUND))
         return
@@ -95,6 +96,16 @@ def notify(
         raise typer.Exit(int(ExitCode.ERROR))
     if report.unreached is not None:
         raise typer.Exit(int(ExitCode.FOUND))
+
+
+def _warn_of(portfolio: "Portfolio") -> None:
+    """Say on stderr what a real run would miss to reach the contacts' destinations (a dry run sends nothing)."""
+    from cloudplan import notify as transports
+    from cloudplan.base.inert import inert_text
+
+    destinations = [d for c in portfolio.contacts for d in c.destinations]
+    for problem in transports.preflight(destinations, os.environ):
+        sys.stderr.write("cloudplan: " + _("warning: {problem}").format(problem=inert_text(problem)) + "\n")
 
 
 def _thresholds(text: str) -> tuple[int, ...]:

@@ -146,8 +146,11 @@ def export(
         list[str] | None,
         typer.Argument(
             metavar="[FORMAT] [PLAN]...",
-            help=_("The format ({names}) unless --format gives it, then plan files or folders.").format(
-                names=", ".join(EXPORTERS)
+            # The formats written out, not filled in: a help text made here is translated again when the command
+            # is built, in the run's language, which needs the very words the catalogue holds.
+            help=_(
+                "The format (json, csv, ics, markdown, mermaid, xlsx, ods) unless --format gives it, "
+                "then plan files or folders."
             ),
             show_default=False,
             autocompletion=complete("export_words"),

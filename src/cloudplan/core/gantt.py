@@ -12,6 +12,7 @@ from cloudplan.base.translate import _
 from cloudplan.core import periods
 from cloudplan.core.periods import Period
 from cloudplan.core.status import MilestoneState, Status
+from cloudplan.words import human  # the days inside its errors, in the language of the run
 
 
 class Scale(StrEnum):
@@ -99,7 +100,9 @@ def axis(first: date, last: date, columns: int, scale: Scale | None = None) -> A
     """
     if last < first:
         raise UsageError(
-            _("the timeline ends ({last}) before it starts ({first})").format(first=first, last=last),
+            _("the timeline ends ({last}) before it starts ({first})").format(
+                first=human.day(first), last=human.day(last)
+            ),
             hint=_("check --from and --to"),
         )
     # Without a scale asked: the finest whose units all have room for their labels, else
@@ -111,7 +114,9 @@ def axis(first: date, last: date, columns: int, scale: Scale | None = None) -> A
             units = tuple(_units(first, n, s))
             return Axis(s, units, columns // n)
     raise UsageError(
-        _("{first} to {last} does not fit in {columns} columns").format(first=first, last=last, columns=columns),
+        _("{first} to {last} does not fit in {columns} columns").format(
+            first=human.day(first), last=human.day(last), columns=columns
+        ),
         hint=_("narrow it with --from and --to, choose a coarser --scale, or widen the terminal (COLUMNS)"),
     )
 

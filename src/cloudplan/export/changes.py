@@ -47,8 +47,9 @@ def heading(revision: Revision) -> str:
     """Return the title of a list of changes: since what, which commit, when."""
     if not revision.commit or revision.date is None:
         return _("Changes since {rev}").format(rev=revision.rev)
+    when = f"{human.day(revision.date.date())} {human.time(revision.date)}"
     return _("Changes since {rev} (commit {commit} of {date})").format(
-        rev=revision.rev, commit=revision.commit[:12], date=f"{human.day(revision.date.date())} {revision.date:%H:%M}"
+        rev=revision.rev, commit=revision.commit[:12], date=when
     )
 
 

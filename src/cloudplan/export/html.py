@@ -7,7 +7,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from cloudplan import __version__
-from cloudplan.base.translate import _, language, ngettext
+from cloudplan.base.translate import _, language, ngettext, npgettext
 from cloudplan.core.status import MilestoneState, ProjectState, Status, expected_value, next_deadline
 from cloudplan.export import svg
 from cloudplan.export.formats import PortfolioView
@@ -127,10 +127,11 @@ def report(
     title = esc(snapshot.title)
     projects = list(snapshot.projects)
     plans = ", ".join(snapshot.sources) or "-"
+    as_of = _("As of {day}").format(day=day)
     body = [
         "<header>",
         f"<h1>{title}</h1>",
-        f'<p class="meta">{esc(_("As of {day}").format(day=day))} · {esc(_counts(projects))}</p>',
+        f'<p class="meta">{esc(as_of)} · {esc(_counts(projects))}</p>',
         "</header>",
         *(section(snapshot) for section in sections),
         "<footer>",
@@ -141,7 +142,8 @@ def report(
         ),
         "</footer>",
     ]
-    return _page(f"{title} · {esc(_('as of {day}').format(day=day))}", body)
+    on_day = _("as of {day}").format(day=day)
+    return _page(f"{title} · {esc(on_day)}", body)
 
 
 def timeline_page(snapshot: PortfolioView, chart: str) -> str:
@@ -156,7 +158,8 @@ def _counts(projects: list[ProjectState]) -> str:
     total = sum(len(p.milestones) for p in projects)
     late = sum(1 for p in projects for s in p.milestones if s.status is Status.OVERDUE)
     milestones = ngettext("{n} milestone", "{n} milestones", total).format(n=total)
-    return f"{n_projects}, {milestones}, " + _("{n} overdue").format(n=late)
+    overdue = npgettext("milestones", "{n} overdue", "{n} overdue", late).format(n=late)
+    return f"{n_projects}, {milestones}, {overdue}"
 
 
 def summary(snapshot: PortfolioView) -> str:
@@ -174,7 +177,8 @@ def summary(snapshot: PortfolioView) -> str:
         )
         owners = f'<span class="small"> · {esc(", ".join(p.project.owners))}</span>' if p.project.owners else ""
         if p.project.origin is not None:
-            owners += f'<span class="small"> · {esc(_("source {name}").format(name=p.project.origin))}</span>'
+            source = _("source {name}").format(name=p.project.origin)
+            owners += f'<span class="small"> · {esc(source)}</span>'
         following = "-"
         if nxt is not None and nxt.milestone.due is not None:
             m, due = nxt.milestone, nxt.milestone.due
@@ -207,7 +211,8 @@ def _table(title: str, head: list[str], rows: list[str], empty: str) -> str:
 def timeline(snapshot: PortfolioView) -> str:
     """The timeline: the Gantt chart of every milestone shown, labelled with titles."""
     chart = svg.timeline(list(snapshot.projects), snapshot.as_of)
-    return f'<section class="whole">\n<h2>{esc(_("Timeline"))}</h2>\n<div class="chart">{chart}</div>\n</section>'
+    heading = _("Timeline")
+    return f'<section class="whole">\n<h2>{esc(heading)}</h2>\n<div class="chart">{chart}</div>\n</section>'
 
 
 def attention(snapshot: PortfolioView) -> str:
@@ -240,7 +245,8 @@ def _risk_mark(state: MilestoneState) -> str:
     if not state.at_risk:
         return ""
     why = _("at risk: {refs}").format(refs=", ".join(state.blocked_by))
-    return f' <span class="at-risk" title="{esc(why)}">⚠ {esc(_("at risk"))}</span>'
+    label = _("at risk")
+    return f' <span class="at-risk" title="{esc(why)}">⚠ {esc(label)}</span>'
 
 
 def at_risk(snapshot: PortfolioView) -> str:
@@ -277,9 +283,9 @@ def trend(snapshot: PortfolioView) -> str:
 
     as_of = snapshot.as_of
     found = trends(s for p in snapshot.projects for s in p.milestones if s.milestone.slips)
-    title = f"<h2>{esc(_('Milestone trend analysis'))}</h2>"
+    title = "<h2>" + esc(_("Milestone trend analysis")) + "</h2>"
     if not found:
-        return f'{title}\n<p class="none">{esc(_("No deadline has slipped."))}</p>'
+        return title + '\n<p class="none">' + esc(_("No deadline has slipped.")) + "</p>"
     return f'{title}\n<div class="chart">{chart(found, as_of)}</div>'
 
 
@@ -315,13 +321,13 @@ def slips(snapshot: PortfolioView) -> str:
 def indicators(snapshot: PortfolioView) -> str:
     """A card per indicator: its levels, its latest measure, the expected values, and its chart."""
     states, as_of = list(snapshot.indicators), snapshot.as_of
-    title = f"<h2>{esc(_('Indicators'))}</h2>"
+    title = "<h2>" + esc(_("Indicators")) + "</h2>"
     if not states:
-        return f'{title}\n<p class="none">{esc(_("No indicator."))}</p>'
+        return title + '\n<p class="none">' + esc(_("No indicator.")) + "</p>"
     cards = []
     for s in states:
         i = s.indicator
-        unit = f" {esc(i.unit)}" if i.unit else ""
+        unit = esc(human.unit(i.unit))
         facts = [
             (
                 _("Baseline"),
@@ -339,7 +345,7 @@ def indicators(snapshot: PortfolioView) -> str:
             facts.append((_("Expected on {day}").format(day=human.day(s.latest_on)), f"{human.number(then)}{unit}"))
         facts.append((_("Expected as of {day}").format(day=human.day(as_of)), f"{human.number(s.expected)}{unit}"))
         if s.progress is not None:
-            facts.append((_("Progress"), f"{s.progress * 100:.0f} %"))
+            facts.append((_("Progress"), human.percent(s.progress * 100)))
         dl = "".join(f"<dt>{esc(k)}</dt><dd>{v}</dd>" for k, v in facts)
         cards.append(
             f'<div class="card"><h3>{esc(i.title)} {_badge(s.status.value)}</h3>'

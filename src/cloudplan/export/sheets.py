@@ -3,9 +3,9 @@
 xlsx.py and ods.py draw the same tables: each column says how its cells are written (text,
 a number, a date, a percentage, a status to colour). The files are for people, so they
 follow the user's language: headers, sheet names, statuses (`en retard`) and how dates are
-shown (31/12/2019); what the plan says (ids, refs, titles, periods as written) is kept as
-it is. A status cell holds the status's keyword, which the writers colour by and spell
-with `human.status`.
+shown (31/12/2019), and periods (2e trimestre 2027 in French, 2027-Q2 as written in English);
+what the plan says (ids, refs, titles) is kept as it is. A status cell holds the status's
+keyword, which the writers colour by and spell with `human.status`.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from enum import Enum
 from typing import NamedTuple
 
 from cloudplan.base.inert import inert_text
-from cloudplan.base.translate import _
+from cloudplan.base.translate import _, pgettext
 from cloudplan.export.formats import PortfolioView
 from cloudplan.words import human
 
@@ -148,13 +148,13 @@ def sheets(snapshot: PortfolioView) -> list[Sheet]:
             # No id and no plan file: the ref holds the id, the Projects sheet the file. Every
             # column is 10,000 more cells on a national portfolio, and cells are what costs.
             milestones.append((
-                m.ref, m.project, inert(m.title), _join(m.owners), m.start.text if m.start else None,
-                due.text if due else None, due.last if due else None, m.done, m.cancelled, s.status.value,
+                m.ref, m.project, inert(m.title), _join(m.owners), human.period(m.start) if m.start else None,
+                human.period(due) if due else None, due.last if due else None, m.done, m.cancelled, s.status.value,
                 s.days_left, s.slipped_days or None,  # blank, not 0, for the many that never slipped
             ))  # fmt: skip
             for slip in m.slips:
-                slips.append((m.ref, inert(m.title), slip.from_.text if slip.from_ else None,
-                              slip.to.text if slip.to else None, slip.on, inert(slip.reason)))  # fmt: skip
+                slips.append((m.ref, inert(m.title), human.period(slip.from_) if slip.from_ else None,
+                              human.period(slip.to) if slip.to else None, slip.on, inert(slip.reason)))  # fmt: skip
     indicators: list[tuple[Value, ...]] = []
     measures: list[tuple[Value, ...]] = []
     for st in snapshot.indicators:
@@ -162,7 +162,8 @@ def sheets(snapshot: PortfolioView) -> list[Sheet]:
         base, target = i.baseline, i.target
         indicators.append((
             i.id, inert(i.title), inert(i.unit), i.project, base.value if base else None,
-            base.when.text if base else None, target.value if target else None, target.when.text if target else None,
+            human.period(base.when) if base else None, target.value if target else None,
+            human.period(target.when) if target else None,
             st.latest, st.latest_on, None if st.expected is None else round(st.expected, 6),
             None if st.progress is None else round(st.progress, 6), st.status.value, inert(i.source),
         ))  # fmt: skip
@@ -170,11 +171,11 @@ def sheets(snapshot: PortfolioView) -> list[Sheet]:
     return [
         _sheet(_("Projects"), [
             (_("Id"), T), (_("Title"), T), (_("Owners"), T), (_("Tags"), T), (_("Status"), S),
-            (_("Done"), N), (_("Milestones"), N), (_("Plan"), T),
+            (pgettext("count", "Done"), N), (_("Milestones"), N), (_("Plan"), T),
         ], projects),
         _sheet(_("Milestones"), [
             (_("Ref"), T), (_("Project"), T), (_("Title"), T), (_("Owners"), T), (_("Start"), T),
-            (_("Due"), T), (_("Deadline"), D), (_("Done"), D), (_("Cancelled"), D), (_("Status"), S),
+            (_("Due"), T), (_("Deadline"), D), (pgettext("day", "Done"), D), (_("Cancelled"), D), (_("Status"), S),
             (_("Days left"), N), (_("Days slipped"), N),
         ], milestones),
         _sheet(_("Slips"), [

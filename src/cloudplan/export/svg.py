@@ -372,10 +372,11 @@ def indicator(state: IndicatorState, as_of: date) -> str:
         # The straight line the status is judged against runs between the levels' last days
         # (a baseline "2018" stands for 2018-12-31), as the status computation reads them.
         a, b = i.baseline, i.target
+        dashed = _("baseline to target")
         body.append(
             f'<line x1="{px(a.when.last):.1f}" y1="{py(a.value):.1f}" x2="{px(b.when.last):.1f}" '
             f'y2="{py(b.value):.1f}" stroke="#757575" stroke-width="1.5" stroke-dasharray="5 4">'
-            f"<title>{esc(_('baseline to target'))}</title></line>"
+            f"<title>{esc(dashed)}</title></line>"
         )
     for kind, lv in levels:
         # A level given as a period is drawn where people read it: a bar across the period

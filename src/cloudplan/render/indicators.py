@@ -33,7 +33,7 @@ def progress_bar(state: IndicatorState, width: int = BAR_WIDTH) -> Text:
     bar = FULL * full + (_EIGHTHS[part] if part else "")
     text = Text(bar, style=status_style(state.status))
     text.append(EMPTY * (width - len(bar)), style="dim")
-    text.append(f" {round(state.progress * 100)} %")
+    text.append(" " + human.percent(state.progress * 100))
     return text
 
 

@@ -10,7 +10,7 @@ from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
-from cloudplan.base.translate import _, ngettext
+from cloudplan.base.translate import _, ngettext, pgettext
 from cloudplan.core.status import IndicatorState, MilestoneState, ProjectState
 from cloudplan.export.item import MilestoneDetail
 from cloudplan.render.status import plain, status_cell
@@ -124,7 +124,7 @@ def milestone_view(detail: MilestoneDetail, as_of: date) -> RenderableType:
         moves = ngettext("in {n} move", "in {n} moves", len(m.slips)).format(n=len(m.slips))
         rows.append((_("Slipped"), Text(_("{days:+d} days {moves}").format(days=state.slipped_days, moves=moves))))
     if m.done is not None:
-        rows.append((_("Done"), Text(human.day(m.done))))
+        rows.append((pgettext("day", "Done"), Text(human.day(m.done))))
     if m.cancelled is not None:
         rows.append((_("Cancelled"), Text(human.day(m.cancelled))))
     rows.append((_("Notes"), plain(m.notes) if m.notes else Text("-", style="dim")))
@@ -181,7 +181,7 @@ def project_view(state: ProjectState, as_of: date) -> RenderableType:
 def indicator_view(state: IndicatorState, as_of: date) -> RenderableType:
     """Return an indicator in full: baseline, target, expected value, status, then every measure."""
     i = state.indicator
-    unit = f" {i.unit}" if i.unit else ""
+    unit = human.unit(i.unit)
     head = _head(i.id, i.title)
     rows: list[tuple[str, RenderableType]] = [
         (_("Project"), plain(i.project or "-")),

@@ -232,7 +232,7 @@ def count_line(states: list[ProjectState]) -> str:
     detail = ", ".join(human.counted(status, n) for status, n in counts.items())
     risky = sum(1 for state in states for s in state.milestones if s.at_risk)
     if risky:
-        detail += (" ; " if human.french() else "; ") + _("{n} {mark} at risk").format(n=risky, mark=AT_RISK)
+        detail += ("\u202f; " if human.french() else "; ") + _("{n} {mark} at risk").format(n=risky, mark=AT_RISK)
     projects = ngettext("{n} project", "{n} projects", len(states)).format(n=len(states))
     milestones = ngettext("{n} milestone", "{n} milestones", total).format(n=total)
     return f"{projects}, {milestones}" + (f"{human.colon()}{detail}" if detail else "")

@@ -160,7 +160,7 @@ def _milestone_cells(state: MilestoneState, ax: gantt.Axis, edges: set[str]) -> 
     span = gantt.span(state)
     if span.end is None:
         col = 0 if span.start is None else min(max(ax.column(span.start), 0), ax.width - 1)
-        text = f"{mark} {_('no deadline')}"
+        text = mark + " " + _("no deadline")
         _put(cells, max(0, min(col, ax.width - len(text))), text[: ax.width], "dim")
         return cells
     # A done milestone ends on the day it was done, early or late; any other on its deadline.

@@ -72,6 +72,15 @@ def last_before(day: date, timezone: str | None, rev: str, folder: Path) -> Revi
     return _describe(rev, commit, folder)
 
 
+def first_day(folder: Path) -> date | None:
+    """Return the day of the first commit of HEAD's history (where `--since` a day can start), or None."""
+    done = _git(["log", "--reverse", "--no-show-signature", "--format=%cI", "HEAD", "--"], folder)
+    first = done.stdout.decode().partition("\n")[0].strip()
+    if done.returncode != 0 or not first:
+        return None
+    return datetime.fromisoformat(first).date()
+
+
 def _describe(rev: str, commit: str, folder: Path) -> Revision:
     done = _git(["show", "-s", "--no-show-signature", "--format=%cI", commit, "--"], folder)
     when = datetime.fromisoformat(done.stdout.decode().strip())
