@@ -1,23 +1,23 @@
 """Build hook: compile the gettext catalogues (.po) into the .mo files that the wheel and the sdist ship.
 
-The .mo is built, not kept in git (it would drift from the .po). The compiler is cloudplan's own
-stdlib module (src/cloudplan/pofile.py), so the build needs neither Babel nor GNU msgfmt; a wheel
-without its .mo would fall back to English without a word, which tests/test_language.py guards by
-building the wheel and running it in French.
+The .mo is built, not kept in git (it would drift from the .po). It is compiled by Babel, a build
+requirement (pyproject.toml's [build-system]), so a wheel built anywhere carries it; fuzzy entries
+are left out, as GNU msgfmt leaves them out. A wheel without its .mo would fall back to English
+without a word, which tests/test_language.py guards by building the wheel and running it in French.
+An editable install writes the .mo beside its .po in the source tree (where it is gitignored), so
+that a checkout reads it as an installed cloudplan does.
 """
 
-import sys
+from io import BytesIO
 from pathlib import Path
 
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
 from setuptools import setup
 from setuptools.command.build_py import build_py
 from setuptools.command.sdist import sdist
 
 HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE / "src"))
-
-from cloudplan import pofile  # noqa: E402  (after the path: the package is not installed yet)
-
 LOCALE = HERE / "src" / "cloudplan" / "locale"
 
 
@@ -25,9 +25,13 @@ def compile_catalogues(package_dir: Path) -> list[str]:
     """Write locale/LANG/LC_MESSAGES/cloudplan.mo under *package_dir* for each .po; return their paths."""
     written = []
     for po in sorted(LOCALE.glob("*/LC_MESSAGES/*.po")):
+        with open(po, "rb") as f:
+            catalog = read_po(f, abort_invalid=True)
+        mo = BytesIO()
+        write_mo(mo, catalog, use_fuzzy=False)
         target = package_dir / "locale" / po.relative_to(LOCALE).with_suffix(".mo")
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(pofile.write_mo(pofile.read_po(po.read_text(encoding="utf-8"))))
+        target.write_bytes(mo.getvalue())
         written.append(str(target))
     return written
 
@@ -37,6 +41,10 @@ class BuildWithCatalogues(build_py):
 
     def run(self) -> None:
         super().run()
+        if getattr(self, "editable_mode", False):
+            # The package is imported from the source tree: the .mo goes there, beside its .po.
+            self._mo = compile_catalogues(LOCALE.parent)
+            return
         package = Path(self.build_lib) / "cloudplan"
         # The catalogue's sources stay out of the wheel: an installed cloudplan reads the .mo only.
         for source in [*package.glob("locale/*.pot"), *package.glob("locale/*/LC_MESSAGES/*.po")]:
@@ -44,6 +52,8 @@ class BuildWithCatalogues(build_py):
         self._mo = compile_catalogues(package)
 
     def get_outputs(self, include_bytecode: bool = True) -> list[str]:
+        if getattr(self, "editable_mode", False):
+            return super().get_outputs(include_bytecode)
         return [*super().get_outputs(include_bytecode), *getattr(self, "_mo", [])]
 
 

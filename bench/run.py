@@ -34,7 +34,7 @@ import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -59,11 +59,15 @@ BAR_XLSX = 4.0  # cloudplan export --format xlsx / export --format json, at 10,0
 CHANGED_EVERY = 100  # changes: one milestone in this many is retitled since HEAD (~1 %)
 BAR_STATUS_RISK = 1.1  # status --format json with at-risk / the same command before it, at 10,000
 BAR_TREND = 1.5  # trend --format json / overdue --format json, at 10,000
+BAR_COLD_CHECK = 1.5  # cloudplan check with no cache (CI) / tomllib reading the same files alone, at 10,000
 # status --format json / overdue --format json at 10,000 before at-risk existed (CPU time, medians of ten
 # alternated runs of commit 6ac174b, 2026-11-30: 470 / 299 ms): the bar's reference when no --baseline
 # checkout is given to run the old code itself (--baseline is the better measure: overdue --format json
 # now works out risk too, which makes this fallback lenient).
 STATUS_OVER_OVERDUE_BEFORE = 1.57
+BAR_SOURCES = 1.5  # overdue --format json through a portfolio of 100 sources / the same 100 plans as local files
+BAR_FETCH = 10.0  # seconds: cloudplan fetch of 100 sources that did not change, served by a local git daemon
+SOURCES, SOURCE_SIZE = 100, 1_000  # the portfolio of sources: 100 repositories of 1,000 milestones each
 BAR_SIZE, GROWTH_SIZE = 10_000, 100_000
 DEPENDS_UP_TO = 10_000  # Taskwarrior with dependencies is timed once up to this size (quadratic beyond)
 RUN_TIMEOUT = 900  # seconds; a run that takes longer is killed and the benchmark stops
@@ -860,11 +864,11 @@ def french(b: Bench) -> None:
     point that decides the language), with the catalogue compiled to its .mo as a build does.
     """
     sys.path.insert(0, str(ROOT / "src"))
-    from cloudplan import language, pofile
+    from cloudplan import language
 
     po = language.catalog_path("fr", ".po")
-    if po.exists():  # a source checkout: compile the .mo that an installed cloudplan has
-        language.catalog_path("fr").write_bytes(pofile.write_mo(pofile.read_po(po.read_text(encoding="utf-8"))))
+    if po.exists():  # a source checkout: compile the .mo that an installed cloudplan has, as the build does
+        language.catalog_path("fr").write_bytes(language.compile_po(po))
     quiet = {k: v for k, v in b.env.items() if k not in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG", "CLOUDPLAN_LANG")}
     argv = [sys.executable, "-m", "cloudplan", "overdue", str(ROOT / "plans")]
     group = b.measure(
@@ -934,6 +938,163 @@ def views13(b: Bench, manifest: dict[str, Any] | None, baseline: Path | None) ->
             "--baseline DIR runs the old code itself"
         )
         b.bars.append(Bar(status_name, r / STATUS_OVER_OVERDUE_BEFORE, BAR_STATUS_RISK, detail))
+
+
+# Python reading the plan files with tomllib and nothing else: what any TOML tool pays for them.
+TOMLLIB_ALONE = (
+    "import sys, tomllib\nfor name in sys.argv[1:]:\n    with open(name, 'rb') as f:\n        tomllib.load(f)"
+)
+
+
+def cold_check(b: Bench, manifest: dict[str, Any] | None) -> None:
+    """`cloudplan check` as CI runs it, on a fresh machine with no cache, against tomllib reading the same files.
+
+    The cache is emptied before every timed check (untimed), so each run parses and validates
+    every file and writes its cache entries, as a CI job does.
+    """
+    name = f"cold check: cloudplan check, no cache / tomllib reading the files alone, at {BAR_SIZE:,} (10 files)"
+    if manifest is None:
+        b.bars.append(Bar(name, None, BAR_COLD_CHECK, "", f"needs --sizes with {BAR_SIZE}"))
+        return
+    folder = b.out / manifest["folder"]
+    files = [str(p) for p in sorted(folder.glob("*.toml"))]
+    cold = b.out / "cache-cold"
+
+    def empty() -> None:
+        shutil.rmtree(cold, ignore_errors=True)
+
+    group = b.measure(
+        Group(
+            f"{BAR_SIZE:,} (cold check)",
+            [
+                Command("cp-check-cold", "cloudplan check, no cache (as in CI)", [*b.cp, "check", str(folder)],
+                        b.out, {**b.env, "XDG_CACHE_HOME": str(cold)}, prepare=empty, check=expect_clean_check),
+                Command("py-tomllib", "python: tomllib reads the same files", [sys.executable, "-c", TOMLLIB_ALONE,
+                        *files], b.out, b.env),
+            ],
+            b.runs,
+        ),
+        cache=False,
+    )  # fmt: skip
+    check, tomllib_ = group.commands
+    r, lo, hi = paired(check, tomllib_)
+    detail = f"pairs {lo:.2f}-{hi:.2f}; {ms(check.median)} vs {ms(tomllib_.median)} ms"
+    b.bars.append(Bar(name, r, BAR_COLD_CHECK, detail))
+
+
+def source_repositories(b: Bench) -> tuple[Path, dict[str, Any]]:
+    """Generate 100 plans of 1,000 milestones and commit each to a repository of its own; return where, and
+    the manifest. Remade when the generator's portfolio is stale (another day)."""
+    base = b.out / "sources"
+    base.mkdir(parents=True, exist_ok=True)
+    size = SOURCES * SOURCE_SIZE
+    today = gen.today_in(gen.TIMEZONE)
+    path = base / f"portfolio-{size}.manifest.json"
+    manifest = json.loads(path.read_text()) if path.exists() else {}
+    if (manifest.get("generator"), manifest.get("today"), manifest.get("files")) != (
+        gen.GENERATOR_VERSION,
+        today.isoformat(),
+        SOURCES,
+    ):
+        t = time.perf_counter()
+        manifest = gen.generate(size, base, files=SOURCES, seed=gen.DEFAULT_SEED, today=today, single=False)
+        b.log(f"generated {SOURCES} plans of {SOURCE_SIZE:,} milestones in {time.perf_counter() - t:.1f} s")
+    repos = base / "repos"
+    stamp = repos / ".made"
+    if stamp.exists() and stamp.read_text() == manifest["today"]:
+        return repos, manifest
+    shutil.rmtree(repos, ignore_errors=True)
+    repos.mkdir(parents=True)
+    env = {**b.env, "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1", "GIT_AUTHOR_NAME": "bench",
+           "GIT_AUTHOR_EMAIL": "bench@example.org", "GIT_COMMITTER_NAME": "bench",
+           "GIT_COMMITTER_EMAIL": "bench@example.org"}  # fmt: skip
+    t = time.perf_counter()
+    for plan in sorted((base / manifest["folder"]).glob("*.toml")):
+        repo = repos / plan.stem
+        (repo / "plans").mkdir(parents=True)
+        shutil.copyfile(plan, repo / "plans" / plan.name)
+        for args in (["init", "-q", "-b", "main"], ["add", "-A"], ["commit", "-q", "-m", "the ministry's plan"]):
+            subprocess.run(["git", *args], cwd=repo, env=env, check=True, capture_output=True)
+    stamp.write_text(manifest["today"])
+    b.log(f"committed {SOURCES} plans to {SOURCES} repositories in {time.perf_counter() - t:.1f} s")
+    return repos, manifest
+
+
+@contextlib.contextmanager
+def git_daemon(base: Path) -> Iterator[int]:
+    """Serve the repositories under *base* read-only over git:// on 127.0.0.1; yield the port."""
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    daemon = subprocess.Popen(
+        ["git", "daemon", "--export-all", f"--base-path={base}", f"--port={port}", "--listen=127.0.0.1",
+         "--reuseaddr", str(base)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                if time.monotonic() > deadline or daemon.poll() is not None:
+                    raise RuntimeError("git daemon did not start") from None
+                time.sleep(0.05)
+        yield port
+    finally:
+        daemon.terminate()
+        daemon.wait()
+
+
+def sources(b: Bench) -> None:
+    """A portfolio of 100 sources of 1,000 milestones, fetched from a git daemon: reading it warm against the
+    same plans as local files, and a fetch of the 100 sources when none changed."""
+    name_read = f"{SOURCES} sources of {SOURCE_SIZE:,}: overdue --format json (portfolio) / (the same plans, local)"
+    name_fetch = f"cloudplan fetch, {SOURCES} sources that did not change (git daemon): seconds / {BAR_FETCH:g} s"
+    if not has_command(b.cp, "fetch", b.env) or shutil.which("git") is None:
+        why = "needs `cloudplan fetch` and git"
+        b.bars += [Bar(name_read, None, BAR_SOURCES, "", why), Bar(name_fetch, None, 1.0, "", why)]
+        return
+    repos, manifest = source_repositories(b)
+    local = f"sources/{manifest['folder']}"
+    n = manifest["counts"]["overdue"]
+    with git_daemon(repos) as port:
+        lines = ["# Written by bench/run.py: every ministry's roadmap, from its own repository.", "[portfolio]",
+                 'title = "Feuille de route interministérielle"', ""]  # fmt: skip
+        for repo in sorted(p for p in repos.iterdir() if p.is_dir()):
+            lines += ["[[source]]", f'name = "{repo.name}"', f'git = "git://127.0.0.1:{port}/{repo.name}"', ""]
+        portfolio = b.out / "sources" / "portfolio.toml"
+        portfolio.write_text("\n".join(lines), encoding="utf-8")
+        fetch = [*b.cp, "fetch", str(portfolio)]
+        first = run_once(fetch, b.env, b.out)  # makes the mirrors: the timed runs find nothing new
+        if first.rc != 0:
+            raise RuntimeError(f"cloudplan fetch of the sources failed: {first.err.strip()[-500:]}")
+        json_ = ["--format", "json"]
+        group = b.measure(
+            Group(
+                f"{SOURCES} sources",
+                [
+                    Command("cp-overdue-sources", f"cloudplan overdue --format json (portfolio of {SOURCES} sources)",
+                            [*b.cp, "overdue", *json_, str(portfolio)], b.out, b.env, ok=frozenset({1}),
+                            check=expect_overdue_json(n), cloudplan=True),
+                    Command("cp-overdue-local", f"cloudplan overdue --format json (the {SOURCES} plans, local)",
+                            [*b.cp, "overdue", *json_, local], b.out, b.env, ok=frozenset({1}),
+                            check=expect_overdue_json(n), cloudplan=True),
+                    Command("cp-fetch-sources", f"cloudplan fetch ({SOURCES} sources, unchanged)", fetch, b.out,
+                            b.env),
+                ],
+                rounds=b.runs,
+            )
+        )  # fmt: skip
+    through, alone, fetched = group.commands
+    r, lo, hi = paired(through, alone)
+    detail = f"pairs {lo:.2f}-{hi:.2f}; {ms(through.median)} vs {ms(alone.median)} ms"
+    b.bars.append(Bar(name_read, r, BAR_SOURCES, detail))
+    detail = f"median {ms(fetched.median)} ms, {ms(min(fetched.times))}-{ms(max(fetched.times))} ms"
+    b.bars.append(Bar(name_fetch, fetched.median / BAR_FETCH, 1.0, detail))
 
 
 def expect_trend_json(run: Run) -> str | None:
@@ -1039,6 +1200,8 @@ def main(argv: list[str] | None = None) -> int:
     committee(b, manifests)
     french(b)
     views13(b, manifests.get(BAR_SIZE), args.baseline.resolve() if args.baseline else None)
+    cold_check(b, manifests.get(BAR_SIZE) if has_check else None)
+    sources(b)
 
     for line in table(b.groups):
         say(line)

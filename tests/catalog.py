@@ -1,17 +1,20 @@
-"""The messages cloudplan says to people, found in its code, and the French catalogue's upkeep.
+"""The French catalogue's upkeep with the standard tools, and the independent checks of what they find.
 
-Two sources: every literal passed to `_()` or `ngettext()` in the package (an AST walk),
-and the help the command line shows (commands' docstrings, options' help and metavars, and
-the words of Typer that cloudplan.cli.framework sends through the gate), read from the app
-itself as Typer builds it.
+The template (.pot) is extracted by Babel's `pybabel extract` with babel.cfg, and merged into the
+French .po by `pybabel update`, exactly as docs/language.md tells a translator to run them:
 
-    python -m tests.catalog    # rewrite the .pot, and add the new messages to the .po (empty, to translate)
+    python -m tests.catalog    # runs both: rewrite the .pot, add the new messages to the .po (empty, to translate)
+
+The tests check the extraction against two independent sources: every literal passed to the gate
+(`_()`, `ngettext()`, `pgettext()`, `npgettext()`, `N_()`, a translator's `t.gettext()`...) found by an
+AST walk of the package, and the help the command line shows, read from the app as Typer builds it.
 """
 
 from __future__ import annotations
 
 import ast
 import inspect
+import re
 from pathlib import Path
 from typing import NamedTuple
 
@@ -21,36 +24,58 @@ LOCALE = PACKAGE / "locale"
 POT = LOCALE / "cloudplan.pot"
 PO = LOCALE / "fr" / "LC_MESSAGES" / "cloudplan.po"
 
+# The two commands, as docs/language.md writes them (run from the repository's root).
+EXTRACT = [
+    "pybabel", "extract", "-F", "babel.cfg", "--add-location=file", "--no-wrap", "--sort-by-file",
+    "--project=cloudplan", "--copyright-holder=cloudplan developers", "-o", "src/cloudplan/locale/cloudplan.pot",
+    "src",
+]  # fmt: skip
+UPDATE = [
+    "pybabel", "update", "-i", "src/cloudplan/locale/cloudplan.pot", "-d", "src/cloudplan/locale", "-D", "cloudplan",
+    "-l", "fr", "--no-wrap", "--ignore-obsolete", "--ignore-pot-creation-date",
+]  # fmt: skip
+
+Key = tuple[str | None, str, str | None]  # (msgctxt, msgid, msgid_plural)
+
 
 class Message(NamedTuple):
-    """A message to translate: its id, its plural id, where it is used."""
+    """A message to translate: its context, id, plural id, and where it is used."""
 
+    context: str | None
     msgid: str
     plural: str | None
     where: str
 
+    @property
+    def key(self) -> Key:
+        return self.context, self.msgid, self.plural
+
+
+# The gate's functions, and where their context, message and plural are among the arguments.
+_CALLS = {"_": (None, 0, None), "gettext": (None, 0, None), "N_": (None, 0, None), "ngettext": (None, 0, 1),
+          "pgettext": (0, 1, None), "npgettext": (0, 1, 2)}  # fmt: skip
+
 
 def code_messages() -> list[Message]:
-    """Return the literals passed to `_()` and `ngettext()` in the package, in file order."""
+    """Return the literals passed to the gate in the package, found by an AST walk (f-strings included)."""
     found = []
     for path in sorted(PACKAGE.rglob("*.py")):
         tree = ast.parse(path.read_text(encoding="utf-8"))
         for node in ast.walk(tree):
             if not isinstance(node, ast.Call):
                 continue
-            # `_()` and `ngettext()`, and a translator's `t.gettext()` / `t.ngettext()` (cloudplan.core.routing).
-            if isinstance(node.func, ast.Name) and node.func.id in ("_", "ngettext"):
-                name = node.func.id
-            elif isinstance(node.func, ast.Attribute) and node.func.attr in ("gettext", "ngettext"):
-                name = "_" if node.func.attr == "gettext" else "ngettext"
-            else:
+            name = node.func.id if isinstance(node.func, ast.Name) else getattr(node.func, "attr", None)
+            if name not in _CALLS:
                 continue
-            texts = [a.value for a in node.args if isinstance(a, ast.Constant) and isinstance(a.value, str)]
-            where = f"{path.relative_to(PACKAGE.parent)}:{node.lineno}"
-            if name == "_" and texts:
-                found.append(Message(texts[0], None, where))
-            elif name == "ngettext" and len(texts) >= 2:
-                found.append(Message(texts[0], texts[1], where))
+            texts = [a.value if isinstance(a, ast.Constant) and isinstance(a.value, str) else None for a in node.args]
+            context, msgid, plural = (
+                None if i is None else (texts[i] if i < len(texts) else None) for i in _CALLS[name]
+            )
+            if msgid is None or (_CALLS[name][0] is not None and context is None):
+                continue  # not a literal: a variable passed through the gate
+            if _CALLS[name][2] is not None and plural is None:
+                continue
+            found.append(Message(context, msgid, plural, f"{path.relative_to(PACKAGE.parent)}:{node.lineno}"))
     return found
 
 
@@ -89,18 +114,18 @@ def help_messages_here() -> list[Message]:
     from cloudplan.cli import app
     from cloudplan.cli.framework import TYPER_WORDS
 
-    found = [Message(w, None, "typer") for w in TYPER_WORDS]
+    found = [Message(None, w, None, "typer") for w in TYPER_WORDS]
 
     def walk(command: object, path: str) -> None:
         for name in ("help", "short_help", "epilog"):
             text = getattr(command, name, None)
             if text:
-                found.append(Message(inspect.cleandoc(text), None, f"help of {path}"))
+                found.append(Message(None, inspect.cleandoc(text), None, f"help of {path}"))
         for param in getattr(command, "params", []):
             if getattr(param, "help", None):
-                found.append(Message(inspect.cleandoc(param.help), None, f"help of {path} {param.name}"))
+                found.append(Message(None, inspect.cleandoc(param.help), None, f"help of {path} {param.name}"))
             if isinstance(getattr(param, "metavar", None), str) and param.metavar.isupper():
-                found.append(Message(param.metavar, None, f"metavar of {path} {param.name}"))
+                found.append(Message(None, param.metavar, None, f"metavar of {path} {param.name}"))
         # The root group builds its commands only when asked (a lazy group): ask it for each.
         lister = getattr(command, "list_commands", None)
         if lister is not None:
@@ -112,75 +137,80 @@ def help_messages_here() -> list[Message]:
     return found
 
 
-def messages() -> dict[tuple[str, str | None], list[str]]:
-    """Return every message to translate, once each, with the places it is used."""
-    every: dict[tuple[str, str | None], list[str]] = {}
-    for m in code_messages() + help_messages():
-        every.setdefault((m.msgid, m.plural), []).append(m.where)
-    return every
+def extracted() -> dict[Key, list[str]]:
+    """Return what `pybabel extract` finds with babel.cfg, run here through Babel's API: each message and its files."""
+    import os
+
+    from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
+    from babel.messages.frontend import parse_mapping_cfg
+
+    with open(ROOT / "babel.cfg", encoding="utf-8") as f:
+        method_map, options_map = parse_mapping_cfg(f)
+    found: dict[Key, list[str]] = {}
+    cwd = os.getcwd()
+    os.chdir(ROOT)  # babel.cfg's extractor is imported by name; its patterns are relative to src
+    try:
+        for filename, _lineno, message, _comments, context in extract_from_dir(
+            "src", method_map, options_map, keywords=DEFAULT_KEYWORDS
+        ):
+            msgid, plural = (message, None) if isinstance(message, str) else (message[0], message[1])
+            found.setdefault((context, msgid, plural), []).append(filename)
+    finally:
+        os.chdir(cwd)
+    return found
 
 
-def quote(text: str) -> str:
-    """Return *text* as a .po string, split after newlines as msgmerge does."""
-    escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("\t", "\\t")
-    lines = escaped.split("\n")
-    if len(lines) == 1:
-        return f'"{escaped}"'
-    parts = [line + "\\n" for line in lines[:-1]] + ([lines[-1]] if lines[-1] else [])
-    return '""\n' + "\n".join(f'"{p}"' for p in parts)
+def read(path: Path) -> object:
+    """Return the catalogue at *path*, read by Babel."""
+    from babel.messages.pofile import read_po
+
+    with open(path, "rb") as f:
+        return read_po(f, abort_invalid=True)
 
 
-HEADER = """\
-msgid ""
-msgstr ""
-"Project-Id-Version: cloudplan\\n"
-"Language: {lang}\\n"
-"MIME-Version: 1.0\\n"
-"Content-Type: text/plain; charset=UTF-8\\n"
-"Content-Transfer-Encoding: 8bit\\n"
-"Plural-Forms: nplurals=2; plural=n > 1;\\n"
-"""
-
-
-def entry(msgid: str, plural: str | None, where: list[str], translation: tuple[str, ...] = ()) -> str:
-    """Return one .po entry."""
-    lines = [f"#: {w}" for w in where[:3]]
-    lines.append(f"msgid {quote(msgid)}")
-    if plural is None:
-        lines.append(f"msgstr {quote(translation[0] if translation else '')}")
-    else:
-        lines.append(f"msgid_plural {quote(plural)}")
-        forms = translation or ("", "")
-        lines += [f"msgstr[{i}] {quote(f)}" for i, f in enumerate(forms)]
-    return "\n".join(lines) + "\n"
+def keys(catalog: object) -> dict[Key, object]:
+    """Return the messages of a Babel catalogue by (context, id, plural id), the header left out."""
+    found = {}
+    for m in catalog:  # type: ignore[attr-defined]
+        if not m.id:
+            continue
+        msgid, plural = (m.id, None) if isinstance(m.id, str) else (m.id[0], m.id[1])
+        found[(m.context, msgid, plural)] = m
+    return found
 
 
 def update() -> tuple[int, int]:
-    """Rewrite the .pot; keep the .po's translations, add new messages, drop those no longer used."""
-    from cloudplan import pofile
+    """Run `pybabel extract` then `pybabel update` as docs/language.md writes them; return (messages, untranslated).
 
-    found = messages()
-    POT.parent.mkdir(parents=True, exist_ok=True)
-    POT.write_text(
-        HEADER.format(lang="")
-        + "\n"
-        + "\n".join(entry(msgid, plural, where) for (msgid, plural), where in found.items()),
-        encoding="utf-8",
-    )
-    known = {}
-    if PO.exists():
-        known = {(e.msgid, e.msgid_plural): e for e in pofile.read_po(PO.read_text(encoding="utf-8")) if e.msgid}
-    parts = [HEADER.format(lang="fr")]
-    new = 0
-    for (msgid, plural), where in found.items():
-        old = known.get((msgid, plural))
-        if old is None or not any(old.msgstr):
-            new += 1
-        text = entry(msgid, plural, where, old.msgstr if old else ())
-        parts.append(("#, fuzzy\n" if old is not None and old.fuzzy else "") + text)
-    PO.parent.mkdir(parents=True, exist_ok=True)
-    PO.write_text("\n".join(parts), encoding="utf-8")
-    return len(found), new
+    The template's creation date is kept when nothing else changed, so that an idle run leaves git clean.
+    """
+    import os
+
+    from babel.messages.frontend import CommandLineInterface
+
+    before = POT.read_text(encoding="utf-8") if POT.exists() else ""
+    cwd = os.getcwd()
+    os.chdir(ROOT)
+    try:
+        CommandLineInterface().run([EXTRACT[0], "--quiet", *EXTRACT[1:]])
+        after = POT.read_text(encoding="utf-8")
+        if _undated(after) == _undated(before):
+            POT.write_text(before, encoding="utf-8")
+        CommandLineInterface().run([UPDATE[0], "--quiet", *UPDATE[1:]])
+    finally:
+        os.chdir(cwd)
+    messages = keys(read(PO))
+    return len(messages), sum(1 for m in messages.values() if not _translated(m))
+
+
+def _undated(text: str) -> str:
+    return re.sub(r'"POT-Creation-Date: [^"]*"', "", text)
+
+
+def _translated(message: object) -> bool:
+    strings = message.string  # type: ignore[attr-defined]
+    forms = (strings,) if isinstance(strings, str) else strings
+    return all(forms) and not message.fuzzy  # type: ignore[attr-defined]
 
 
 if __name__ == "__main__":

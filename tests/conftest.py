@@ -60,6 +60,20 @@ def require_program(names: tuple[str, ...], what: str) -> str:
     pytest.skip(reason)
 
 
+def require_file(path: Path, package: str, what: str) -> Path:
+    """Return *path*, a file that a checker of the tests needs (an npm package's, under tests/tools).
+
+    Without it: skipped with one reason on a machine with only Python and pip; in CI, where .ci/run
+    installs it (npm ci --prefix tests/tools), the test fails.
+    """
+    if path.is_file():
+        return path
+    reason = f"{package} is not installed: {what} were not run; .ci/run installs it (npm ci --prefix tests/tools)"
+    if must_run_everything():
+        pytest.fail(f"{reason} (required here: CI or CLOUDPLAN_REQUIRE_BROWSER is set)", pytrace=False)
+    pytest.skip(reason)
+
+
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--update-golden", action="store_true", help="Rewrite the golden files from the outputs.")
 

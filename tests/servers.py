@@ -5,6 +5,7 @@ from __future__ import annotations
 import email
 import email.policy
 import json
+import re
 import socket
 import ssl
 import subprocess
@@ -48,12 +49,37 @@ class Mailbox:
     """What the SMTP server received, and how it behaves."""
 
     messages: list[EmailMessage] = field(default_factory=list)
+    raw: list[bytes] = field(default_factory=list)  # each message's bytes as they came, beside its parse
     recipients: list[str] = field(default_factory=list)
     refuse: str | None = None  # an SMTP answer to DATA, e.g. "554 5.7.1 rejected", instead of accepting
     logins: list[tuple[str, str]] = field(default_factory=list)
+    malformed: list[str] = field(default_factory=list)  # what the strict parse or the raw check found, per mail
 
     def to(self, address: str) -> list[EmailMessage]:
         return [m for m in self.messages if m["To"] == address]
+
+
+# An RFC 2047 encoded-word with nothing inside (`=?utf-8?q??=`): RFC 2047 forbids it; clients show it raw.
+EMPTY_WORD = re.compile(rb"=\?[^?\s]+\?[qQbB]\?\?=")
+ENCODED_WORD = re.compile(rb"=\?[^?\s]+\?[qQbB]\?[^?\s]*\?=")
+
+
+def raw_problems(data: bytes) -> list[str]:
+    """Return what is wrong in a mail's bytes as a mail client reads them: headers and line lengths."""
+    head = data.split(b"\r\n\r\n", 1)[0]
+    found = []
+    if b"\n" in head.replace(b"\r\n", b""):
+        found.append("a bare LF in the headers")
+    for line in head.split(b"\r\n"):
+        if not line.isascii():
+            found.append(f"8-bit bytes in a header: {line[:60]!r}")
+        if len(line) > 78:
+            found.append(f"a header line of {len(line)} characters: {line[:60]!r}")
+        if EMPTY_WORD.search(line):
+            found.append(f"an empty encoded-word: {line!r}")
+        found += [f"an encoded-word over 75 characters: {w[:60]!r}" for w in ENCODED_WORD.findall(line) if len(w) > 75]
+    found += [f"a line over 998 characters ({len(line)})" for line in data.split(b"\r\n") if len(line) > 998]
+    return found
 
 
 class _Handler:
@@ -63,9 +89,22 @@ class _Handler:
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         if self.box.refuse:
             return self.box.refuse
-        message = email.message_from_bytes(envelope.content, policy=email.policy.default)
+        data = envelope.original_content or envelope.content
+        problems = raw_problems(data)
+        try:  # Python's parser with every defect an error, as the strictest client reads a mail
+            message = email.message_from_bytes(data, policy=email.policy.strict)
+            for part in message.walk():
+                if not part.is_multipart():
+                    part.get_content()
+                for name, value in part.items():  # each header parsed: its defects are kept on it
+                    problems += [f"{name}: {type(d).__name__}: {d}" for d in getattr(value, "defects", ())]
+        except Exception as e:
+            problems.append(f"email.policy.strict: {type(e).__name__}: {e}")
+            message = email.message_from_bytes(data, policy=email.policy.default)
         assert isinstance(message, EmailMessage)
+        self.box.malformed += problems
         self.box.messages.append(message)
+        self.box.raw.append(data)
         self.box.recipients += envelope.rcpt_tos
         return "250 2.0.0 queued"
 

@@ -85,6 +85,22 @@ def test_each_documented_example_gives_its_finding(
 # -- the command ----------------------------------------------------------------------------------
 
 
+def test_a_number_that_is_not_finite_is_a_wrong_type(cli: Cli, write_plan: Callable[..., Path]) -> None:
+    """TOML allows inf and nan: no measure, and no number of JSON (they made `export xlsx` fail, and JSON
+    outputs hold NaN). The schema cannot see them: JSON has no such numbers."""
+    plan = write_plan(
+        '[plan]\ntitle = "P"\n\n[[indicator]]\nid = "apps"\ntitle = "Apps"\n'
+        'baseline = { value = 60, on = "2018" }\ntarget = { value = inf, by = "2022" }\n\n'
+        "  [[indicator.measure]]\n  on = 2020-06-30\n  value = nan\n"
+    )
+    result = cli("check", plan, "--as-of", CHECK_AS_OF)
+    assert result.exit_code == 1
+    assert result.stdout.splitlines() == [
+        f"{plan}:8:12: error wrong-type: 'value' must be a finite number, not inf",
+        f"{plan}:12:3: error wrong-type: 'value' must be a finite number, not nan",
+    ]
+
+
 def test_a_valid_plan_prints_nothing_and_exits_0(cli: Cli, write_plan: Callable[..., Path]) -> None:
     write_plan(MINIMAL)
     result = cli("check")

@@ -395,15 +395,45 @@ def test_zsh_and_fish_scripts(shell_name: str, marker: str) -> None:
     assert marker in result.stdout
 
 
-def test_show_completion_prints_the_script_of_the_shell(tmp_path: Path) -> None:
-    """--show-completion detects the shell running cloudplan: here bash."""
+def _from_shell(shell: str, tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """Run `cloudplan --show-completion` as a child of *shell*, whatever shell runs the tests.
+
+    The command is not the script's last: a shell that ran it last would replace itself with it (bash -c does),
+    and cloudplan would then see the test runner's own shell as its parent.
+    """
     script = textwrap.dedent(f"""\
         export PYTHONPATH={ROOT / "src"}
-        {sys.executable} -m cloudplan --show-completion
+        {sys.executable} -m cloudplan --show-completion {" ".join(args)}
+        status=$?
+        exit $status
         """)
-    result = subprocess.run(["bash", "-c", script], capture_output=True, text=True, timeout=60, cwd=tmp_path)
+    return subprocess.run([shell, "-c", script], capture_output=True, text=True, timeout=60, cwd=tmp_path)
+
+
+def test_show_completion_prints_the_script_of_the_shell(tmp_path: Path) -> None:
+    """--show-completion detects the shell that runs cloudplan: here bash, even when the tests run under sh."""
+    result = _from_shell("bash", tmp_path)
     assert result.returncode == 0, result.stderr
     assert "_CLOUDPLAN_COMPLETE=complete_bash" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [("en", "--show-completion: the shell sh has no completion that cloudplan can install; it completes bash, zsh, "
+             "fish"),
+     ("fr", "--show-completion\u202f: le shell sh n'a pas de complétion que cloudplan puisse installer\u202f; il "
+            "sait compléter bash, zsh, fish")],
+)  # fmt: skip
+def test_show_completion_under_sh_says_why_and_what_to_do(tmp_path: Path, lang: str, said: str) -> None:
+    """sh (dash: Debian's /bin/sh, Makefiles, Dockerfiles) has no programmable completion: a usage error in the
+    user's language, with the way to print a script by name, exit 2; never Typer's English `Shell sh not
+    supported.` with exit 1."""
+    result = _from_shell("sh", tmp_path, "--lang", lang)
+    assert result.returncode == 2, result.stderr
+    assert result.stdout == ""
+    assert result.stderr.splitlines()[0] == f"cloudplan: {said}"
+    assert "_CLOUDPLAN_COMPLETE=bash_source cloudplan" in result.stderr.splitlines()[1]
+    assert "not supported" not in result.stderr
 
 
 def test_cloudplan_alone_prints_the_help_and_exits_2() -> None:

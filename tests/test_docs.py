@@ -94,3 +94,44 @@ def test_the_readme_shows_what_the_commands_print(cli: Callable[..., object], co
 
     result = cli(*shlex.split(command)[1:], env={"CLOUDPLAN_PLAN": str(ROADMAP)})
     assert result.stdout + result.stderr == output  # type: ignore[attr-defined]
+
+
+def test_the_committee_commands_work_from_a_fresh_clone(tmp_path: Path) -> None:
+    """The README's way to try the committee's commands on a fresh clone, run by sh (dash) as written."""
+    import os
+    import shutil
+    import subprocess
+    import sys
+
+    (block,) = [b for b in re.findall(r"```sh\n(.*?)```", README, flags=re.S) if "git init -q copil" in b]
+    shutil.copytree(ROOT / "plans", tmp_path / "plans")
+    prelude = f'cloudplan() {{ "{sys.executable}" -m cloudplan "$@"; }}\nset -e\n'
+    env = {"PATH": os.environ["PATH"], "PYTHONPATH": str(ROOT / "src"), "HOME": str(tmp_path),
+           "CLOUDPLAN_LANG": "en", "XDG_CACHE_HOME": str(tmp_path / "cache")}  # fmt: skip
+    done = subprocess.run(["sh", "-c", prelude + block], cwd=tmp_path, env=env, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    minutes = (tmp_path / "copil" / "minutes.md").read_text(encoding="utf-8")
+    assert "rescheduled from 2021-Q1 to 2021-06 on 2020-09-01: Appel d'offres relancé" in minutes
+    assert (tmp_path / "copil" / "annexe.xlsx").stat().st_size > 0
+    assert 'id="changes"' in (tmp_path / "copil" / "report.html").read_text(encoding="utf-8")
+
+
+def test_changes_since_a_day_before_the_history_says_when_it_starts(cli: Callable[..., object], tmp_path: Path) -> None:
+    """On a fresh clone the roadmap's history starts long after 2020: the error names the first commit's day."""
+    import os
+    import subprocess
+
+    work = tmp_path / "clone"
+    (work / "plans").mkdir(parents=True)
+    (work / "plans" / "roadmap.toml").write_text(ROADMAP.read_text(encoding="utf-8"), encoding="utf-8")
+    git = ["git", "-C", str(work), "-c", "user.name=x", "-c", "user.email=x@example.org"]
+    subprocess.run(["git", "init", "-q", str(work)], check=True)
+    subprocess.run([*git, "add", "plans"], check=True)
+    env = {"GIT_AUTHOR_DATE": "2026-11-29T10:00:00", "GIT_COMMITTER_DATE": "2026-11-29T10:00:00"}
+    subprocess.run([*git, "commit", "-q", "-m", "first"], check=True, env={**os.environ, **env})
+    result = cli("changes", work / "plans", "--since", "fin juin 2020")
+    assert result.exit_code == 2  # type: ignore[attr-defined]
+    assert result.stderr.splitlines() == [  # type: ignore[attr-defined]
+        "cloudplan: no commit on or before 2020-06-30: the plans' history starts later",
+        "  the first commit is of 2026-11-29: give a later day, or a revision (HEAD~1, a tag)",
+    ]

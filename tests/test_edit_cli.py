@@ -87,14 +87,14 @@ def test_cancel_with_a_reason_adds_it_to_the_notes(cli: Cli, roadmap: Path) -> N
     # The note is written in the plan's language (the roadmap says fr), whatever the user speaks.
     assert edited(cli, roadmap, "cancel", "cercle-1/partenariats", "--on", "2020-01-10", "--reason", "Abandonné") == [
         "+  cancelled = 2020-01-10",
-        '+  notes = "Annulé le 10/01/2020 : Abandonné"',
+        '+  notes = "Annulé le 10/01/2020\u202f: Abandonné"',
     ]
     # Existing notes keep their text; the reason goes on a new line of them.
     changed = edited(cli, roadmap, "cancel", "cercle-2/etude", "--on", "2020-01-10", "--reason", "Fusionnée")
     assert len(changed) == 3
     assert "+  cancelled = 2020-01-10" in changed
     assert any(line.startswith('-  notes = "Capgemni, SoftwareONE') for line in changed)
-    assert any(line.endswith('(art. L34, L23).\\nAnnulé le 10/01/2020 : Fusionnée"') for line in changed)
+    assert any(line.endswith('(art. L34, L23).\\nAnnulé le 10/01/2020\u202f: Fusionnée"') for line in changed)
 
 
 def test_reschedule_moves_due_keeps_its_comment_and_records_a_slip(cli: Cli, roadmap: Path) -> None:
@@ -552,7 +552,7 @@ def test_a_project_that_an_indicator_names_is_not_removed(cli: Cli, write_plan: 
     before = path.read_bytes()
     result = cli("remove", "alpha", "--yes")
     assert result.exit_code == 2
-    assert "the project of the indicators i" in result.stderr
+    assert "the project of the indicator i" in result.stderr
     assert path.read_bytes() == before
 
 

@@ -133,6 +133,24 @@ def test_span_of_a_start_after_the_deadline_is_the_deadline_alone() -> None:
     assert s.start == s.deadline == date(2019, 3, 31)
 
 
+def test_a_done_milestone_ends_on_its_done_day_early_or_late() -> None:
+    early = span(state(ms(due="2021-Q1", done=date(2020, 11, 11)), Status.DONE))
+    assert (early.start, early.deadline, early.end) == (date(2020, 11, 11), date(2021, 3, 31), date(2020, 11, 11))
+    late = span(state(ms(due="2020-06", start="2020-01", done=date(2020, 7, 15)), Status.DONE_LATE))
+    assert (late.start, late.end) == (date(2020, 1, 1), date(2020, 7, 15))
+    # Done after the chart's day: not done yet on that day, so drawn on its deadline.
+    later = span(state(ms(due="2021-Q1", done=date(2021, 1, 5)), Status.UPCOMING))
+    assert later.end == date(2021, 3, 31)
+    unscheduled = span(state(ms(done=date(2020, 5, 2)), Status.DONE))
+    assert (unscheduled.start, unscheduled.deadline, unscheduled.end) == (date(2020, 5, 2), None, date(2020, 5, 2))
+
+
+def test_the_terminal_timeline_draws_a_done_milestone_on_its_done_day() -> None:
+    done = ms("early", due="2021-Q1", done=date(2020, 6, 1))
+    [row] = [line for line in draw([project(done)], 80, scale=Scale.MONTH) if line.startswith("  early")]
+    assert row.index(MARKS[Status.DONE][1]) < row.index(AS_OF_MARK)  # done in June, before the as-of day
+
+
 def test_span_of_an_unscheduled_milestone_has_no_deadline() -> None:
     assert span(state(ms(start="2020"))).deadline is None
     assert span(state(ms())) == span(state(ms()))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import os
 import re
 import string
@@ -15,12 +16,12 @@ from pathlib import Path
 import pytest
 from typer.testing import Result
 
-from cloudplan import language, pofile
+from cloudplan import language
 from cloudplan.base import translate
 from cloudplan.core import periods
 from cloudplan.words import human
 from tests import catalog
-from tests.conftest import ROADMAP, ROOT
+from tests.conftest import ROADMAP, ROOT, require_program
 
 AS_OF = "2020-06-30"
 Cli = Callable[..., Result]
@@ -148,17 +149,17 @@ def test_a_bad_lang_is_a_usage_error(tmp_path: Path) -> None:
 def test_click_and_typer_speak_french_too(cli: Cli, roadmap: str) -> None:
     result = cli("overdue", roadmap, "--nope", "--lang", "fr")
     assert result.exit_code == 2
-    assert "Utilisation : " in result.output
-    assert "Erreur : Option inconnue : --nope" in result.output
+    assert "Utilisation\u202f: " in result.output
+    assert "Erreur\u202f: Option inconnue\u202f: --nope" in result.output
     assert "Pour l'aide" in result.output
     missing = cli("done", "--lang", "fr")
-    assert "Argument manquant : 'REF'." in missing.output or "Argument manquant : 'RÉF'." in missing.output
+    assert "Argument manquant\u202f: 'REF'." in missing.output or "Argument manquant\u202f: 'RÉF'." in missing.output
     bad = cli("overdue", roadmap, "--within", "x", "--lang", "fr")
-    assert "Valeur incorrecte pour '--within' : 'x' n'est pas un nombre entier." in bad.output
+    assert "Valeur incorrecte pour '--within'\u202f: 'x' n'est pas un nombre entier." in bad.output
     helped = cli("overdue", "--help", "--lang", "fr")
     assert "Afficher cette aide et quitter." in helped.output
-    assert "Options :" in helped.output  # the same word in French, with French punctuation
-    assert "[par défaut : text]" in helped.output
+    assert "Options\u202f:" in helped.output  # the same word in French, with French punctuation
+    assert "[par défaut\u202f: text]" in helped.output
 
 
 def test_english_stays_as_it_was(cli: Cli, roadmap: str) -> None:
@@ -170,36 +171,70 @@ def test_english_stays_as_it_was(cli: Cli, roadmap: str) -> None:
 # -- the catalogue ---------------------------------------------------------------------------
 
 
-def _po() -> list[pofile.Entry]:
-    return [e for e in pofile.read_po(catalog.PO.read_text(encoding="utf-8")) if e.msgid]
-
-
 def _fields(text: str) -> set[str]:
     return {f for _t, f, _s, _c in string.Formatter().parse(text) if f is not None}
 
 
+def _forms(message: object) -> tuple[str, ...]:
+    strings = message.string  # type: ignore[attr-defined]
+    return (strings,) if isinstance(strings, str) else tuple(strings)
+
+
 def test_every_message_has_a_french_translation() -> None:
     """A new English message without French fails here: run `python -m tests.catalog` and translate it."""
-    entries = {(e.msgid, e.msgid_plural): e for e in _po()}
-    missing = [m for m in catalog.messages() if m not in entries or not all(entries[m].msgstr)]
-    fuzzy = [m for m in catalog.messages() if m in entries and entries[m].fuzzy]
+    po = catalog.keys(catalog.read(catalog.PO))
+    template = catalog.keys(catalog.read(catalog.POT))
+    missing = [k for k in template if k not in po or not all(_forms(po[k]))]
+    fuzzy = [k for k in template if k in po and po[k].fuzzy]  # type: ignore[attr-defined]
     assert not missing, f"no French for: {missing[:5]}"
     assert not fuzzy, f"fuzzy French for: {fuzzy[:5]}"
+    assert set(po) == set(template), "the .po holds messages the code no longer says: run `python -m tests.catalog`"
 
 
 def test_translations_keep_their_placeholders_and_plural_forms() -> None:
-    header = pofile.read_po(catalog.PO.read_text(encoding="utf-8"))[0]
-    assert header.msgid == ""
-    assert "Plural-Forms: nplurals=2; plural=n > 1;" in header.msgstr[0]
-    for e in _po():
-        for form in e.msgstr:
-            assert _fields(form) == _fields(e.msgid), (e.msgid, form)
-        assert len(e.msgstr) == (1 if e.msgid_plural is None else 2), e.msgid
+    po = catalog.read(catalog.PO)
+    assert po.plural_forms == "nplurals=2; plural=n > 1;"  # type: ignore[attr-defined]
+    for (_context, msgid, plural), m in catalog.keys(po).items():
+        for form in _forms(m):
+            assert _fields(form) == _fields(msgid), (msgid, form)
+        assert len(_forms(m)) == (1 if plural is None else 2), msgid
+
+
+def test_the_header_names_the_translator_the_team_and_the_revision() -> None:
+    header = dict(catalog.read(catalog.PO).mime_headers)  # type: ignore[attr-defined]
+    assert header["Language"] == "fr"
+    for field in ("Last-Translator", "Language-Team", "PO-Revision-Date"):
+        assert field in header
+        assert not re.search(r"FULL NAME|EMAIL@ADDRESS|YEAR-MO-DA|LL@li\.org", header[field]), (field, header[field])
 
 
 def test_the_template_is_up_to_date() -> None:
-    ids = {e.msgid for e in pofile.read_po(catalog.POT.read_text(encoding="utf-8")) if e.msgid}
-    assert ids == {m for m, _p in catalog.messages()}, "run `python -m tests.catalog`"
+    """The .pot is what `pybabel extract -F babel.cfg` finds today (contexts and plurals included)."""
+    found = set(catalog.extracted())
+    template = set(catalog.keys(catalog.read(catalog.POT)))
+    assert found == template, (sorted(found - template, key=str)[:5], sorted(template - found, key=str)[:5])
+
+
+def test_the_extractor_finds_every_message_of_the_code() -> None:
+    """Each literal given to the gate (an AST walk, f-strings included) is in what pybabel extracts.
+
+    Babel's Python extractor does not look inside f-strings (before Python 3.12): a `_()` there
+    would be shown to people and never translated. Hoist it out of the f-string.
+    """
+    found = catalog.extracted()
+    missing = [m for m in catalog.code_messages() if m.key not in found]
+    assert not missing, missing[:5]
+
+
+def test_the_extractor_finds_the_help_the_command_line_shows() -> None:
+    """Every help text and metavar of the app (docstrings included) is a message of the template, word for word.
+
+    Help is translated when a command is built: a text filled in before (`.format()` at import) would be looked
+    up filled in, and stay English when the module was first imported in English.
+    """
+    ids = {msgid for _c, msgid, _p in catalog.extracted()}
+    missing = [m for m in catalog.help_messages() if m.msgid not in ids]
+    assert not missing, missing[:5]
 
 
 def test_french_plurals_make_zero_and_one_singular() -> None:
@@ -211,15 +246,113 @@ def test_french_plurals_make_zero_and_one_singular() -> None:
     assert translate.ngettext("{n} day late", "{n} days late", 0).format(n=0) == "0 days late"
 
 
-def test_the_mo_writer_round_trips_through_gettext() -> None:
-    import gettext
-    import io
+def test_one_english_word_meaning_two_things_has_two_translations() -> None:
+    """msgctxt: the Projects sheet counts done milestones, the Milestones sheet gives the day each was done."""
+    language.install("fr")
+    try:
+        assert translate.pgettext("count", "Done") == "Réalisés"
+        assert translate.pgettext("day", "Done") == "Réalisé le"
+        assert translate.npgettext("milestones", "{n} overdue", "{n} overdue", 2) == "{n} en retard"
+    finally:
+        language.install("en")
+    assert translate.pgettext("count", "Done") == "Done"
+    assert translate.npgettext("milestones", "{n} overdue", "{n} overdue", 1) == "{n} overdue"
 
-    entries = pofile.read_po(catalog.PO.read_text(encoding="utf-8"))
-    translations = gettext.GNUTranslations(io.BytesIO(pofile.write_mo(entries)))
-    assert translations.gettext("Options") == "Options"
-    assert translations.gettext("overdue") == "en retard"
-    assert translations.ngettext("{n} project", "{n} projects", 3) == "{n} projets"
+
+def test_gnu_msgfmt_checks_and_compiles_the_catalogue(tmp_path: Path) -> None:
+    """Debian's msgfmt --check (formats, header, plural forms, no message defined twice) accepts the .po, and
+    its .mo says the same as Babel's, which the build ships."""
+    import gettext
+
+    msgfmt = require_program(("msgfmt",), "GNU gettext's checks of the catalogue")
+    done = subprocess.run(
+        [msgfmt, "--check", "--statistics", "-o", str(tmp_path / "gnu.mo"), str(catalog.PO)],
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "translated message" in done.stderr
+    assert "untranslated" not in done.stderr
+    assert "fuzzy" not in done.stderr
+    with open(tmp_path / "gnu.mo", "rb") as f:
+        gnu = gettext.GNUTranslations(f)._catalog  # type: ignore[attr-defined]
+    ours = gettext.GNUTranslations(io.BytesIO(language.compile_po(catalog.PO)))._catalog  # type: ignore[attr-defined]
+    del gnu[""], ours[""]  # the headers: msgfmt leaves POT-Creation-Date out
+    assert gnu == ours
+    assert len(ours) > 500
+
+
+@pytest.mark.parametrize(
+    "content", [b"", b"\xde\x12\x04\x95\x00\x00", "truncated", None], ids=["empty", "six bytes", "half", "missing"]
+)
+def test_an_unreadable_catalogue_speaks_english_with_one_warning(tmp_path: Path, content: bytes | str | None) -> None:
+    """An empty, truncated or missing .mo (a broken install): English, one warning on stderr, never a traceback.
+
+    English through and through: days and periods too, not French inside English sentences.
+    """
+    import shutil
+
+    site = tmp_path / "site"
+    shutil.copytree(
+        ROOT / "src" / "cloudplan", site / "cloudplan", ignore=shutil.ignore_patterns("__pycache__", "*.mo")
+    )
+    locale = site / "cloudplan" / "locale"
+    (locale / "fr" / "LC_MESSAGES" / "cloudplan.po").unlink()  # an installed cloudplan has the .mo alone
+    (locale / "cloudplan.pot").unlink()
+    whole = language.compile_po(catalog.PO)
+    data = whole[: len(whole) // 2] if content == "truncated" else content
+    if content is not None:
+        (locale / "fr" / "LC_MESSAGES" / "cloudplan.mo").write_bytes(data)  # type: ignore[arg-type]
+    env = {"PATH": os.environ["PATH"], "PYTHONPATH": str(site), "CLOUDPLAN_NO_CACHE": "1", "CLOUDPLAN_LANG": "fr"}
+    done = subprocess.run(
+        [sys.executable, "-m", "cloudplan", "overdue", str(ROADMAP), "--as-of", AS_OF],
+        env=env,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 1, done.stderr
+    assert "OVERDUE  cercle-1/finalisation  due 2019 (2019-12-31), 182 days late: Finalisation" in done.stdout
+    assert "Traceback" not in done.stderr
+    warnings = [line for line in done.stderr.splitlines() if "warning" in line]
+    assert len(warnings) == 1, done.stderr
+    assert "cloudplan.mo" in warnings[0]
+    assert "speaking English" in warnings[0]
+
+
+@pytest.mark.parametrize("babel", [True, False], ids=["with Babel", "without Babel"])
+def test_a_source_checkout_reads_its_po_without_a_build(tmp_path: Path, babel: bool) -> None:
+    """A checkout has the .po and no .mo: compiled in memory by Babel (the test extra), else English with one
+    warning that says how to get French."""
+    import shutil
+
+    site = tmp_path / "site"
+    shutil.copytree(
+        ROOT / "src" / "cloudplan", site / "cloudplan", ignore=shutil.ignore_patterns("__pycache__", "*.mo")
+    )
+    path = [str(site)]
+    if not babel:
+        (tmp_path / "nobabel" / "babel").mkdir(parents=True)
+        (tmp_path / "nobabel" / "babel" / "__init__.py").write_text('raise ImportError("no Babel here")\n')
+        path.insert(0, str(tmp_path / "nobabel"))
+    env = {"PATH": os.environ["PATH"], "PYTHONPATH": os.pathsep.join(path), "CLOUDPLAN_NO_CACHE": "1",
+           "CLOUDPLAN_LANG": "fr"}  # fmt: skip
+    done = subprocess.run(
+        [sys.executable, "-m", "cloudplan", "overdue", str(ROADMAP), "--as-of", AS_OF],
+        env=env,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 1, done.stderr
+    if babel:
+        assert "EN RETARD  cercle-1/finalisation  échéance 2019 (31/12/2019), 182 jours de retard" in done.stdout
+        assert done.stderr == ""
+    else:
+        assert "OVERDUE  cercle-1/finalisation  due 2019 (2019-12-31), 182 days late" in done.stdout
+        assert done.stderr.count("warning") == 1
+        assert "cloudplan.po (Babel is needed to compile it" in done.stderr
+    assert not (site / "cloudplan" / "locale" / "fr" / "LC_MESSAGES" / "cloudplan.mo").exists()  # nothing written
 
 
 # -- French for people, as §6 of the contract spells it --------------------------------------
@@ -285,6 +418,7 @@ ENGLISH = re.compile(
 KEPT = re.compile(  # command names in help listings, options and their values, codes
     r"^  [a-z]+(?=  )|--[a-z-]+|<[a-z|-]+>|\b[A-Z][A-Z-]+\b|\b(error|warning) [a-z-]+:|cloudplan( [a-z]+)+|"
     r"title, unit, project|"  # the keys that `set` changes
+    r"\b(?:plan|status|overdue|indicators|show|history|trend|changes|export|check)(?=[,.])|"  # schema's KINDs
     r"\b(overdue|due-soon|never|table|text|json|csv|markdown|mermaid|ics|auto|month|quarter|year|github|gitlab)\b",
     re.MULTILINE,
 )
@@ -397,9 +531,11 @@ def test_french_changes_in_a_git_repository(cli: Cli, roadmap: str) -> None:
         assert "Évolutions depuis HEAD" in result.stdout
         if fmt == "markdown":  # the table wraps its cells
             assert (
-                "échéance reportée de « 2e semestre 2019 » à « 2e semestre 2020 » le 15/06/2020 : retard"
-                in result.stdout
+                "échéance reportée de «\u202f2e semestre 2019\u202f» à «\u202f2e semestre 2020\u202f» "
+                "le 15/06/2020\u202f: retard" in result.stdout
             )
+            # The commit's time the French way (its zone is the machine's: the hour is not pinned).
+            assert re.search(r"\(commit [0-9a-f]{12} du 01/06/2020 \d\d\u202fh\u202f00\)", result.stdout)
         assert _english_in(result.stdout, ROADMAP.read_text(encoding="utf-8")) == []
 
 
@@ -407,7 +543,7 @@ def test_cancel_writes_its_note_in_the_plans_language(cli: Cli, roadmap: str) ->
     plan = Path(roadmap) / ROADMAP.name
     result = cli("cancel", "cercle-2/ouverture", "--on", "2021-01-10", "--reason", "abandon", "-f", str(plan))
     assert result.exit_code == 0, result.output
-    assert 'notes = "Annulé le 10/01/2021 : abandon"' in plan.read_text(encoding="utf-8")
+    assert 'notes = "Annulé le 10/01/2021\u202f: abandon"' in plan.read_text(encoding="utf-8")
 
 
 def test_init_writes_the_language_it_speaks(cli: Cli) -> None:
@@ -504,3 +640,13 @@ def test_french_edits_say_what_they_did_in_french(cli: Cli, roadmap: str, args: 
     assert result.exit_code in (0, 2), result.output
     assert result.output.strip()
     assert _english_in(result.output, ROADMAP.read_text(encoding="utf-8")) == []
+
+
+def test_the_help_that_lists_choices_lists_them_all() -> None:
+    """Help texts that list the formats or the schemas spell them out (to be translated word for word)."""
+    from cloudplan.cli.check import SCHEMA_KINDS
+    from cloudplan.export.formats import EXPORTERS
+
+    ids = {msgid for _c, msgid, _p in catalog.extracted()}
+    assert f"The format ({', '.join(EXPORTERS)}) unless --format gives it, then plan files or folders." in ids
+    assert f"Which schema: {', '.join(SCHEMA_KINDS)}. Default: plan." in ids

@@ -181,7 +181,7 @@ def test_messages_are_written_through_the_contacts_translator() -> None:
     out, _ = run(portfolio(milestone("2021-03-31"), contacts), date(2021, 4, 1), language="en", translator=Loud)
     (message,) = out.messages
     assert message.language == "fr"
-    assert message.subject.startswith("fr:cloudplan: 1 milestone alert")
+    assert message.subject.startswith("fr:cloudplan: {plans} – {summary}".format(plans="Plan", summary="fr:"))
     assert "fr:OVERDUE" in message.text
     assert "fr:{n} day late" not in message.text  # placeholders are filled after translation
 
@@ -390,7 +390,7 @@ def test_an_alerted_milestone_done_cancelled_unscheduled_or_given_away_is_cleare
     assert lines(out) == [line]
     assert after.get(MAIL, {}) == {}
     (message,) = [m for m in out.messages if m.destination == MAIL]
-    assert message.subject == "cloudplan: 1 milestone alert (1 cleared)"
+    assert message.summary == "1 milestone alert as of 2021-04-05 (1 cleared)"
     (alert,) = message.alerts
     assert alert.days_left == (-5 if "owners" in change else None)  # still open, and late, for its new owners
     assert (alert.deadline is None) == (change == "")
@@ -404,7 +404,7 @@ def test_still_overdue_every_repeat_days_each_its_own_message_id() -> None:
         "OVERDUE  p/n  deadline 2021-04-02, 1 day late: Title n",
         "STILL OVERDUE  p/m  deadline 2021-03-31, 3 days late: Title m",
     ]
-    assert out.messages[0].subject == "cloudplan: 2 milestone alerts (2 overdue)"
+    assert out.messages[0].summary == "2 milestone alerts as of 2021-04-03 (2 overdue)"
     ids = [out.messages[0].id]
     for day in (4, 5):
         more, memory = run(p, date(2021, 4, day), memory, repeat=1)
@@ -479,7 +479,7 @@ def test_the_subject_counts_each_kind() -> None:
     later = portfolio(kept)
     out, _ = run(later, date(2021, 4, 1), memory, repeat=2)
     (message,) = out.messages
-    assert message.subject == "cloudplan: 6 milestone alerts (2 overdue, 2 due soon, 2 cleared)"
+    assert message.summary == "6 milestone alerts as of 2021-04-01 (2 overdue, 2 due soon, 2 cleared)"
     assert [a.kind for a in message.alerts] == [
         Kind.STILL_OVERDUE, Kind.STILL_OVERDUE, Kind.DUE_SOON, Kind.DUE_SOON, Kind.CLEARED, Kind.CLEARED,
     ]  # fmt: skip
@@ -495,9 +495,10 @@ def test_what_reaches_nobody_comes_last_in_the_plans_language_and_an_unowned_mil
     assert [m.destination for m in out.messages] == [STDOUT]
     (message,) = out.messages
     assert message.language == "fr"
-    assert message.subject == routing.speaker("fr").ngettext(
-        "cloudplan: {n} milestone alert", "cloudplan: {n} milestone alerts", 2).format(n=2) + (
-        " (" + routing.speaker("fr").ngettext("{n} overdue", "{n} overdue", 2).format(n=2) + ")")  # fmt: skip
+    fr = routing.speaker("fr")
+    assert message.summary.startswith(fr.ngettext("{n} milestone alert", "{n} milestone alerts", 2).format(n=2))
+    assert message.summary.endswith(" (" + fr.ngettext("{n} overdue", "{n} overdue", 2).format(n=2) + ")")
+    assert fr.ngettext("{n} milestone alert", "{n} milestone alerts", 2) != "{n} milestone alerts"
     assert [a.owners for a in message.alerts] == [("ANSSI",), ()]
     assert message.text.splitlines()[2].endswith("[ANSSI]")
     assert not message.text.splitlines()[3].endswith("]")  # nobody owns it: nobody named
@@ -539,15 +540,21 @@ def test_the_html_names_owners_only_where_several_and_a_removed_milestone_withou
     _out, memory = run(p, date(2021, 4, 1))
     out, _ = run(portfolio(milestone("2021-03-31")), date(2021, 4, 2), memory)
     (message,) = out.messages
-    assert message.html == (
-        "<p>cloudplan: 1 milestone alert (1 cleared)</p>"
-        "<ul><li><strong>CLEARED</strong> <code>p/n</code> removed from the plan</li></ul>"
-    )
+    (row,) = message.html.split("<tbody>")[1].split("</tbody>")[0].split("</tr>")[:-1]
+    cells = [cell.split(">", 1)[1] for cell in row.split("</td>")[:-1]]
+    # A removed milestone has no title: its cell is its ref alone; one owner: no owners' column.
+    assert cells[1:] == ['<code style="font-size:12px;color:#555555">p/n</code>', "removed from the plan"]
+    assert message.html.count("<th ") == 3
     star = '[[contact]]\nowner = "*"\nemail = ["pmo@x.example"]\n'
     out, _ = run(portfolio(milestone("2021-03-31", more='  owners = ["A", "B"]\n'), star), date(2021, 4, 1))
-    assert out.messages[0].html.endswith(
-        "<li><strong>OVERDUE</strong> <code>p/m</code> deadline 2021-03-31, 1 day late: Title m [A, B]</li></ul>"
-    )
+    (row,) = out.messages[0].html.split("<tbody>")[1].split("</tbody>")[0].split("</tr>")[:-1]
+    cells = [cell.split(">", 1)[1] for cell in row.split("</td>")[:-1]]
+    assert cells[1:] == [
+        '<strong>Title m</strong><br><code style="font-size:12px;color:#555555">p/m</code>',
+        "deadline 2021-03-31, 1 day late",
+        "A, B",
+    ]
+    assert out.messages[0].html.count("<th ") == 4
 
 
 def test_the_state_file_text_is_sorted_indented_and_keeps_every_letter() -> None:
@@ -633,7 +640,7 @@ def test_a_removed_milestone_named_only_by_the_state_file_is_shown_inert_and_cou
     out, _ = run(portfolio(milestone("2021-12-31"), contacts), date(2021, 4, 1), memory)
     (message,) = out.messages
     fr = routing.speaker("fr")
-    assert message.subject.endswith(f"({fr.ngettext('{n} cleared', '{n} cleared', 2).format(n=2)})")
+    assert message.summary.endswith(f"({fr.ngettext('{n} cleared', '{n} cleared', 2).format(n=2)})")
     assert fr.ngettext("{n} cleared", "{n} cleared", 2) != fr.ngettext("{n} cleared", "{n} cleared", 1)
     assert message.text.splitlines()[2].startswith(f"{fr.gettext('CLEARED')}  p/x␛[2J␊OVERDUE  p/forged  ")
     assert len(message.text.splitlines()) == 4

@@ -95,6 +95,8 @@ def plan(write_plan: Callable[..., Path]) -> Callable[[str], Path]:
 def smtp() -> Iterator[SMTPServer]:
     with SMTPServer() as server:
         yield server
+    # Every mail received passed Python's strict parser and the check of its raw bytes.
+    assert server.box.malformed == []
 
 
 @pytest.fixture
@@ -135,8 +137,10 @@ def test_each_owner_gets_one_mail_with_its_own_milestones(
     assert sorted(box.recipients) == ["cloud@dinsic.example", "dnum@armees.example"]
     (dinsic,) = box.to("cloud@dinsic.example")
     (armees,) = box.to("dnum@armees.example")
-    assert dinsic["Subject"] == "cloudplan: 1 milestone alert (1 overdue)"
-    assert armees["Subject"] == "cloudplan: 2 milestone alerts (1 overdue, 1 due soon)"
+    assert dinsic["Subject"] == "cloudplan: Feuille de route – 1 milestone alert as of 2021-06-30 (1 overdue)"
+    assert (
+        armees["Subject"] == "cloudplan: Feuille de route – 2 milestone alerts as of 2021-06-30 (1 overdue, 1 due soon)"
+    )
     assert dinsic["From"] == "cloudplan@pmo.example"
     assert dinsic["Date"]
     assert dinsic["Message-ID"].endswith("@pmo.example>")
@@ -168,14 +172,17 @@ def test_each_contact_is_written_to_in_its_own_language(
     assert result.exit_code == 0, result.output
     (dinsic,) = smtp.box.to("cloud@dinsic.example")
     (armees,) = smtp.box.to("dnum@armees.example")
-    assert dinsic["Subject"] == "cloudplan: 1 milestone alert (1 overdue)"
+    assert dinsic["Subject"] == "cloudplan: Feuille de route – 1 milestone alert as of 2021-06-30 (1 overdue)"
     assert dinsic.get_body(("plain",)).get_content().splitlines()[2:] == [  # type: ignore[union-attr]
         "OVERDUE  cercle-2/ouverture  deadline 2021-Q1 (2021-03-31), 91 days late: Ouverture de l'offre",
     ]
-    assert armees["Subject"] == "cloudplan : 2 alertes sur les jalons (1 en retard, 1 à échéance proche)"
+    assert armees["Subject"] == (
+        "cloudplan\u202f: Feuille de route – 2 alertes sur les jalons au 30/06/2021 (1 en retard, 1 à échéance proche)"
+    )
     assert armees.get_body(("plain",)).get_content().splitlines()[2:] == [  # type: ignore[union-attr]
-        "EN RETARD  cercle-2/bascule  échéance 15/06/2021, 15 jours de retard : Bascule",
-        "ÉCHÉANCE PROCHE  cercle-2/etude  échéance 05/07/2021, 5 jours restants : Étude <script>alert(1)</script> & co",
+        "EN RETARD  cercle-2/bascule  échéance 15/06/2021, 15 jours de retard\u202f: Bascule",
+        "ÉCHÉANCE PROCHE  cercle-2/etude  échéance 05/07/2021, 5 jours restants\u202f: "
+        "Étude <script>alert(1)</script> & co",
     ]
     assert "échéance 05/07/2021" in armees.get_body(("html",)).get_content()  # type: ignore[union-attr]
 
@@ -188,8 +195,11 @@ def test_contacts_without_a_language_get_the_plans(cli: Cli, plan: Callable[[str
     path.write_text(path.read_text(encoding="utf-8").replace("[plan]\n", '[plan]\nlanguage = "fr"\n', 1), "utf-8")
     result = notify(cli, {**mail_env(smtp.port), "CLOUDPLAN_LANG": "en"})
     assert result.exit_code == 0, result.output
-    assert smtp.box.to("dnum@armees.example")[0]["Subject"].startswith("cloudplan : 2 alertes")
-    assert smtp.box.to("cloud@dinsic.example")[0]["Subject"] == "cloudplan: 1 milestone alert (1 overdue)"
+    assert smtp.box.to("dnum@armees.example")[0]["Subject"].startswith("cloudplan\u202f: Feuille de route – 2 alertes")
+    assert (
+        smtp.box.to("cloud@dinsic.example")[0]["Subject"]
+        == "cloudplan: Feuille de route – 1 milestone alert as of 2021-06-30 (1 overdue)"
+    )
 
 
 @pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS:UserWarning")  # the test's own server
@@ -306,7 +316,9 @@ def test_matrix_rooms_and_webhooks_get_their_owners_alerts(
     assert "cercle-2/etude" not in cloud["body"]
     assert "&lt;script&gt;" in armees["formatted_body"]
     assert "<script>" not in armees["formatted_body"]
-    assert armees["body"].startswith("cloudplan: 2 milestone alerts (1 overdue, 1 due soon)\n\n")
+    assert armees["body"].startswith(
+        "cloudplan: Feuille de route – 2 milestone alerts as of 2021-06-30 (1 overdue, 1 due soon)\n\n"
+    )
     gets = [r for r in h.requests if r.method == "GET"]
     assert [r.path for r in gets] == ["/_matrix/client/v3/directory/room/%23cloud%3Aagent.tchap.gouv.fr"]
     assert all(r.headers["Authorization"] == f"Bearer {h.token}" for r in h.requests if r.path.startswith("/_matrix"))
@@ -627,6 +639,8 @@ def test_a_hostile_owner_and_title_reach_every_transport_inert(
 ) -> None:
     env = {**mail_env(smtp.port), **http_env(hub)}
     hostile = PLAN.replace('title = "Bascule"', f"title = {json.dumps(HOSTILE_TITLE)}\nnotes = {json.dumps(FORGED)}")
+    # The plan's own title, which the subject names, tries to add a header.
+    hostile = hostile.replace('title = "Feuille de route"', 'title = "Feuille de route\\r\\nBcc: spy@evil.example"', 1)
     path = write_plan(hostile + EVERY_TRANSPORT, "plans/roadmap.toml")
     first = notify(cli, env)
     assert first.exit_code == 0, first.output
@@ -659,8 +673,12 @@ def test_a_hostile_owner_and_title_reach_every_transport_inert(
         assert "\x1b" not in page
     for text in (hook_1["text"], hook_2["text"], second.stdout, dry.stdout):
         assert_inert(text, forged_lines=-1)
-    for m in mails:  # headers hold no plan text
+    for m in mails:  # the plan's title reaches the subject inert, and adds no header
         assert all(not UNSAFE.search(str(v)) for v in m.values())
+        assert m["Bcc"] is None
+        assert "Feuille de route␍␊Bcc: spy@evil.example" in m["Subject"]
+    assert "spy@evil.example" not in smtp.box.recipients
+    assert "Feuille de route␍␊Bcc" in event_1["body"].splitlines()[0]
     # Standard output (cron's mail) and the dry run name the new owner on one line each.
     assert [line for line in second.stdout.splitlines() if "Ministère␛" in line] != []
     assert dry.exit_code == 1
@@ -677,7 +695,7 @@ def test_alerts_that_reach_nobody_are_printed_and_exit_1(
     result = notify(cli, mail_env(smtp.port))
     assert result.exit_code == 1
     assert result.stdout.splitlines() == [
-        "cloudplan: 2 milestone alerts (1 overdue, 1 due soon)",
+        "cloudplan: Feuille de route – 2 milestone alerts as of 2021-06-30 (1 overdue, 1 due soon)",
         "",
         "OVERDUE  cercle-2/bascule  deadline 2021-06-15, 15 days late: Bascule [Ministère des Armées]",
         "DUE SOON  cercle-2/etude  deadline 2021-07-05, 5 days left: Étude <script>alert(1)</script> & co "
@@ -695,7 +713,9 @@ def test_the_star_contact_takes_every_owner_without_one(
     assert result.exit_code == 0, result.output
     (mail,) = smtp.box.messages
     assert mail["To"] == "pmo@dinsic.example"
-    assert mail["Subject"] == "cloudplan: 3 milestone alerts (2 overdue, 1 due soon)"
+    assert (
+        mail["Subject"] == "cloudplan: Feuille de route – 3 milestone alerts as of 2021-06-30 (2 overdue, 1 due soon)"
+    )
     assert "[DINSIC]" in mail.get_body(("plain",)).get_content()  # type: ignore[union-attr]
 
 
@@ -707,7 +727,7 @@ def test_dry_run_prints_every_message_and_sends_and_writes_nothing(
     assert result.exit_code == 0
     assert result.stdout.splitlines()[:4] == [
         "To: mailto:cloud@dinsic.example",
-        "Subject: cloudplan: 1 milestone alert (1 overdue)",
+        "Subject: cloudplan: Feuille de route – 1 milestone alert as of 2021-06-30 (1 overdue)",
         "",
         "OVERDUE  cercle-2/ouverture  deadline 2021-Q1 (2021-03-31), 91 days late: Ouverture de l'offre",
     ]
@@ -796,3 +816,167 @@ def test_an_unknown_room_alias_fails_that_room_only(cli: Cli, plan: Callable[[st
     assert result.exit_code == 2
     assert "matrix:#cloud:agent.tchap.gouv.fr: cannot resolve the room alias: HTTP 404: M_NOT_FOUND" in result.stderr
     assert len(hub.hub.events["!armees:agent.tchap.gouv.fr"]) == 1
+
+
+# -- mails that explain themselves (issue 19) ----------------------------------------------------------
+
+LONG_TITLE = "Feuille de route numérique du ministère de l'Intérieur et des Outre-mer, 2025-2027"
+
+
+def test_every_mail_names_the_plan_and_the_day(cli: Cli, plan: Callable[[str], Path], smtp: SMTPServer) -> None:
+    plan(MAIL_CONTACTS.replace('email = ["dnum@armees.example"]', 'email = ["dnum@armees.example"]\nlanguage = "fr"'))
+    assert notify(cli, mail_env(smtp.port)).exit_code == 0
+    (dinsic,) = smtp.box.to("cloud@dinsic.example")
+    (armees,) = smtp.box.to("dnum@armees.example")
+    for mail, day in ((dinsic, "2021-06-30"), (armees, "30/06/2021")):
+        text = mail.get_body(("plain",)).get_content()  # type: ignore[union-attr]
+        page = mail.get_body(("html",)).get_content()  # type: ignore[union-attr]
+        for part in (mail["Subject"], text, page):
+            assert "Feuille de route" in part
+            assert day in part
+    assert "au 30/06/2021" in armees["Subject"]
+
+
+def test_the_star_contacts_mail_names_the_owner_of_each_milestone(
+    cli: Cli, plan: Callable[[str], Path], smtp: SMTPServer
+) -> None:
+    """The "*" contact hears of owners who have no contact of their own: each line says whose it is, even when
+    every milestone in the mail has the same owner."""
+    plan('\n[[contact]]\nowner = "DINSIC"\nemail = ["cloud@dinsic.example"]\n'
+         '\n[[contact]]\nowner = "*"\nemail = ["pmo@pmo.example"]\n')  # fmt: skip
+    assert notify(cli, mail_env(smtp.port)).exit_code == 0
+    (mail,) = smtp.box.to("pmo@pmo.example")
+    text = mail.get_body(("plain",)).get_content()  # type: ignore[union-attr]
+    assert text.splitlines()[2:] == [
+        "OVERDUE  cercle-2/bascule  deadline 2021-06-15, 15 days late: Bascule [Ministère des Armées]",
+        "DUE SOON  cercle-2/etude  deadline 2021-07-05, 5 days left: Étude <script>alert(1)</script> & co "
+        "[Ministère des Armées]",
+    ]
+    assert "Ministère des Armées" in mail.get_body(("html",)).get_content()  # type: ignore[union-attr]
+    (own,) = smtp.box.to("cloud@dinsic.example")  # an owner's own mail does not repeat its name
+    assert "[DINSIC]" not in own.get_body(("plain",)).get_content()  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(
+    ("sender", "name"),
+    [("PMO <pmo@x.gouv.fr>", "PMO"), ("Bureau du numérique <pmo@x.gouv.fr>", "Bureau du numérique"),
+     ("pmo@x.gouv.fr", ""),
+     ('"Direction (DNUM), bureau des outils" <pmo@x.gouv.fr>', "Direction (DNUM), bureau des outils")],
+)  # fmt: skip
+def test_mail_from_keeps_its_display_name(
+    cli: Cli, plan: Callable[[str], Path], smtp: SMTPServer, sender: str, name: str
+) -> None:
+    plan(MAIL_CONTACTS)
+    result = notify(cli, {**mail_env(smtp.port), "CLOUDPLAN_MAIL_FROM": sender})
+    assert result.exit_code == 0, result.output
+    (mail,) = smtp.box.to("cloud@dinsic.example")
+    (address,) = mail["From"].addresses
+    assert (address.display_name, address.addr_spec) == (name, "pmo@x.gouv.fr")
+    assert mail["Message-ID"].endswith("@x.gouv.fr>")
+    if sender.isascii() and name and "(" not in name:
+        assert f"From: {sender}\r\n".encode() in smtp.box.raw[0]  # as written, byte for byte
+
+
+def test_a_mail_from_that_is_not_one_address_is_said_before_anything_is_sent(
+    cli: Cli, plan: Callable[[str], Path], smtp: SMTPServer
+) -> None:
+    plan(MAIL_CONTACTS)
+    result = notify(cli, {**mail_env(smtp.port), "CLOUDPLAN_MAIL_FROM": "PMO <pmo@>, other@x.gouv.fr"})
+    assert result.exit_code == 2
+    assert "CLOUDPLAN_MAIL_FROM is not one e-mail address" in result.stderr
+    assert smtp.box.messages == []
+    dry = notify(cli, {**mail_env(smtp.port), "CLOUDPLAN_MAIL_FROM": "not an address"}, "--dry-run")
+    assert "CLOUDPLAN_MAIL_FROM is not one e-mail address: 'not an address'" in dry.stderr
+
+
+def test_mails_ask_for_no_automatic_reply(cli: Cli, plan: Callable[[str], Path], smtp: SMTPServer) -> None:
+    plan(MAIL_CONTACTS)
+    assert notify(cli, mail_env(smtp.port)).exit_code == 0
+    for mail, raw in zip(smtp.box.messages, smtp.box.raw, strict=True):
+        assert mail["Auto-Submitted"] == "auto-generated"
+        assert mail["X-Auto-Response-Suppress"] == "All"
+        assert b"\r\nX-Auto-Response-Suppress: All\r\n" in raw
+
+
+@pytest.mark.parametrize("extra", range(0, 60, 3))
+def test_long_french_subjects_hold_no_empty_encoded_word(
+    cli: Cli, write_plan: Callable[..., Path], smtp: SMTPServer, extra: int
+) -> None:
+    """Python's own header folder (email.policy) writes `=?utf-8?q??=` in some long French subjects, for example
+    `cloudplan : 12 alertes sur les jalons (5 en retard, 4 à échéance proche, 3 levées) — Feuille de route numérique
+    du ministère` on CPython 3.11 to 3.13. Subjects of every length, on the raw bytes (the smtp fixture checks
+    every mail's bytes and its strict parse too)."""
+    title = (LONG_TITLE + " é" * extra)[: 40 + extra * 2]
+    milestones = "".join(
+        f'\n  [[project.milestone]]\n  id = "m{i}"\n  title = "Étape {i} à échéance"\n'
+        f'  due = "2021-0{1 + i % 9}-1{i % 9}"\n'
+        for i in range(1 + extra % 7)
+    )
+    text = (f'[plan]\ntitle = "{title}"\nlanguage = "fr"\nowner = "DINSIC"\n\n[[project]]\nid = "p"\ntitle = "P"\n'
+            f'{milestones}\n[[contact]]\nowner = "*"\nemail = ["pmo@pmo.example"]\n')  # fmt: skip
+    write_plan(text, "plans/roadmap.toml")
+    result = notify(cli, mail_env(smtp.port), as_of="2021-12-31")
+    assert result.exit_code == 0, result.output
+    (raw,) = smtp.box.raw
+    assert b"=?utf-8?q??=" not in raw.lower()
+    (mail,) = smtp.box.messages
+    assert mail["Subject"].startswith(f"cloudplan\u202f: {title} – ")
+    assert mail["Subject"].endswith(")")
+
+
+def test_the_html_part_is_a_small_styled_table_titles_before_ids(
+    cli: Cli, plan: Callable[[str], Path], smtp: SMTPServer
+) -> None:
+    plan(MAIL_CONTACTS)
+    assert notify(cli, mail_env(smtp.port)).exit_code == 0
+    (armees,) = smtp.box.to("dnum@armees.example")
+    page = armees.get_body(("html",)).get_content()  # type: ignore[union-attr]
+    assert "<table style=" in page
+    assert "<ul>" not in page
+    assert page.count("<tr>") == 3  # the header row and one row per alert
+    assert page.index("<strong>Bascule</strong>") < page.index("cercle-2/bascule")
+    assert page.index("Étude &lt;script&gt;") < page.index("cercle-2/etude")
+    assert "<th" in page
+    assert 'style="padding' in page  # inline: mail clients drop style sheets
+    assert "<style" not in page
+    assert "color:#b71c1c" in page  # the overdue label, dark enough on white
+    from html.parser import HTMLParser
+
+    HTMLParser().feed(page)
+
+
+def test_matrix_gets_the_table_and_webhooks_the_text_with_the_plan(
+    cli: Cli, plan: Callable[[str], Path], hub: HTTPServer
+) -> None:
+    plan(HTTP_CONTACTS)
+    assert notify(cli, http_env(hub)).exit_code == 0
+    (armees,) = hub.hub.events["!armees:agent.tchap.gouv.fr"]
+    assert "<table" in armees["formatted_body"]
+    assert armees["formatted_body"].index("<strong>Bascule</strong>") < armees["formatted_body"].index(
+        "cercle-2/bascule"
+    )
+    (hook,) = hub.hub.hooks["/hook/armees-secret-path"]
+    assert hook["text"].startswith("cloudplan: Feuille de route – 2 milestone alerts as of 2021-06-30")
+
+
+def test_dry_run_says_what_a_real_run_would_miss(cli: Cli, plan: Callable[[str], Path], hub: HTTPServer) -> None:
+    plan(MAIL_CONTACTS + HTTP_CONTACTS.replace('owner = "DINSIC"', 'owner = "ANSSI"', 1).replace(
+        'owner = "Ministère des Armées"', 'owner = "SGDSN"', 1))  # fmt: skip
+    nothing = notify(cli, {}, "--dry-run")
+    assert nothing.exit_code == 0
+    assert "To: mailto:cloud@dinsic.example" in nothing.stdout
+    assert nothing.stderr == (
+        "cloudplan: warning: a real run would send nothing: the environment lacks CLOUDPLAN_MAIL_FROM, "
+        "CLOUDPLAN_MATRIX_TOKEN, CLOUDPLAN_MATRIX_URL, CLOUDPLAN_SMTP_URL, HOOK_ARMEES, HOOK_DINSIC\n"
+    )
+    ready = {**mail_env(free_port()), **http_env(hub)}
+    assert notify(cli, ready, "--dry-run").stderr == ""
+    broken = notify(
+        cli, {**ready, "CLOUDPLAN_SMTP_URL": "http://mail.example", "CLOUDPLAN_MATRIX_URL": "ftp://x"}, "--dry-run"
+    )
+    assert "CLOUDPLAN_SMTP_URL is not an smtp://" in broken.stderr
+    assert "CLOUDPLAN_MATRIX_URL must be an http(s):// URL" in broken.stderr
+    french = notify(cli, {"CLOUDPLAN_LANG": "fr"}, "--dry-run")
+    assert "avertissement\u202f: un envoi réel n'enverrait rien" in french.stderr
+    assert Path("state.json").exists() is False
+    assert hub.hub.requests == []

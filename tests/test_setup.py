@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -47,6 +48,33 @@ def test_ci_requires_the_browser_and_libreoffice_checks() -> None:
     assert "export CLOUDPLAN_REQUIRE_BROWSER=1" in script
     assert "apt-get install -y -qq chromium" in script
     assert "libreoffice-calc-nogui" in script
+
+
+def test_ci_installs_the_gallerys_checkers() -> None:
+    script = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert "npm ci --prefix tests/tools --ignore-scripts" in script
+    assert "default-jre-headless" in script
+    assert "poppler-utils" in script
+    lock = json.loads((ROOT / "tests" / "tools" / "package-lock.json").read_text(encoding="utf-8"))
+    assert set(lock["packages"][""]["devDependencies"]) == {"axe-core", "vnu-jar"}
+    assert "tests/tools/node_modules/" in (ROOT / ".gitignore").read_text(encoding="utf-8").splitlines()
+
+
+def test_a_missing_checker_skips_on_a_bare_machine_and_fails_in_ci(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.conftest import require_file
+
+    for name in ("CI", "CLOUDPLAN_REQUIRE_BROWSER"):
+        monkeypatch.delenv(name, raising=False)
+    with pytest.raises(pytest.skip.Exception, match="axe-core is not installed"):
+        require_file(tmp_path / "axe.min.js", "axe-core", "the accessibility checks")
+    monkeypatch.setenv("CLOUDPLAN_REQUIRE_BROWSER", "1")
+    with pytest.raises(pytest.fail.Exception, match="required here"):
+        require_file(tmp_path / "axe.min.js", "axe-core", "the accessibility checks")
+    present = tmp_path / "vnu.jar"
+    present.write_bytes(b"PK")
+    assert require_file(present, "vnu-jar", "the Nu checks") == present
 
 
 def test_every_browser_test_says_when_it_cannot_run() -> None:

@@ -38,11 +38,11 @@ def test_show_notes_dependants_and_slips(cli: Cli, roadmap: str) -> None:
     cli("reschedule", "cercle-2/construction", "2021-Q1", "--reason", "Recours", "--on", "2020-10-01")
     cli("cancel", "cercle-2/etude", "--on", "2020-01-10", "--reason", "Fusionnée")
     doc = json.loads(cli("show", "cercle-2/etude", "--format", "json", "--as-of", "2020-12-31").stdout)
-    assert doc["notes"].endswith("\nAnnulé le 10/01/2020 : Fusionnée")  # the plan speaks French
+    assert doc["notes"].endswith("\nAnnulé le 10/01/2020\u202f: Fusionnée")  # the plan speaks French
     assert doc["status"] == "cancelled"
     assert [d["ref"] for d in doc["dependants"]] == ["cercle-2/construction"]
     text = cli("show", "cercle-2/etude", "--as-of", "2020-12-31").stdout
-    assert "Annulé le 10/01/2020 : Fusionnée" in text
+    assert "Annulé le 10/01/2020\u202f: Fusionnée" in text
     construction = json.loads(cli("show", "cercle-2/construction", "--format", "json", "--as-of", "2020-12-31").stdout)
     assert construction["slips"] == [{"from": "2020", "to": "2021-Q1", "on": "2020-10-01", "reason": "Recours"}]
     assert construction["at_risk"] is True

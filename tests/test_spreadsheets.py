@@ -244,7 +244,7 @@ def test_french_statuses_and_dates_in_both(cli: Cli, roadmap: str, tmp_path: Pat
     assert etude["Statut"].fill.fgColor.rgb.upper().endswith("C62828")
     assert etude["Limite"].value == datetime(2019, 12, 31)  # still a date cell
     assert etude["Limite"].number_format == "dd/mm/yyyy"
-    assert etude["Échéance"].value == "2019-H2"  # what the plan says, as written
+    assert etude["Échéance"].value == "2e semestre 2019"  # a period in French (2019-H2 in the plan)
     assert ms.column_dimensions["J"].width >= len("non planifié")
 
     ods = export(cli, roadmap, "ods", tmp_path / "fr.ods", "--lang", "fr")
@@ -272,6 +272,184 @@ def test_libreoffice_shows_french_statuses_and_dates(cli: Cli, roadmap: str, tmp
         assert ms["cercle-2/etude"]["Statut"] == "en retard", stem
         assert ms["cercle-2/etude"]["Limite"] == "31/12/2019", stem
         assert ms["cercle-2/ouverture"]["Limite"] == "31/03/2021", stem
+
+
+# -- on paper ----------------------------------------------------------------------------------
+
+A4_LANDSCAPE = (841.9, 595.3)  # points
+
+
+def to_pdf(files: list[Path], tmp_path: Path) -> dict[Path, Path]:
+    """Print *files* to PDF with LibreOffice headless, as "Export as PDF" does; return each file's PDF.
+
+    Files whose names differ only by their extension (plan.xlsx, plan.ods) would print to one PDF:
+    each is converted under a name of its own.
+    """
+    soffice = require_program(("soffice", "libreoffice"), "the LibreOffice checks of the spreadsheets")
+    out, named = tmp_path / "pdf", tmp_path / "to-print"
+    named.mkdir(exist_ok=True)
+    copies = {f: named / f"{f.stem}-{f.suffix.lstrip('.')}{f.suffix}" for f in files}
+    for f, copy in copies.items():
+        copy.write_bytes(f.read_bytes())
+    profile = (tmp_path / "lo-profile").as_uri()
+    done = subprocess.run(
+        [soffice, f"-env:UserInstallation={profile}", "--headless", "--convert-to", "pdf",
+         "--outdir", str(out), *map(str, copies.values())],
+        capture_output=True, text=True, timeout=300, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    return {f: out / f"{copy.stem}.pdf" for f, copy in copies.items()}
+
+
+def pdf_pages(pdf: Path) -> list[tuple[float, float]]:
+    """Return the width and height, in points, of each page of a PDF LibreOffice wrote (its page objects in
+    clear, each with its /MediaBox or its parent's)."""
+    import re
+
+    data = pdf.read_bytes()
+    assert data.startswith(b"%PDF-"), pdf
+    box = rb"/MediaBox\s*\[\s*(-?[\d.]+)\s+(-?[\d.]+)\s+(-?[\d.]+)\s+(-?[\d.]+)\s*\]"
+    objects = re.findall(rb"\d+\s+0\s+obj(.*?)endobj", data, re.S)
+    parents = [m for o in objects if re.search(rb"/Type\s*/Pages\b", o) and (m := re.search(box, o))]
+    pages = []
+    for o in objects:
+        if re.search(rb"/Type\s*/Page(?!s)\b", o):
+            m = re.search(box, o) or parents[0]
+            x0, y0, x1, y1 = map(float, m.groups())
+            pages.append((round(x1 - x0, 1), round(y1 - y0, 1)))
+    return pages
+
+
+def pdf_text(pdf: Path) -> list[str]:
+    """Return the text of each page of *pdf*, laid out as on the page (poppler's pdftotext)."""
+    pdftotext = require_program(("pdftotext",), "the checks of the printed spreadsheets")
+    done = subprocess.run([pdftotext, "-layout", str(pdf), "-"], capture_output=True, text=True, check=True)
+    return done.stdout.split("\f")[:-1]
+
+
+def test_xlsx_prints_landscape_one_page_wide_with_its_header_on_each_page(
+    cli: Cli, roadmap: str, tmp_path: Path
+) -> None:
+    import openpyxl
+
+    book = openpyxl.load_workbook(export(cli, roadmap, "xlsx", tmp_path / "r.xlsx"))
+    for ws in book:
+        setup = ws.page_setup
+        assert (setup.orientation, setup.paperSize) == ("landscape", 9), ws.title  # A4
+        assert ws.sheet_properties.pageSetUpPr.fitToPage, ws.title
+        # One page wide (absent: OOXML's default, 1), as many pages down as it takes (0).
+        assert (setup.fitToWidth or 1, setup.fitToHeight) == (1, 0), ws.title
+        assert ws.print_title_rows == "$1:$1", ws.title  # the header row, repeated on each page
+        assert ws.oddFooter.center.text == "&P / &N"
+
+
+def test_ods_prints_landscape_one_page_wide_with_its_header_on_each_page(
+    cli: Cli, roadmap: str, tmp_path: Path
+) -> None:
+    path = export(cli, roadmap, "ods", tmp_path / "r.ods")
+    with zipfile.ZipFile(path) as z:
+        styles, content = z.read("styles.xml").decode(), z.read("content.xml").decode()
+    style = "{urn:oasis:names:tc:opendocument:xmlns:style:1.0}"
+    root = ElementTree.fromstring(styles)
+    [page] = root.iter(f"{style}page-layout-properties")
+    assert page.get(f"{style}print-orientation") == "landscape"
+    assert page.get(f"{style}scale-to-X") == "1"
+    assert page.get("{urn:oasis:names:tc:opendocument:xmlns:xsl-fo-compatible:1.0}page-width") == "29.7cm"
+    [master] = root.iter(f"{style}master-page")
+    assert master.get(f"{style}name") == "Default"
+    assert content.count('style:master-page-name="Default"') == 1  # the one table style every sheet uses
+    assert content.count("<table:table-header-rows>") == 5
+
+
+def test_both_print_landscape_one_page_wide_in_libreoffice(
+    cli: Cli, write_plan: Callable[..., Path], tmp_path: Path
+) -> None:
+    """Printed by LibreOffice: 120 milestones once took 18 portrait pages, columns split across pages. Now
+    each sheet is A4 landscape, one page wide, its header row on top of every page."""
+    plan = write_plan(_many_milestones(120))
+    files = [export(cli, plan, "xlsx", tmp_path / "m.xlsx"), export(cli, plan, "ods", tmp_path / "m.ods")]
+    for f, pdf in to_pdf(files, tmp_path).items():
+        pages = pdf_pages(pdf)
+        assert all(p == pytest.approx(A4_LANDSCAPE, abs=0.5) for p in pages), (f.name, pages)
+        texts = pdf_text(pdf)
+        assert len(texts) == len(pages)
+        milestones = [t for t in texts if "alpha/m" in t]
+        assert len(milestones) >= 2, f.name  # 120 rows need more than one page down
+        for text in milestones:  # the header row repeated on top of each page, every column on the page
+            lines = text.splitlines()
+            top = next(i for i, line in enumerate(lines) if line.split()[:1] == ["Ref"])
+            assert top < next(i for i, line in enumerate(lines) if "alpha/m" in line), f.name
+            assert lines[top].split()[:3] == ["Ref", "Project", "Title"], (f.name, lines[top])
+            assert "slipped" in " ".join(lines[top : top + 3]), (f.name, lines[top : top + 3])  # the last column
+        assert len(milestones) <= 12, (f.name, len(milestones))  # rows as tall as their text, no more
+
+
+def test_decimals_are_shown_rounded_and_numbers_have_room(
+    cli: Cli, write_plan: Callable[..., Path], tmp_path: Path
+) -> None:
+    """An expected value (40.410959...) showed all its decimals, and long numbers ran into the next column:
+    now each number shows the decimals it was written with, at most two, in a column wide enough for it."""
+    import openpyxl
+
+    plan = write_plan(DECIMALS)
+    xlsx = export(cli, plan, "xlsx", tmp_path / "d.xlsx", "--as-of", "2026-12-06")
+    ods = export(cli, plan, "ods", tmp_path / "d-ods.ods", "--as-of", "2026-12-06")
+    book = openpyxl.load_workbook(xlsx)
+    ind = book["Indicators"]
+    row = dict(zip([c.value for c in ind[1]], ind[2], strict=True))
+    assert row["Expected"].value == pytest.approx(40.410959, abs=1e-6)  # the cell keeps every decimal
+    assert row["Expected"].number_format == "#,##0.00_)"  # and shows two
+    assert row["Latest"].number_format == "#,##0.0_)"  # 2500.5: one, as written
+    assert row["Baseline"].number_format == "#,##0_)"
+    for ws in book:
+        for column in ws.iter_cols(min_row=2):
+            for cell in column:
+                if isinstance(cell.value, int | float):
+                    places = cell.number_format.count("0") - 1  # "#,##0.00_)": two
+                    text = f"{cell.value:,.{places}f}"
+                    width = ws.column_dimensions[cell.column_letter].width
+                    assert len(text) + 2 <= width, (ws.title, cell.coordinate, text, width)
+    shown = _to_csv([xlsx, ods], tmp_path, as_shown=True)
+    for stem in ("d", "d-ods"):
+        with (shown / f"{stem}-Indicators.csv").open(encoding="utf-8", newline="") as f:
+            [indicator] = list(csv.DictReader(f))
+        assert indicator["Expected"].strip() == "40.41", stem
+        assert indicator["Latest"].strip() == "2,500.5", stem
+        assert all("###" not in path.read_text(encoding="utf-8") for path in shown.glob(f"{stem}-*.csv"))
+
+
+DECIMALS = """\
+[plan]
+title = "Décimales"
+
+[[project]]
+id = "alpha"
+title = "Alpha"
+
+  [[project.milestone]]
+  id = "one"
+  title = "One"
+  due = "2027-Q1"
+
+[[indicator]]
+id = "part"
+title = "Part des agents"
+baseline = { value = 5, on = "2024" }
+target = { value = 60, by = "2027" }
+
+  [[indicator.measure]]
+  on = 2025-11-01
+  value = 2500.5
+"""
+
+
+def _many_milestones(n: int) -> str:
+    head = '[plan]\ntitle = "Beaucoup"\n\n[[project]]\nid = "alpha"\ntitle = "Alpha"\nowners = ["DINSIC"]\n'
+    item = (
+        '\n  [[project.milestone]]\n  id = "m{i}"\n  title = "Un jalon au titre assez long pour passer sur deux '
+        'lignes, numéro {i}"\n  due = "2021-{q}"\n'
+    )
+    return head + "".join(item.format(i=i, q=f"Q{i % 4 + 1}") for i in range(n))
 
 
 # -- the command line ---------------------------------------------------------------------------

@@ -159,3 +159,68 @@ def test_timeline_of_a_plan_without_dates(cli: Cli, write_plan: Callable[..., Pa
     result = cli("timeline", plan, "--as-of", DAY)
     assert result.exit_code == 0, result.output
     assert result.stdout.count("? no deadline") == 2
+
+
+CANCELLED_AND_DONE = """\
+[plan]
+title = "Feuille de route"
+
+[[project]]
+id = "alpha"
+title = "Alpha"
+
+  [[project.milestone]]
+  id = "annule"
+  title = "Annulé"
+  due = "2026-09"
+  cancelled = 2026-05-20
+
+  [[project.milestone]]
+  id = "en-avance"
+  title = "Réalisé en avance"
+  due = "2027-Q1"
+  done = 2026-11-11
+
+  [[project.milestone]]
+  id = "ouvert"
+  title = "Ouvert"
+  start = "2026-Q3"
+  due = "2027-Q3"
+"""
+
+
+def test_a_cancelled_milestone_leaves_the_svg_well_formed(
+    cli: Cli, write_plan: Callable[..., Path], tmp_path: Path
+) -> None:
+    """A cancelled bar once carried fill-opacity twice: not XML, and browsers stop drawing at that row."""
+    plan, svg, html = write_plan(CANCELLED_AND_DONE), tmp_path / "t.svg", tmp_path / "t.html"
+    assert cli("timeline", plan, "--as-of", "2026-12-06", "--svg", svg, "--html", html).exit_code == 0
+    root = ElementTree.fromstring(svg.read_bytes())
+    assert "Annulé" in _texts(root)
+    [inline] = re.findall(r"<svg .*</svg>", html.read_text(encoding="utf-8"), re.S)
+    ElementTree.fromstring(inline)
+
+
+def test_a_done_milestone_is_drawn_on_the_day_it_was_done(
+    cli: Cli, write_plan: Callable[..., Path], tmp_path: Path
+) -> None:
+    """Done on 11/11/2026, due in March 2027: its mark sits before the as-of line, not in March next year."""
+    plan, svg = write_plan(CANCELLED_AND_DONE), tmp_path / "t.svg"
+    assert cli("timeline", plan, "--as-of", "2026-12-06", "--svg", svg).exit_code == 0
+    root = ElementTree.fromstring(svg.read_bytes())
+    [now] = [float(e.get("x1", 0)) for e in root.iter(f"{SVG_NS}line") if e.get("stroke-dasharray") == "5 3"][:1]
+    rows = {"".join(g.itertext()).split(" (")[0]: g for g in root.iter(f"{SVG_NS}g")}
+    done = rows["alpha/en-avance: Réalisé en avance"]
+    [mark] = done.iter(f"{SVG_NS}circle")
+    assert float(mark.get("cx", 0)) < now
+    assert "done on 2026-11-11" in _texts(done)
+    opened = rows["alpha/ouvert: Ouvert"]
+    assert min(float(p.split(",")[0]) for p in next(opened.iter(f"{SVG_NS}polygon")).get("points", "").split()) > now
+
+
+def test_french_quarters_are_t1_to_t4(cli: Cli, roadmap: str, tmp_path: Path) -> None:
+    out = tmp_path / "t.svg"
+    args = ("--from", "2020", "--to", "2020", "--scale", "quarter", "--lang", "fr")
+    assert cli("timeline", roadmap, "--as-of", DAY, "--svg", out, *args).exit_code == 0
+    texts = _texts(ElementTree.fromstring(out.read_bytes()))
+    assert [t for t in texts if re.fullmatch("[QT][1-4]", t)] == ["T1", "T2", "T3", "T4"]

@@ -118,8 +118,45 @@ def test_report_trend_and_risk_marks_in_chromium(cli: Cli, write_plan: Callable[
     for mark in layout["marks"]:
         assert mark["w"] > 10
         assert mark["h"] > 5
-        assert mark["colour"] == "rgb(230, 81, 0)"
+        assert mark["colour"] == "rgb(191, 54, 12)"  # AT_RISK_COLOUR, #bf360c: 5.6:1 on white
         assert "at risk" in mark["text"]
     assert len(layout["timelineMarks"]) == 3  # pilote, generalisation, bilan
     assert all(width > 4 for width in layout["timelineMarks"])
     assert chromium.colours(seen.png) > 50
+
+
+def _picture(cli: Cli, tmp_path: Path, *args: str) -> ET.Element:
+    _slips(cli)
+    out = tmp_path / "trend.svg"
+    assert cli("trend", "--svg", out, "--as-of", "2021-06-30", *args).exit_code == 0
+    return ET.fromstring(out.read_bytes())
+
+
+def test_trend_axes_run_to_the_last_report_and_tell_months_apart(cli: Cli, roadmap: str, tmp_path: Path) -> None:
+    """Report dates stop at the as-of day (no empty year after it); deadlines are read by month, not only by year."""
+    root = _picture(cli, tmp_path, "--lang", "fr")
+    ns = "{http://www.w3.org/2000/svg}"
+    [frame] = [r for r in root.iter(f"{ns}rect") if r.get("fill") == "none"]
+    left, width = float(frame.get("x", 0)), float(frame.get("width", 0))
+    [now] = [float(e.get("x1", 0)) for e in root.iter(f"{ns}line") if e.get("stroke-dasharray") == "3 3"]
+    assert left + width * 0.9 < now <= left + width + 0.5
+    texts = list(root.iter(f"{ns}text"))
+    beside = [t.text or "" for t in texts if float(t.get("x", 0)) < left and t.get("text-anchor") == "end"]
+    assert "12/2020" in beside  # the first deadline's month
+    assert "12/2021" in beside  # the last one's
+    under = [t.text or "" for t in texts if t.get("text-anchor") == "middle"]
+    assert {"2020", "2021", "06", "12"} <= set(under)
+
+
+def test_trend_chart_labels_are_whole_apart_and_clear_of_the_diagonal(cli: Cli, roadmap: str, tmp_path: Path) -> None:
+    """Two lines starting together once had their numbers on top of each other; the "as of" label ran
+    past the right edge; the diagonal crossed its own name."""
+    chromium.require()
+    _slips(cli)
+    for lang in ("fr", "en"):
+        out = tmp_path / f"trend-{lang}.svg"
+        assert cli("trend", "--svg", out, "--as-of", "2021-06-30", "--lang", lang).exit_code == 0
+        seen = chromium.visit(out, width=1000, height=700, script=chromium.PICTURES)
+        assert seen.problems == []
+        [picture] = json.loads(seen.value)
+        assert (picture["cut"], picture["over"], picture["crossed"]) == ([], [], [])

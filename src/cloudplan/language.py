@@ -19,8 +19,9 @@ pass through, stays pure.
 
 from __future__ import annotations
 
+import contextlib
 import os
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from cloudplan.base import translate
@@ -157,7 +158,8 @@ def _plan_files(args: Sequence[str], env: Mapping[str, str], cwd: Path) -> list[
 
 
 def peek(path: Path) -> str | None:
-    """Return the `language` of a plan file's `[plan]` table ('fr' or 'en'), or None, without parsing the TOML.
+    """Return the `language` of a plan file's `[plan]` table (or a portfolio file's `[portfolio]` one: 'fr' or
+    'en'), or None, without parsing the TOML.
 
     A scan of lines, not a regular expression: compiling one would cost the run more than the scan.
     """
@@ -180,7 +182,7 @@ def _scan(data: bytes) -> tuple[str | None, bool]:
         if line.startswith(b"["):
             if inside:
                 return None, True
-            inside = b"".join(line.partition(b"#")[0].split()) == b"[plan]"
+            inside = b"".join(line.partition(b"#")[0].split()) in (b"[plan]", b"[portfolio]")
         elif inside and line.startswith(b"language"):
             key, equals, value = line.partition(b"=")
             if equals and key.strip() == b"language":
@@ -200,94 +202,67 @@ def catalog_path(language: str, suffix: str = ".mo") -> Path:
     return LOCALE_DIR / language / "LC_MESSAGES" / f"{DOMAIN}{suffix}"
 
 
-class MoCatalog:
-    """A compiled catalogue (.mo) read by binary search, message by message.
-
-    gettext.GNUTranslations decodes every entry when it opens a file: about a millisecond and a
-    half for cloudplan's 400 messages, on every run. A .mo's ids are sorted, so a run that says
-    thirty things looks up thirty, and pays nothing to open the catalogue.
-    """
-
-    def __init__(self, data: bytes) -> None:
-        import struct
-
-        magic = struct.unpack_from("<I", data)[0]
-        self._order = "<" if magic == 0x950412DE else ">"
-        _magic, _rev, self._count, self._ids, self._strs = struct.unpack_from(self._order + "5I", data)
-        self._data = data
-        self._unpack = struct.Struct(self._order + "2I").unpack_from
-        self._found: dict[bytes, str | None] = {}
-        self._plural: Callable[[int], int] | None = None
-
-    def _lookup(self, key: bytes) -> str | None:
-        if key in self._found:
-            return self._found[key]
-        data, lo, hi = self._data, 0, self._count
-        found = None
-        while lo < hi:
-            mid = (lo + hi) // 2
-            length, at = self._unpack(data, self._ids + 8 * mid)
-            probe = data[at : at + length]
-            if probe < key:
-                lo = mid + 1
-            elif probe > key:
-                hi = mid
-            else:
-                length, at = self._unpack(data, self._strs + 8 * mid)
-                found = data[at : at + length].decode("utf-8")
-                break
-        self._found[key] = found
-        return found
-
-    def gettext(self, message: str, /) -> str:
-        """Return the translation of *message*, or *message* itself."""
-        found = self._lookup(message.encode("utf-8"))
-        return found if found else message
-
-    def ngettext(self, singular: str, plural: str, n: int, /) -> str:
-        """Return the form of *singular*/*plural* for *n*, by the catalogue's Plural-Forms rule."""
-        found = self._lookup(f"{singular}\0{plural}".encode())
-        if not found:
-            return singular if n == 1 else plural
-        if self._plural is None:
-            self._plural = self._rule()
-        forms = found.split("\0")
-        return forms[min(self._plural(n), len(forms) - 1)]
-
-    def _rule(self) -> Callable[[int], int]:
-        import gettext
-
-        header = self._lookup(b"") or ""
-        for line in header.splitlines():
-            if line.lower().startswith("plural-forms:"):
-                expression = line.partition("plural=")[2].strip().rstrip(";")
-                return gettext.c2py(expression)
-        return lambda n: int(n != 1)
-
-
 def load(language: str) -> translate.Catalog | None:
-    """Return the catalogue of *language*: the compiled .mo of an installed cloudplan.
+    """Return the catalogue of *language*, read by the standard library's gettext, or None (English).
 
-    A source checkout has the .po (the build compiles it): it is compiled in memory, unless a .mo
-    at least as new lies beside it. None when there is neither, and messages stay English.
+    An installed cloudplan has the .mo that the build compiled. A source checkout has the .po
+    (the catalogue's source, which the build compiles): there a .mo at least as new beside it
+    is read (`pybabel compile` and an editable install write one), else the .po is compiled in
+    memory with Babel, as the build compiles it. A catalogue that cannot be read (an empty or
+    truncated .mo, a source checkout without Babel) leaves the messages in English, with one
+    warning on standard error: the run goes on, in the language it can speak.
     """
     mo, po = catalog_path(language), catalog_path(language, ".po")
+    source, compiled = _mtime(po), _mtime(mo)  # only a source checkout has the .po
+    if source is None and compiled is None:
+        _warn_unreadable(mo, FileNotFoundError())
+        return None
+    fresh = compiled is not None and (source is None or compiled >= source)
+    path = mo if fresh else po
+    import gettext
+    import io
+
     try:
-        source = po.stat().st_mtime_ns  # only a source checkout has the .po
-    except FileNotFoundError:
-        source = None
+        data = mo.read_bytes() if fresh else compile_po(po)
+        return gettext.GNUTranslations(io.BytesIO(data))
+    except Exception as e:  # an empty or truncated .mo (struct.error, OSError...), no Babel in a checkout
+        _warn_unreadable(path, e)
+        return None
+
+
+def _mtime(path: Path) -> int | None:
     try:
-        if source is None or mo.stat().st_mtime_ns >= source:
-            return MoCatalog(mo.read_bytes())
-    except FileNotFoundError:
-        pass
-    try:
-        text = po.read_text(encoding="utf-8")
+        return path.stat().st_mtime_ns
     except FileNotFoundError:
         return None
-    from cloudplan import pofile
 
-    return MoCatalog(pofile.write_mo(pofile.read_po(text)))
+
+def compile_po(po: Path) -> bytes:
+    """Return the .mo of the .po at *po*, compiled by Babel as the build compiles it (fuzzy entries left out)."""
+    import io
+
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    with open(po, "rb") as f:
+        catalog = read_po(f, abort_invalid=True)
+    out = io.BytesIO()
+    write_mo(out, catalog, use_fuzzy=False)
+    return out.getvalue()
+
+
+def _warn_unreadable(path: Path, error: Exception) -> None:
+    """Say once, on standard error, that the catalogue cannot be read and the run speaks English."""
+    import sys
+
+    if isinstance(error, ImportError):
+        why = "Babel is needed to compile it: pip install babel, or run pybabel compile"
+    elif isinstance(error, FileNotFoundError):
+        why = "it is missing"
+    else:
+        why = f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        sys.stderr.write(f"cloudplan: warning: cannot read the catalogue {path} ({why}); speaking English\n")
 
 
 def install(language: str) -> None:

@@ -65,6 +65,7 @@ CODES: dict[str, Severity] = {
     "unsupported-version": Severity.ERROR,
     "indicator-incomplete": Severity.ERROR,
     "bad-contact": Severity.ERROR,
+    "bad-source": Severity.ERROR,  # a portfolio file's [[source]]
     # Several keys, or several files.
     "duplicate-id": Severity.ERROR,
     "unknown-ref": Severity.ERROR,

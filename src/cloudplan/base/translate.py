@@ -27,6 +27,10 @@ class Catalog(Protocol):
 
     def ngettext(self, singular: str, plural: str, n: int, /) -> str: ...
 
+    def pgettext(self, context: str, message: str, /) -> str: ...
+
+    def npgettext(self, context: str, singular: str, plural: str, n: int, /) -> str: ...
+
 
 Loader = Callable[[str], "Catalog | None"]
 
@@ -49,8 +53,14 @@ def use(language: str, loader: Loader | None = None) -> None:
 
 
 def language() -> str:
-    """Return the language messages are made in: 'en' or 'fr'."""
-    return _language
+    """Return the language messages are made in: 'en' or 'fr'.
+
+    English when the catalogue of the language asked for cannot be read (the loader found none):
+    then days, numbers and periods are English too, not French inside English sentences.
+    """
+    if _language == DEFAULT or _loader is None or _catalog() is not None:
+        return _language
+    return DEFAULT
 
 
 @contextlib.contextmanager
@@ -99,3 +109,29 @@ def ngettext(singular: str, plural: str, n: int) -> str:
         if catalog is not None:
             return catalog.ngettext(singular, plural, n)
     return singular if n == 1 else plural
+
+
+def pgettext(context: str, message: str) -> str:
+    """Return *message* as `_()` does, told apart by *context* from the same English words meaning another thing.
+
+    The catalogue holds it with `msgctxt` *context*: `pgettext("count", "Done")` heads a number of
+    milestones, `pgettext("day", "Done")` a date; French writes them differently.
+    """
+    if _language == DEFAULT:
+        return message
+    catalog = _catalog()
+    return message if catalog is None else catalog.pgettext(context, message)
+
+
+def npgettext(context: str, singular: str, plural: str, n: int) -> str:
+    """Return the form of a message for *n* items as `ngettext()` does, told apart by *context*."""
+    if _language != DEFAULT:
+        catalog = _catalog()
+        if catalog is not None:
+            return catalog.npgettext(context, singular, plural, n)
+    return singular if n == 1 else plural
+
+
+def N_(message: str) -> str:  # gettext's own name for it, which extractors know
+    """Return *message* unchanged: marks a message that is translated later, where it is shown, for the extractor."""
+    return message

@@ -63,6 +63,7 @@ COMMANDS: dict[str, str] = {
     "show": "cloudplan.cli.item:show",
     "set": "cloudplan.cli.edit:set_",
     "trend": "cloudplan.cli.views:trend",
+    "fetch": "cloudplan.cli.portfolio:fetch",
 }
 # Click settings of commands that need them: `measure ID -5` takes -5 as a value, not an option.
 SETTINGS: dict[str, dict[str, Any]] = {"measure": {"ignore_unknown_options": True}}

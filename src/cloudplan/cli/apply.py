@@ -78,23 +78,36 @@ def _files(plan: str | None) -> "tuple[list[PlanFile], str | None]":
     nearest plans/ folder) is edited within it, so that ids and refs are checked across
     every file read together; any other --plan is read alone.
     """
-    from cloudplan import store
     from cloudplan.base.errors import PlanNotFound
+    from cloudplan.store.reader import discover
+    from cloudplan.store.sources import ReadOnly, refuse_portfolios
 
     cwd = Path.cwd()
+    # A portfolio file's plans live in their sources' repositories: the office reads them, never writes them.
     if plan is None:
-        return store.discover([], os.environ, cwd), None
-    files = store.discover([plan], os.environ, cwd)
+        files = discover([], os.environ, cwd)
+        refuse_portfolios(files, os.environ, _named())
+        return files, None
+    files = discover([plan], os.environ, cwd)
+    refuse_portfolios(files, os.environ, _named())
     if len(files) != 1:
         return files, None
     try:
-        portfolio = store.discover([], os.environ, cwd)
-    except PlanNotFound:
+        portfolio = discover([], os.environ, cwd)
+        refuse_portfolios(portfolio, os.environ)  # --plan is then read alone
+    except (PlanNotFound, ReadOnly):
         return files, None
     for file in portfolio:
         if os.path.realpath(file.path) == os.path.realpath(files[0].path):
             return portfolio, file.name
     return files, None
+
+
+def _named() -> list[str]:
+    """Return the values the edit command was given (its REF, ID or TARGET among them), to say where that lives."""
+    from cloudplan.cli.framework import command_values
+
+    return command_values()
 
 
 def edit_with_impact(

@@ -16,8 +16,11 @@ from cloudplan.cli.common import display, load_plans, write
 from cloudplan.cli.options import PlanArgs, format_option
 
 if TYPE_CHECKING:
-    from cloudplan.core.changes import Change, Revision
-    from cloudplan.store import Loaded
+    from datetime import date
+
+    from cloudplan.core.changes import Change, Revision, SourceRevision
+    from cloudplan.core.model import Plan
+    from cloudplan.store import Loaded, PlanFile
 
 
 SinceOption = Annotated[
@@ -33,10 +36,11 @@ SinceOption = Annotated[
 
 
 class Compared(NamedTuple):
-    """The revision compared with, and what changed since."""
+    """The revision compared with, what changed since, and each source of a portfolio file compared."""
 
     revision: Revision
     changes: list[Change]
+    sources: tuple[SourceRevision, ...] = ()
 
 
 # "fin juin 2020", "end of June 2020": a month stands for its last day anyway.
@@ -44,21 +48,52 @@ _END_OF = re.compile(r"^\s*(?:fin\s+(?:de\s+|d['’]\s*)?|(?:the\s+)?end\s+of\s+
 
 
 def compare(since: str, plans: list[str] | None, loaded: Loaded) -> Compared:
-    """Return what changed in the plans (as *loaded* from the work tree) since the revision or day *since*."""
+    """Return what changed in the plans (as *loaded* from the work tree) since the revision or day *since*.
+
+    The sources of portfolio files are compared with their own history, in their mirrors.
+    """
     from cloudplan import store
-    from cloudplan.core import periods
-    from cloudplan.core.changes import diff
+    from cloudplan.core.changes import Revision, diff
     from cloudplan.core.model import Portfolio
-    from cloudplan.store import revisions
-    from cloudplan.store.reader import parse_cached
 
     files = store.discover(plans or [], os.environ, Path.cwd())
+    local = [f for f in files if f.origin is None]
+    if len(local) == len(files):
+        revision, plans_then = _then(since, plans, loaded, files)
+        return Compared(revision, diff(Portfolio(tuple(plans_then)), loaded.portfolio))
+    from cloudplan.store import revisions, sources
+
+    try:
+        day = _day(since, loaded)
+        stamp = revisions.day_end(day, loaded.portfolio.timezone)
+    except BadPeriod:
+        stamp = None
+    compared, plans_sources = sources.history(files, since, stamp)
+    revision, plans_then = _then(since, plans, loaded, local) if local else (Revision(since, "", None), [])
+    then = Portfolio(tuple(plans_then + plans_sources), loaded.portfolio.snapshots)
+    return Compared(revision, diff(then, loaded.portfolio), tuple(compared))
+
+
+def _day(since: str, loaded: Loaded) -> date:
+    """Return the day *since* means (raise BadPeriod when it means none)."""
+    from cloudplan.core import periods
+
+    return periods.parse_day(_END_OF.sub("", since), loaded.today)
+
+
+def _then(since: str, plans: list[str] | None, loaded: Loaded, files: list[PlanFile]) -> tuple[Revision, list[Plan]]:
+    """Return the commit of the work tree's history that *since* names, and the local plan *files* as they were."""
+    from cloudplan.store import revisions
+    from cloudplan.store.reader import parse_cached
+    from cloudplan.store.sources import is_portfolio_text
+    from cloudplan.words import human
+
     where = files[0].path.resolve().parent
     revisions.work_tree(where)
     revision = revisions.resolve(since, where)
     if revision is None:
         try:
-            day = periods.parse_day(_END_OF.sub("", since), loaded.today)
+            day = _day(since, loaded)
         except BadPeriod:
             raise revisions.GitError(
                 _("{rev!r} is neither a git revision nor a date").format(rev=since),
@@ -66,8 +101,14 @@ def compare(since: str, plans: list[str] | None, loaded: Loaded) -> Compared:
             ) from None
         revision = revisions.last_before(day, loaded.portfolio.timezone, since, where)
         if revision is None:
+            start = revisions.first_day(where)
             raise revisions.GitError(
-                _("no commit on or before {day}: the plans' history starts later").format(day=day.isoformat())
+                _("no commit on or before {day}: the plans' history starts later").format(day=human.day(day)),
+                hint=_("the first commit is of {first}: give a later day, or a revision (HEAD~1, a tag)").format(
+                    first=human.day(start)
+                )
+                if start
+                else None,
             )
     names = [f.name for f in files]
     paths = [f.path for f in files]
@@ -79,8 +120,8 @@ def compare(since: str, plans: list[str] | None, loaded: Loaded) -> Compared:
                 paths.append(folder / name)
     plans_then = []
     for name, data in zip(names, revisions.read_at(revision.commit, [p.resolve() for p in paths]), strict=True):
-        if data is None:
-            continue  # a file added since: everything in it is new
+        if data is None or is_portfolio_text(data):
+            continue  # a file added since: everything in it is new; a portfolio file: its sources have their own
         parsed = parse_cached(data, name)
         if parsed.plan is None:
             first = parsed.findings[0] if parsed.findings else name
@@ -91,7 +132,7 @@ def compare(since: str, plans: list[str] | None, loaded: Loaded) -> Compared:
                 hint=_("choose another revision"),
             )
         plans_then.append(parsed.plan)
-    return Compared(revision, diff(Portfolio(tuple(plans_then)), loaded.portfolio))
+    return revision, plans_then
 
 
 def _folders(plans: list[str] | None) -> list[tuple[Path, str]]:
@@ -105,21 +146,21 @@ def _table(found: Compared) -> None:
     if found.changes:
         from cloudplan.render.changes import changes_view
 
-        display(changes_view(found.revision, found.changes))
+        display(changes_view(found.revision, found.changes, found.sources))
 
 
 def _json(found: Compared) -> None:
     if found.changes:  # nothing changed: no output in any format, as for cron's silence
         from cloudplan.export import changes as out
 
-        write(out.json_doc(found.revision, found.changes))
+        write(out.json_doc(found.revision, found.changes, found.sources))
 
 
 def _markdown(found: Compared) -> None:
     if found.changes:
         from cloudplan.export import changes as out
 
-        write(out.markdown(found.revision, found.changes))
+        write(out.markdown(found.revision, found.changes, found.sources))
 
 
 # `table` for people, `json` for programs, `markdown` for the minutes of a steering committee.

@@ -31,6 +31,26 @@ T = TypeVar("T")
 
 # -- output ----------------------------------------------------------------------------------
 
+# A word, as Rich's wrapping reads one: breakable spaces around a run of anything else. Rich's own
+# (`\s*\S+\s*`) breaks at every Unicode space, the no-break ones too, so French text could start a
+# line with the `:` or `%` that a narrow no-break space (U+202F) holds to the word before it.
+_NO_BREAK = "\u00a0\u2007\u202f"
+RICH_WORD = rf"[^\S{_NO_BREAK}]*(?:\S|[{_NO_BREAK}])+[^\S{_NO_BREAK}]*"
+
+
+def rich_keeps_no_break_spaces() -> None:
+    """Make Rich wrap text at breakable spaces only (once a run; Rich is imported by then).
+
+    Rich's one private name cloudplan touches: it reads its pattern of a word from `rich._wrap.re_word` each
+    time it wraps. tests/test_french.py fails, naming it, when a Rich release no longer does.
+    """
+    import re
+
+    from rich import _wrap
+
+    if _wrap.re_word.pattern != RICH_WORD:
+        _wrap.re_word = re.compile(RICH_WORD)
+
 
 def console(stderr: bool = False) -> "Console":
     """Return a console for this call: colours only on a terminal without NO_COLOR, width from COLUMNS.
@@ -39,6 +59,7 @@ def console(stderr: bool = False) -> "Console":
     """
     from rich.console import Console
 
+    rich_keeps_no_break_spaces()
     stream = sys.stderr if stderr else sys.stdout
     width = None
     if not stream.isatty():
@@ -86,7 +107,8 @@ def save(name: "str | os.PathLike[str]", data: str | bytes) -> None:
     from cloudplan import store
 
     if store.write_output(name, data):
-        sys.stderr.write(f"cloudplan: {inert_text(_('wrote {file}').format(file=os.fspath(name)))}\n")
+        wrote = _("wrote {file}").format(file=os.fspath(name))
+        sys.stderr.write(f"cloudplan: {inert_text(wrote)}\n")
 
 
 # -- loading ----------------------------------------------------------------------------------
@@ -273,9 +295,28 @@ def portfolio_view(plans: PlansAsOf, filters: Filters) -> "PortfolioView":
     projects = filters.projects_of(keep(portfolio_state(portfolio, plans.as_of, plans.window)))
     indicators = filters.indicators_beside([indicator_state(i, plans.as_of) for i in portfolio.indicators])
     return PortfolioView(
-        title=" · ".join(dict.fromkeys(p.title for p in portfolio.plans)),
+        title=portfolio.title or " · ".join(dict.fromkeys(p.title for p in portfolio.plans)),
         as_of=plans.as_of,
         projects=tuple(projects),
         indicators=tuple(indicators),
         sources=tuple(p.source for p in portfolio.plans),
+        snapshots=portfolio.snapshots,
+        now=_now() if portfolio.snapshots else None,
     )
+
+
+def _now() -> "datetime":
+    from datetime import datetime
+
+    return datetime.now(UTC)
+
+
+def sources_shown(portfolio: "Portfolio", names: "Iterable[str] | None" = None) -> "list[RenderableType]":
+    """Return what a view for people adds when it was read through a portfolio file: each source (of *names*,
+    when given), its commit and how old its data is; nothing for local plan files."""
+    snapshots = [s for s in portfolio.snapshots if names is None or s.name in names]
+    if not snapshots:
+        return []
+    from cloudplan.render.sources import sources_view
+
+    return [sources_view(snapshots, _now())]

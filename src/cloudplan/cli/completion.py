@@ -39,14 +39,44 @@ def install() -> None:
     """Install completion for the shell that runs cloudplan, and exit (the `--install-completion` option)."""
     from cloudplan.cli import framework
 
-    framework.install_completion()
+    framework.install_completion(_shell("--install-completion"))
 
 
 def print_script() -> None:
     """Print the completion script for the shell that runs cloudplan, and exit (`--show-completion`)."""
     from cloudplan.cli import framework
 
-    framework.print_completion()
+    framework.print_completion(_shell("--show-completion"))
+
+
+def _shell(option: str) -> str:
+    """Return the shell that runs cloudplan when cloudplan completes it; else a usage error saying how to go on.
+
+    `sh` (dash in Debian's /bin/sh, Makefiles, Dockerfiles) has no programmable completion: nothing can be
+    installed for it, so the user is told so, in their language, and shown how to get a script by name.
+    """
+    from cloudplan.base.errors import UsageError
+    from cloudplan.base.translate import _
+    from cloudplan.cli import framework
+
+    shell = framework.shell_name()
+    if shell in SHELLS:
+        return shell
+    supported = ", ".join(SHELLS)
+    hint = _("run it from one of them, or print a shell's script by name: _CLOUDPLAN_COMPLETE=bash_source cloudplan")
+    if not shell:
+        raise UsageError(
+            _("{option}: cannot tell which shell runs cloudplan; it completes {shells}").format(
+                option=option, shells=supported
+            ),
+            hint=hint,
+        )
+    raise UsageError(
+        _("{option}: the shell {shell} has no completion that cloudplan can install; it completes {shells}").format(
+            option=option, shell=shell, shells=supported
+        ),
+        hint=hint,
+    )
 
 
 # -- answers from the plan ----------------------------------------------------------------
@@ -120,3 +150,10 @@ def export_words(ctx: typer.Context, incomplete: str) -> list[str]:
     if (ctx.params or {}).get("fmt") or (ctx.params or {}).get("words"):
         return []
     return [name for name in EXPORTERS if name.startswith(incomplete)]
+
+
+def schema_kinds(ctx: typer.Context, incomplete: str) -> list[str]:
+    """Complete `schema`'s KIND: the plan file, or a command's JSON document."""
+    from cloudplan.cli.check import SCHEMA_KINDS
+
+    return [name for name in SCHEMA_KINDS if name.startswith(incomplete.lower())]

@@ -41,7 +41,7 @@ from typer._click.exceptions import ClickException, UsageError
 from typer._types import TyperChoice as Choice
 from typer.core import TyperGroup
 
-from cloudplan.base.translate import _, language
+from cloudplan.base.translate import N_, _, language
 
 Abort = typer.Abort
 
@@ -62,6 +62,7 @@ INTERNALS = (
     ("typer._click.globals", "get_current_context"),
     ("typer._types", "TyperChoice"),
     ("typer._completion_classes", "completion_init"),
+    ("typer._completion_shared", "_get_shell_name"),
     ("typer.core", "_"),
     ("typer.core", "TyperOption"),
     ("typer.core", "TyperArgument"),
@@ -121,32 +122,41 @@ def complete_shell(cli: Any, ctx_args: Any, prog_name: str, complete_var: str, i
     return int(shell_complete(cli, ctx_args, prog_name, complete_var, instruction))
 
 
-def install_completion() -> None:
-    """Install the completion script for the shell that runs cloudplan (Typer's `--install-completion`)."""
+def shell_name() -> str | None:
+    """Return the shell that runs cloudplan as Typer finds it (shellingham: the nearest shell among the parent
+    processes), lower-case; None when there is none."""
+    from typer._completion_shared import _get_shell_name
+
+    return _get_shell_name()
+
+
+def install_completion(shell: str) -> None:
+    """Install the completion script of *shell* (Typer's `--install-completion`)."""
     from typer._click.globals import get_current_context
     from typer._completion_classes import completion_init
     from typer.completion import install_callback
 
     completion_init()
-    install_callback(get_current_context(), _NO_PARAMETER, True)
+    install_callback(get_current_context(), _NO_PARAMETER, shell)
 
 
-def print_completion() -> None:
-    """Print the completion script for the shell that runs cloudplan (Typer's `--show-completion`)."""
+def print_completion(shell: str) -> None:
+    """Print the completion script of *shell* (Typer's `--show-completion`)."""
     from typer._click.globals import get_current_context
     from typer._completion_classes import completion_init
     from typer.completion import show_callback
 
     completion_init()
-    show_callback(get_current_context(), _NO_PARAMETER, True)
+    show_callback(get_current_context(), _NO_PARAMETER, shell)
 
 
 # -- Click's and Typer's words through the gate ---------------------------------------------------
 
 # The words Typer says through gettext (typer/core.py), which the catalogue must hold too.
 TYPER_WORDS = (
-    "Arguments", "Options", "Commands", "default: {default}", "required", "env var: {var}", "(dynamic)",
-    "Missing command.", "No such command {name!r}.", "Aborted!", "Show this message and exit.",
+    N_("Arguments"), N_("Options"), N_("Commands"), N_("default: {default}"), N_("required"), N_("env var: {var}"),
+    N_("(dynamic)"), N_("Missing command."), N_("No such command {name!r}."), N_("Aborted!"),
+    N_("Show this message and exit."),
 )  # fmt: skip
 
 # The messages Click makes, as patterns: each is shown as its msgid, filled in.
@@ -292,10 +302,43 @@ def _write_heading(original: Callable[..., None]) -> Callable[..., None]:
     def write_heading(self: formatting.HelpFormatter, heading: str) -> None:
         if language() == "en":
             original(self, heading)
-        else:  # French puts a space before a colon: "Options :"
-            self.write(f"{'':>{self.current_indent}}{heading} :\n")
+        else:  # French puts a narrow no-break space before a colon: "Options :"
+            self.write(f"{'':>{self.current_indent}}{heading}\u202f:\n")
 
     return write_heading
+
+
+def _french_extras(original: Callable[..., Any]) -> Callable[..., Any]:
+    """Return get_help_record with the `[default: 7; x>=0]` that Typer joins with "; " joined the French way."""
+
+    def get_help_record(self: Any, ctx: Any) -> Any:
+        record = original(self, ctx)
+        if record is None or language() == "en":
+            return record
+        names, text = record
+        head, sep, extra = text.rpartition("  [")
+        if sep and extra.endswith("]"):
+            text = head + sep + extra.replace("; ", "\u202f; ")
+        return names, text
+
+    return get_help_record
+
+
+def _short_help_keeping_no_break_spaces(original: Callable[..., Any]) -> Callable[..., Any]:
+    """Return get_short_help_str that keeps the narrow no-break spaces of French help (Click's shortening splits
+    the help at every Unicode space and joins the words back with ordinary ones: `jalons : en...`)."""
+
+    def get_short_help_str(self: Any, limit: int = 45) -> Any:
+        text = self.help
+        if language() == "en" or not isinstance(text, str) or "\u202f" not in text:
+            return original(self, limit)
+        self.help = text.replace("\u202f", "\ue000")  # a private character: one word to Click, one cell wide
+        try:
+            return original(self, limit).replace("\ue000", "\u202f")
+        finally:
+            self.help = text
+
+    return get_short_help_str
 
 
 def _unless_english(original: Callable[..., Any], french: Callable[..., Any]) -> Callable[..., Any]:
@@ -316,6 +359,10 @@ def install() -> None:
         _translating_help(cls)
     formatting.HelpFormatter.write_usage = _write_usage(formatting.HelpFormatter.write_usage)  # type: ignore[method-assign]
     formatting.HelpFormatter.write_heading = _write_heading(formatting.HelpFormatter.write_heading)  # type: ignore[method-assign]
+    for cls in (typer.core.TyperOption, typer.core.TyperArgument):
+        cls.get_help_record = _french_extras(cls.get_help_record)  # type: ignore[method-assign]
+    for cls in (typer.core.TyperCommand, typer.core.TyperGroup):
+        cls.get_short_help_str = _short_help_keeping_no_break_spaces(cls.get_short_help_str)  # type: ignore[method-assign]
     hooks: tuple[tuple[type[Any], str, Callable[..., Any]], ...] = (
         (exceptions.ClickException, "show", _show_error),
         (exceptions.UsageError, "show", _show_usage_error),
@@ -327,3 +374,11 @@ def install() -> None:
     for owner, name, french in hooks:
         setattr(owner, name, _unless_english(getattr(owner, name), french))
     exceptions.UsageError._cloudplan = True  # type: ignore[attr-defined]
+
+
+def command_values() -> list[str]:
+    """Return the text values the running command was given (its arguments and options), for a message that
+    names what the user asked about; empty outside a command."""
+    context = _click.globals.get_current_context(silent=True)
+    params = context.params if context is not None else {}
+    return [v for v in params.values() if isinstance(v, str)]

@@ -7,7 +7,7 @@ import typer
 
 from cloudplan.base.inert import inert_text
 from cloudplan.base.translate import _, ngettext
-from cloudplan.cli.common import display, load_plans, write
+from cloudplan.cli.common import display, load_plans, sources_shown, write
 from cloudplan.cli.options import AsOf, PlanArgs, Ref, Within, format_option
 
 if TYPE_CHECKING:
@@ -46,15 +46,18 @@ def show(
     r = load_plans(plans, as_of, within)
     portfolio = r.loaded.portfolio
     picture: Callable[[], RenderableType]
+    origin: str | None
     if "/" in target:
-        edits.find_milestone(portfolio, target)  # an unknown ref: an error with the closest one
+        origin = edits.find_milestone(portfolio, target).origin  # an unknown ref: an error with the closest one
         found = item.milestone_detail(portfolio_state(portfolio, r.as_of, r.window), target)
         doc, picture = item.milestone(found, r.as_of), lambda: view.milestone_view(found, r.as_of)
     elif any(p.id == target for p in portfolio.projects):
         state = next(p for p in portfolio_state(portfolio, r.as_of, r.window) if p.project.id == target)
+        origin = state.project.origin
         doc, picture = item.project(state, r.as_of), lambda: view.project_view(state, r.as_of)
     elif any(i.id == target for i in portfolio.indicators):
         ind = indicator_state(edits.find_indicator(portfolio, target), r.as_of)
+        origin = ind.indicator.origin
         doc, picture = item.indicator(ind, r.as_of), lambda: view.indicator_view(ind, r.as_of)
     else:
         from cloudplan.base.errors import UnknownRef
@@ -69,7 +72,7 @@ def show(
 
         write(dumps(doc))
     else:
-        display(picture())
+        display(picture(), *sources_shown(portfolio, [origin] if origin else []))
 
 
 # -- history --------------------------------------------------------------------------------------------

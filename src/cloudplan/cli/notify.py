@@ -31,7 +31,7 @@ def notify(
             metavar="FILE",
             dir_okay=False,
             show_default=False,
-            help=_("What each destination was already sent; updated after each send. Required."),
+            help=_("What each destination was already sent; updated after each send."),
         ),
     ] = ...,  # type: ignore[assignment]  # Typer: required
     as_of: AsOf = None,
@@ -69,6 +69,7 @@ def notify(
         held = routing.read(store.read_state(state), str(state))
         outcome = _plan(r, held.memory, days, repeat, held.last)
         write("".join(_preview(m) for m in outcome.messages))
+        _warn_of(r.loaded.portfolio)
         if any(m.destination == routing.STDOUT for m in outcome.messages):
             raise typer.Exit(int(ExitCode.FOUND))
         return
@@ -116,6 +117,16 @@ def _plan(
         translator=routing.speaker,  # a language -> cloudplan's catalogue speaking it
         last=last,
     )
+
+
+def _warn_of(portfolio: "Portfolio") -> None:
+    """Say on stderr what a real run would miss to reach the contacts' destinations (a dry run sends nothing)."""
+    from cloudplan import notify as transports
+    from cloudplan.base.inert import inert_text
+
+    destinations = [d for c in portfolio.contacts for d in c.destinations]
+    for problem in transports.preflight(destinations, os.environ):
+        sys.stderr.write("cloudplan: " + _("warning: {problem}").format(problem=inert_text(problem)) + "\n")
 
 
 def _thresholds(text: str) -> tuple[int, ...]:

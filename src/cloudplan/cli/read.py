@@ -16,7 +16,7 @@ import typer
 
 from cloudplan.base.errors import ExitCode, UsageError
 from cloudplan.base.translate import _
-from cloudplan.cli.common import Filters, console, display, keep, load_plans, portfolio_view, write
+from cloudplan.cli.common import Filters, console, display, keep, load_plans, portfolio_view, sources_shown, write
 from cloudplan.cli.framework import Choice
 from cloudplan.cli.options import (
     AsOf,
@@ -35,6 +35,7 @@ LISTED = (Status.OVERDUE.value, Status.DUE_SOON.value)
 
 if TYPE_CHECKING:
     from cloudplan.core.alerts import Changes
+    from cloudplan.core.model import Portfolio
     from cloudplan.core.status import IndicatorState, MilestoneState
     from cloudplan.export.formats import PortfolioView
 
@@ -57,7 +58,12 @@ def _status_table(view: "PortfolioView", summary: bool) -> None:
 
     states = list(view.projects)
     shown = summary_view(states, view.as_of) if summary else status_view(states, view.as_of)
-    display(shown, Text(count_line(states), style="dim"))
+    extra = []
+    if view.snapshots:
+        from cloudplan.render.sources import sources_view
+
+        extra.append(sources_view(view.snapshots, view.now))
+    display(shown, Text(count_line(states), style="dim"), *extra)
 
 
 def _status_text(view: "PortfolioView", summary: bool) -> None:
@@ -260,31 +266,31 @@ def _print_lines(lines: list[tuple[str, str, str]]) -> None:
 # -- indicators ---------------------------------------------------------------------------------
 
 
-def _indicators_table(states: "list[IndicatorState]", as_of: date) -> None:
+def _indicators_table(states: "list[IndicatorState]", as_of: date, portfolio: "Portfolio") -> None:
     from cloudplan.render.indicators import indicators_view
 
-    display(indicators_view(states, as_of))
+    display(indicators_view(states, as_of), *sources_shown(portfolio))
 
 
-def _indicators_json(states: "list[IndicatorState]", as_of: date) -> None:
+def _indicators_json(states: "list[IndicatorState]", as_of: date, portfolio: "Portfolio") -> None:
     from cloudplan.export import json
 
     write(json.indicators(states, as_of))
 
 
-def _indicators_csv(states: "list[IndicatorState]", as_of: date) -> None:
+def _indicators_csv(states: "list[IndicatorState]", as_of: date, portfolio: "Portfolio") -> None:
     from cloudplan.export import csv
 
     write(csv.indicators(states))
 
 
-def _indicators_markdown(states: "list[IndicatorState]", as_of: date) -> None:
+def _indicators_markdown(states: "list[IndicatorState]", as_of: date, portfolio: "Portfolio") -> None:
     from cloudplan.export import markdown
 
     write(markdown.indicators(states, as_of))
 
 
-INDICATOR_FORMATS: "dict[str, Callable[[list[IndicatorState], date], None]]" = {
+INDICATOR_FORMATS: "dict[str, Callable[[list[IndicatorState], date, Portfolio], None]]" = {
     "table": _indicators_table,
     "json": _indicators_json,
     "csv": _indicators_csv,
@@ -305,4 +311,4 @@ def indicators(
     r = load_plans(plans, as_of, None)
     filters = Filters.of(r.loaded.portfolio, project, statuses=status)
     states = filters.indicators_of([indicator_state(i, r.as_of) for i in r.loaded.portfolio.indicators])
-    INDICATOR_FORMATS[fmt.lower()](states, r.as_of)
+    INDICATOR_FORMATS[fmt.lower()](states, r.as_of, r.loaded.portfolio)

@@ -11,7 +11,7 @@ import typer
 
 from cloudplan.base.errors import UsageError
 from cloudplan.base.translate import _
-from cloudplan.cli.common import console, display, load_plans, save, write
+from cloudplan.cli.common import console, display, load_plans, save, sources_shown, write
 from cloudplan.cli.options import (
     AsOf,
     ViewOptions,
@@ -90,7 +90,8 @@ def timeline(
     last = periods.parse(end, r.loaded.today).last if end else None
     unit = None if scale is TimelineScale.AUTO else gantt.Scale(scale.value)
     if svg is None and html is None:
-        display(timeline_view(list(snap.projects), r.as_of, console().width, first, last, unit))
+        display(timeline_view(list(snap.projects), r.as_of, console().width, first, last, unit),
+                *sources_shown(r.loaded.portfolio))  # fmt: skip
         return
     from cloudplan.base.inert import inert_text
     from cloudplan.export import html as page
@@ -135,7 +136,7 @@ def report(
         from cloudplan.cli.changes import compare
 
         compared = compare(since, view.plans, r.loaded)
-        changed = (compared.revision, compared.changes)
+        changed = (compared.revision, compared.changes, compared.sources)
     save(html, page.report(view.view(r), changed=changed))
 
 
@@ -145,8 +146,11 @@ def export(
         list[str] | None,
         typer.Argument(
             metavar="[FORMAT] [PLAN]...",
-            help=_("The format ({names}) unless --format gives it, then plan files or folders.").format(
-                names=", ".join(EXPORTERS)
+            # The formats written out, not filled in: a help text made here is translated again when the command
+            # is built, in the run's language, which needs the very words the catalogue holds.
+            help=_(
+                "The format (json, csv, ics, markdown, mermaid, xlsx, ods) unless --format gives it, "
+                "then plan files or folders."
             ),
             show_default=False,
             autocompletion=complete("export_words"),
@@ -277,4 +281,4 @@ def trend(
         return
     from cloudplan.render.trend import trend_view
 
-    display(trend_view(found, r.as_of, console().width))
+    display(trend_view(found, r.as_of, console().width), *sources_shown(portfolio))

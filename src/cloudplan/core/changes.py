@@ -18,8 +18,17 @@ class Revision(NamedTuple):
     """A commit that a `--since` argument names."""
 
     rev: str  # what the user wrote
-    commit: str  # the full hash
-    date: datetime  # the committer date, with its offset
+    commit: str  # the full hash ("" when only the sources of portfolio files are compared: see SourceRevision)
+    date: datetime | None  # the committer date, with its offset (None with no commit)
+
+
+class SourceRevision(NamedTuple):
+    """A source of a portfolio file compared with its own history: the commit read, and the one compared with."""
+
+    name: str
+    read: str  # the commit read now (the fetched one)
+    commit: str | None  # the commit that `--since` names in the source; None: its history starts later
+    date: datetime | None  # that commit's date
 
 
 class Kind(StrEnum):
@@ -47,10 +56,13 @@ class Change(NamedTuple):
     before: Any = None  # what it was: a title, owners, a deadline, a value, "done"/"cancelled"
     after: Any = None  # what it is: a title, owners, a deadline, a value
     reason: str = ""  # a slip's reason, a measure's note
+    source: str | None = None  # the portfolio source of the item (None: a local plan file)
 
     def record(self) -> dict[str, Any]:
-        """Return the change as a JSON object: kind, type, ref, title and the fields of its kind."""
+        """Return the change as a JSON object: kind, type, ref, title and the fields of its kind (and its source)."""
         out: dict[str, Any] = {"kind": self.kind.value, "type": self.type, "ref": self.ref, "title": self.title}
+        if self.source is not None:
+            out["source"] = self.source
         on = self.on.isoformat() if self.on else None
         if self.kind in (Kind.DONE, Kind.CANCELLED):
             out["on"] = on
@@ -70,11 +82,20 @@ class Change(NamedTuple):
 def diff(old: Portfolio, new: Portfolio) -> list[Change]:
     """Return what changed from *old* to *new*: project by project, then indicator by indicator.
 
-    Items are matched by ref; an item that moved to another file is the same item.
+    Items are matched by ref; an item that moved to another file is the same item. An item
+    read through a portfolio file gives its changes its source.
     """
-    return _matched(list(old.projects), list(new.projects), _project, _project_gone) + _matched(
+    changes = _matched(list(old.projects), list(new.projects), _project, _project_gone) + _matched(
         list(old.indicators), list(new.indicators), _indicator, _indicator_gone
     )
+    if not (old.snapshots or new.snapshots):
+        return changes
+    projects = {p.id: p.origin for p in (*old.projects, *new.projects)}
+    indicators = {i.id: i.origin for i in (*old.indicators, *new.indicators)}
+    return [
+        c._replace(source=indicators.get(c.ref) if c.type == "indicator" else projects.get(c.ref.split("/")[0]))
+        for c in changes
+    ]
 
 
 _Item = TypeVar("_Item", Project, Indicator)

@@ -11,7 +11,8 @@ from cloudplan.base.errors import UsageError
 from cloudplan.base.translate import _
 from cloudplan.core import periods
 from cloudplan.core.periods import Period
-from cloudplan.core.status import MilestoneState
+from cloudplan.core.status import MilestoneState, Status
+from cloudplan.words import human  # the days inside its errors, in the language of the run
 
 
 class Scale(StrEnum):
@@ -99,7 +100,9 @@ def axis(first: date, last: date, columns: int, scale: Scale | None = None) -> A
     """
     if last < first:
         raise UsageError(
-            _("the timeline ends ({last}) before it starts ({first})").format(first=first, last=last),
+            _("the timeline ends ({last}) before it starts ({first})").format(
+                first=human.day(first), last=human.day(last)
+            ),
             hint=_("check --from and --to"),
         )
     # Without a scale asked: the finest whose units all have room for their labels, else
@@ -111,7 +114,9 @@ def axis(first: date, last: date, columns: int, scale: Scale | None = None) -> A
             units = tuple(_units(first, n, s))
             return Axis(s, units, columns // n)
     raise UsageError(
-        _("{first} to {last} does not fit in {columns} columns").format(first=first, last=last, columns=columns),
+        _("{first} to {last} does not fit in {columns} columns").format(
+            first=human.day(first), last=human.day(last), columns=columns
+        ),
         hint=_("narrow it with --from and --to, choose a coarser --scale, or widen the terminal (COLUMNS)"),
     )
 
@@ -126,19 +131,27 @@ def _units(first: date, n: int, scale: Scale) -> Iterable[Period]:
 
 @dataclass(frozen=True, slots=True)
 class Span:
-    """Where a milestone sits in time: from its start to its deadline, or nowhere (unscheduled)."""
+    """Where a milestone sits in time: from its start to where it ends, or nowhere (unscheduled, not done).
+
+    *end* is where its bar ends and its mark sits: the day it was done, for a milestone done
+    as of the chart's day (early or late: the picture shows when it happened), else its deadline.
+    """
 
     start: date | None
     deadline: date | None
+    end: date | None = None
 
 
 def span(state: MilestoneState) -> Span:
-    """Return a milestone's span: from its start (else its due period's first day) to its deadline."""
+    """Return a milestone's span: from its start (else its due period's first day) to its deadline or done day."""
     m = state.milestone
+    done = m.done if state.status in (Status.DONE, Status.DONE_LATE) else None
     if m.due is None:
-        return Span(m.start.first if m.start else None, None)
+        start = m.start.first if m.start else done
+        return Span(min(start, done) if start and done else start, None, done)
+    end = done or m.due.last
     start = m.start.first if m.start else m.due.first
-    return Span(min(start, m.due.last), m.due.last)
+    return Span(min(start, m.due.last, end), m.due.last, end)
 
 
 def extent(states: Iterable[MilestoneState], as_of: date) -> tuple[date, date]:
@@ -151,5 +164,5 @@ def extent(states: Iterable[MilestoneState], as_of: date) -> tuple[date, date]:
     days = []
     for s in states:
         sp = span(s)
-        days += [d for d in (sp.start, sp.deadline) if d is not None]
+        days += [d for d in (sp.start, sp.deadline, sp.end) if d is not None]
     return (min(days), max(days)) if days else (as_of, as_of)

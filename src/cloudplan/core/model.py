@@ -9,7 +9,7 @@ them by the thousand, which frozen dataclasses make go through Python code.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, datetime
 from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
@@ -43,6 +43,7 @@ class Milestone(NamedTuple):
     depends_on: tuple[str, ...] = ()  # full refs, PROJECT/MILESTONE
     notes: str = ""
     slips: tuple[Slip, ...] = ()
+    origin: str | None = None  # the portfolio source it was read from (None: a local plan file)
 
     @property
     def ref(self) -> str:
@@ -61,6 +62,7 @@ class Project(NamedTuple):
     owners: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
     milestones: tuple[Milestone, ...] = ()
+    origin: str | None = None  # the portfolio source it was read from (None: a local plan file)
 
 
 class Level(NamedTuple):
@@ -91,6 +93,7 @@ class Indicator(NamedTuple):
     baseline: Level | None = None
     target: Level | None = None
     measures: tuple[Measure, ...] = ()  # in date order
+    origin: str | None = None  # the portfolio source it was read from (None: a local plan file)
 
 
 class Contact(NamedTuple):
@@ -131,10 +134,42 @@ class Plan(NamedTuple):
 DEFAULT_WARN_DAYS = 30
 
 
+class Source(NamedTuple):
+    """A `[[source]]` of a portfolio file: a repository whose plans the portfolio reads."""
+
+    name: str  # a slug, unique in the portfolio
+    git: str  # a URL or a path git fetches from (https, ssh, git, file); a relative path as written
+    key: Key
+    ref: str | None = None  # a branch or a tag; None: the remote's HEAD
+    path: str | None = None  # a folder or a file in the repository; None: plans/, else cloudplan.toml
+    verify: str | None = None  # "ssh": the commit read must carry a good ssh signature
+    allowed_signers: str | None = None  # git's allowed-signers file, relative to the portfolio file
+
+
+class PortfolioFile(NamedTuple):
+    """A portfolio file: its title and the sources it reads."""
+
+    file: str  # the file, as named in messages
+    title: str
+    sources: tuple[Source, ...] = ()
+    language: str | None = None  # 'fr' or 'en', as a plan's `language`
+
+
+class Snapshot(NamedTuple):
+    """A source of a portfolio file as it was read: the commit of its mirror, and when that was fetched."""
+
+    name: str
+    git: str  # where the source's repository is (a URL or a path), as the portfolio file gives it
+    commit: str  # the full hash of the commit read
+    fetched: datetime  # when the mirror last fetched it (aware, UTC)
+
+
 class Portfolio(NamedTuple):
     """Every plan file read together; ids are unique across it."""
 
     plans: tuple[Plan, ...]
+    snapshots: tuple[Snapshot, ...] = ()  # the sources read through portfolio files, in their order
+    title: str = ""  # the portfolio files' title, when plans were read through any
 
     @property
     def projects(self) -> Iterator[Project]:
@@ -181,5 +216,5 @@ def _reduce(record: tuple[object, ...]) -> tuple[object, tuple[object, ...]]:
     return tuple.__new__, (type(record), tuple(record))
 
 
-for _record in (Slip, Milestone, Project, Level, Measure, Indicator, Contact, Plan, Portfolio):
+for _record in (Slip, Milestone, Project, Level, Measure, Indicator, Contact, Plan, Portfolio, Snapshot):
     _record.__reduce__ = _reduce  # type: ignore[assignment,method-assign]

@@ -9,7 +9,7 @@ from functools import lru_cache
 from typing import NamedTuple
 
 from cloudplan.base.errors import BadPeriod
-from cloudplan.base.translate import _
+from cloudplan.base.translate import N_, _
 
 
 class Kind(StrEnum):
@@ -159,10 +159,7 @@ def _from_match(match: re.Match[str]) -> Period:
     if match["w"]:
         return week(y, int(match["w"]))
     if match["d"]:
-        try:
-            return day(date(y, int(match["m"]), int(match["d"])))
-        except ValueError as e:
-            raise BadPeriod(_("not a day of the calendar ({why})").format(why=e)) from None
+        return _day_of(y, int(match["m"]), int(match["d"]))
     if match["m"]:
         return month(y, int(match["m"]))
     return year(y)
@@ -170,7 +167,8 @@ def _from_match(match: re.Match[str]) -> Period:
 
 # -- the command line's spellings --------------------------------------------------------
 
-CLI_FORMS = (
+# The list in each language: a French error lists the French forms (the catalogue's translation of it).
+CLI_FORMS = N_(
     "2021-03-15, 15/03/2021, '15 mars 2021', 'March 15 2021', 'mars 2021', 2021-03, "
     "2021-Q1, 'T1 2021', 'Q1 2021', '1er trimestre 2021', 2019-H2, 'S2 2019', "
     "'2nd semestre 2019', 2020-W53, 2021, 'fin 2020', 'fin juin 2027', 'début 2021', today, yesterday, "
@@ -219,7 +217,7 @@ def parse(text: str, today: date) -> Period:
     Raises BadPeriod quoting the input and listing the accepted forms.
     """
     key = _normalise(text)
-    forms = _("accepted forms: {forms}").format(forms=CLI_FORMS)
+    forms = _("accepted forms: {forms}").format(forms=_(CLI_FORMS))
     try:
         period = _parse_cli(key, today)
     except BadPeriod as e:
@@ -291,10 +289,23 @@ def _month_or_day(y: int, month_name: str, day_of_month: str | None) -> Period |
 
 def _calendar_day(y: int, m: int, d: int) -> Period:
     _check_year(y)
+    return _day_of(y, m, d)
+
+
+def _day_of(y: int, m: int, d: int) -> Period:
+    """Return the day *d* of month *m* of year *y*; BadPeriod saying why in the run's language when there is none
+    (Python's own reason is English)."""
     try:
         return day(date(y, m, d))
-    except ValueError as e:
-        raise BadPeriod(_("not a day of the calendar ({why})").format(why=e)) from None
+    except ValueError:
+        if not 1 <= m <= 12:
+            why = _("not a day of the calendar: there is no month {m}").format(m=m)
+        else:
+            from calendar import monthrange
+
+            n = monthrange(y, m)[1]
+            why = _("not a day of the calendar: month {m} of {y} has {n} days").format(m=m, y=y, n=n)
+        raise BadPeriod(why) from None
 
 
 def _offset(today: date, n: int, unit: str) -> date:

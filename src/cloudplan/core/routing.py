@@ -133,6 +133,17 @@ class Alert(NamedTuple):
     reason: Reason | None = None  # for cleared
     on: date | None = None  # done or cancelled on, for cleared
     token: str = ""  # what identifies this alert across retries (see Message.id)
+    plan: str = ""  # the title of its plan ('' for a milestone removed from the plans)
+
+
+# The colour of each kind's label in the HTML part: dark enough on white for WCAG AA (4.5:1 and more).
+LABEL_COLOURS: dict[str, str] = {
+    Kind.OVERDUE: "#b71c1c",
+    Kind.STILL_OVERDUE: "#b71c1c",
+    Kind.DUE_SOON: "#8d4e00",
+    Kind.CLEARED: "#2e7d32",
+}
+_CELL = "padding:4px 10px 4px 0;border-bottom:1px solid #e0e0e0;vertical-align:top;text-align:left"
 
 
 class Line(NamedTuple):
@@ -147,6 +158,7 @@ class Line(NamedTuple):
     rest: str
     owners: str
     colon: str = ": "  # ' : ' in French
+    kind: str = ""  # the alert's Kind, which colours its label in HTML
 
     def text(self) -> str:
         """`OVERDUE  cercle-2/ouverture  deadline 2021-Q1 (2021-03-31), 60 days late: Ouverture [DINSIC]`."""
@@ -154,14 +166,19 @@ class Line(NamedTuple):
         owners = f" [{self.owners}]" if self.owners else ""
         return f"{self.label}  {self.ref}  {self.rest}{named}{owners}"
 
-    def html(self) -> str:
-        """The same as an HTML list item, every piece of plan text escaped."""
+    def html(self, owners: bool = False) -> str:
+        """The same as a row of the message's HTML table: label, title then ref, the rest, the owners (with
+        *owners*); every piece of plan text escaped, each cell styled inline, as mail clients need."""
         from html import escape as esc
 
-        named = f"{self.colon}{esc(self.title)}" if self.title else ""
-        owners = f" [{esc(self.owners)}]" if self.owners else ""
-        label, ref = esc(self.label), esc(self.ref)
-        return f"<li><strong>{label}</strong> <code>{ref}</code> {esc(self.rest)}{named}{owners}</li>"
+        colour = LABEL_COLOURS.get(self.kind, "#212121")
+        label = f'<td style="{_CELL};white-space:nowrap;font-weight:bold;color:{colour}">{esc(self.label)}</td>'
+        ref = f'<code style="font-size:12px;color:#555555">{esc(self.ref)}</code>'
+        title = f"<strong>{esc(self.title)}</strong><br>{ref}" if self.title else ref
+        cells = [label, f'<td style="{_CELL}">{title}</td>', f'<td style="{_CELL}">{esc(self.rest)}</td>']
+        if owners:
+            cells.append(f'<td style="{_CELL}">{esc(self.owners)}</td>')
+        return f"<tr>{''.join(cells)}</tr>"
 
 
 class Message(NamedTuple):
@@ -170,9 +187,12 @@ class Message(NamedTuple):
     destination: str  # mailto:ADDRESS, matrix:ROOM, webhook:$NAME or webhook:URL, or stdout
     language: str | None
     alerts: tuple[Alert, ...]
-    subject: str
+    subject: str  # names the plans and the day: `cloudplan: Roadmap – 2 milestone alerts as of 2021-06-30 (...)`
     lines: tuple[Line, ...]
     memory: dict[str, Memo]  # the destination's memory after a successful send
+    plans: str = ""  # the titles of the plans its alerts are about
+    summary: str = ""  # `2 milestone alerts as of 2021-06-30 (1 overdue, 1 due soon)`
+    headers: tuple[str, ...] = ()  # its table's column headers: alert, milestone, details, owners
     follows: str = ""  # the id of the last message this destination took ("" for none yet)
 
     @property
@@ -182,10 +202,20 @@ class Message(NamedTuple):
 
     @property
     def html(self) -> str:
-        """The same as an HTML fragment, for e-mail and Matrix."""
+        """The same as an HTML fragment for e-mail and Matrix: the plans and the day, then a small table whose
+        cells carry their style inline (mail clients drop style sheets; Matrix clients drop styles)."""
         from html import escape
 
-        return f"<p>{escape(self.subject)}</p><ul>{''.join(line.html() for line in self.lines)}</ul>"
+        owners = any(line.owners for line in self.lines)
+        th = f"{_CELL};font-size:12px;color:#555555;font-weight:normal"
+        head = "".join(f'<th style="{th}">{escape(h)}</th>' for h in self.headers[: 4 if owners else 3])
+        rows = "".join(line.html(owners) for line in self.lines)
+        font = "font-family:Arial,Helvetica,sans-serif;font-size:14px;color:#212121"
+        return (
+            f'<p style="{font};margin:0 0 12px"><strong>{escape(self.plans)}</strong><br>{escape(self.summary)}</p>'
+            f'<table style="{font};border-collapse:collapse">'
+            f"<thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"
+        )
 
     @property
     def id(self) -> str:
@@ -252,6 +282,8 @@ def plan(
     for c in portfolio.contacts:
         contacts.setdefault(c.owner, c)
     fallback = {plan.source: (plan.owner,) if plan.owner else () for plan in portfolio.plans}
+    titles = {plan.source: plan.title for plan in portfolio.plans}
+    star = set(contacts["*"].destinations) if "*" in contacts else set()
     thresholds = sorted({t for t in remind if t >= 0})
     furthest = thresholds[-1] if thresholds else -1
     remembered = {ref for items in previous.values() for ref in items}
@@ -300,19 +332,23 @@ def plan(
         for ref, (s, its) in mine.items():
             alert, memo = _one(s, before.get(ref), as_of, thresholds, repeat, its)
             if alert is not None:
-                alerts.append(alert)
+                alerts.append(alert._replace(plan=titles.get(s.milestone.source, "")))
             if memo is not None:
                 after[ref] = memo
         for ref, memo in before.items():
             if ref not in mine:
                 state, its = known.get(ref, (None, ()))
-                alerts.append(_cleared(ref, memo, state, its))
+                cleared = _cleared(ref, memo, state, its)
+                alerts.append(cleared._replace(plan=titles.get(state.milestone.source, "")) if state else cleared)
         memory[d] = after
         if alerts:
             alerts.sort(key=_order)
             # Days, periods and the colon follow the destination's language too (cloudplan.words.human).
             with translate.speaking(languages[d]):
-                message = _message(d, languages[d], alerts, after, translator(languages[d]))
+                t = translator(languages[d])
+                named = d == STDOUT or d in star  # the "*" contact hears of many owners' milestones
+                plans = _plans(alerts, portfolio)
+                message = _message(d, languages[d], alerts, after, t, named, plans, as_of)
             messages.append(message._replace(follows=last.get(d, "")))
     # A destination's last id is kept while a contact names it, whether or not it remembers a milestone.
     return Notices(messages, {d: m for d, m in memory.items() if m}, {d: i for d, i in last.items() if d in wanted})
@@ -388,7 +424,14 @@ def _order(a: Alert) -> tuple[int, date, str]:
 # -- the words ---------------------------------------------------------------------------------
 
 
-def _subject(alerts: Sequence[Alert], t: Translator) -> str:
+def _plans(alerts: Sequence[Alert], portfolio: Portfolio) -> str:
+    """Return the titles of the plans *alerts* speak of (every plan's when none is known), as written."""
+    titles = list(dict.fromkeys(a.plan for a in alerts if a.plan)) or [p.title for p in portfolio.plans]
+    return ", ".join(titles)
+
+
+def _summary(alerts: Sequence[Alert], as_of: date, t: Translator) -> str:
+    """Return `2 milestone alerts as of 2021-06-30 (1 overdue, 1 due soon)` in the message's language."""
     n = len(alerts)
     counts = {k: sum(1 for a in alerts if a.kind is k) for k in Kind}
     parts = []
@@ -401,8 +444,10 @@ def _subject(alerts: Sequence[Alert], t: Translator) -> str:
     if counts[Kind.CLEARED]:
         k = counts[Kind.CLEARED]
         parts.append(t.ngettext("{n} cleared", "{n} cleared", k).format(n=k))
-    head = t.ngettext("cloudplan: {n} milestone alert", "cloudplan: {n} milestone alerts", n).format(n=n)
-    return f"{head} ({', '.join(parts)})"
+    head = t.ngettext("{n} milestone alert", "{n} milestone alerts", n).format(n=n)
+    return t.gettext("{alerts} as of {day} ({counts})").format(
+        alerts=head, day=human.day(as_of), counts=", ".join(parts)
+    )
 
 
 def _label(kind: Kind, t: Translator) -> str:
@@ -463,29 +508,41 @@ def line_parts(a: Alert, t: Translator) -> tuple[str, str, str, str]:
 
 
 def _message(
-    destination: str, language: str | None, alerts: list[Alert], memory: dict[str, Memo], t: Translator
+    destination: str,
+    language: str | None,
+    alerts: list[Alert],
+    memory: dict[str, Memo],
+    t: Translator,
+    named: bool,
+    plans: str,
+    as_of: date,
 ) -> Message:
     """Return the message of *alerts*: the one place where every message is put together.
 
-    So it is where the text that comes from a plan (refs, titles, periods, owners) or from
-    the state file (the ref of a removed milestone) is made inert, once, before any line,
-    subject or transport sees it: a title or an owner holding escapes, CR/LF or U+2028
-    reaches no terminal, mail, room or webhook as anything but visible symbols, and so
-    cannot write a line of its own that reads as an alert.
+    So it is where the text that comes from a plan (refs, titles, periods, owners, the
+    plans' titles) or from the state file (the ref of a removed milestone) is made inert,
+    once, before any line, subject or transport sees it: a title or an owner holding
+    escapes, CR/LF or U+2028 reaches no terminal, mail, room or webhook as anything but
+    visible symbols, and so cannot write a line of its own that reads as an alert.
     """
     alerts = [_inert(a) for a in alerts]
-    # Owners are named where a destination hears of several (the "*" contact, standard output).
-    several = destination == STDOUT or len({o for a in alerts for o in a.owners}) > 1
+    plans = inert_text(plans)
+    # Owners are named where a destination hears of several: the "*" contact and standard output always, any
+    # other when its alerts have more than one owner.
+    several = named or len({o for a in alerts for o in a.owners}) > 1
     colon = human.colon()
-    lines = tuple(Line(*line_parts(a, t), ", ".join(a.owners) if several else "", colon) for a in alerts)
-    return Message(destination, language, tuple(alerts), inert_text(_subject(alerts, t)), lines, memory)
+    lines = tuple(Line(*line_parts(a, t), ", ".join(a.owners) if several else "", colon, a.kind.value) for a in alerts)
+    summary = _summary(alerts, as_of, t)
+    subject = t.gettext("cloudplan: {plans} – {summary}").format(plans=plans, summary=summary)
+    headers = (t.gettext("Alert"), t.gettext("Milestone"), t.gettext("Details"), t.gettext("Owners"))
+    return Message(destination, language, tuple(alerts), subject, lines, memory, plans, summary, headers)
 
 
 def _inert(a: Alert) -> Alert:
     """Return *a* with its plan text made inert (cloudplan.base.inert); what identifies it (token) kept."""
     owners = tuple(inert_text(o) for o in a.owners)
     due = inert_text(a.due) if a.due is not None else None
-    return a._replace(ref=inert_text(a.ref), title=inert_text(a.title), due=due, owners=owners)
+    return a._replace(ref=inert_text(a.ref), title=inert_text(a.title), due=due, owners=owners, plan=inert_text(a.plan))
 
 
 # -- the state file ------------------------------------------------------------------------------

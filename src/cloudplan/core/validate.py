@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from cloudplan.base.findings import Finding, error, warning
 from cloudplan.base.translate import _
 from cloudplan.core.model import Contact, Indicator, Milestone, Portfolio
-from cloudplan.core.periods import Period
+from cloudplan.words import human  # days and periods inside findings, in the language of the run
 
 STALE_AFTER = timedelta(days=365)
 
@@ -83,8 +83,18 @@ def _contacts(portfolio: Portfolio) -> Iterator[Finding]:
 def _duplicates(portfolio: Portfolio) -> Iterator[Finding]:
     for kind, items in (("project", portfolio.projects), ("indicator", portfolio.indicators)):
         first: dict[str, str] = {}
+        origins: dict[str, str | None] = {}
         for item in items:
-            if item.id in first:
+            if item.id in first and item.origin != origins[item.id]:
+                # One of them at least is in a source's repository, which the office does not write.
+                yield error(
+                    item.source, (*item.key, "id"), "duplicate-id",
+                    _("{kind} id {id!r} is used twice, by {one} and by {other}: refs must name one {kind}; "
+                      "ask one of them to rename it").format(
+                        kind=kind, id=item.id, one=_by(origins[item.id], first[item.id]),
+                        other=_by(item.origin, item.source)),
+                )  # fmt: skip
+            elif item.id in first:
                 yield error(
                     item.source, (*item.key, "id"), "duplicate-id",
                     _("{kind} id {id!r} is already used in {where}: ids are unique across the plan files read "
@@ -92,6 +102,12 @@ def _duplicates(portfolio: Portfolio) -> Iterator[Finding]:
                 )  # fmt: skip
             else:
                 first[item.id] = item.source
+                origins[item.id] = item.origin
+
+
+def _by(origin: str | None, source: str) -> str:
+    """Return who holds an item: the source of a portfolio ('source armees (armees:plans/a.toml)'), or the file."""
+    return _("source {name!r} ({file})").format(name=origin, file=source) if origin is not None else source
 
 
 def _milestone(m: Milestone, milestones: dict[str, Milestone], today: date) -> Iterator[Finding]:
@@ -103,13 +119,13 @@ def _milestone(m: Milestone, milestones: dict[str, Milestone], today: date) -> I
         yield error(
             here, (*m.key, "start"), "start-after-due",
             _("{ref} starts ({start}) after its deadline ({due}): move one of them").format(
-                ref=m.ref, start=m.start, due=m.due),
+                ref=m.ref, start=human.period(m.start), due=human.period(m.due)),
         )  # fmt: skip
     if m.done is not None and m.done > today:
         yield warning(
             here, (*m.key, "done"), "done-in-future",
             _("{ref} is marked done on {d}, which is after today ({t}): record the day it was done").format(
-                ref=m.ref, d=m.done, t=today),
+                ref=m.ref, d=human.day(m.done), t=human.day(today)),
         )  # fmt: skip
     for ref in m.depends_on:
         other = milestones.get(ref)
@@ -120,22 +136,16 @@ def _milestone(m: Milestone, milestones: dict[str, Milestone], today: date) -> I
                 here, (*m.key, "depends_on"), "depends-on-cancelled",
                 _("{ref} depends on {other}, which was cancelled on {day}: drop the dependency "
                   "(cloudplan set {ref} depends_on=...) or cancel {ref} too").format(
-                    ref=m.ref, other=ref, day=other.cancelled),
+                    ref=m.ref, other=ref, day=human.day(other.cancelled)),
             )  # fmt: skip
         elif other.due is not None and m.due is not None and m.due.last < other.due.last:
             yield warning(
                 here, (*m.key, "due"), "due-before-dependency",
                 _("{ref} is due {due}, before {other} that it depends on, due {odue}: "
                   "move one of the deadlines").format(
-                    ref=m.ref, due=_deadline(m.due), other=ref, odue=_deadline(other.due)),
+                    ref=m.ref, due=human.due(m.due), other=ref, odue=human.due(other.due)),
             )  # fmt: skip
     yield from _slip_chain(m)
-
-
-def _deadline(period: Period) -> str:
-    """Return e.g. '2021-Q1 (2021-03-31)', or '2021-03-31' for a day."""
-    last = period.last.isoformat()
-    return last if period.text == last else f"{period.text} ({last})"
 
 
 def _unknown(ref: str, milestones: Iterable[str]) -> str:
@@ -156,14 +166,14 @@ def _slip_chain(m: Milestone) -> Iterator[Finding]:
             yield error(
                 m.source, (*slip.key, "from"), "slip-chain",
                 _("this slip starts from {from_} but the one before it moved {ref} to {to}").format(
-                    from_=from_, ref=m.ref, to=to),
+                    from_=human.period(from_), ref=m.ref, to=human.period(to)),
             )  # fmt: skip
     last = m.slips[-1]
     if last.to is not None and not last.to.same_span(m.due):
         yield error(
             m.source, (*last.key, "to"), "slip-chain",
             _("the last slip moved {ref} to {to}, but its due is {due}: make them agree").format(
-                ref=m.ref, to=last.to, due=m.due or _("unset")),
+                ref=m.ref, to=human.period(last.to), due=human.period(m.due) if m.due else _("unset")),
         )  # fmt: skip
 
 
@@ -211,10 +221,10 @@ def _indicator(indicator: Indicator, projects: set[str], today: date) -> Iterato
     if base is not None and target is not None and base.when.last >= target.when.last:
         yield error(here, (*indicator.key, "target"), "target-before-baseline",
                     _("the target date ({t}) must come after the baseline's ({b})").format(
-                        t=target.when, b=base.when))  # fmt: skip
+                        t=human.period(target.when), b=human.period(base.when)))  # fmt: skip
     if indicator.measures:
         latest = indicator.measures[-1]
         if today - latest.on > STALE_AFTER and (target is None or target.when.last >= today):
             yield warning(here, (*latest.key, "on"), "stale-indicator",
                           _("the last measure of {i!r} dates from {d}, over a year ago: record a new one "
-                            "with `cloudplan measure`").format(i=indicator.id, d=latest.on))  # fmt: skip
+                            "with `cloudplan measure`").format(i=indicator.id, d=human.day(latest.on)))  # fmt: skip

@@ -10,26 +10,62 @@ from cloudplan.export.markdown import escape, table
 from cloudplan.words import human
 
 if TYPE_CHECKING:
-    from cloudplan.core.changes import Revision
+    from collections.abc import Sequence
+
+    from cloudplan.core.changes import Revision, SourceRevision
 
 
-def since(revision: Revision) -> dict[str, str]:
-    """Return the revision compared with: what the user wrote, the commit, its date."""
-    return {"rev": revision.rev, "commit": revision.commit, "date": revision.date.isoformat()}
+def since(revision: Revision) -> dict[str, str | None]:
+    """Return the revision compared with: what the user wrote, the commit, its date (null, null when only the
+    sources of portfolio files were compared: each has its own)."""
+    return {
+        "rev": revision.rev,
+        "commit": revision.commit or None,
+        "date": revision.date.isoformat() if revision.date is not None else None,
+    }
 
 
-def json_doc(revision: Revision, changes: list[Change]) -> str:
-    """Return `{"since": {"rev", "commit", "date"}, "changes": [...]}`, one document."""
+def json_doc(revision: Revision, changes: list[Change], sources: Sequence[SourceRevision] = ()) -> str:
+    """Return `{"since": {"rev", "commit", "date"}, "changes": [...]}`, one document.
+
+    Through portfolio files, "sources" lists each source compared (name, the commit read, the one compared
+    with and its date, null when its history starts later), and each change names its "source".
+    """
     from cloudplan.export.json import dumps
 
-    return dumps({"since": since(revision), "changes": [c.record() for c in changes]})
+    document: dict[str, object] = {"since": since(revision)}
+    if sources:
+        document["sources"] = [
+            {"name": s.name, "read": s.read, "commit": s.commit, "date": s.date.isoformat() if s.date else None}
+            for s in sources
+        ]
+    document["changes"] = [c.record() for c in changes]
+    return dumps(document)
 
 
 def heading(revision: Revision) -> str:
     """Return the title of a list of changes: since what, which commit, when."""
+    if not revision.commit or revision.date is None:
+        return _("Changes since {rev}").format(rev=revision.rev)
+    when = f"{human.day(revision.date.date())} {human.time(revision.date)}"
     return _("Changes since {rev} (commit {commit} of {date})").format(
-        rev=revision.rev, commit=revision.commit[:12], date=f"{human.day(revision.date.date())} {revision.date:%H:%M}"
+        rev=revision.rev, commit=revision.commit[:12], date=when
     )
+
+
+def source_lines(sources: Sequence[SourceRevision]) -> list[str]:
+    """Return a line per source compared with its own history: since which commit, or all new."""
+    lines = []
+    for s in sources:
+        if s.commit is None or s.date is None:
+            lines.append(_("source {name}: everything is new (its history starts later)").format(name=s.name))
+        else:
+            lines.append(
+                _("source {name}: since commit {commit} of {date}").format(
+                    name=s.name, commit=s.commit[:12], date=f"{human.day(s.date.date())} {s.date:%H:%M}"
+                )
+            )
+    return lines
 
 
 def _number(value: object) -> str:
@@ -79,8 +115,9 @@ def describe(c: Change) -> str:
     return f"{text}{human.colon()}{c.reason}" if c.reason else text
 
 
-def markdown(revision: Revision, changes: list[Change]) -> str:
+def markdown(revision: Revision, changes: list[Change], sources: Sequence[SourceRevision] = ()) -> str:
     """Return a heading and a table of the changes, every cell escaped, for the minutes."""
     header = (_("Ref"), _("Title"), _("Change"))
     rows = [(f"`{escape(c.ref)}`", escape(c.title), escape(describe(c))) for c in changes]
-    return f"# {escape(heading(revision))}\n\n" + table(header, rows)
+    listed = "".join(f"- {escape(line)}\n" for line in source_lines(sources))
+    return f"# {escape(heading(revision))}\n\n" + (f"{listed}\n" if listed else "") + table(header, rows)

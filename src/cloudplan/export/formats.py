@@ -10,9 +10,10 @@ Each function imports its module when called: `export json` does not pay for the
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
+from datetime import date, datetime
 from typing import NamedTuple
 
+from cloudplan.core.model import Snapshot
 from cloudplan.core.status import IndicatorState, ProjectState
 
 
@@ -28,6 +29,8 @@ class PortfolioView(NamedTuple):
     projects: tuple[ProjectState, ...]
     indicators: tuple[IndicatorState, ...]
     sources: tuple[str, ...] = ()
+    snapshots: tuple[Snapshot, ...] = ()  # the portfolio sources read (none for local plan files)
+    now: datetime | None = None  # the instant of the run, for the age of the sources' data
 
 
 Exporter = Callable[[PortfolioView, str], "str | bytes"]
@@ -36,7 +39,7 @@ Exporter = Callable[[PortfolioView, str], "str | bytes"]
 def _json(view: PortfolioView, delimiter: str) -> str:
     from cloudplan.export import json
 
-    return json.status(list(view.projects), list(view.indicators), view.as_of)
+    return json.status(list(view.projects), list(view.indicators), view.as_of, view.snapshots)
 
 
 def _csv(view: PortfolioView, delimiter: str) -> str:

@@ -7,16 +7,16 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from cloudplan import __version__
-from cloudplan.base.translate import _, language, ngettext
+from cloudplan.base.translate import _, language, ngettext, npgettext
 from cloudplan.core.status import MilestoneState, ProjectState, Status, expected_value, next_deadline
 from cloudplan.export import svg
 from cloudplan.export.formats import PortfolioView
 from cloudplan.export.svg import esc
 from cloudplan.words import human
-from cloudplan.words.theme import STATUS_COLOURS
+from cloudplan.words.theme import AT_RISK_COLOUR, STATUS_COLOURS
 
 if TYPE_CHECKING:
-    from cloudplan.core.changes import Change, Revision
+    from cloudplan.core.changes import Change, Revision, SourceRevision
     from cloudplan.core.periods import Period
 
 # The page may load nothing and run nothing: a hostile plan that slipped markup past the
@@ -111,13 +111,15 @@ def _page(title: str, body: list[str]) -> str:
 def report(
     snapshot: PortfolioView,
     sections: Sequence[Section] | None = None,
-    changed: tuple[Revision, list[Change]] | None = None,
+    changed: tuple[Revision, list[Change]] | tuple[Revision, list[Change], Sequence[SourceRevision]] | None = None,
 ) -> str:
     """Return the report page: a header, then each of *sections* (default: SECTIONS), then a footer.
 
     With *changed* (a revision and what changed since it), a section listing the changes follows the summary.
     """
     sections = list(SECTIONS if sections is None else sections)
+    if snapshot.snapshots:  # read through a portfolio file: which sources, and how old their data is
+        sections.insert(0, sources_section)
     if changed is not None:
         since = changed
         sections.insert(sections.index(summary) + 1 if summary in sections else 0, lambda _v: changes_section(*since))
@@ -125,10 +127,11 @@ def report(
     title = esc(snapshot.title)
     projects = list(snapshot.projects)
     plans = ", ".join(snapshot.sources) or "-"
+    as_of = _("As of {day}").format(day=day)
     body = [
         "<header>",
         f"<h1>{title}</h1>",
-        f'<p class="meta">{esc(_("As of {day}").format(day=day))} · {esc(_counts(projects))}</p>',
+        f'<p class="meta">{esc(as_of)} · {esc(_counts(projects))}</p>',
         "</header>",
         *(section(snapshot) for section in sections),
         "<footer>",
@@ -139,7 +142,8 @@ def report(
         ),
         "</footer>",
     ]
-    return _page(f"{title} · {esc(_('as of {day}').format(day=day))}", body)
+    on_day = _("as of {day}").format(day=day)
+    return _page(f"{title} · {esc(on_day)}", body)
 
 
 def timeline_page(snapshot: PortfolioView, chart: str) -> str:
@@ -154,7 +158,8 @@ def _counts(projects: list[ProjectState]) -> str:
     total = sum(len(p.milestones) for p in projects)
     late = sum(1 for p in projects for s in p.milestones if s.status is Status.OVERDUE)
     milestones = ngettext("{n} milestone", "{n} milestones", total).format(n=total)
-    return f"{n_projects}, {milestones}, " + _("{n} overdue").format(n=late)
+    overdue = npgettext("milestones", "{n} overdue", "{n} overdue", late).format(n=late)
+    return f"{n_projects}, {milestones}, {overdue}"
 
 
 def summary(snapshot: PortfolioView) -> str:
@@ -171,6 +176,9 @@ def summary(snapshot: PortfolioView) -> str:
             else esc(_("nothing to do"))
         )
         owners = f'<span class="small"> · {esc(", ".join(p.project.owners))}</span>' if p.project.owners else ""
+        if p.project.origin is not None:
+            source = _("source {name}").format(name=p.project.origin)
+            owners += f'<span class="small"> · {esc(source)}</span>'
         following = "-"
         if nxt is not None and nxt.milestone.due is not None:
             m, due = nxt.milestone, nxt.milestone.due
@@ -203,7 +211,8 @@ def _table(title: str, head: list[str], rows: list[str], empty: str) -> str:
 def timeline(snapshot: PortfolioView) -> str:
     """The timeline: the Gantt chart of every milestone shown, labelled with titles."""
     chart = svg.timeline(list(snapshot.projects), snapshot.as_of)
-    return f'<section class="whole">\n<h2>{esc(_("Timeline"))}</h2>\n<div class="chart">{chart}</div>\n</section>'
+    heading = _("Timeline")
+    return f'<section class="whole">\n<h2>{esc(heading)}</h2>\n<div class="chart">{chart}</div>\n</section>'
 
 
 def attention(snapshot: PortfolioView) -> str:
@@ -229,14 +238,15 @@ def attention(snapshot: PortfolioView) -> str:
 
 # -- at risk, and the trend of slips (views13) ---------------------------------------------------------------
 
-RISK_STYLE = ".at-risk { color: #e65100; font-weight: 600; white-space: nowrap; }\n"
+RISK_STYLE = f".at-risk {{ color: {AT_RISK_COLOUR}; font-weight: 600; white-space: nowrap; }}\n"
 
 
 def _risk_mark(state: MilestoneState) -> str:
     if not state.at_risk:
         return ""
     why = _("at risk: {refs}").format(refs=", ".join(state.blocked_by))
-    return f' <span class="at-risk" title="{esc(why)}">⚠ {esc(_("at risk"))}</span>'
+    label = _("at risk")
+    return f' <span class="at-risk" title="{esc(why)}">⚠ {esc(label)}</span>'
 
 
 def at_risk(snapshot: PortfolioView) -> str:
@@ -273,9 +283,9 @@ def trend(snapshot: PortfolioView) -> str:
 
     as_of = snapshot.as_of
     found = trends(s for p in snapshot.projects for s in p.milestones if s.milestone.slips)
-    title = f"<h2>{esc(_('Milestone trend analysis'))}</h2>"
+    title = "<h2>" + esc(_("Milestone trend analysis")) + "</h2>"
     if not found:
-        return f'{title}\n<p class="none">{esc(_("No deadline has slipped."))}</p>'
+        return title + '\n<p class="none">' + esc(_("No deadline has slipped.")) + "</p>"
     return f'{title}\n<div class="chart">{chart(found, as_of)}</div>'
 
 
@@ -311,13 +321,13 @@ def slips(snapshot: PortfolioView) -> str:
 def indicators(snapshot: PortfolioView) -> str:
     """A card per indicator: its levels, its latest measure, the expected values, and its chart."""
     states, as_of = list(snapshot.indicators), snapshot.as_of
-    title = f"<h2>{esc(_('Indicators'))}</h2>"
+    title = "<h2>" + esc(_("Indicators")) + "</h2>"
     if not states:
-        return f'{title}\n<p class="none">{esc(_("No indicator."))}</p>'
+        return title + '\n<p class="none">' + esc(_("No indicator.")) + "</p>"
     cards = []
     for s in states:
         i = s.indicator
-        unit = f" {esc(i.unit)}" if i.unit else ""
+        unit = esc(human.unit(i.unit))
         facts = [
             (
                 _("Baseline"),
@@ -335,7 +345,7 @@ def indicators(snapshot: PortfolioView) -> str:
             facts.append((_("Expected on {day}").format(day=human.day(s.latest_on)), f"{human.number(then)}{unit}"))
         facts.append((_("Expected as of {day}").format(day=human.day(as_of)), f"{human.number(s.expected)}{unit}"))
         if s.progress is not None:
-            facts.append((_("Progress"), f"{s.progress * 100:.0f} %"))
+            facts.append((_("Progress"), human.percent(s.progress * 100)))
         dl = "".join(f"<dt>{esc(k)}</dt><dd>{v}</dd>" for k, v in facts)
         cards.append(
             f'<div class="card"><h3>{esc(i.title)} {_badge(s.status.value)}</h3>'
@@ -345,16 +355,40 @@ def indicators(snapshot: PortfolioView) -> str:
     return f'{title}\n<div class="cards">\n' + "\n".join(cards) + "\n</div>"
 
 
-def changes_section(revision: Revision, changes: list[Change]) -> str:
-    """Return the section "Changes since REV": a row per change, or a line saying there was none."""
-    from cloudplan.export.changes import describe, heading
+def changes_section(revision: Revision, changes: list[Change], sources: Sequence[SourceRevision] = ()) -> str:
+    """Return the section "Changes since REV": a row per change, or a line saying there was none.
+
+    Through portfolio files, a line per source says which commit of its own history it is compared with.
+    """
+    from cloudplan.export.changes import describe, heading, source_lines
 
     rows = [
         f"<tr><td><code>{esc(c.ref)}</code></td><td>{esc(c.title)}</td><td>{esc(describe(c))}</td></tr>"
         for c in changes
     ]
     table = _table(heading(revision), [_("Ref"), _("Title"), _("Change")], rows, _("Nothing changed."))
+    lines = "".join(f'<p class="small">{esc(line)}</p>\n' for line in source_lines(sources))
+    if lines:
+        title, _sep, rest = table.partition("\n")
+        table = f"{title}\n{lines}{rest}"
     return f'<section id="changes">\n{table}\n</section>'
+
+
+def sources_section(snapshot: PortfolioView) -> str:
+    """Return the section "Sources": each source of the portfolio read, its repository, commit, and when fetched."""
+    from cloudplan.words.sources import SHORT, age, instant
+
+    rows = []
+    for s in snapshot.snapshots:
+        when = esc(instant(s.fetched))
+        if snapshot.now is not None:
+            when += f' <span class="small">({esc(age(s.fetched, snapshot.now))})</span>'
+        rows.append(
+            f"<tr><td><strong>{esc(s.name)}</strong></td><td><code>{esc(s.git)}</code></td>"
+            f'<td><code title="{esc(s.commit)}">{esc(s.commit[:SHORT])}</code></td><td class="date">{when}</td></tr>'
+        )
+    table = _table(_("Sources"), [_("Source"), _("Repository"), _("Commit"), _("Fetched")], rows, "")
+    return f'<section id="sources">\n{table}\n</section>'
 
 
 # The report's sections, in order.

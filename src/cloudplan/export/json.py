@@ -16,7 +16,10 @@ from cloudplan.core.status import IndicatorState, MilestoneState, ProjectState
 from cloudplan.export import records
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from cloudplan.core.alerts import Changes
+    from cloudplan.core.model import Snapshot
 
 
 def dumps(document: Any) -> str:
@@ -65,15 +68,17 @@ def overdue_changes(changes: Changes, as_of: date, within: int) -> str:
     )
 
 
-def status(projects: list[ProjectState], indicators: list[IndicatorState], as_of: date) -> str:
-    """Return `status --format json`: {"as_of", "projects", "indicators"}."""
-    return dumps(
-        {
-            "as_of": as_of.isoformat(),
-            "projects": [records.project(p) for p in projects],
-            "indicators": [records.indicator(i) for i in indicators],
-        }
-    )
+def status(
+    projects: list[ProjectState], indicators: list[IndicatorState], as_of: date, snapshots: Sequence[Snapshot] = ()
+) -> str:
+    """Return `status --format json`: {"as_of", "projects", "indicators"}; read through a portfolio file,
+    {"as_of", "sources", "projects", "indicators"}, "sources" listing each source read (name, commit, fetched)."""
+    document: dict[str, Any] = {"as_of": as_of.isoformat()}
+    if snapshots:
+        document["sources"] = records.sources(snapshots)
+    document["projects"] = [records.project(p) for p in projects]
+    document["indicators"] = [records.indicator(i) for i in indicators]
+    return dumps(document)
 
 
 def indicators(states: list[IndicatorState], as_of: date) -> str:

@@ -46,20 +46,20 @@ def _milestone_header() -> tuple[str, ...]:
 
 def milestones(items: list[MilestoneState], as_of: date) -> str:
     """Return one table of milestones (for `overdue`)."""
-    head = f"# {_('Milestones as of {day}').format(day=human.day(as_of))}\n\n"
+    head = "# " + _("Milestones as of {day}").format(day=human.day(as_of)) + "\n\n"
     return head + table(_milestone_header(), (_row(s) for s in items))
 
 
 def status(projects: list[ProjectState], as_of: date) -> str:
     """Return a section per project: status, progress and its table of milestones."""
-    parts = [f"# {_('Roadmap as of {day}').format(day=human.day(as_of))}\n"]
+    parts = ["# " + _("Roadmap as of {day}").format(day=human.day(as_of)) + "\n"]
     for p in projects:
         parts.append(f"\n## {escape(p.project.title)} (`{p.project.id}`)\n")
         owners = escape(", ".join(p.project.owners)) or "-"
+        said, status, progress = _("Owners"), _("Status"), _("Progress")
         parts.append(
-            f"\n{_('Owners')}{human.colon()}{owners} · "
-            f"{_('Status')}{human.colon()}**{human.status(p.status.value)}** · "
-            f"{_('Progress')}{human.colon()}{p.done}/{p.total}\n\n"
+            f"\n{said}{human.colon()}{owners} · {status}{human.colon()}**{human.status(p.status.value)}** · "
+            f"{progress}{human.colon()}{p.done}/{p.total}\n\n"
         )
         parts.append(table(_milestone_header(), (_row(s) for s in p.milestones)))
     return "".join(parts)
@@ -82,6 +82,6 @@ def indicators(states: list[IndicatorState], as_of: date) -> str:
             num(None if s.expected is None else round(s.expected, 1)),
             human.status(s.status.value),
         ])  # fmt: skip
-    head = f"# {_('Indicators as of {day}').format(day=human.day(as_of))}\n\n"
+    head = "# " + _("Indicators as of {day}").format(day=human.day(as_of)) + "\n\n"
     header = (_("Id"), _("Title"), _("Unit"), _("Baseline"), _("Target"), _("Latest"), _("Expected"), _("Status"))
     return head + table(header, rows)

@@ -10,6 +10,7 @@ become a formula (formulas live in their own attribute, which is never written).
 from __future__ import annotations
 
 import io
+import math
 import zipfile
 from collections.abc import Callable
 from datetime import date
@@ -17,7 +18,7 @@ from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
 from cloudplan.export.formats import PortfolioView
-from cloudplan.export.sheets import Cell, Sheet, inert, sheets
+from cloudplan.export.sheets import MAX_DECIMALS, Cell, Sheet, decimals, inert, sheets, shown
 from cloudplan.words import human
 from cloudplan.words.theme import STATUS_COLOURS
 
@@ -46,14 +47,37 @@ MANIFEST = f"""<?xml version="1.0" encoding="UTF-8"?>
 </manifest:manifest>
 """
 
-STYLES = f"""<?xml version="1.0" encoding="UTF-8"?>
+
+def _page_styles(title: str) -> str:
+    """Return styles.xml: the page every sheet prints on, as people file it: A4 landscape, every column on
+    one page wide (as many pages down as it takes), the plan's title and the sheet's name above, the page
+    number below. (The header row repeats on each page: it is each table's `table:table-header-rows`.)"""
+    lines = 'style:header-footer-properties fo:min-height="0.6cm" fo:margin-left="0cm" fo:margin-right="0cm"'
+    return f"""<?xml version="1.0" encoding="UTF-8"?>
 <office:document-styles {_NS}><office:styles>
 <style:style style:name="Default" style:family="table-cell"/>
-</office:styles></office:document-styles>
+</office:styles><office:automatic-styles>
+<style:page-layout style:name="pm1"><style:page-layout-properties fo:page-width="29.7cm" fo:page-height="21cm" \
+style:print-orientation="landscape" fo:margin-top="1cm" fo:margin-bottom="1cm" fo:margin-left="1.27cm" \
+fo:margin-right="1.27cm" style:print-page-order="ttb" style:scale-to-X="1"/>\
+<style:header-style><{lines} fo:margin-bottom="0.25cm"/></style:header-style>\
+<style:footer-style><{lines} fo:margin-top="0.25cm"/></style:footer-style></style:page-layout>
+</office:automatic-styles><office:master-styles>
+<style:master-page style:name="Default" style:page-layout-name="pm1">\
+<style:header><style:region-left><text:p>{escape(title)}</text:p></style:region-left>\
+<style:region-right><text:p><text:sheet-name>???</text:sheet-name></text:p></style:region-right></style:header>\
+<style:footer><text:p><text:page-number>1</text:page-number> / <text:page-count>1</text:page-count></text:p>\
+</style:footer></style:master-page>
+</office:master-styles></office:document-styles>
 """
 
-# A centimetre for about 5 characters of the default 10-point font.
-_CM_PER_CHAR = 0.21
+
+# A centimetre for about 4.3 characters of the default 10-point font: a little more room than the
+# characters need, for LibreOffice lays a scaled page out a little wider on paper than on screen.
+_CM_PER_CHAR = 0.23
+_TOP = 'style:vertical-align="top"'
+_WRAP = f'{_TOP} fo:wrap-option="wrap"'
+_ROOM = 'fo:padding-right="0.15cm"'  # between a number and the text of the next column
 
 
 def _styles(sheet_list: list[Sheet]) -> str:
@@ -69,12 +93,24 @@ def _styles(sheet_list: list[Sheet]) -> str:
         'number:min-integer-digits="1"/><number:text>%</number:text></number:percentage-style>',
         '<style:style style:name="ta" style:family="table" style:master-page-name="Default">'
         '<style:table-properties table:display="true"/></style:style>',
-        '<style:style style:name="head" style:family="table-cell"><style:table-cell-properties '
-        'fo:background-color="#eeeeee" fo:border-bottom="0.5pt solid #000000"/>'
+        # Every cell at the top of its row; text wraps within its column (a long title takes two lines,
+        # not the page's width); numbers keep a little room from the next column; dates are centred.
+        f'<style:style style:name="head" style:family="table-cell"><style:table-cell-properties '
+        f'fo:background-color="#eeeeee" fo:border-bottom="0.5pt solid #000000" {_WRAP}/>'
         '<style:text-properties fo:font-weight="bold"/></style:style>',
-        '<style:style style:name="date" style:family="table-cell" style:data-style-name="N-date"/>',
-        '<style:style style:name="pct" style:family="table-cell" style:data-style-name="N-pct"/>',
+        f'<style:style style:name="txt" style:family="table-cell"><style:table-cell-properties {_WRAP}/></style:style>',
+        '<style:style style:name="date" style:family="table-cell" style:data-style-name="N-date">'
+        f'<style:table-cell-properties {_TOP}/><style:paragraph-properties fo:text-align="center"/></style:style>',
+        '<style:style style:name="pct" style:family="table-cell" style:data-style-name="N-pct">'
+        f"<style:table-cell-properties {_TOP} {_ROOM}/></style:style>",
     ]
+    for n in range(MAX_DECIMALS + 1):
+        parts.append(
+            f'<number:number-style style:name="N-num{n}"><number:number number:decimal-places="{n}" '
+            f'number:min-decimal-places="{n}" number:min-integer-digits="1" number:grouping="true"/>'
+            f'</number:number-style><style:style style:name="num{n}" style:family="table-cell" '
+            f'style:data-style-name="N-num{n}"><style:table-cell-properties {_TOP} {_ROOM}/></style:style>'
+        )
     parts += [
         f'<style:style style:name="w{w}" style:family="table-column"><style:table-column-properties '
         f'style:column-width="{w * _CM_PER_CHAR:.2f}cm"/></style:style>'
@@ -82,7 +118,8 @@ def _styles(sheet_list: list[Sheet]) -> str:
     ]
     parts += [
         f'<style:style style:name="s-{name}" style:family="table-cell"><style:table-cell-properties '
-        f'fo:background-color="{colour}"/><style:text-properties fo:color="#ffffff"/></style:style>'
+        f'fo:background-color="{colour}" {_WRAP} fo:padding-left="0.1cm"/>'
+        '<style:text-properties fo:color="#ffffff"/></style:style>'
         for name, colour in STATUS_COLOURS.items()
     ]
     return "".join(parts)
@@ -106,7 +143,8 @@ def _cells(kinds: tuple[Cell, ...]) -> list[Callable[[Any], str]]:
         found = escaped.get(v)
         if found is None:
             found = escaped[v] = (
-                f'<table:table-cell office:value-type="string"><text:p>{escape(v)}</text:p></table:table-cell>'
+                '<table:table-cell table:style-name="txt" office:value-type="string">'
+                f"<text:p>{escape(v)}</text:p></table:table-cell>"
             )
         return found
 
@@ -122,10 +160,13 @@ def _cells(kinds: tuple[Cell, ...]) -> list[Callable[[Any], str]]:
             f"<text:p>{human.day(v)}</text:p></table:table-cell>"
         )
 
-    def number(v: float) -> str:
+    def number(v: float) -> str:  # with its own decimals, at most MAX_DECIMALS
+        if not math.isfinite(v):  # never from a checked plan (inf and nan are findings); never an error here
+            return text(str(v))
+        n = 0 if v == int(v) else decimals(v)
         return (
-            f'<table:table-cell office:value-type="float" office:value="{v!r}"><text:p>{v:g}</text:p>'
-            "</table:table-cell>"
+            f'<table:table-cell table:style-name="num{n}" office:value-type="float" office:value="{v!r}">'
+            f"<text:p>{shown(v, n)}</text:p></table:table-cell>"
         )
 
     def percent(v: float) -> str:
@@ -238,7 +279,7 @@ def spreadsheet(snapshot: PortfolioView) -> bytes:
         z.writestr(zipfile.ZipInfo("mimetype", when), MIMETYPE, compress_type=zipfile.ZIP_STORED)
         for name, text in (
             ("META-INF/manifest.xml", MANIFEST),
-            ("styles.xml", STYLES),
+            ("styles.xml", _page_styles(inert(snapshot.title) or "")),
             ("meta.xml", meta),
             ("settings.xml", _settings(sheet_list)),
             ("content.xml", content),

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Iterable
+from datetime import UTC
+from typing import TYPE_CHECKING, Any
 
 from cloudplan.core.model import Milestone
 from cloudplan.core.status import IndicatorState, MilestoneState, ProjectState
+
+if TYPE_CHECKING:
+    from cloudplan.core.model import Snapshot
 
 MILESTONE_FIELDS = (
     "ref", "project", "id", "title", "owners", "start", "due", "deadline", "done", "cancelled",
@@ -22,7 +27,7 @@ def milestone(state: MilestoneState) -> dict[str, Any]:
     """
     m = state.milestone
     start, due, done, cancelled = m.start, m.due, m.done, m.cancelled
-    return {
+    record = {
         "ref": f"{m.project}/{m.id}",
         "project": m.project,
         "id": m.id,
@@ -42,12 +47,15 @@ def milestone(state: MilestoneState) -> dict[str, Any]:
         "blocked_by": state.blocked_by,
         "plan": m.source,
     }
+    if m.origin is not None:  # read through a portfolio file: the source it came from
+        record["source"] = m.origin
+    return record
 
 
 def project(state: ProjectState) -> dict[str, Any]:
     """Return a project, its status, progress and milestones."""
     p = state.project
-    return {
+    record = {
         "id": p.id,
         "title": p.title,
         "owners": p.owners,
@@ -57,12 +65,15 @@ def project(state: ProjectState) -> dict[str, Any]:
         "milestones": [milestone(s) for s in state.milestones],
         "plan": p.source,
     }
+    if p.origin is not None:
+        record["source"] = p.origin
+    return record
 
 
 def indicator(state: IndicatorState) -> dict[str, Any]:
     """Return an indicator, its latest measure, expected value and status."""
     i = state.indicator
-    return {
+    record = {
         "id": i.id,
         "title": i.title,
         "unit": i.unit,
@@ -76,6 +87,17 @@ def indicator(state: IndicatorState) -> dict[str, Any]:
         "measures": [{"on": m.on.isoformat(), "value": m.value, "note": m.note} for m in i.measures],
         "plan": i.source,
     }
+    if i.origin is not None:
+        record["source"] = i.origin
+    return record
+
+
+def sources(snapshots: Iterable[Snapshot]) -> list[dict[str, str]]:
+    """Return the sources read through portfolio files: name, commit read, when it was fetched (UTC)."""
+    return [
+        {"name": s.name, "commit": s.commit, "fetched": s.fetched.astimezone(UTC).isoformat().replace("+00:00", "Z")}
+        for s in snapshots
+    ]
 
 
 def slips(m: Milestone) -> list[dict[str, str | None]]:

@@ -11,7 +11,7 @@ from cloudplan.base.translate import _
 from cloudplan.core import gantt
 from cloudplan.core.status import IndicatorState, MilestoneState, ProjectState, Status
 from cloudplan.words import human
-from cloudplan.words.theme import AS_OF_COLOUR, status_colour
+from cloudplan.words.theme import AS_OF_COLOUR, AT_RISK_COLOUR, status_colour
 
 GRID, INK, MUTED = "#e0e0e0", "#212121", "#616161"
 # Fonts already on the reader's machine: the picture fetches nothing.
@@ -141,13 +141,14 @@ def timeline(
         y += ROW_H
     bottom = y
     body += _grid(ax, per_unit, x, axis_top, bottom)
-    body += rows
-    if now is not None:
+    if now is not None:  # under the rows: the words beside the bars stay whole where it crosses them
         body.append(
             f'<line x1="{now:.1f}" y1="{axis_top - 4}" x2="{now:.1f}" y2="{bottom}" stroke="{AS_OF_COLOUR}" '
             f'stroke-width="2" stroke-dasharray="5 3"/>'
         )
-    legend, y = _legend({s.status for s in states}, as_of, now is not None, bottom + 14)
+    body += rows
+    risky = any(s.at_risk for s in states)
+    legend, y = _legend({s.status for s in states}, as_of, now is not None, bottom + 14, risky)
     body += legend
     height = y + MARGIN
     body.insert(0, f'<rect width="{WIDTH}" height="{height}" fill="#fff"/>')
@@ -173,7 +174,7 @@ def _grid(ax: gantt.Axis, per_unit: float, x: Callable[[date], float], top: int,
         else:
             body.append(f'<line x1="{left:.1f}" y1="{top + 18}" x2="{left:.1f}" y2="{bottom}" stroke="{GRID}"/>')
         if ax.scale is gantt.Scale.QUARTER:
-            tick = f"Q{(unit.first.month + 2) // 3}"
+            tick = human.quarter_label((unit.first.month + 2) // 3)  # T1..T4 in French
         elif ax.scale is gantt.Scale.MONTH and (unit.first.month - 1) % every == 0:
             tick = f"{unit.first.month:02d}"
         else:
@@ -188,7 +189,7 @@ def _grid(ax: gantt.Axis, per_unit: float, x: Callable[[date], float], top: int,
 def _wrap(text: str, chars: int, lines: int = 2) -> list[str]:
     """Return *text* in at most *lines* lines of *chars* characters, cut at spaces, the last ending in '…'."""
     out: list[str] = []
-    words = text.split()
+    words = _unbreakable(text.split())
     while words and len(out) < lines:
         line = words.pop(0)
         while words and len(line) + 1 + len(words[0]) <= chars:
@@ -199,14 +200,32 @@ def _wrap(text: str, chars: int, lines: int = 2) -> list[str]:
     return [_fit(line, chars) for line in out] or [""]
 
 
+# Marks French typography keeps with a word even when the plan spaces them with an ordinary
+# space: "«" with the word after it, "»", ":", ";", "!", "?" with the word before.
+_OPENS, _CLOSES = ("«",), ("»", ":", ";", "!", "?")
+
+
+def _unbreakable(words: list[str]) -> list[str]:
+    """Return *words* with each lone French mark joined to its word, so that no line ends in "«"."""
+    out: list[str] = []
+    for word in words:
+        if out and (word in _CLOSES or out[-1] in _OPENS):
+            out[-1] += " " + word
+        else:
+            out.append(word)
+    return out
+
+
 def _row(state: MilestoneState, y: int, x: Callable[[date], float], ax: gantt.Axis) -> tuple[str, int]:
     """Return a milestone's row (its title, its bar and mark, its due period) and the row's height."""
     m = state.milestone
     colour = status_colour(state.status)
     lines = _wrap(inert_text(m.title), int((LABEL_W - 20) / (LABEL_SIZE * CHAR_W)))
     height = ROW_H + LINE_H * (len(lines) - 1)
+    done = m.done if state.status in (Status.DONE, Status.DONE_LATE) else None
     tip = f"{m.ref}{human.colon()}{m.title} ({human.status(state.status.value)}"
-    tip += f", {human.period(m.due)} = {human.day(m.due.last)})" if m.due else ")"
+    tip += f", {human.period(m.due)} = {human.day(m.due.last)}" if m.due else ""
+    tip += ", " + _("done on {day}").format(day=human.day(done)) + ")" if done else ")"
     # The title in a nested viewport, which clips it should a glyph run wider than guessed:
     # a label never runs into the bars (and no clip-path id can clash on a page of charts).
     parts = [
@@ -218,45 +237,52 @@ def _row(state: MilestoneState, y: int, x: Callable[[date], float], ax: gantt.Ax
     parts.append(f'<line x1="{MARGIN}" y1="{y + height}" x2="{WIDTH - MARGIN}" y2="{y + height}" stroke="#f0f0f0"/>')
     span = gantt.span(state)
     mid = y + 12
-    if span.deadline is None:
+    if span.end is None:
         left = x(span.start) if span.start else CHART_X
         parts.append(_text(left + 4, mid + 4, _("no deadline"), fill=MUTED, extra=f' font-size="{SMALL}" '
                            'font-style="italic"'))  # fmt: skip
     else:
-        left, right = x(span.start or span.deadline), x(span.deadline + timedelta(days=1))
-        dash = ' stroke-dasharray="3 2" fill-opacity="0.3"' if state.status is Status.CANCELLED else ""
+        # A done milestone is drawn on the day it was done (early or late), any other on its deadline.
+        left, right = x(span.start or span.end), x(span.end + timedelta(days=1))
+        # A cancelled bar is paler and dashed: one fill-opacity each (an attribute twice is not XML).
+        cancelled = state.status is Status.CANCELLED
+        look = 'fill-opacity="0.3" stroke-dasharray="3 2"' if cancelled else 'fill-opacity="0.55"'
         if right > left:
             parts.append(
                 f'<rect x="{left:.1f}" y="{mid - 5}" width="{max(right - left, 1):.1f}" height="10" rx="2" '
-                f'fill="{colour}" fill-opacity="0.55" stroke="{colour}"{dash}/>'
+                f'fill="{colour}" {look} stroke="{colour}"/>'
             )
-        if span.deadline < ax.first or span.deadline > ax.last:
-            # A deadline off the axis (--from, --to): an arrow on the edge it lies beyond.
-            tip_x, back = (CHART_X - 2, 8) if span.deadline < ax.first else (right + 2, -8)
+        if span.end < ax.first or span.end > ax.last:
+            # An end off the axis (--from, --to): an arrow on the edge it lies beyond.
+            tip_x, back = (CHART_X - 2, 8) if span.end < ax.first else (right + 2, -8)
             parts.append(
                 f'<polygon points="{tip_x:.1f},{mid} {tip_x + back:.1f},{mid - 6} {tip_x + back:.1f},{mid + 6}" '
                 f'fill="{colour}"/>'
             )
-            right = CHART_X + 8 if span.deadline < ax.first else right
+            right = CHART_X + 8 if span.end < ax.first else right
         else:
             parts.append(_mark(MARK_SHAPES[state.status], right, mid, colour))
-        if m.due is not None:
-            due = inert_text(human.period(m.due))
-            room = len(due) * SMALL * CHAR_W
+        if done is not None or m.due is not None:
+            said = _("done on {day}").format(day=human.day(done)) if done else human.period(m.due)
+            said = inert_text(said)
+            room = len(said) * SMALL * CHAR_W
             if right + 10 + room <= WIDTH - MARGIN:
-                parts.append(_text(right + 10, mid + 4, due, fill=MUTED, extra=f' font-size="{SMALL}"'))
+                parts.append(_text(right + 10, mid + 4, said, fill=MUTED, extra=f' font-size="{SMALL}"'))
             elif left - 8 - room >= CHART_X:
-                parts.append(_text(left - 8, mid + 4, due, anchor="end", fill=MUTED, extra=f' font-size="{SMALL}"'))
+                parts.append(_text(left - 8, mid + 4, said, anchor="end", fill=MUTED, extra=f' font-size="{SMALL}"'))
     if state.at_risk:  # a dependency is overdue, cancelled or due after it: a mark before the title, and in the tip
         why = _("at risk: {refs}").format(refs=", ".join(state.blocked_by))
         parts[0] = f"<g><title>{esc(tip + ' ⚠ ' + why)}</title>"
-        parts.append(f'<text class="at-risk" x="{MARGIN}" y="{y + 16}" fill="#e65100" font-weight="bold">⚠</text>')
+        parts.append(
+            f'<text class="at-risk" x="{MARGIN}" y="{y + 16}" fill="{AT_RISK_COLOUR}" font-weight="bold">⚠</text>'
+        )
     parts.append("</g>")
     return "".join(parts), height
 
 
-def _legend(present: set[Status], as_of: date, now: bool, y: int) -> tuple[list[str], int]:
-    """Return the legend (a sample of each status drawn, the as-of line) and the y below it."""
+def _legend(present: set[Status], as_of: date, now: bool, y: int, risky: bool = False) -> tuple[list[str], int]:
+    """Return the legend (a sample of each status drawn, the as-of line, the mark of a milestone
+    at risk when *risky*) and the y below it."""
     body, left = [], float(MARGIN)
     items = [s for s in Status if s in present]
 
@@ -287,6 +313,12 @@ def _legend(present: set[Status], as_of: date, now: bool, y: int) -> tuple[list[
         body.append(f'<line x1="{left + 4:.1f}" y1="{y - 11}" x2="{left + 4:.1f}" y2="{y + 3}" '
                     f'stroke="{AS_OF_COLOUR}" stroke-width="2" stroke-dasharray="5 3"/>')  # fmt: skip
         body.append(_text(left + 12, y, label, fill=AS_OF_COLOUR))
+        left += 12 + len(label) * 12 * CHAR_W + 20
+    if risky:
+        word = _("at risk")
+        room(18 + len(word) * 12 * CHAR_W)
+        body.append(_text(left, y, "⚠", fill=AT_RISK_COLOUR, extra=' font-weight="bold"'))
+        body.append(_text(left + 18, y, word))
     return body, y + 6
 
 
@@ -340,10 +372,11 @@ def indicator(state: IndicatorState, as_of: date) -> str:
         # The straight line the status is judged against runs between the levels' last days
         # (a baseline "2018" stands for 2018-12-31), as the status computation reads them.
         a, b = i.baseline, i.target
+        dashed = _("baseline to target")
         body.append(
             f'<line x1="{px(a.when.last):.1f}" y1="{py(a.value):.1f}" x2="{px(b.when.last):.1f}" '
             f'y2="{py(b.value):.1f}" stroke="#757575" stroke-width="1.5" stroke-dasharray="5 4">'
-            f"<title>{esc(_('baseline to target'))}</title></line>"
+            f"<title>{esc(dashed)}</title></line>"
         )
     for kind, lv in levels:
         # A level given as a period is drawn where people read it: a bar across the period
@@ -375,31 +408,47 @@ def indicator(state: IndicatorState, as_of: date) -> str:
                 f'<circle cx="{px(m.on):.1f}" cy="{py(m.value):.1f}" r="4" fill="{colour}">'
                 f"<title>{esc(tip)}</title></circle>"
             )
-    body += _indicator_legend(colour, bool(points), as_of if now else None, IND_H - 10)
-    return _svg(IND_W, IND_H, title, body)
+    legend, last = _indicator_legend(colour, bool(points), as_of if now else None, IND_H - 10)
+    height = max(IND_H, round(last) + 10)
+    body[0] = f'<rect width="{IND_W}" height="{height}" fill="#fff"/>'
+    return _svg(IND_W, height, title, body + legend)
 
 
-def _indicator_legend(colour: str, measured: bool, as_of: date | None, y: float) -> list[str]:
-    """Return the legend under an indicator's chart: the dashed line, the measures (or none yet), the as-of day."""
-    x = float(PAD_L)
-    line = _("baseline to target")
-    body = [
-        f'<line x1="{x:.1f}" y1="{y - 4:.1f}" x2="{x + 18:.1f}" y2="{y - 4:.1f}" stroke="#757575" '
-        f'stroke-width="1.5" stroke-dasharray="5 4"/>',
-        _text(x + 22, y, line, fill=MUTED, extra=' font-size="10"'),
+def _indicator_legend(colour: str, measured: bool, as_of: date | None, y: float) -> tuple[list[str], float]:
+    """Return the legend under an indicator's chart (the dashed line, the measures or none yet, the as-of
+    day), on as many lines as its words need in the picture's width, and the y of its last line."""
+    size, gap = 10, 12
+
+    def sample_line(x: float, y: float) -> str:
+        return (f'<line x1="{x:.1f}" y1="{y - 4:.1f}" x2="{x + 18:.1f}" y2="{y - 4:.1f}" stroke="#757575" '
+                f'stroke-width="1.5" stroke-dasharray="5 4"/>')  # fmt: skip
+
+    def sample_dot(x: float, y: float) -> str:
+        return f'<circle cx="{x + 4:.1f}" cy="{y - 4:.1f}" r="4" fill="{colour}"/>'
+
+    def sample_now(x: float, y: float) -> str:
+        return (f'<line x1="{x + 2:.1f}" y1="{y - 10:.1f}" x2="{x + 2:.1f}" y2="{y + 2:.1f}" '
+                f'stroke="{AS_OF_COLOUR}" stroke-dasharray="3 3"/>')  # fmt: skip
+
+    # (what is drawn before the words, its width, the words, their colour, more attributes)
+    items: list[tuple[Callable[[float, float], str] | None, float, str, str, str]] = [
+        (sample_line, 22, _("baseline to target"), MUTED, ""),
     ]
-    x += 22 + len(line) * 10 * CHAR_W + 12
     if measured:
-        body.append(f'<circle cx="{x + 4:.1f}" cy="{y - 4:.1f}" r="4" fill="{colour}"/>')
-        body.append(_text(x + 12, y, _("measures"), fill=MUTED, extra=' font-size="10"'))
-        x += 12 + len(_("measures")) * 10 * CHAR_W + 12
+        items.append((sample_dot, 12, _("measures"), MUTED, ""))
     else:
         # Down here, not in the plot: the words never cover the line or its target.
-        body.append(_text(x, y, _("no measure yet"), fill=MUTED, extra=' font-size="10" font-style="italic"'))
-        x += len(_("no measure yet")) * 10 * CHAR_W + 12
+        items.append((None, 0, _("no measure yet"), MUTED, ' font-style="italic"'))
     if as_of is not None:
-        body.append(f'<line x1="{x + 2:.1f}" y1="{y - 10:.1f}" x2="{x + 2:.1f}" y2="{y + 2:.1f}" '
-                    f'stroke="{AS_OF_COLOUR}" stroke-dasharray="3 3"/>')  # fmt: skip
-        body.append(_text(x + 7, y, _("as of {day}").format(day=human.day(as_of)), fill=AS_OF_COLOUR,
-                          extra=' font-size="10"'))  # fmt: skip
-    return body
+        items.append((sample_now, 7, _("as of {day}").format(day=human.day(as_of)), AS_OF_COLOUR, ""))
+    body: list[str] = []
+    x = float(PAD_L)
+    for sample, before, words, fill, extra in items:
+        width = before + len(words) * size * CHAR_W
+        if x > PAD_L and x + width > IND_W - 4:  # no room left on this line: the next one
+            x, y = float(PAD_L), y + 14
+        if sample is not None:
+            body.append(sample(x, y))
+        body.append(_text(x + before, y, words, fill=fill, extra=f' font-size="{size}"{extra}'))
+        x += width + gap
+    return body, y

@@ -57,6 +57,35 @@ def missing_settings(destinations: Iterable[str], env: Mapping[str, str]) -> lis
     return sorted(set(missing))
 
 
+def preflight(destinations: Iterable[str], env: Mapping[str, str]) -> list[str]:
+    """Return what a real run would miss to reach *destinations*, a sentence each (what `--dry-run` warns of).
+
+    The settings the environment lacks, and those it has that cannot work: an SMTP URL, a sender or a
+    Matrix URL that a send would refuse. Never quotes a password, a token or a webhook URL.
+    """
+    from urllib.parse import urlsplit
+
+    wanted = sorted(d for d in set(destinations) if d != STDOUT)
+    found = []
+    missing = missing_settings(wanted, env)
+    if missing:
+        found.append(_("a real run would send nothing: the environment lacks {names}").format(names=", ".join(missing)))
+    kinds = {d.partition(":")[0] for d in wanted}
+    if "mailto" in kinds:
+        from cloudplan.notify import mail
+
+        for name, check in (("CLOUDPLAN_SMTP_URL", mail.server), ("CLOUDPLAN_MAIL_FROM", mail.sender)):
+            if env.get(name):
+                try:
+                    check(env[name])
+                except SendFailed as e:
+                    found.append(e.message)
+    url = env.get("CLOUDPLAN_MATRIX_URL", "")
+    if "matrix" in kinds and url and urlsplit(url).scheme not in ("http", "https"):
+        found.append(_("CLOUDPLAN_MATRIX_URL must be an http(s):// URL"))
+    return found
+
+
 def secrets(env: Mapping[str, str], destinations: Iterable[str] = ()) -> list[str]:
     """Return every secret the environment holds for cloudplan: passwords, tokens, webhook URLs."""
     from urllib.parse import unquote, urlsplit

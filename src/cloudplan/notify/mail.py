@@ -56,21 +56,49 @@ def server(url: str) -> Server:
     return Server(parts.scheme, parts.hostname, port or PORTS[parts.scheme], user, password)
 
 
-def compose(message: Message, sender: str) -> EmailMessage:
-    """Return the e-mail of *message*: From, To, Subject, Date, Message-ID, text and HTML parts."""
+def sender(value: str) -> tuple[str, str]:
+    """Return the display name and the address of CLOUDPLAN_MAIL_FROM (`pmo@x.gouv.fr`, `PMO <pmo@x.gouv.fr>`).
+
+    Raises SendFailed when it is not one address.
+    """
+    from email.headerregistry import Address, HeaderRegistry
+
+    header = HeaderRegistry()("From", value)
+    addresses: list[Address] = list(getattr(header, "addresses", ()))
+    if header.defects or len(addresses) != 1 or not addresses[0].username or not addresses[0].domain:
+        raise SendFailed(
+            _("CLOUDPLAN_MAIL_FROM is not one e-mail address: {value!r}").format(value=value),
+            hint=_("e.g. pmo@example.gouv.fr, or with a name: PMO <pmo@example.gouv.fr>"),
+        )
+    return addresses[0].display_name, addresses[0].addr_spec
+
+
+def compose(message: Message, from_: str) -> EmailMessage:
+    """Return the e-mail of *message*: From, To, Subject, Date, Message-ID, text and HTML parts.
+
+    Subject and From (whose display name is kept as written) are encoded here, with the standard
+    library's older folder (email.header), and stored as they are: the newer folder of
+    `email.policy` can write an empty encoded-word (`=?utf-8?q??=`, which RFC 2047 forbids) when a
+    fold falls at an encoded character of a long French subject (CPython 3.11 to 3.13).
+    """
     import html
+    from email.header import Header
     from email.message import EmailMessage
     from email.utils import formatdate
 
+    name, address = sender(from_)
     to = message.destination.removeprefix("mailto:")
     mail = EmailMessage()
-    mail["From"] = sender
+    mail.set_raw("From", _fold(f"{_phrase(name)} <{address}>" if name else address, "From"))
     mail["To"] = to
-    mail["Subject"] = message.subject
+    subject = message.subject
+    charset = "us-ascii" if subject.isascii() else "utf-8"
+    # Words of at most 75 characters on lines of at most 76, as RFC 2047 and 5322 ask (the default is 78).
+    mail.set_raw("Subject", Header(subject, charset, maxlinelen=76, header_name="Subject").encode())
     mail["Date"] = formatdate(localtime=True)
-    domain = sender.rpartition("@")[2].strip("> ") or "cloudplan.invalid"
-    mail["Message-ID"] = f"<{message.id}@{domain}>"
+    mail["Message-ID"] = f"<{message.id}@{address.rpartition('@')[2]}>"
     mail["Auto-Submitted"] = "auto-generated"  # RFC 3834: no vacation replies to a robot
+    mail["X-Auto-Response-Suppress"] = "All"  # Exchange and Outlook: no out-of-office or read receipt either
     mail.set_content(message.text)
     lang = html.escape(message.language or "en", quote=True)
     page = (
@@ -81,6 +109,51 @@ def compose(message: Message, sender: str) -> EmailMessage:
     return mail
 
 
+_SPECIALS = frozenset('()<>[]:;@\\,."')
+
+
+def _phrase(name: str) -> str:
+    """Return a display name as the words of an address header: plain ASCII words as they are, each run of the
+    others (accents, specials) as RFC 2047 encoded-words of at most 40 characters of text.
+
+    A run is one encoded-word, spaces inside it: whitespace between two encoded-words is not text.
+    """
+    from email.header import Header
+
+    out: list[str] = []
+    run: list[str] = []
+
+    def flush() -> None:
+        if not run:
+            return
+        chunks, current = [], ""
+        for ch in " ".join(run):
+            if len(current) >= 40 and ch == " ":  # cut after a space, which then belongs to the first word
+                chunks.append(current + " ")
+                current = ""
+            else:
+                current += ch
+        chunks.append(current)
+        out.append(" ".join(Header(c, "utf-8").encode() for c in chunks if c))
+        run.clear()
+
+    for word in name.split(" "):
+        if word and word.isascii() and not _SPECIALS & set(word) and "=?" not in word:
+            flush()
+            out.append(word)
+        else:
+            run.append(word)
+    flush()
+    return " ".join(out)
+
+
+def _fold(value: str, name: str) -> str:
+    """Return an ASCII header value folded at its spaces into lines of at most 76 characters."""
+    from email.header import Header
+
+    return Header(value, "us-ascii", maxlinelen=76, header_name=name).encode()
+
+
 def send(message: Message, env: Mapping[str, str]) -> str:
     """Send *message* to its address; return the server's answer. Raises SendFailed."""
     import smtplib
@@ -88,8 +161,7 @@ def send(message: Message, env: Mapping[str, str]) -> str:
 
     d = message.destination
     where = server(env.get("CLOUDPLAN_SMTP_URL", ""))
-    sender = env.get("CLOUDPLAN_MAIL_FROM", "")
-    mail = compose(message, sender)
+    mail = compose(message, env.get("CLOUDPLAN_MAIL_FROM", ""))
     name = f"{where.host}:{where.port}"
     try:
         context = ssl.create_default_context()

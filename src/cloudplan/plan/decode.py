@@ -5,6 +5,7 @@ This is the one module that knows the plan file's key names.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable
 from datetime import date
@@ -58,12 +59,14 @@ T = TypeVar("T")
 Table = dict[str, Any]
 
 
-def build(doc: Table, source: str) -> tuple[Plan, list[Finding]]:
+def build(doc: Table, source: str, origin: str | None = None) -> tuple[Plan, list[Finding]]:
     """Return the plan a parsed document describes, and every finding on its keys.
 
-    Never raises for a finding: what cannot be read is reported and left out.
+    *origin* is the portfolio source the file was read from, given to its projects,
+    milestones and indicators (None for a local file). Never raises for a finding: what
+    cannot be read is reported and left out.
     """
-    builder = _Builder(source)
+    builder = _Builder(source, origin)
     return builder.plan(doc), builder.findings
 
 
@@ -129,8 +132,9 @@ def table_name(key: Key) -> str:
 
 
 class _Builder:
-    def __init__(self, source: str) -> None:
+    def __init__(self, source: str, origin: str | None = None) -> None:
         self.source = source
+        self.origin = origin
         self.findings: list[Finding] = []
         # One object for each distinct string, day and list of strings of the file (owners,
         # tags, milestone ids, refs): the parsed-plan cache pickles a value once and refers to it
@@ -257,7 +261,12 @@ class _Builder:
         return language
 
     def number(self, table: Table, name: str, key: Key) -> float | None:
-        return self.typed(table, name, key, (int, float), _("a number"))
+        value: float | None = self.typed(table, name, key, (int, float), _("a number"))
+        if value is not None and not math.isfinite(value):  # TOML's inf and nan: no measure, and no JSON number
+            self.report((*key, name), "wrong-type",
+                        _("{name!r} must be a finite number, not {value}").format(name=name, value=value))  # fmt: skip
+            return None
+        return value
 
     def tables(self, parent: Table, name: str, key: Key) -> list[tuple[Key, Table]]:
         """Return the array of tables *name* with each table's key; report what is not one."""
@@ -352,6 +361,7 @@ class _Builder:
             owners=owners,
             tags=self.texts(table, "tags", key) or (),
             milestones=tuple(milestones),
+            origin=self.origin,
         )
 
     def milestone(self, key: Key, table: Table, project: str, project_owners: tuple[str, ...]) -> Milestone | None:
@@ -387,6 +397,7 @@ class _Builder:
             depends_on=tuple(depends_on),
             notes=self.text(table, "notes", key),
             slips=self.each(self.tables(table, "slip", key), self.slip),
+            origin=self.origin,
         )
         return milestone if mid is not None else None
 
@@ -423,6 +434,7 @@ class _Builder:
             baseline=self.level(table, "baseline", key, BASELINE_KEYS),
             target=self.level(table, "target", key, TARGET_KEYS),
             measures=tuple(sorted(measures, key=lambda m: m.on)),
+            origin=self.origin,
         )
         return indicator if iid is not None else None
 

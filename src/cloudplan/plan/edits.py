@@ -243,12 +243,13 @@ def reschedule_warnings(portfolio: Portfolio, ref: str, to: str, on: str | None,
     if on is None and new.last < today:
         found.append(
             _("warning: the new deadline {due} is already past, and the move is recorded as decided today ({today}); "
-              "if it was decided earlier, say when with --on DATE").format(due=new, today=today)
+              "if it was decided earlier, say when with --on DATE").format(
+                due=human.period(new), today=human.day(today))
         )  # fmt: skip
     if m.done is not None:
         found.append(
             _("warning: {ref} was already done on {day}; moving its deadline changes whether it was late").format(
-                ref=m.ref, day=m.done
+                ref=m.ref, day=human.day(m.done)
             )
         )
     return found
@@ -320,7 +321,11 @@ def remove(portfolio: Portfolio, ref: str, yes: bool) -> Edit:
     users = [other.ref for other in portfolio.milestones if m.ref in other.depends_on]
     if users:
         raise InUse(
-            _("{ref} cannot be removed: it is a dependency of {users}").format(ref=m.ref, users=", ".join(users)),
+            ngettext(
+                "{ref} cannot be removed: it is a dependency of {users}",
+                "{ref} cannot be removed: it is a dependency of {users}",
+                len(users),
+            ).format(ref=m.ref, users=", ".join(users)),
             hint=_(
                 "remove those dependencies first (cloudplan set {user} depends_on=...), or cancel it: "
                 "cloudplan cancel {ref}"
@@ -335,18 +340,22 @@ def _remove_project(portfolio: Portfolio, pid: str, yes: bool) -> Edit:
     users = [m.ref for m in portfolio.milestones if m.project != pid and own.intersection(m.depends_on)]
     if users:
         raise InUse(
-            _("project {p} cannot be removed: its milestones are dependencies of {users}").format(
-                p=pid, users=", ".join(users)
-            ),
+            ngettext(
+                "project {p} cannot be removed: its milestones are dependencies of {users}",
+                "project {p} cannot be removed: its milestones are dependencies of {users}",
+                len(users),
+            ).format(p=pid, users=", ".join(users)),
             hint=_("remove those dependencies first (cloudplan set {user} depends_on=...)").format(user=users[0]),
         )
     indicators = [i.id for i in portfolio.indicators if i.project == pid]
     if indicators:
         raise InUse(
-            _("project {p} cannot be removed: it is the project of the indicators {ids}").format(
-                p=pid, ids=", ".join(indicators)
-            ),
-            hint=_("change their `project` key first"),
+            ngettext(
+                "project {p} cannot be removed: it is the project of the indicator {ids}",
+                "project {p} cannot be removed: it is the project of the indicators {ids}",
+                len(indicators),
+            ).format(p=pid, ids=", ".join(indicators)),
+            hint=ngettext("change its `project` key first", "change their `project` key first", len(indicators)),
         )
     if project.milestones and not yes:
         raise UsageError(
@@ -462,7 +471,7 @@ def measure(portfolio: Portfolio, iid: str, value: str, on: str | None, note: st
                 indicator.source,
                 tuple(changes),
                 _("{id}: the measure of {day} is now {value} (it was {old})").format(
-                    id=iid, day=human.day(day), value=amount, old=_number_text(old.value)),
+                    id=iid, day=human.day(day), value=human.exact(amount), old=human.exact(old.value)),
             )  # fmt: skip
     values: list[tuple[str, Value]] = [("on", day), ("value", amount)]
     if note:
@@ -470,12 +479,8 @@ def measure(portfolio: Portfolio, iid: str, value: str, on: str | None, note: st
     return Edit(
         indicator.source,
         (Append(indicator.key, "measure", tuple(values)),),
-        _("{id}: {value} on {day} recorded").format(id=iid, value=amount, day=human.day(day)),
+        _("{id}: {value} on {day} recorded").format(id=iid, value=human.exact(amount), day=human.day(day)),
     )
-
-
-def _number_text(value: float) -> str:
-    return str(int(value)) if float(value).is_integer() else str(value)
 
 
 # -- set: the keys that done, cancel and reschedule do not change ---------------------------------------
@@ -534,11 +539,14 @@ def set_keys(portfolio: Portfolio, target: str, pairs: Iterable[str], today: dat
             said.append(_("{key} removed").format(key=key))
         else:
             changes.append(Set(item.key, key, value, _before(order, key)))
-            said.append(f"{key}={_shown(value)}")
+            said.append(f"{key}={_shown(key, value)}")
     return Edit(item.source, tuple(changes), _("{name}: {what}").format(name=name, what=", ".join(said)))
 
 
-def _shown(value: Value) -> str:
+def _shown(key: str, value: Value) -> str:
+    """Return a value set, as people read it: a period in the run's language (1er trimestre 2027 in French)."""
+    if key == "start":
+        return human.period(periods.parse_file_value(value))
     return ", ".join(str(v) for v in value) if isinstance(value, list) else str(value)
 
 

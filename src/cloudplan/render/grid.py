@@ -50,10 +50,17 @@ class Layout:
                 widths[i] = max([widths[i]] + [len(line) for line in cell.plain.split("\n")])
         return widths
 
-    def fit(self, width: int) -> list[int] | None:
-        """Return the columns' widths in *width*, or None when the layout does not fit."""
+    def fit(self, width: int, beside: bool = False) -> list[int] | None:
+        """Return the columns' widths in *width*, or None when the layout does not fit.
+
+        With *beside*, the first column (ids, refs) counts only its header's width: a longer
+        value goes on a line of its own above its row, the rest beside it.
+        """
         widths = self.widths()
         total = sum(widths) + len(GAP) * (len(widths) - 1)
+        if beside and total > width:
+            total -= widths[0] - max(len(self.columns[0].header), 1)
+            widths[0] = max(len(self.columns[0].header), 1)
         if total <= width:
             return widths
         for i, column in enumerate(self.columns):
@@ -72,14 +79,21 @@ class Grid:
     width, wrapped between words, so that they take two lines rather than five.
     """
 
-    def __init__(self, layouts: Sequence[Layout], title: Text | None = None, notes: Sequence[Text] = ()) -> None:
+    def __init__(
+        self,
+        layouts: Sequence[Layout],
+        title: Text | None = None,
+        notes: Sequence[Text] = (),
+        beside: int | None = None,
+    ) -> None:
         self.layouts = layouts
         self.title = title
         self.notes = notes
+        self.beside = len(layouts) if beside is None else beside  # from this layout on, ids may go above their rows
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         width = options.max_width
-        fits = ((lay, lay.fit(width)) for lay in self.layouts)
+        fits = ((lay, lay.fit(width, n >= self.beside)) for n, lay in enumerate(self.layouts))
         layout, fitted = next(((lay, w) for lay, w in fits if w is not None), (self.layouts[-1], None))
         widths = fitted or layout.widths()
         if fitted is None:

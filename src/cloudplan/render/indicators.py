@@ -33,7 +33,7 @@ def progress_bar(state: IndicatorState, width: int = BAR_WIDTH) -> Text:
     bar = FULL * full + (_EIGHTHS[part] if part else "")
     text = Text(bar, style=status_style(state.status))
     text.append(EMPTY * (width - len(bar)), style="dim")
-    text.append(f" {round(state.progress * 100)} %")
+    text.append(" " + human.percent(state.progress * 100))
     return text
 
 
@@ -51,7 +51,8 @@ class IndicatorsView:
     """A table of indicators, laid out when rendered to the width it has.
 
     From the widest: titles in a column of their own; titles under each row; values over
-    their dates with the status under the progress bar. "Expected" is the value on the line
+    their dates with the status under the progress bar; the status under the row, with the
+    title; then only the latest measure beside the indicator, its levels under it. "Expected" is the value on the line
     on the latest measure's day, the one the status compares the measure with, so that the
     row reads as its status does (a note under the table says so).
     """
@@ -67,7 +68,7 @@ class IndicatorsView:
         """Return the table, in each of its layouts."""
         head = Column(_("Indicator"))
         values = [Column(_("Baseline")), Column(_("Target")), Column(_("Latest")), Column(_("Expected"), right=True)]
-        wide, under, narrow = [], [], []
+        wide, under, narrow, tight, least = [], [], [], [], []
         for s in self.states:
             i = s.indicator
             title = plain(i.title, style="italic")
@@ -87,12 +88,21 @@ class IndicatorsView:
             narrow.append(
                 Row([name, *over, expected, progress_bar(s, NARROW_BAR) + "\n" + status_cell(s.status)], [title])
             )
+            # Narrower: the status under the row, before the title; narrowest: the levels there too.
+            said = status_cell(s.status) + plain(" · ", style="dim") + title
+            tight.append(Row([name, *over, expected, progress_bar(s, NARROW_BAR)], [said]))
+            (base, based), (goal, by) = levels[0], levels[1]
+            levels_text = Text(f"{_('Baseline')} {base}" + (f" ({based})" if based else "") + " → "
+                               + f"{_('Target')} {goal}" + (f" ({by})" if by else ""), style="dim")  # fmt: skip
+            least.append(Row([name, over[2], expected, progress_bar(s, NARROW_BAR)], [levels_text, said]))
         if not self.states:
             empty = [Text(_("no indicators"), style="dim")]
-            wide, under, narrow = (
+            wide, under, narrow, tight, least = (
                 [Row(empty + [Text("")] * 7)],
                 [Row(empty + [Text("")] * 6)],
                 [Row(empty + [Text("")] * 5)],
+                [Row(empty + [Text("")] * 5)],
+                [Row(empty + [Text("")] * 3)],
             )
         progress, status = Column(_("Progress")), Column(_("Status"))
         note = _(
@@ -104,9 +114,12 @@ class IndicatorsView:
                 Layout([head, Column(_("Title"), flex=True), *values, progress, status], wide),
                 Layout([head, *values, progress, status], under),
                 Layout([head, *values, progress], narrow),
+                Layout([head, *values, progress], tight),
+                Layout([head, values[2], values[3], progress], least),
             ],
             title=Text(_("Indicators as of {day}").format(day=human.day(self.as_of))),
             notes=[Text(note, style="dim")] if self.states else [],
+            beside=2,  # once the titles go under the rows, a long id may go above its row too
         )
 
 

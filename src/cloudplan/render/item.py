@@ -5,12 +5,12 @@ from __future__ import annotations
 from datetime import date
 
 from rich import box
-from rich.console import Group, RenderableType
+from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
 from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
-from cloudplan.base.translate import _, ngettext
+from cloudplan.base.translate import _, ngettext, pgettext
 from cloudplan.core.status import IndicatorState, MilestoneState, ProjectState
 from cloudplan.export.item import MilestoneDetail
 from cloudplan.render.status import plain, status_cell
@@ -59,18 +59,47 @@ def _status_line(state: MilestoneState) -> Text:
 def _others(states: tuple[MilestoneState, ...], empty: str) -> RenderableType:
     if not states:
         return Text(empty, style="dim")
-    table = Table(box=None, show_header=False, padding=(0, 2, 0, 0), pad_edge=False)
-    for _i in range(4):
-        table.add_column(overflow="fold")
-    for s in states:
-        m = s.milestone
-        table.add_row(
-            plain(m.ref, style="bold"),
-            plain(m.title),
-            Text(human.day(m.due.last) if m.due else "-"),
-            status_cell(s.status.value) + (Text(" ") + risk_mark(s) if s.at_risk else Text("")),
-        )
-    return table
+    return _Others(states)
+
+
+class _Others:
+    """Milestones named beside another (what it depends on, what depends on it): a row each, ref, title,
+    deadline and status; where the width leaves the titles less than TITLE_ROOM columns (and less than they
+    need), each title goes under its row instead of being folded a syllable a line."""
+
+    TITLE_ROOM = 24
+
+    def __init__(self, states: tuple[MilestoneState, ...]) -> None:
+        self.rows = [
+            (
+                plain(s.milestone.ref, style="bold"),
+                plain(s.milestone.title),
+                Text(human.day(s.milestone.due.last) if s.milestone.due else "-"),
+                status_cell(s.status.value) + (Text(" ") + risk_mark(s) if s.at_risk else Text("")),
+            )
+            for s in states
+        ]
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        beside = [max(row[i].cell_len for row in self.rows) for i in (0, 2, 3)]
+        longest = max(row[1].cell_len for row in self.rows)
+        if options.max_width - sum(beside) - 2 * 3 >= min(self.TITLE_ROOM, longest):
+            table = Table(box=None, show_header=False, padding=(0, 2, 0, 0), pad_edge=False)
+            for _i in range(4):
+                table.add_column(overflow="fold")
+            for row in self.rows:
+                table.add_row(*row)
+            yield table
+            return
+        for ref, title, day, status in self.rows:
+            line = ref.copy()
+            if ref.cell_len + 2 + beside[1] + 2 + beside[2] <= options.max_width:
+                line.pad_right(beside[0] - ref.cell_len + 2)
+            else:  # a ref too long to share its line: the deadline and status on the next one
+                yield line
+                line = Text("  ")
+            yield line + day.copy() + Text("  ") + status
+            yield Padding(title, (0, 0, 0, 2))
 
 
 def milestone_view(detail: MilestoneDetail, as_of: date) -> RenderableType:
@@ -95,7 +124,7 @@ def milestone_view(detail: MilestoneDetail, as_of: date) -> RenderableType:
         moves = ngettext("in {n} move", "in {n} moves", len(m.slips)).format(n=len(m.slips))
         rows.append((_("Slipped"), Text(_("{days:+d} days {moves}").format(days=state.slipped_days, moves=moves))))
     if m.done is not None:
-        rows.append((_("Done"), Text(human.day(m.done))))
+        rows.append((pgettext("day", "Done"), Text(human.day(m.done))))
     if m.cancelled is not None:
         rows.append((_("Cancelled"), Text(human.day(m.cancelled))))
     rows.append((_("Notes"), plain(m.notes) if m.notes else Text("-", style="dim")))
@@ -152,7 +181,7 @@ def project_view(state: ProjectState, as_of: date) -> RenderableType:
 def indicator_view(state: IndicatorState, as_of: date) -> RenderableType:
     """Return an indicator in full: baseline, target, expected value, status, then every measure."""
     i = state.indicator
-    unit = f" {i.unit}" if i.unit else ""
+    unit = human.unit(i.unit)
     head = _head(i.id, i.title)
     rows: list[tuple[str, RenderableType]] = [
         (_("Project"), plain(i.project or "-")),

@@ -10,7 +10,7 @@ from cloudplan.words import human
 
 if TYPE_CHECKING:
     from cloudplan.core.alerts import Cleared
-    from cloudplan.core.status import MilestoneState
+    from cloudplan.core.status import MilestoneState, Status
 
 
 def milestone_line(state: MilestoneState) -> tuple[str, str]:
@@ -18,8 +18,8 @@ def milestone_line(state: MilestoneState) -> tuple[str, str]:
 
     `OVERDUE  cercle-2/ouverture  due 2021-Q1 (2021-03-31), 60 days late: Ouverture [DINSIC]`
 
-    The label stays the English keyword in every language (OVERDUE, DUE-SOON), as finding codes
-    do: it is what scripts and mail filters match; the rest of the line is in the run's language.
+    The lines are for people, so the label is in the run's language too (EN RETARD, ÉCHÉANCE
+    PROCHE, as `notify` writes them); scripts read `--format json`, or run with `--lang en`.
     """
     m = state.milestone
     due = _("due {period}").format(period=human.due(m.due)) if m.due is not None else ""
@@ -27,11 +27,25 @@ def milestone_line(state: MilestoneState) -> tuple[str, str]:
     # A closed milestone has no "late" or "in N days"; one without a deadline has no "due".
     told = ", ".join(part for part in (due, human.days_left(state.days_left)) if part)
     rest = f"  {inert_text(m.ref)}  {told + human.colon() if told else ''}{inert_text(m.title)}{owners}"
-    return state.status.value.upper(), rest
+    return _label(state.status), rest
+
+
+def _label(status: Status | None) -> str:
+    """Return the label of a line: OVERDUE, DUE-SOON, CLEARED (None) in English; EN RETARD, ÉCHÉANCE PROCHE, LEVÉE in
+    French."""
+    from cloudplan.core.status import Status
+
+    if status is None:
+        return _("CLEARED")
+    if status is Status.OVERDUE:
+        return _("OVERDUE")
+    if status is Status.DUE_SOON:
+        return _("DUE-SOON")
+    return status.value.upper()
 
 
 def cleared_line(cleared: Cleared) -> tuple[str, str]:
-    """Return the label 'CLEARED' and the rest of the line of a milestone that left the list.
+    """Return the label 'CLEARED' (LEVÉE in French) and the rest of the line of a milestone that left the list.
 
     `CLEARED  cercle-2/ouverture  done on 2021-03-15, was overdue: Ouverture [DINSIC]`
     """
@@ -40,7 +54,8 @@ def cleared_line(cleared: Cleared) -> tuple[str, str]:
     state = cleared.state
     was = _("was {status}").format(status=human.status(cleared.was.status))
     if state is None:
-        return "CLEARED", f"  {inert_text(cleared.ref)}  {_('removed from the plan')}, {was}"
+        removed = _("removed from the plan")
+        return _label(None), f"  {inert_text(cleared.ref)}  {removed}, {was}"
     m = state.milestone
     why = {
         Reason.DONE: lambda: _("done on {day}").format(day=human.day(m.done)),
@@ -51,7 +66,7 @@ def cleared_line(cleared: Cleared) -> tuple[str, str]:
         Reason.NOT_LISTED: lambda: _("no longer listed with these options"),
     }[cleared.reason]()
     owners = f" [{inert_text(', '.join(m.owners))}]" if m.owners else ""
-    return "CLEARED", f"  {inert_text(m.ref)}  {why}, {was}{human.colon()}{inert_text(m.title)}{owners}"
+    return _label(None), f"  {inert_text(m.ref)}  {why}, {was}{human.colon()}{inert_text(m.title)}{owners}"
 
 
 def _due(state: MilestoneState) -> str:

@@ -11,7 +11,7 @@ from rich.text import Text
 from cloudplan.base.inert import inert_text
 from cloudplan.base.translate import _, ngettext
 from cloudplan.core.status import MilestoneState, ProjectState, Status, next_deadline
-from cloudplan.render.grid import Column, Grid, Layout, Row
+from cloudplan.render.grid import GAP, Column, Grid, Layout, Row
 from cloudplan.words import human
 from cloudplan.words.theme import status_style
 
@@ -75,13 +75,26 @@ class StatusView:
         rows = [_milestone_rows(state) or [_nothing()] for state in self.states]
         # One layout for every project, the widest that fits all, with the same column widths
         # (measured once over all the rows), so that the projects' tables line up.
-        every = _layouts([row for project_rows in rows for row in project_rows], ())
-        choice = next((n for n, lay in enumerate(every) if lay.fit(options.max_width)), len(every) - 1)
-        widths = every[choice].widths()
+        every = [row for project_rows in rows for row in project_rows]
+        # Laid out and measured one layout after the other, until one fits (each reads every row); the
+        # narrow layouts put a long ref on a line of its own: beside the rest, it needs only its header's room.
+        last = len(_columns()) - 1
+        for choice in range(last + 1):
+            chosen = _layout(every, (), choice)
+            if choice == last or (chosen.fit(options.max_width) is not None if choice < 2 else
+                                  _fits_beside_refs(chosen, options.max_width)):  # fmt: skip
+                break
+        widths = chosen.widths()
         for state, project_rows in zip(self.states, rows, strict=True):
             yield Text("")
             yield _project_head(state)
-            yield Grid([_layouts(project_rows, widths)[choice]])
+            yield Grid([_layout(project_rows, widths, choice)])
+
+
+def _fits_beside_refs(layout: Layout, width: int) -> bool:
+    """Whether *layout* fits *width* with its first column (refs) as narrow as its header."""
+    widths = layout.widths()
+    return len(layout.columns[0].header) + sum(widths[1:]) + len(GAP) * (len(widths) - 1) <= width
 
 
 def status_view(states: list[ProjectState], as_of: date) -> RenderableType:
@@ -95,6 +108,9 @@ def _project_head(state: ProjectState) -> Text:
     head.append(inert_text(project.id), style="bold")
     head.append("  ")
     head.append(inert_text(project.title))
+    if project.origin is not None:  # read through a portfolio file
+        head.append("  ")
+        head.append(inert_text(_("(source {name})").format(name=project.origin)), style="dim")
     head.append("\n")
     if project.owners:
         head.append(inert_text(", ".join(project.owners)), style="dim")
@@ -115,19 +131,25 @@ def _columns() -> list[list[Column]]:
     """
     ref, title, owners = Column(_("Ref")), Column(_("Title"), flex=True), Column(_("Owners"))
     dates = [Column(_("Due")), Column(_("Deadline")), Column(_("Status")), Column(_("Days"), right=True)]
-    return [[ref, title, owners, *dates], [ref, title, *dates], [Column(_("Milestone")), *dates]]
+    # The narrowest (60 columns, French periods): the deadline's day without its period, so that the
+    # status and the days left stay whole rather than end in "…".
+    return [[ref, title, owners, *dates], [ref, title, *dates], [Column(_("Milestone")), *dates],
+            [Column(_("Milestone")), *dates[1:]]]  # fmt: skip
 
 
-def _layouts(rows: list[_Cells], least: Sequence[int]) -> list[Layout]:
-    def shaped(cells: _Cells, n: int) -> Row:
+def _layout(rows: list[_Cells], least: Sequence[int], n: int) -> Layout:
+    """Return layout *n* of `_columns()` for *rows* (made alone: each costs a pass over every row)."""
+
+    def shaped(cells: _Cells) -> Row:
         ref, title, owners, dates = cells
         if n == 0:
             return Row([ref, title, owners, *dates])
         if n == 1:
             return Row([ref, title + ("\n" if owners else "") + owners, *dates])
-        return Row([ref, *dates], [title + (plain(" · ", style="dim") if owners else "") + owners])
+        under = [title + (plain(" · ", style="dim") if owners else "") + owners]
+        return Row([ref, *dates], under) if n == 2 else Row([ref, *dates[1:]], under)
 
-    return [Layout(columns, [shaped(c, n) for c in rows], least) for n, columns in enumerate(_columns())]
+    return Layout(_columns()[n], [shaped(c) for c in rows], least)
 
 
 _Cells = tuple[Text, Text, Text, list[Text]]
@@ -171,7 +193,7 @@ def summary_view(states: list[ProjectState], as_of: date) -> RenderableType:
     """
     head = [Column(_("Project")), Column(_("Status")), Column(_("Progress")), Column(_("Overdue"), right=True)]
     tail = [Column(_("Next deadline"))]
-    beside, under = [], []
+    beside, under, narrow = [], [], []
     for state in states:
         late = sum(1 for s in state.milestones if s.status is Status.OVERDUE)
         name = plain(state.project.id, style="bold")
@@ -185,9 +207,17 @@ def summary_view(states: list[ProjectState], as_of: date) -> RenderableType:
         ]
         beside.append(Row([cells[0], title, *cells[1:]]))
         under.append(Row(cells, [title]))
+        # Narrowest: the next deadline under the row too, before the title, whole.
+        following = plain(_("Next deadline") + human.colon(), style="dim") + cells[4]
+        narrow.append(Row(cells[:4], [following, title]))
     return Grid(
-        [Layout([head[0], Column(_("Title"), flex=True), *head[1:], *tail], beside), Layout([*head, *tail], under)],
+        [
+            Layout([head[0], Column(_("Title"), flex=True), *head[1:], *tail], beside),
+            Layout([*head, *tail], under),
+            Layout(head, narrow),
+        ],
         title=Text(_("Roadmap as of {day}").format(day=human.day(as_of)), style="bold"),
+        beside=1,  # once the titles go under the rows, a long id may go above its row too
     )
 
 
@@ -202,7 +232,7 @@ def count_line(states: list[ProjectState]) -> str:
     detail = ", ".join(human.counted(status, n) for status, n in counts.items())
     risky = sum(1 for state in states for s in state.milestones if s.at_risk)
     if risky:
-        detail += (" ; " if human.french() else "; ") + _("{n} {mark} at risk").format(n=risky, mark=AT_RISK)
+        detail += ("\u202f; " if human.french() else "; ") + _("{n} {mark} at risk").format(n=risky, mark=AT_RISK)
     projects = ngettext("{n} project", "{n} projects", len(states)).format(n=len(states))
     milestones = ngettext("{n} milestone", "{n} milestones", total).format(n=total)
     return f"{projects}, {milestones}" + (f"{human.colon()}{detail}" if detail else "")

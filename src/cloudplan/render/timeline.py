@@ -158,12 +158,13 @@ def _milestone_cells(state: MilestoneState, ax: gantt.Axis, edges: set[str]) -> 
     style = status_style(state.status)
     fill, mark = MARKS[state.status]
     span = gantt.span(state)
-    if span.deadline is None:
+    if span.end is None:
         col = 0 if span.start is None else min(max(ax.column(span.start), 0), ax.width - 1)
-        text = f"{mark} {_('no deadline')}"
+        text = mark + " " + _("no deadline")
         _put(cells, max(0, min(col, ax.width - len(text))), text[: ax.width], "dim")
         return cells
-    start, end = ax.column(span.start or span.deadline), ax.column(span.deadline)
+    # A done milestone ends on the day it was done, early or late; any other on its deadline.
+    start, end = ax.column(span.start or span.end), ax.column(span.end)
     if end < 0:
         cells[0] = (BEFORE, style)
         edges.add(BEFORE)

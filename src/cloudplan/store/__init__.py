@@ -3,7 +3,9 @@
 `reader` discovers and reads plans (through the parsed-plan cache, whose plan entries
 `plancache` owns), `writer` writes files whole or not at all and holds the edit lock,
 `document` makes an edit to one file's text and proves its result, `transaction` takes
-an edit from the files read to the file replaced. The rest of cloudplan imports from here.
+an edit from the files read to the file replaced. `sources` turns a portfolio file into
+the plan files of its sources, which `mirror` fetches and reads with git. The rest of
+cloudplan imports from here.
 """
 
 from typing import TYPE_CHECKING, Any
@@ -16,7 +18,6 @@ from cloudplan.store.reader import (
     Loaded,
     Parsed,
     PlanFile,
-    discover,
     load,
     load_with_findings,
     locate,
@@ -26,6 +27,7 @@ from cloudplan.store.reader import (
     read_file,
     read_files,
 )
+from cloudplan.store.sources import discover
 from cloudplan.store.writer import (
     LOCK_NAME,
     create,

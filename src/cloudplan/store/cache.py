@@ -58,7 +58,7 @@ import cloudplan
 from cloudplan.base import translate
 
 MAGIC = b"cloudplan-cache-2"
-MAX_ENTRIES = 64
+MAX_ENTRIES = 512  # a portfolio of 100 sources, read as local files too, stays warm
 STALE_TMP = 600  # seconds: a temporary entry this old was left by a full disk or a killed process
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 _DIRECTORY = getattr(os, "O_DIRECTORY", 0)

@@ -6,7 +6,7 @@ import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from cloudplan.base.errors import (
     PlanInvalid,
@@ -18,6 +18,7 @@ from cloudplan.base.translate import _
 if TYPE_CHECKING:
     from cloudplan.base.findings import Finding
     from cloudplan.core.model import Plan, Portfolio
+    from cloudplan.store.sources import Origin
 
 # Imported where used: a cron run that finds its plans in the cache never needs
 # the parser (tomllib, build), the locator (toml.keymap) or the cross-file checks.
@@ -31,10 +32,15 @@ _SYNTAX_AT = r"\(at line (\d+), column (\d+)\)"
 
 
 class PlanFile(NamedTuple):
-    """A plan file to read: where it is, and how to name it in messages."""
+    """A plan file to read: where it is, and how to name it in messages.
+
+    A plan file of a portfolio's source also has its origin (see `sources`): it is read from
+    the source's mirror, whose folder is its path.
+    """
 
     path: Path
     name: str
+    origin: Origin | None = None
 
 
 class Loaded(NamedTuple):
@@ -217,6 +223,10 @@ def remember(path: Path) -> None:
 def read_file(file: PlanFile, env: Mapping[str, str] | None = None) -> Parsed:
     """Read and parse one plan file, from the parsed-plan cache when it holds these bytes."""
     name = file.name
+    if file.origin is not None:  # a file of a portfolio's source, in its mirror
+        from cloudplan.store.sources import read_source
+
+        return read_source(file, env)
     try:
         st = file.path.stat()
         _READ[(st.st_dev, st.st_ino)] = file.path  # no output of this run may be written over it
@@ -237,12 +247,21 @@ def _are_findings(value: object) -> bool:
     return isinstance(value, list) and all(isinstance(f, Finding) for f in value)
 
 
-def parse(data: bytes, name: str) -> Parsed:
-    """Return the plan in *data* and its key findings, located."""
+def parse(data: bytes, name: str, origin: str | None = None) -> Parsed:
+    """Return the plan in *data* and its key findings, located (*origin*: the portfolio source it comes from)."""
+    from cloudplan.plan import decode
+
+    doc, text, problem = document(data, name)
+    if doc is None:
+        return Parsed(None, problem, data)
+    plan, findings = decode.build(doc, name, origin)
+    return Parsed(plan, locate(findings, {name: text}), data)
+
+
+def document(data: bytes, name: str) -> tuple[dict[str, Any] | None, str, list[Finding]]:
+    """Return the TOML document in a file's bytes and its text; or None, and the finding that says why not."""
     import re
     import tomllib
-
-    from cloudplan.plan import decode
 
     try:
         text = data.decode("utf-8")
@@ -250,23 +269,17 @@ def parse(data: bytes, name: str) -> Parsed:
         line = data.count(b"\n", 0, e.start) + 1
         col = e.start - (data.rfind(b"\n", 0, e.start) + 1) + 1
         message = _("the file is not UTF-8 (byte 0x{byte:02x}); save it as UTF-8").format(byte=data[e.start])
-        return Parsed(None, [_fatal(name, "not-utf8", message).at(line, col)], data)
+        return None, "", [_fatal(name, "not-utf8", message).at(line, col)]
     text = text.removeprefix("\ufeff")
     try:
-        doc = tomllib.loads(text)
+        return tomllib.loads(text), text, []
     except tomllib.TOMLDecodeError as e:
         where = re.search(_SYNTAX_AT, str(e))
         line, col = (int(where[1]), int(where[2])) if where else _end(text)
         message = re.sub(_SYNTAX_AT, "", str(e)).replace("(at end of document)", "").strip()
-        return Parsed(
-            None, [_fatal(name, "toml-syntax", _("TOML syntax: {why}").format(why=message)).at(line, col)], data
-        )
+        return None, text, [_fatal(name, "toml-syntax", _("TOML syntax: {why}").format(why=message)).at(line, col)]
     except RecursionError:
-        return Parsed(
-            None, [_fatal(name, "too-deep", _("the file nests arrays or tables too deeply to be a plan"))], data
-        )
-    plan, findings = decode.build(doc, name)
-    return Parsed(plan, locate(findings, {name: text}), data)
+        return None, text, [_fatal(name, "too-deep", _("the file nests arrays or tables too deeply to be a plan"))]
 
 
 def _end(text: str) -> tuple[int, int]:
@@ -303,13 +316,22 @@ def read_files(
     plans: list[Plan] = []
     findings: list[Finding] = []
     parsed: dict[str, Parsed] = {}
-    for file in files:
+    origins: list[Origin] = []
+    read = list(files)
+    for file in read:
         one = read_file(file)
         if one.plan is not None:
             plans.append(one.plan)
         findings += one.findings
         parsed[file.name] = one
-    portfolio = Portfolio(tuple(plans))
+        if file.origin is not None:
+            origins.append(file.origin)
+    if origins:  # read through portfolio files: the sources read, and the portfolio's title
+        from cloudplan.store.sources import portfolio_of
+
+        portfolio = portfolio_of(plans, origins)
+    else:
+        portfolio = Portfolio(tuple(plans))
     day = clock(portfolio.timezone)
     found = check_across(portfolio, day, [p.key for p in parsed.values()])
     if any(f.code in _UNPARSED for f in findings):
@@ -320,7 +342,14 @@ def read_files(
         found = [f for f in found if f.severity is Severity.ERROR]
     findings += found
     if any(f.line == 0 for f in findings):
-        findings = locate(findings, {name: p.text for name, p in parsed.items()})
+        texts = {name: p.text for name, p in parsed.items()}
+        for file in read:  # a source's file found in the cache was not read: it is now, to place its findings
+            placing = any(f.line == 0 and f.source == file.name for f in findings)
+            if file.origin is not None and not parsed[file.name].data and placing:
+                from cloudplan.store.sources import text
+
+                texts[file.name] = Parsed(None, [], text(file)).text
+        findings = locate(findings, texts)
     order = {name: i for i, name in enumerate(parsed)}
     findings.sort(key=lambda f: (order.get(f.source, 0), f.line, f.col))
     return Loaded(portfolio, day, tuple(findings)), parsed
@@ -377,16 +406,19 @@ def locate(findings: list[Finding], texts: Mapping[str, str]) -> list[Finding]:
     return placed
 
 
-def parse_cached(data: bytes, name: str, env: Mapping[str, str] | None = None) -> Parsed:
-    """Return the plan in *data* (a file's bytes, or an earlier version's from git), through the parsed-plan cache."""
+def parse_cached(data: bytes, name: str, env: Mapping[str, str] | None = None, origin: str | None = None) -> Parsed:
+    """Return the plan in *data* (a file's bytes, or an earlier version's from git), through the parsed-plan cache.
+
+    *origin* is the portfolio source the bytes come from: its name is in the plan, so in the key too.
+    """
     from cloudplan.store import cache, plancache
 
     folder = cache.folder(os.environ if env is None else env)
-    k = cache.key(data, name)
+    k = cache.key(data, name if origin is None else f"{name}\0source={origin}")
     hit = plancache.get(folder, k)
     if hit is not None:
         return Parsed(hit[0], hit[1], data, k)
-    parsed = parse(data, name)
+    parsed = parse(data, name, origin)
     if parsed.plan is not None:
         plancache.put(folder, k, parsed.plan, parsed.findings)
     return Parsed(parsed.plan, parsed.findings, data, k)

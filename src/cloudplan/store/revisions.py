@@ -53,18 +53,32 @@ def resolve(rev: str, folder: Path) -> Revision | None:
     return _describe(rev, done.stdout.decode().strip(), folder)
 
 
-def last_before(day: date, timezone: str | None, rev: str, folder: Path) -> Revision | None:
-    """Return the last commit of HEAD's history made on or before *day* (in *timezone*), or None."""
+def day_end(day: date, timezone: str | None) -> str:
+    """Return the last second of *day* in *timezone* (else the machine's), as git's --before reads it."""
     from zoneinfo import ZoneInfo
 
     end = datetime.combine(day, time(23, 59, 59))
     end = end.replace(tzinfo=ZoneInfo(timezone)) if timezone else end.astimezone()
-    stamp = end.strftime("%Y-%m-%d %H:%M:%S %z")
+    return end.strftime("%Y-%m-%d %H:%M:%S %z")
+
+
+def last_before(day: date, timezone: str | None, rev: str, folder: Path) -> Revision | None:
+    """Return the last commit of HEAD's history made on or before *day* (in *timezone*), or None."""
+    stamp = day_end(day, timezone)
     done = _git(["rev-list", "-1", f"--before={stamp}", "HEAD", "--"], folder)
     commit = done.stdout.decode().strip()
     if done.returncode != 0 or not commit:
         return None
     return _describe(rev, commit, folder)
+
+
+def first_day(folder: Path) -> date | None:
+    """Return the day of the first commit of HEAD's history (where `--since` a day can start), or None."""
+    done = _git(["log", "--reverse", "--no-show-signature", "--format=%cI", "HEAD", "--"], folder)
+    first = done.stdout.decode().partition("\n")[0].strip()
+    if done.returncode != 0 or not first:
+        return None
+    return datetime.fromisoformat(first).date()
 
 
 def _describe(rev: str, commit: str, folder: Path) -> Revision:

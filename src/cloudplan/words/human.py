@@ -18,7 +18,7 @@ with python -X importtime); and CLDR has no semesters anyway.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from cloudplan.base.translate import _, catalog, language, ngettext
@@ -118,6 +118,29 @@ def number(value: float | None) -> str:
     return text.translate({ord(","): NARROW_NBSP, ord("."): ","})
 
 
+def unit(name: str) -> str:
+    """Return what follows a number to give its unit: ' %' in English; in French a narrow no-break space, so that
+    the number and its unit stay on one line ('' for no unit)."""
+    return f"{NARROW_NBSP if french() else ' '}{name}" if name else ""
+
+
+def exact(value: float) -> str:
+    """Return a value as given, every digit kept (a measure echoed back): 22.5 / 12000 in English, 22,5 / 12 000 in
+    French."""
+    text = str(int(value)) if float(value).is_integer() else repr(float(value))
+    if not french() or "e" in text:
+        return text
+    whole, point, decimals = text.partition(".")
+    sign = "-" if whole.startswith("-") else ""
+    grouped = f"{int(whole.lstrip('-')):,}".replace(",", NARROW_NBSP)
+    return f"{sign}{grouped}{',' if point else ''}{decimals}"
+
+
+def time(moment: datetime) -> str:
+    """Return the time of day of *moment*: 18:00 in English, 18 h 00 in French (narrow no-break spaces: one piece)."""
+    return f"{moment:%H}{NARROW_NBSP}h{NARROW_NBSP}{moment:%M}" if french() else f"{moment:%H:%M}"
+
+
 def days_left(left: int | None) -> str:
     """Return how far a deadline is: '60 days late', 'in 12 days', 'due today'; '' for none (a closed milestone)."""
     if left is None:
@@ -130,8 +153,15 @@ def days_left(left: int | None) -> str:
 
 
 def colon() -> str:
-    """Return what separates a label from what it introduces: ': ' in English, ' : ' in French."""
-    return " : " if french() else ": "
+    """Return what separates a label from what it introduces: ': ' in English, ' : ' in French (a narrow no-break
+    space before the colon, so that a line never starts with it)."""
+    return f"{NARROW_NBSP}: " if french() else ": "
+
+
+def percent(value: float) -> str:
+    """Return a whole percentage: '33 %' (as cloudplan has always written it in English), '33 %' in French with
+    a narrow no-break space."""
+    return f"{round(value)}{NARROW_NBSP if french() else ' '}%"
 
 
 def status(value: str) -> str:
@@ -169,6 +199,7 @@ def _status_labels() -> dict[str, str]:
 
 # Status labels that agree with a count in French (the masculine plural of jalon): 6 non planifiés.
 _PLURALS = {
+    "échéance proche": "échéances proches",
     "non planifié": "non planifiés",
     "réalisé en retard": "réalisés en retard",
     "réalisé": "réalisés",

@@ -25,23 +25,26 @@ def status_style(status: str) -> str:
     return STATUS_STYLES.get(status, "")
 
 
-# The same meanings for pages and pictures (the HTML report, SVG charts): dark enough
-# to read as text on white, and told apart by more than hue where it matters.
+# The same meanings for pages and pictures (the HTML report, SVG charts). Each is a badge's
+# background under white text and a mark or text on white, so each keeps a contrast of at
+# least 4.5:1 with white (WCAG 2.1 AA for normal text; tests/test_gallery.py measures them);
+# shapes, not only hues, tell the statuses apart in the charts.
 STATUS_COLOURS: dict[str, str] = {
     Status.OVERDUE: "#c62828",
-    Status.DUE_SOON: "#b26a00",
-    Status.UPCOMING: "#00838f",
+    Status.DUE_SOON: "#a05a00",
+    Status.UPCOMING: "#007580",
     Status.UNSCHEDULED: "#757575",
-    Status.DONE_LATE: "#558b2f",
+    Status.DONE_LATE: "#4a7c25",
     Status.DONE: "#2e7d32",
-    Status.CANCELLED: "#9e9e9e",
+    Status.CANCELLED: "#6d6d6d",
     IndicatorStatus.NO_DATA: "#757575",
     IndicatorStatus.ACHIEVED: "#2e7d32",
     IndicatorStatus.MISSED: "#c62828",
-    IndicatorStatus.ON_TRACK: "#00838f",
-    IndicatorStatus.BEHIND: "#b26a00",
+    IndicatorStatus.ON_TRACK: "#007580",
+    IndicatorStatus.BEHIND: "#a05a00",
 }
 AS_OF_COLOUR = "#8e24aa"
+AT_RISK_COLOUR = "#bf360c"  # the ⚠ of a milestone at risk, on white: 5.6:1
 
 
 def status_colour(status: str) -> str:
