@@ -467,3 +467,29 @@ def test_an_indicator_added_and_removed() -> None:
         Change(Kind.ADDED, "indicator", "sites", "Sites"),
         Change(Kind.REMOVED, "indicator", "apps", "Apps"),
     ]
+
+
+def test_changes_read_through_a_portfolio_file_name_their_source() -> None:
+    from datetime import UTC, datetime
+
+    from cloudplan.core.model import Snapshot
+
+    def sourced(text: str, snapshots: tuple[Snapshot, ...]) -> Portfolio:
+        (plan,) = portfolio(text).plans
+        projects = tuple(p._replace(origin="dinum" if p.id == "alpha" else None) for p in plan.projects)
+        indicators = tuple(i._replace(origin="insee") for i in plan.indicators)
+        return Portfolio((plan._replace(projects=projects, indicators=indicators),), snapshots)
+
+    snap = (Snapshot("dinum", "https://git.example/dinum.git", "a" * 40, datetime(2021, 1, 1, tzinfo=UTC)),)
+    after = PLAN.replace('title = "Alpha"', 'title = "Alpha 2"').replace('title = "Apps"', 'title = "Apps 2"')
+    after = after.replace('title = "One"', 'title = "One 2"') + BETA
+    for then, now in ((snap, snap), ((), snap), (snap, ())):
+        found = diff(sourced(PLAN, then), sourced(after, now))
+        assert [(c.kind.value, c.ref, c.source) for c in found] == [
+            ("retitled", "alpha", "dinum"), ("retitled", "alpha/one", "dinum"), ("added", "beta", None),
+            ("added", "beta/b1", None), ("added", "beta/b2", None), ("retitled", "apps", "insee"),
+        ]  # fmt: skip
+        assert found[0].record()["source"] == "dinum"
+        assert "source" not in found[2].record()
+    # Plans read from files alone: no source at all.
+    assert {c.source for c in diff(sourced(PLAN, ()), sourced(after, ()))} == {None}

@@ -657,3 +657,36 @@ def test_the_state_file_is_refused_in_the_translators_words() -> None:
     with pytest.raises(StateInvalid) as caught:
         routing.loads("[]", "s.json", Marked())
     assert caught.value.message == "«s.json: cannot use this state file: «not a cloudplan notify state file»»"
+
+
+def test_a_message_names_the_plans_of_its_alerts_and_heads_its_table() -> None:
+    first = HEAD.replace('title = "Plan"', 'title = "Plan A\\r\\nBcc: x@evil.example"') + milestone("2021-03-31")
+    first += '\n[[contact]]\nowner = "DNUM"\nemail = ["dnum@x.example"]\n'
+    second = HEAD.replace('title = "Plan"', 'title = "Plan B"').replace('id = "p"', 'id = "q"')
+    second += milestone("2021-03-31", "n")
+    plans = tuple(decode.build(tomllib.loads(text), f"{name}.toml")[0] for name, text in (("a", first), ("b", second)))
+    p = Portfolio(plans)
+    _out, memory = run(p, date(2021, 3, 30), remind=())
+    out, memory = run(p, date(2021, 4, 1), memory)
+    (message,) = out.messages
+    assert [(a.ref, a.plan) for a in message.alerts] == [("p/m", "Plan A␍␊Bcc: x@evil.example"),
+                                                         ("q/n", "Plan B")]  # fmt: skip
+    assert message.plans == "Plan A␍␊Bcc: x@evil.example, Plan B"
+    assert message.subject == f"cloudplan: {message.plans} – {message.summary}"
+    assert message.headers == ("Alert", "Milestone", "Details", "Owners")
+    rows = message.html.split("<tbody>")[1].split("</tbody>")[0]
+    assert rows.startswith("<tr><td ")
+    assert rows.endswith("</td></tr>")
+    assert rows.count("</td><td ") == 2 * 2  # two rows of three cells, the owners' column left out
+    assert rows.count("</tr><tr>") == 1
+    # Done in one plan: the cleared alert names its plan; a removed one names none, and the message every plan.
+    done = first.replace('  due = "2021-03-31"\n', '  due = "2021-03-31"\n  done = 2021-04-02\n')
+    plans = tuple(decode.build(tomllib.loads(text), f"{name}.toml")[0] for name, text in (("a", done), ("b", HEAD)))
+    out, _ = run(Portfolio(plans), date(2021, 4, 3), memory)
+    (message,) = out.messages
+    assert [(a.ref, a.reason, a.plan) for a in message.alerts] == [
+        ("p/m", Reason.DONE, "Plan A␍␊Bcc: x@evil.example"), ("q/n", Reason.REMOVED, ""),
+    ]  # fmt: skip
+    assert message.plans == "Plan A␍␊Bcc: x@evil.example"
+    only_removed, _ = run(Portfolio(plans), date(2021, 4, 3), {MAIL: {"q/n": Memo("overdue", "2021-03-31")}})
+    assert only_removed.messages[0].plans == "Plan A␍␊Bcc: x@evil.example, Plan"  # every plan's, none being known
