@@ -259,7 +259,8 @@ def test_git_merge_with_the_driver_beside_plain_git(cli: Cli, tmp_path: Path, ca
 
 def test_the_table_of_docs_merging_is_what_the_cases_give() -> None:
     """docs/merging.md says how many plain-git conflicts become clean merges, and how many wrong plans are caught."""
-    text = " ".join((Path(__file__).resolve().parent.parent / "docs" / "merging.md").read_text(encoding="utf-8").split())
+    page = Path(__file__).resolve().parent.parent / "docs" / "merging.md"
+    text = " ".join(page.read_text(encoding="utf-8").split())
     for case in CASES:
         plain = {"conflict": "conflict", "clean": "clean, right", "wrong": "clean, **wrong plan**"}[case.plain]
         ours = "conflict" if case.conflicts else "clean"

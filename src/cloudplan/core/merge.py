@@ -153,7 +153,7 @@ def merged_table(node: Node) -> Table:
         if name in dict(node.kind.tables):
             if elements:
                 table[name] = elements[0]
-        elif elements or name in node.ours:
+        elif elements or node.ours.get(name) == []:  # an array emptied is gone with its tables
             table[name] = elements
     return table
 

@@ -480,7 +480,10 @@ class _Writer:
             self.conflict(node, keys, family=False)
             return
         kept = [merged_table(c) for c in children if c.fate in (Fate.KEPT, Fate.ADDED)]
-        value: Any = kept[0] if node.kind.tables and name in dict(node.kind.tables) else kept
+        if not kept:
+            self.ops.append(Drop(ok, name))
+            return
+        value: Any = kept[0] if name in dict(node.kind.tables) else kept
         mine, then = self.docs.ours.statement(ok, name), self.docs.base.statement(bk, name)
         text = self.docs.theirs.statement(tk, name) if mine == then else None
         self.ops.append(Set(ok, name, value, text=text))

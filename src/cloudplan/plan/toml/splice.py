@@ -320,7 +320,10 @@ class _Editor:
             self.insert(first - 1, [*lines, ""], seq)
             return
         if change.after is not None:
-            _first, last = self.span(change.after, family=True)
+            # After the last table of its family, wherever it is (a project's milestones may be written later).
+            table = change.after
+            self.find(table)
+            last = self.content_end(max(i for i, t in enumerate(self.outline.paths) if t[: len(table)] == table))
         elif change.parent:
             _first, last = self.span(change.parent)
         else:
