@@ -31,7 +31,7 @@ from cloudplan.core.validate import validate
 from cloudplan.plan import decode, edits
 from cloudplan.plan.merge import merge_plans
 from cloudplan.plan.toml.splice import apply
-from cloudplan.plan.units import identity, units
+from cloudplan.plan.units import aligned, alone, identity, units
 from tests.test_edit_fuzz import TODAY, _edit, plans
 
 settings.register_profile(
@@ -247,6 +247,7 @@ def _check(base: str, ours_steps: list[Step], theirs_steps: list[Step], note: Ca
     note(f"ours {'changed' if ours != base else 'same'}, theirs {'changed' if theirs != base else 'same'}")
     ours_plan = _valid(ours)
     assert ours_plan is not None
+    _cuts_agree(ours, base, theirs)
     expected, items = _reference(*(tomllib.loads(x) for x in (base, ours, theirs)))
     merged = merge_plans(base, ours, theirs, name="plan.toml", ours_plan=ours_plan, today=TODAY)
     note(f"{merged.how}, {'conflict' if merged.conflicts else 'clean'}")
@@ -261,6 +262,21 @@ def _check(base: str, ours_steps: list[Step], theirs_steps: list[Step], note: Ca
     _ours_text_kept(base, ours, theirs, merged.text, note)
     if theirs == base:
         assert merged.text == ours
+
+
+def _cuts_agree(ours: str, *others: str) -> None:
+    """Another version cut along ours's units is cut into whole units: its text, each unit alone a unit of its kind."""
+    cut = units(ours)
+    if cut is None:
+        return
+    for text in others:
+        found = aligned(cut, text)
+        if found is None:
+            assert units(text) is None
+            continue
+        assert "".join(u.text for u in found) == text
+        assert [u.name for u in found] == [u.name for u in units(text) or ()]
+        assert all(alone(u.name, u.text) for u in found)
 
 
 def _ours_text_kept(base: str, ours: str, theirs: str, merged: str, note: Callable[[str], object]) -> None:

@@ -41,7 +41,7 @@ from cloudplan.core.periods import parse_file_value
 from cloudplan.plan import decode
 from cloudplan.plan.toml.lexer import LexError
 from cloudplan.plan.toml.splice import Drop, Insert, Outline, Remove, Replace, Set, Spans, Splice, edit, spell
-from cloudplan.plan.units import Unit, identity, units
+from cloudplan.plan.units import Unit, aligned, alone, identity, units
 
 # -- the plan file, as the merge sees it ----------------------------------------------------------------
 
@@ -656,14 +656,18 @@ class _Part(NamedTuple):
     text: str
     ours: int | None  # ours's unit, unchanged (its index among ours's units of its name)
     doc: Table | None  # else the document of its text
+    cut: bool = True  # a unit as a cut of its version gave it (else written by the merge: proved alone)
 
 
 def _by_units(
     base: str, ours: str, theirs: str, name: str, ours_plan: Plan, others: Sequence[Plan], today: date
 ) -> Merged | None:
     """The merge made unit by unit; None when it cannot be made so (then `_whole` makes it)."""
-    b_units, o_units, t_units = units(base), units(ours), units(theirs)
-    if b_units is None or o_units is None or t_units is None:
+    o_units = units(ours)
+    if o_units is None:
+        return None
+    b_units, t_units = aligned(o_units, base), aligned(o_units, theirs)
+    if b_units is None or t_units is None:
         return None
     b_text = {(u.name, u.text) for u in b_units}
     t_text = {(u.name, u.text) for u in t_units}
@@ -701,10 +705,14 @@ def _by_units(
             parts.insert(at + 1, part)
     eol = "\r\n" if ours.split("\n", 1)[0].endswith("\r") else "\n"
     parts = _joined(parts, eol, ours.endswith("\n"))
-    text = "".join(p.text for p in parts)
-    again = units(text)
-    if again is None or [(u.name, u.text) for u in again] != [(p.name, p.text) for p in parts]:
+    # The proof that the merged text is these units: each ends its last line and begins a line outside any
+    # value, so the text lexes as its parts do; each is one unit lexed alone (its top-level header first, then
+    # tables nested in it only): those a cut gave by the cut's own checks, those the merge wrote by `alone`.
+    # So every header of the merged text opens the table it opened in its part, and the plan is the parts'
+    # (ours's as ours's plan has them, each other one parsed alone).
+    if any(not p.cut and not alone(p.name, p.text) for p in parts) or parts[0].name != "":
         return None
+    text = "".join(p.text for p in parts)
     plan = _assembled(parts, ours_plan, name)
     if plan is None or _new_errors(plan, ours_plan, others, today):
         return None
@@ -739,7 +747,7 @@ def _decide(name: str, b: Unit | None, o: Unit | None, t: Unit | None) -> _Part 
     doc = _parsed(merged)
     if doc is None or doc != docs.merged:
         return False
-    return _Part(name, merged, None, doc)
+    return _Part(name, merged, None, doc, cut=False)
 
 
 def _parsed(text: str) -> Table | None:
