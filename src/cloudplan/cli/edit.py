@@ -318,7 +318,7 @@ def _history_text(m: "Milestone") -> None:
         cells = [human.period(slip.from_), human.period(slip.to), human.day(slip.on), slip.reason or "-"]
         if recorded is not None:
             commit = recorded[n]
-            cells.append(f"{commit.author} ({commit.commit[:10]})" if commit else _("not committed yet"))
+            cells.append(f"{commit.name} ({commit.commit[:10]})" if commit else _("not committed yet"))
         table.add_row(*(Text(inert_text(c)) for c in cells))
     show(head, Text(summary), Text(""), table)
 

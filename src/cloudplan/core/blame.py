@@ -28,6 +28,11 @@ class Commit(NamedTuple):
     date: str  # the author date, ISO 8601 with its offset
     signature: str  # "good", "bad" or "none"
 
+    @property
+    def name(self) -> str:
+        """The author's name, without the address."""
+        return self.author.split(" <", 1)[0]
+
 
 class Field(NamedTuple):
     """One key of the milestone (or one slip), its value now, and the commit that set it (None: not committed)."""

@@ -33,7 +33,7 @@ def blame_view(ref: str, title: str, fields: list[Field]) -> RenderableType:
             plain(f.key),
             plain(_value(f.value, f.key)),
             plain(c.commit[:10] if c else "-"),
-            plain(c.author if c else _("not committed yet")),
+            plain(c.name if c else _("not committed yet")),
             plain(human.day(datetime.fromisoformat(c.date).date()) if c else "-"),
             Text(signatures.get(c.signature, c.signature) if c else "-",
                  style={"good": "green", "bad": "bold red"}.get(c.signature, "") if c else ""),

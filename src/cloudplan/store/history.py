@@ -14,9 +14,11 @@ if TYPE_CHECKING:
     from cloudplan.core.blame import Commit, Field
     from cloudplan.core.model import Milestone
 
-# %G?: G good, U good (a key of unknown trust); B bad, X/Y expired signature or key, R revoked key,
-# E cannot be checked (no key, no allowed-signers file); N none.
-SIGNATURES = {"G": "good", "U": "good", "B": "bad", "X": "bad", "Y": "bad", "R": "bad", "E": "bad", "N": "none"}
+# %G?: G a good signature by a trusted key (ssh: one in gpg.ssh.allowedSignersFile); anything else from a
+# signed commit is not good: U (a key git does not trust, as an ssh key outside the allowed signers), B bad,
+# X/Y expired, R revoked, E cannot be checked; N no signature git could check: "none" only if the commit has
+# no signature at all (git says N for an ssh signature when no allowed-signers file is set).
+SIGNATURES = {"G": "good", "N": "none"}
 KEYS = ("title", "start", "due", "done", "cancelled", "owners", "depends_on", "notes")
 
 
@@ -42,11 +44,14 @@ def commits(path: Path) -> list[Commit]:
     return found
 
 
-def versions(path: Path, found: list[Commit]) -> list[bytes | None]:
-    """Return the file as each commit left it (None where it was not a file), read by one `git cat-file --batch`."""
+def versions(path: Path, found: list[Commit]) -> tuple[list[Commit], list[bytes | None]]:
+    """Return the commits (a signed one that git could not check marked "bad") and the file as each left it.
+
+    One `git cat-file --batch` reads each commit object (a signature is a `gpgsig` header) and each version.
+    """
     if "\n" in path.name:
         raise GitError(_("a plan file's name holds a line break; git cannot be asked for it"))
-    request = "".join(f"{c.commit}:./{path.name}\n" for c in found).encode("utf-8", "surrogateescape")
+    request = "".join(f"{c.commit}\n{c.commit}:./{path.name}\n" for c in found).encode("utf-8", "surrogateescape")
     done = _git(["cat-file", "--batch"], path.parent, request)
     if done.returncode != 0:
         raise GitError(
@@ -55,29 +60,38 @@ def versions(path: Path, found: list[Commit]) -> list[bytes | None]:
             )
         )
     out, at = done.stdout, 0
-    datas: list[bytes | None] = []
-    for _c in found:
+
+    def next_object() -> tuple[bytes, bytes | None]:
+        nonlocal at
         end = out.index(b"\n", at)
         header = out[at:end].split()
         at = end + 1
-        data = None
-        if len(header) == 3 and header[2].isdigit():
-            size = int(header[2])
-            if header[1] == b"blob":
-                data = out[at : at + size]
-            at += size + 1
-        datas.append(data)
-    return datas
+        if len(header) != 3 or not header[2].isdigit():  # "NAME missing": no such file then
+            return b"missing", None
+        size = int(header[2])
+        data = out[at : at + size]
+        at += size + 1
+        return header[1], data
+
+    commits, datas = [], []
+    for c in found:
+        _kind, raw = next_object()
+        head = (raw or b"").split(b"\n\n", 1)[0]
+        signed = b"\ngpgsig " in head or b"\ngpgsig-sha256 " in head
+        commits.append(c._replace(signature="bad") if signed and c.signature == "none" else c)
+        kind, data = next_object()
+        datas.append(data if kind == b"blob" else None)
+    return commits, datas
 
 
 def blame(milestone: Milestone, path: Path) -> list[Field]:
     """Return who set each key of *milestone* (and each of its slips), from the history of its plan file *path*."""
     from cloudplan.core import blame as core
-    from cloudplan.plan.merge import MILESTONE, SLIP, meaning
+    from cloudplan.plan.mergetext import MILESTONE, SLIP, meaning
     from cloudplan.plan.units import Reader, milestone_in
 
     work_tree(path.parent)
-    history = commits(path)
+    history, datas = versions(path, commits(path))
     reader = Reader()
 
     def table(data: bytes | None) -> dict[str, object] | None:
@@ -89,7 +103,7 @@ def blame(milestone: Milestone, path: Path) -> list[Field]:
             return None
         return milestone_in(reader.project(text, milestone.project), milestone.id)
 
-    tables = [table(d) for d in versions(path, history)]
+    tables = [table(d) for d in datas]
     try:
         now = table(path.read_bytes())
     except OSError as e:
@@ -129,14 +143,14 @@ def slip_commits(milestone: Milestone) -> dict[tuple[object, ...], Commit | None
 def slip_key(slip: object) -> tuple[object, ...]:
     """What identifies a slip, from its table (a dict) or its record (core.model.Slip): its spans, day and reason."""
     from cloudplan.core.model import Slip
-    from cloudplan.plan.merge import _day, _period
+    from cloudplan.plan.mergetext import day_meaning, period_meaning
 
     if isinstance(slip, Slip):
         spans = tuple((p.first, p.last) if p else None for p in (slip.from_, slip.to))
         return (*spans, slip.on, slip.reason)
     assert isinstance(slip, dict)
     return (
-        *(_period(slip[k]) if k in slip else None for k in ("from", "to")),
-        _day(slip["on"]) if "on" in slip else None,
+        *(period_meaning(slip[k]) if k in slip else None for k in ("from", "to")),
+        day_meaning(slip["on"]) if "on" in slip else None,
         slip.get("reason") or "",
     )
