@@ -18,8 +18,6 @@ if TYPE_CHECKING:
 
 # -- merge ----------------------------------------------------------------------------------------------
 
-Version = Annotated[Path | None, typer.Argument(show_default=False, dir_okay=False)]
-
 
 class FellBack(CloudplanError):
     """The plans could not be merged by meaning: git's line merge was written instead."""
