@@ -233,6 +233,13 @@ FOUND = [
     ('version = 1\n[plan]\ntitle = "Plan"\n[[project]]\nid = "p0"\ntitle = "Alpha"\n'
      'milestone = [{ id = "m0", title = "Alpha", done = 2020-01-15 }, { id = "m1", title = "Alpha" }]',
      [("add project", ("n0", "New"))], [("reopen", ("p0/m0",))]),
+    # Two conflicts at once: a measure of one day, and one milestone moved twice to the same deadline, whose
+    # two slips would break its chain of slips: both named in one run.
+    ('version = 1\n[plan]\ntitle = "Plan"\n[[indicator]]\nid = "i0"\ntitle = "Alpha"\n'
+     'baseline = { value = 1, on = "2018" }\ntarget = { value = 10, "by" = "2022" }\n[[project]]\nid = "p0"\n'
+     'title = "Alpha"\n[[project.milestone]]\nid = "m0"\ntitle = "Alpha"\ndue = "2020"\n',
+     [("measure", ("i0", "8", "2020-02-01")), ("reschedule", ("p0/m0", "2022", "late", "2020-01-15"))],
+     [("measure", ("i0", "7", "2020-02-01")), ("reschedule", ("p0/m0", "2022", "late", "2020-02-01"))]),
 ]  # fmt: skip
 
 

@@ -135,21 +135,32 @@ def merge(root: Kind, meaning: Meaning, base: Table, ours: Table, theirs: Table)
     return Outcome(node, None if conflicts else merged_table(node), conflicts)
 
 
-def merged_table(node: Node) -> Table:
-    """Return the table *node* becomes in the merged document (of a node that is KEPT or ADDED)."""
+def merged_table(node: Node, as_ours: bool = False) -> Table:
+    """Return the table *node* becomes in the merged document (of a node that is KEPT or ADDED).
+
+    With *as_ours*, every conflict is taken as ours wrote it (an element in conflict that ours does not
+    hold is left out): the document the rest of the merge makes, to check what it adds on its own.
+    """
     if node.fate is Fate.ADDED:
         assert node.theirs is not None
         return node.theirs
     assert node.ours is not None
+    if node.fate is Fate.CONFLICT and as_ours:
+        return node.ours
     table = {k: v for k, v in node.ours.items() if k in node.kind.keys}
     for key, value in node.taken.items():
         if value is MISSING:
             table.pop(key, None)
         else:
             table[key] = value
+    kept = (Fate.KEPT, Fate.ADDED, Fate.CONFLICT) if as_ours else (Fate.KEPT, Fate.ADDED)
     held = dict(node.kind.arrays) | dict(node.kind.tables)
     for name in held:
-        elements = [merged_table(c) for c in node.children if c.array == name and c.fate in (Fate.KEPT, Fate.ADDED)]
+        elements = [
+            merged_table(c, as_ours)
+            for c in node.children
+            if c.array == name and c.fate in kept and (c.fate is not Fate.CONFLICT or c.ours is not None)
+        ]
         if name in dict(node.kind.tables):
             if elements:
                 table[name] = elements[0]

@@ -36,7 +36,7 @@ from typing import Any, NamedTuple
 
 from cloudplan.base.findings import Finding, Key, Severity
 from cloudplan.base.translate import _
-from cloudplan.core.merge import MISSING, Conflict, Fate, Node, Path, Table
+from cloudplan.core.merge import MISSING, Conflict, Fate, Node, Path, Table, merged_table
 from cloudplan.core.model import Contact, Indicator, Milestone, Plan, Portfolio, Project
 from cloudplan.plan import decode
 from cloudplan.plan.mergetext import (
@@ -152,8 +152,11 @@ def _new_errors(merged: Plan, ours: Plan, others: Sequence[Plan], today: date) -
     return [f for f in now if ident(merged, f) not in before]
 
 
-def _mark(docs: Documents, merged: Plan, errors: list[Finding]) -> list[Conflict]:
-    """Make the items that the merged plan's new errors name conflicts; return those conflicts."""
+def _mark(docs: Documents, merged: Plan, errors: list[Finding], settled: bool = True) -> list[Conflict]:
+    """Make the items that the merged plan's new errors name conflicts; return those conflicts.
+
+    With *settled* false, the merge has conflicts of its own, taken as ours for the check: an error on an
+    item already in conflict says nothing more."""
     nodes = {n.path: n for n in docs.root.walk()}
     refs = {m.ref: m for p in merged.projects for m in p.milestones}
     found: list[Conflict] = []
@@ -187,7 +190,7 @@ def _mark(docs: Documents, merged: Plan, errors: list[Finding]) -> list[Conflict
             gone = [milestone(r) for r in (m.depends_on if m else ()) if r not in refs]
             named += [n for n in gone if n is not None]
         for n in named:
-            if n.fate is Fate.CONFLICT and any(c.why for c in n.conflicts):
+            if n.fate is Fate.CONFLICT and (not settled or any(c.why for c in n.conflicts)):
                 continue
             if n.fate is Fate.KEPT and n.ours is not None and n.theirs is not None and n is not node:
                 # On the cycle but changed by neither side: nothing to choose there.
@@ -232,7 +235,7 @@ def _whole(
     if errors:
         raise Unmergeable(_("theirs is not a valid plan: {why}").format(why=errors[0].message))
     if docs.conflicts:
-        return Merged(write(docs, markers), docs.conflicts, None, "whole")
+        return Merged(write(docs, markers), docs.conflicts + _more(docs, name, ours_plan, others, today), None, "whole")
     text = write(docs, markers)
     try:
         parsed = tomllib.loads(text)
@@ -252,6 +255,19 @@ def _whole(
         conflicts = [Conflict("", "", MISSING, MISSING, MISSING, why=new[0].message)]
         return Merged(text, conflicts, None, "whole")
     return Merged(write(docs, markers), conflicts, None, "whole")
+
+
+def _more(docs: Documents, name: str, ours_plan: Plan, others: Sequence[Plan], today: date) -> list[Conflict]:
+    """The conflicts the rest of a merge makes on its own (a union `check` rejects), beside those of its keys.
+
+    The conflicts taken as ours wrote them, what the other changes add up to is checked as a clean merge
+    is, so that one run names every conflict rather than the ones left after the first are settled.
+    """
+    plan, found = decode.build(merged_table(docs.root, as_ours=True), name)
+    if any(f.severity is Severity.ERROR for f in found):
+        return []
+    new = _new_errors(plan, ours_plan, others, today)
+    return _mark(docs, plan, new, settled=False) if new else []
 
 
 # -- unit by unit ----------------------------------------------------------------------------------------
