@@ -16,8 +16,7 @@ from pathlib import Path
 import pytest
 from typer.testing import Result
 
-from cloudplan.base import translate
-from cloudplan.words import human
+from cloudplan.base import human, translate
 from tests import catalog
 from tests.conftest import ROOT
 from tests.typography import NNBSP, french_plan_text, problems

@@ -107,8 +107,8 @@ def _history_text(m: "Milestone") -> None:
     from rich.table import Table
     from rich.text import Text
 
+    from cloudplan.base import human
     from cloudplan.core.status import slipped_days
-    from cloudplan.words import human
 
     due = human.period(m.due) if m.due else _("no deadline")
     head = Text(inert_text(m.ref), style="bold")

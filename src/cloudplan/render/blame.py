@@ -9,12 +9,12 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
+from cloudplan.base import human
 from cloudplan.base.errors import BadPeriod
 from cloudplan.base.translate import _
 from cloudplan.core.blame import Field
 from cloudplan.core.periods import parse_file_value
 from cloudplan.render.status import plain
-from cloudplan.words import human
 
 
 def blame_view(ref: str, title: str, fields: list[Field]) -> RenderableType:
