@@ -60,6 +60,10 @@ CHANGED_EVERY = 100  # changes: one milestone in this many is retitled since HEA
 BAR_STATUS_RISK = 1.1  # status --format json with at-risk / the same command before it, at 10,000
 BAR_TREND = 1.5  # trend --format json / overdue --format json, at 10,000
 BAR_COLD_CHECK = 1.5  # cloudplan check with no cache (CI) / tomllib reading the same files alone, at 10,000
+BAR_MERGE = 3.0  # merge of two 10,000-milestone versions, 100 changes a side / overdue --format json on one of them
+MERGE_CHANGES = 100  # milestones retitled on each side, none on both
+BAR_BLAME_SECONDS = 2.0  # cloudplan blame REF on a plan file with BLAME_COMMITS commits, whole process, median
+BLAME_COMMITS = 500
 # status --format json / overdue --format json at 10,000 before at-risk existed (CPU time, medians of ten
 # alternated runs of commit 6ac174b, 2026-11-30: 470 / 299 ms): the bar's reference when no --baseline
 # checkout is given to run the old code itself (--baseline is the better measure: overdue --format json
@@ -1097,6 +1101,125 @@ def sources(b: Bench) -> None:
     b.bars.append(Bar(name_fetch, fetched.median / BAR_FETCH, 1.0, detail))
 
 
+def merge_versions(folder: Path, pristine: Path) -> tuple[Path, Path, Path]:
+    """The base (the one-file portfolio) and two versions each retitling MERGE_CHANGES milestones of its own."""
+    import random
+
+    folder.mkdir(parents=True, exist_ok=True)
+    text = pristine.read_text(encoding="utf-8")
+    lines = text.split("\n")
+    heads = [i for i, line in enumerate(lines) if line.strip() == "[[project.milestone]]"]
+    picked = random.Random(22).sample(heads, 2 * MERGE_CHANGES)
+
+    def retitled(chosen: list[int], word: str) -> str:
+        out = list(lines)
+        for head in chosen:
+            at = next(j for j in range(head + 1, len(out)) if out[j].lstrip().startswith('title = "'))
+            out[at] = out[at].replace('title = "', f'title = "{word} ', 1)
+        return "\n".join(out)
+
+    paths = folder / "base.toml", folder / "ours.toml", folder / "theirs.toml"
+    for path, content in zip(paths, (text, retitled(picked[:MERGE_CHANGES], "Revu :"),
+                                     retitled(picked[MERGE_CHANGES:], "Validé :")), strict=True):  # fmt: skip
+        path.write_text(content, encoding="utf-8")
+    return paths
+
+
+def merging(b: Bench, manifest: dict[str, Any] | None) -> None:
+    """`cloudplan merge` (git's driver) of two versions of the one-file portfolio against `overdue` on ours."""
+    name = f"merge of two {BAR_SIZE:,}-milestone versions, {MERGE_CHANGES} changes a side / overdue --format json"
+    if manifest is None or "single" not in manifest or not has_command(b.cp, "merge", b.env):
+        b.bars.append(Bar(name, None, BAR_MERGE, "", f"needs --sizes with {BAR_SIZE} and `cloudplan merge`"))
+        return
+    base, ours, theirs = merge_versions(b.out / "merge", b.out / manifest["single"])
+    work = ours.with_name("work.toml")  # git's %A: the driver writes the merge there
+
+    def restore() -> None:
+        shutil.copyfile(ours, work)
+
+    def merged_both(run: Run) -> str | None:
+        text = work.read_text(encoding="utf-8")
+        found = text.count('title = "Revu : '), text.count('title = "Validé : ')
+        if found != (MERGE_CHANGES, MERGE_CHANGES) or "<<<<<<<" in text:
+            return f"the merge holds {found} of the {MERGE_CHANGES} changes of each side"
+        return None
+
+    argv = [*b.cp, "merge", base.name, work.name, theirs.name, "--name", "plans/portfolio.toml", "--marker-size", "7"]
+    group = b.measure(
+        Group(
+            "merge",
+            [
+                Command("cp-merge", f"cloudplan merge BASE OURS THEIRS ({MERGE_CHANGES} changes a side)", argv,
+                        ours.parent, b.env, prepare=restore, check=merged_both, cloudplan=True),
+                Command("cp-overdue-ours", "cloudplan overdue --format json (ours)",
+                        [*b.cp, "overdue", "--format", "json", ours.name], ours.parent, b.env, ok=frozenset({0, 1}),
+                        cloudplan=True),
+            ],
+            rounds=b.runs,
+        )
+    )  # fmt: skip
+    m, o = group.commands
+    r, lo, hi = paired(m, o)
+    b.bars.append(Bar(name, r, BAR_MERGE, f"pairs {lo:.2f}-{hi:.2f}; {ms(m.median)} vs {ms(o.median)} ms"))
+
+
+def blame_repository(folder: Path) -> tuple[Path, str]:
+    """A git repository whose plan (the shipped roadmap) has BLAME_COMMITS commits, made at once by `git fast-import`.
+
+    Each commit reschedules one milestone in turn (its `due` and a slip); returns the repository and the ref of
+    the milestone moved last.
+    """
+    import re
+
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    env = {**os.environ, "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1"}
+    subprocess.run(["git", "init", "-q", "-b", "main"], cwd=folder, env=env, check=True, capture_output=True)
+    lines = (ROOT / "plans" / "cloud-etat.toml").read_text(encoding="utf-8").split("\n")
+    dues = [i for i, line in enumerate(lines) if re.match(r'  due = "\d{4}', line)]
+    stream = bytearray()
+    for n in range(BLAME_COMMITS):
+        lines[dues[n % len(dues)]] = f'  due = "{2030 + n // len(dues)}"'
+        data = "\n".join(lines).encode("utf-8")
+        who = ("Alice Martin", "Bruno Leroy", "Chloé Petit")[n % 3]
+        stamp = 1_600_000_000 + n * 3600
+        stream += (
+            f"commit refs/heads/main\ncommitter {who} <{who.split()[0].lower()}@example.org> {stamp} +0200\n"
+            f"data 4\nstep\nM 644 inline plans/cloud-etat.toml\ndata {len(data)}\n"
+        ).encode()
+        stream += data + b"\n"
+    subprocess.run(["git", "fast-import", "--quiet"], cwd=folder, env=env, input=bytes(stream), check=True,
+                   capture_output=True)  # fmt: skip
+    subprocess.run(["git", "checkout", "-q", "main"], cwd=folder, env=env, check=True, capture_output=True)
+    above = "\n".join(lines[: dues[(BLAME_COMMITS - 1) % len(dues)]])
+    pid = re.findall(r'(?m)^id = "([^"]+)"', above)[-1]
+    mid = re.findall(r'(?m)^  id = "([^"]+)"', above)[-1]
+    return folder, f"{pid}/{mid}"
+
+
+def blaming(b: Bench) -> None:
+    """`cloudplan blame` on the shipped roadmap with BLAME_COMMITS commits: its median time against two seconds."""
+    name = f"blame REF on a plan file with {BLAME_COMMITS} commits: median seconds / {BAR_BLAME_SECONDS:g} s"
+    if shutil.which("git") is None or not has_command(b.cp, "blame", b.env):
+        b.bars.append(Bar(name, None, 1.0, "", "needs git and `cloudplan blame`"))
+        return
+    repo, ref = blame_repository(b.out / "blame")
+
+    def expect_blame(run: Run) -> str | None:
+        fields = json.loads(run.out)["fields"]
+        due = next((f for f in fields if f["key"] == "due"), None)
+        return None if due and due["commit"] else f"no commit found for the due day of {ref}"
+
+    group = b.measure(
+        Group("blame", [Command("cp-blame", f"cloudplan blame {ref} ({BLAME_COMMITS} commits)",
+                                [*b.cp, "blame", ref, "plans", "--format", "json"], repo, b.env, check=expect_blame,
+                                cloudplan=True)], rounds=b.runs)
+    )  # fmt: skip
+    command = group.commands[0]
+    detail = f"median {ms(command.median)} ms, slowest {ms(max(command.times))} ms"
+    b.bars.append(Bar(name, command.median / BAR_BLAME_SECONDS, 1.0, detail))
+
+
 def expect_trend_json(run: Run) -> str | None:
     """A trend document that draws milestones (the generated portfolio has slips)."""
     try:
@@ -1202,6 +1325,8 @@ def main(argv: list[str] | None = None) -> int:
     views13(b, manifests.get(BAR_SIZE), args.baseline.resolve() if args.baseline else None)
     cold_check(b, manifests.get(BAR_SIZE) if has_check else None)
     sources(b)
+    merging(b, manifests.get(BAR_SIZE))
+    blaming(b)
 
     for line in table(b.groups):
         say(line)

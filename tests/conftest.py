@@ -44,6 +44,15 @@ def must_run_everything() -> bool:
     return os.environ.get("CI", "").lower() in ("true", "1") or os.environ.get("CLOUDPLAN_REQUIRE_BROWSER") == "1"
 
 
+# In CI the property tests and fuzzers draw the same examples at every run, so that a failure there is
+# one that anyone reproduces (and never a draw of luck); at a developer's machine they explore afresh.
+if must_run_everything():
+    from hypothesis import settings
+
+    settings.register_profile("ci", derandomize=True)
+    settings.load_profile("ci")
+
+
 def require_program(names: tuple[str, ...], what: str) -> str:
     """Return the path of the first of *names* found on PATH, for a test that drives a real program.
 

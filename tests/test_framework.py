@@ -38,8 +38,10 @@ def _private_imports(path: Path) -> set[str]:
     for node in ast.walk(ast.parse(path.read_text())):
         if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("typer."):
             found |= {f"{node.module}.{a.name}" for a in node.names}
-        elif isinstance(node, ast.ImportFrom) and node.module == "typer":
-            found |= {f"typer.{a.name}" for a in node.names if a.name.startswith("_")}
+        elif isinstance(node, ast.ImportFrom) and node.module in ("typer", "rich"):
+            found |= {f"{node.module}.{a.name}" for a in node.names if a.name.startswith("_")}
+        elif isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("rich._"):
+            found |= {f"{node.module}.{a.name}" for a in node.names}
         elif isinstance(node, ast.Import):
             found |= {a.name for a in node.names if a.name.startswith("typer.")}
     return found
@@ -49,7 +51,7 @@ def _private_imports(path: Path) -> set[str]:
 def test_only_the_adapter_imports_typer_internals(path: Path) -> None:
     if path.name == "framework.py":
         return
-    assert not _private_imports(path), f"{path.name} reaches into Typer: go through cli/framework.py"
+    assert not _private_imports(path), f"{path.name} reaches into Typer or Rich: go through cli/framework.py"
 
 
 def test_the_adapter_lists_every_internal_it_imports() -> None:

@@ -16,8 +16,7 @@ from pathlib import Path
 import pytest
 from typer.testing import Result
 
-from cloudplan.base import translate
-from cloudplan.words import human
+from cloudplan.base import human, translate
 from tests import catalog
 from tests.conftest import ROOT
 from tests.typography import NNBSP, french_plan_text, problems
@@ -298,9 +297,11 @@ def test_rich_still_reads_its_word_pattern_where_cloudplan_sets_it() -> None:
     from rich.console import Console
     from rich.text import Text
 
-    from cloudplan.cli.common import RICH_WORD, rich_keeps_no_break_spaces
+    from cloudplan.cli.framework import RICH_WORD, rich_keeps_no_break_spaces
 
-    assert hasattr(_wrap, "re_word"), "Rich no longer has rich._wrap.re_word: see cli.common.rich_keeps_no_break_spaces"
+    assert hasattr(_wrap, "re_word"), (
+        "Rich no longer has rich._wrap.re_word: see cli.framework.rich_keeps_no_break_spaces"
+    )
     rich_keeps_no_break_spaces()
     assert _wrap.re_word.pattern == RICH_WORD
     console = Console(width=19, no_color=True, highlight=False)

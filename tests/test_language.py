@@ -17,9 +17,9 @@ import pytest
 from typer.testing import Result
 
 from cloudplan import language
-from cloudplan.base import translate
+from cloudplan.base import human, translate
 from cloudplan.core import periods
-from cloudplan.words import human
+from cloudplan.words import statuses
 from tests import catalog
 from tests.conftest import ROADMAP, ROOT, require_program
 
@@ -384,9 +384,9 @@ def test_french_numbers_agree_with_cldr() -> None:
         for m in range(1, 13):
             assert human.MONTHS[m - 1] == format_date(date(2020, m, 1), "MMMM", locale="fr_FR")
         assert human.period(periods.quarter(2021, 2)) == format_date(date(2021, 4, 1), "QQQQ y", locale="fr_FR")
-        assert human.status("behind") == "en retard sur la trajectoire"
+        assert statuses.label("behind") == "en retard sur la trajectoire"
     assert human.number(12000) == "12000"
-    assert human.status("behind") == "behind"
+    assert statuses.label("behind") == "behind"
 
 
 @pytest.mark.parametrize(

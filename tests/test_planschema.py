@@ -115,7 +115,8 @@ def test_valid_plans_pass_the_schema(path: Path) -> None:
 
 
 def parseable_corpus() -> list[Path]:
-    return [p for p in sorted(BROKEN.glob("*.toml")) if expected(p)[0] not in {"toml-syntax", "not-utf8", "too-deep"}]
+    unparsed = {"toml-syntax", "merge-conflict", "not-utf8", "too-deep"}
+    return [p for p in sorted(BROKEN.glob("*.toml")) if expected(p)[0] not in unparsed]
 
 
 @pytest.mark.parametrize("path", parseable_corpus(), ids=lambda p: p.stem)

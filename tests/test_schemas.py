@@ -38,7 +38,7 @@ def errors(schema: dict[str, Any], document: object) -> list[str]:
 def test_every_kind_the_spec_names_has_a_schema() -> None:
     assert set(SCHEMA_KINDS) == {"plan", "portfolio", *schemas.KINDS}
     assert set(schemas.KINDS) == {
-        "status", "overdue", "indicators", "show", "history", "trend", "changes", "export", "check",
+        "status", "overdue", "indicators", "show", "history", "trend", "changes", "export", "check", "blame",
     }  # fmt: skip
 
 
@@ -53,11 +53,13 @@ def test_each_output_schema_is_draft_2020_12_and_itself_valid(cli: Cli, kind: st
 
 @pytest.mark.parametrize("kind", OUTPUTS)
 def test_every_object_lists_its_keys_as_required_and_allows_no_other(cli: Cli, kind: str) -> None:
-    # Only with --state; only what was read through a portfolio file (its sources, and where each item came from).
+    # Only with --state; only what was read through a portfolio file (its sources, and where each item came
+    # from); only in a git work tree.
     optional = {
         ("overdue", "cleared"),
         *((k, "source") for k in schemas.KINDS),
         *((k, "sources") for k in schemas.KINDS),
+        *(("history", k) for k in ("commit", "author", "date")),  # a slip's, in a git work tree only
     }
 
     def walk(node: object, where: str) -> None:

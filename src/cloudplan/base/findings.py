@@ -48,6 +48,7 @@ def warning(source: str, key: Key, code: str, message: str) -> Finding:
 CODES: dict[str, Severity] = {
     # The file cannot be read as TOML: nothing else is checked in it.
     "toml-syntax": Severity.ERROR,
+    "merge-conflict": Severity.ERROR,
     "not-utf8": Severity.ERROR,
     "too-deep": Severity.ERROR,
     "too-large": Severity.ERROR,

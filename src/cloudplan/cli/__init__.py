@@ -49,6 +49,8 @@ COMMANDS: dict[str, str] = {
     "report": "cloudplan.cli.views:report",
     "export": "cloudplan.cli.views:export",
     "changes": "cloudplan.cli.changes:changes",
+    "merge": "cloudplan.cli.git:merge",
+    "blame": "cloudplan.cli.git:blame",
     "check": "cloudplan.cli.check:check",
     "schema": "cloudplan.cli.check:schema",
     "history": "cloudplan.cli.item:history",

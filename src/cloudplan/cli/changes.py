@@ -83,10 +83,10 @@ def _day(since: str, loaded: Loaded) -> date:
 
 def _then(since: str, plans: list[str] | None, loaded: Loaded, files: list[PlanFile]) -> tuple[Revision, list[Plan]]:
     """Return the commit of the work tree's history that *since* names, and the local plan *files* as they were."""
+    from cloudplan.base import human
     from cloudplan.store import revisions
     from cloudplan.store.reader import parse_cached
     from cloudplan.store.sources import is_portfolio_text
-    from cloudplan.words import human
 
     where = files[0].path.resolve().parent
     revisions.work_tree(where)

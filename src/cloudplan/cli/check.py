@@ -73,6 +73,7 @@ def check(
 
 SCHEMA_KINDS = (
     "plan", "portfolio", "status", "overdue", "indicators", "show", "history", "trend", "changes", "export", "check",
+    "blame",
 )  # fmt: skip
 
 
@@ -85,7 +86,7 @@ def schema(
             # command is built (tests/test_language.py checks it matches SCHEMA_KINDS).
             help=_(
                 "Which schema: plan, portfolio, status, overdue, indicators, show, history, trend, changes, export, "
-                "check. Default: plan."
+                "check, blame. Default: plan."
             ),
             show_default=False,
             autocompletion=complete("schema_kinds"),

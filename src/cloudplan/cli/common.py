@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, NamedTuple, TypeVar
 from cloudplan.base.errors import UsageError
 from cloudplan.base.inert import inert_text
 from cloudplan.base.translate import _
+from cloudplan.cli import framework
 from cloudplan.core.status import IndicatorStatus, Status
 
 if TYPE_CHECKING:
@@ -31,26 +32,6 @@ T = TypeVar("T")
 
 # -- output ----------------------------------------------------------------------------------
 
-# A word, as Rich's wrapping reads one: breakable spaces around a run of anything else. Rich's own
-# (`\s*\S+\s*`) breaks at every Unicode space, the no-break ones too, so French text could start a
-# line with the `:` or `%` that a narrow no-break space (U+202F) holds to the word before it.
-_NO_BREAK = "\u00a0\u2007\u202f"
-RICH_WORD = rf"[^\S{_NO_BREAK}]*(?:\S|[{_NO_BREAK}])+[^\S{_NO_BREAK}]*"
-
-
-def rich_keeps_no_break_spaces() -> None:
-    """Make Rich wrap text at breakable spaces only (once a run; Rich is imported by then).
-
-    Rich's one private name cloudplan touches: it reads its pattern of a word from `rich._wrap.re_word` each
-    time it wraps. tests/test_french.py fails, naming it, when a Rich release no longer does.
-    """
-    import re
-
-    from rich import _wrap
-
-    if _wrap.re_word.pattern != RICH_WORD:
-        _wrap.re_word = re.compile(RICH_WORD)
-
 
 def console(stderr: bool = False) -> "Console":
     """Return a console for this call: colours only on a terminal without NO_COLOR, width from COLUMNS.
@@ -59,7 +40,7 @@ def console(stderr: bool = False) -> "Console":
     """
     from rich.console import Console
 
-    rich_keeps_no_break_spaces()
+    framework.rich_keeps_no_break_spaces()
     stream = sys.stderr if stderr else sys.stdout
     width = None
     if not stream.isatty():

@@ -2,7 +2,7 @@
 
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
@@ -10,9 +10,6 @@ from cloudplan.base.translate import _
 from cloudplan.cli.apply import PlanOption, apply, note
 from cloudplan.cli.common import today_in
 from cloudplan.cli.options import Ref, complete
-
-if TYPE_CHECKING:
-    pass
 
 On = Annotated[
     str | None,

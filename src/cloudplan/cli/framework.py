@@ -1,11 +1,12 @@
-"""Every touch of Typer's internals, in one place: the adapter between cloudplan and its framework.
+"""Every touch of the frameworks' internals, in one place: the adapter between cloudplan, Typer and Rich.
 
 cloudplan supports typer>=0.27,<0.29: Typer bundles its own copy of Click as typer._click,
 whose messages this module translates (0.26 words them otherwise), and 0.29 imports pydantic
 at every run. Outside this module, cli/ uses Typer's
 public API only. What is private here is listed in INTERNALS: `missing()` names what a
-Typer release no longer has, and tests/test_framework.py fails with that list, so that an
-upgrade breaks one test with a clear message rather than a command deep in a run.
+Typer (or Rich) release no longer has, and tests/test_framework.py fails with that list, so
+that an upgrade breaks one test with a clear message rather than a command deep in a run.
+Rich is touched once: its word pattern, so that French text wraps at breakable spaces only.
 
 It also brings Click's and Typer's own words ("Usage:", "Error:", "Missing argument", help
 texts) through cloudplan's gate. Typer's copy of Click writes its messages as plain English
@@ -74,6 +75,7 @@ INTERNALS = (
     ("typer.main", "get_command_from_info"),
     ("typer.main", "get_group"),
     ("typer.models", "CommandInfo"),
+    ("rich._wrap", "re_word"),
 )
 
 
@@ -148,6 +150,29 @@ def print_completion(shell: str) -> None:
 
     completion_init()
     show_callback(get_current_context(), _NO_PARAMETER, shell)
+
+
+# -- Rich's wrapping -----------------------------------------------------------------------------------
+
+# A word, as Rich's wrapping reads one: breakable spaces around a run of anything else. Rich's own
+# (`\s*\S+\s*`) breaks at every Unicode space, the no-break ones too, so French text could start a
+# line with the `:` or `%` that a narrow no-break space (U+202F) holds to the word before it.
+_NO_BREAK = "\u00a0\u2007\u202f"
+RICH_WORD = rf"[^\S{_NO_BREAK}]*(?:\S|[{_NO_BREAK}])+[^\S{_NO_BREAK}]*"
+
+
+def rich_keeps_no_break_spaces() -> None:
+    """Make Rich wrap text at breakable spaces only (once a run; Rich is imported by then).
+
+    Rich's one private name cloudplan touches (listed in INTERNALS): it reads its pattern of a word from
+    `rich._wrap.re_word` each time it wraps.
+    """
+    import re
+
+    from rich import _wrap
+
+    if _wrap.re_word.pattern != RICH_WORD:
+        _wrap.re_word = re.compile(RICH_WORD)
 
 
 # -- Click's and Typer's words through the gate ---------------------------------------------------

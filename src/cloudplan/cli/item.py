@@ -13,6 +13,7 @@ from cloudplan.cli.options import AsOf, PlanArgs, Ref, Within, format_option
 if TYPE_CHECKING:
     from rich.console import RenderableType
 
+    from cloudplan.core.blame import Commit
     from cloudplan.core.model import Milestone
 
 
@@ -83,17 +84,31 @@ def _history_json(m: "Milestone") -> None:
     from cloudplan.export import records
     from cloudplan.export.json import dumps
 
+    slips = records.slips(m)
+    recorded = _recorded(m)
+    if recorded is not None:  # in a git work tree: who recorded each slip, and in which commit
+        for slip, commit in zip(slips, recorded, strict=True):
+            slip |= {"commit": commit.commit if commit else None, "author": commit.author if commit else None,
+                     "date": commit.date if commit else None}  # fmt: skip
     doc = {"ref": m.ref, "title": m.title, "due": m.due.text if m.due else None,
-           "slipped_days": slipped_days(m), "slips": records.slips(m)}  # fmt: skip
+           "slipped_days": slipped_days(m), "slips": slips}  # fmt: skip
     write(dumps(doc))
+
+
+def _recorded(m: "Milestone") -> "list[Commit | None] | None":
+    """The commit that recorded each slip of *m*, when its plan file is in a git work tree; else None."""
+    from cloudplan.store import history
+
+    found = history.slip_commits(m)
+    return None if found is None else [found.get(history.slip_key(s)) for s in m.slips]
 
 
 def _history_text(m: "Milestone") -> None:
     from rich.table import Table
     from rich.text import Text
 
+    from cloudplan.base import human
     from cloudplan.core.status import slipped_days
-    from cloudplan.words import human
 
     due = human.period(m.due) if m.due else _("no deadline")
     head = Text(inert_text(m.ref), style="bold")
@@ -106,10 +121,15 @@ def _history_text(m: "Milestone") -> None:
         due=due, days=slipped_days(m), moves=moves
     )
     table = Table(box=None, padding=(0, 2, 0, 0), pad_edge=False, show_edge=False)
-    for column in (_("From"), _("To"), _("On"), _("Why")):
-        table.add_column(column, no_wrap=column != _("Why"), overflow="fold")
-    for slip in m.slips:
-        cells = (human.period(slip.from_), human.period(slip.to), human.day(slip.on), slip.reason or "-")
+    recorded = _recorded(m)
+    columns = (_("From"), _("To"), _("On"), _("Why")) + ((_("Recorded by"),) if recorded is not None else ())
+    for column in columns:
+        table.add_column(column, no_wrap=column not in (_("Why"), _("Recorded by")), overflow="fold")
+    for n, slip in enumerate(m.slips):
+        cells = [human.period(slip.from_), human.period(slip.to), human.day(slip.on), slip.reason or "-"]
+        if recorded is not None:
+            commit = recorded[n]
+            cells.append(f"{commit.name} ({commit.commit[:10]})" if commit else _("not committed yet"))
         table.add_row(*(Text(inert_text(c)) for c in cells))
     display(head, Text(summary), Text(""), table)
 

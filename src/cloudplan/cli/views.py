@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
@@ -20,9 +20,6 @@ from cloudplan.cli.options import (
     view_options,
 )
 from cloudplan.export.formats import BINARY, DELIMITED, EXPORTERS
-
-if TYPE_CHECKING:
-    pass
 
 
 class TimelineScale(StrEnum):

@@ -7,12 +7,12 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
+from cloudplan.base import human  # the days inside its errors, in the language of the run
 from cloudplan.base.errors import UsageError
 from cloudplan.base.translate import _
 from cloudplan.core import periods
 from cloudplan.core.periods import Period
 from cloudplan.core.status import MilestoneState, Status
-from cloudplan.words import human  # the days inside its errors, in the language of the run
 
 
 class Scale(StrEnum):

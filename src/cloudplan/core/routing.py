@@ -28,12 +28,11 @@ from datetime import date, timedelta
 from enum import StrEnum
 from typing import Any, NamedTuple, Protocol
 
-from cloudplan.base import translate
+from cloudplan.base import human, translate
 from cloudplan.base.errors import StateInvalid
 from cloudplan.base.inert import inert_text
 from cloudplan.core.model import Contact, Portfolio
 from cloudplan.core.status import MilestoneState, Status
-from cloudplan.words import human
 
 KIND = "notify-state"
 VERSION = 1
@@ -343,7 +342,7 @@ def plan(
         memory[d] = after
         if alerts:
             alerts.sort(key=_order)
-            # Days, periods and the colon follow the destination's language too (cloudplan.words.human).
+            # Days, periods and the colon follow the destination's language too (cloudplan.base.human).
             with translate.speaking(languages[d]):
                 t = translator(languages[d])
                 named = d == STDOUT or d in star  # the "*" contact hears of many owners' milestones

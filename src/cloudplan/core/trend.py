@@ -86,3 +86,8 @@ def document(found: list[Trend], as_of: date) -> dict[str, Any]:
             for t in found
         ],
     }
+
+
+def label(i: int) -> str:
+    """Return the number or letter a line carries: 1 to 9, then a to z."""
+    return str(i + 1) if i < 9 else chr(ord("a") + (i - 9) % 26)

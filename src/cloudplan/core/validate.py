@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from datetime import date, timedelta
 
+from cloudplan.base import human  # days and periods inside findings, in the language of the run
 from cloudplan.base.findings import Finding, error, warning
 from cloudplan.base.translate import _
 from cloudplan.core.model import Contact, Indicator, Milestone, Portfolio
-from cloudplan.words import human  # days and periods inside findings, in the language of the run
 
 STALE_AFTER = timedelta(days=365)
 

@@ -7,12 +7,13 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from cloudplan import __version__
+from cloudplan.base import human
 from cloudplan.base.translate import _, language, ngettext, npgettext
 from cloudplan.core.status import MilestoneState, ProjectState, Status, expected_value, next_deadline
 from cloudplan.export import svg
 from cloudplan.export.formats import PortfolioView
 from cloudplan.export.svg import esc
-from cloudplan.words import human
+from cloudplan.words import statuses
 from cloudplan.words.theme import AT_RISK_COLOUR, STATUS_COLOURS
 
 if TYPE_CHECKING:
@@ -79,7 +80,7 @@ Section = Callable[[PortfolioView], str]
 
 def _badge(status: str) -> str:
     # The class keeps the keyword (the stylesheet's); the words follow the language.
-    return f'<span class="status s-{status}">{esc(human.status(status))}</span>'
+    return f'<span class="status s-{status}">{esc(statuses.label(status))}</span>'
 
 
 def _status_css() -> str:
@@ -360,7 +361,7 @@ def changes_section(revision: Revision, changes: list[Change], sources: Sequence
 
     Through portfolio files, a line per source says which commit of its own history it is compared with.
     """
-    from cloudplan.export.changes import describe, heading, source_lines
+    from cloudplan.words.changes import describe, heading, source_lines
 
     rows = [
         f"<tr><td><code>{esc(c.ref)}</code></td><td>{esc(c.title)}</td><td>{esc(describe(c))}</td></tr>"

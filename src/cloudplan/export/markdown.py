@@ -6,10 +6,11 @@ import re
 from collections.abc import Iterable, Sequence
 from datetime import date
 
+from cloudplan.base import human
 from cloudplan.base.inert import inert_text
 from cloudplan.base.translate import _
 from cloudplan.core.status import IndicatorState, MilestoneState, ProjectState
-from cloudplan.words import human
+from cloudplan.words import statuses
 
 _SPECIAL = re.compile(r"([\\`*_\[\]|~])")
 
@@ -35,7 +36,7 @@ def _row(s: MilestoneState) -> list[str]:
         escape(", ".join(m.owners)),
         human.period(m.due) if m.due else "",
         human.day(m.due.last) if m.due else "",
-        human.status(s.status.value),
+        statuses.label(s.status.value),
         "" if s.days_left is None else str(s.days_left),
     ]
 
@@ -58,7 +59,7 @@ def status(projects: list[ProjectState], as_of: date) -> str:
         owners = escape(", ".join(p.project.owners)) or "-"
         said, status, progress = _("Owners"), _("Status"), _("Progress")
         parts.append(
-            f"\n{said}{human.colon()}{owners} · {status}{human.colon()}**{human.status(p.status.value)}** · "
+            f"\n{said}{human.colon()}{owners} · {status}{human.colon()}**{statuses.label(p.status.value)}** · "
             f"{progress}{human.colon()}{p.done}/{p.total}\n\n"
         )
         parts.append(table(_milestone_header(), (_row(s) for s in p.milestones)))
@@ -80,7 +81,7 @@ def indicators(states: list[IndicatorState], as_of: date) -> str:
             f"{num(i.target.value)} ({human.period(i.target.when)})" if i.target else "",
             f"{num(s.latest)} ({human.day(s.latest_on)})" if s.latest_on else "",
             num(None if s.expected is None else round(s.expected, 1)),
-            human.status(s.status.value),
+            statuses.label(s.status.value),
         ])  # fmt: skip
     head = "# " + _("Indicators as of {day}").format(day=human.day(as_of)) + "\n\n"
     header = (_("Id"), _("Title"), _("Unit"), _("Baseline"), _("Target"), _("Latest"), _("Expected"), _("Status"))

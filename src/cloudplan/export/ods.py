@@ -17,9 +17,10 @@ from datetime import date
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
+from cloudplan.base import human
 from cloudplan.export.formats import PortfolioView
 from cloudplan.export.sheets import MAX_DECIMALS, Cell, Sheet, decimals, inert, sheets, shown
-from cloudplan.words import human
+from cloudplan.words import statuses
 from cloudplan.words.theme import STATUS_COLOURS
 
 MIMETYPE = "application/vnd.oasis.opendocument.spreadsheet"
@@ -151,7 +152,7 @@ def _cells(kinds: tuple[Cell, ...]) -> list[Callable[[Any], str]]:
     def status(v: str) -> str:  # the style by the keyword, the text in the user's language
         return (
             f'<table:table-cell table:style-name="s-{v}" office:value-type="string">'
-            f"<text:p>{escape(human.status(v))}</text:p></table:table-cell>"
+            f"<text:p>{escape(statuses.label(v))}</text:p></table:table-cell>"
         )
 
     def day(v: date) -> str:

@@ -35,7 +35,7 @@ PERIOD_PATTERN = (
 SLUG_PATTERN = "^[a-z0-9][a-z0-9-]*$"
 REF_PATTERN = "^[a-z0-9][a-z0-9-]*/[a-z0-9][a-z0-9-]*$"
 
-KINDS = ("status", "overdue", "indicators", "show", "history", "trend", "changes", "export", "check")
+KINDS = ("status", "overdue", "indicators", "show", "history", "trend", "changes", "export", "check", "blame")
 
 
 def _ref(name: str) -> dict[str, str]:
@@ -384,6 +384,16 @@ def build(kind: str) -> dict[str, Any]:
     if kind == "show":
         return _show()
     if kind == "history":
+        recorded = {
+            "commit": {**_null(_ref("commit")), "description": "The commit that recorded it (null: not committed)."},
+            "author": _null(_string("Who made that commit: Name <email>.")),
+            "date": _null(_string("That commit's author date.", format="date-time")),
+        }
+        slip = _object(
+            "A slip; in a git work tree, with the commit that recorded it.",
+            {**DEFS["slip"]["properties"], **recorded},
+            optional=tuple(recorded),
+        )
         root = _object(
             "",
             {
@@ -391,7 +401,7 @@ def build(kind: str) -> dict[str, Any]:
                 "title": _string(""),
                 "due": _null(_ref("period")),
                 "slipped_days": _integer("How far the deadline moved since the first one, in days."),
-                "slips": _array(_ref("slip")),
+                "slips": _array(slip),
             },
         )
         return _document(kind, "cloudplan history --format json", "A milestone's slips.", root)
@@ -408,6 +418,25 @@ def build(kind: str) -> dict[str, Any]:
         return _document(kind, "cloudplan trend --format json", "The deadline in force over time.", root)
     if kind == "changes":
         return _changes()
+    if kind == "blame":
+        field = _object(
+            "A key of the milestone (or one of its slips) and the commit that last set it.",
+            {
+                "key": {
+                    "enum": ["title", "start", "due", "done", "cancelled", "owners", "depends_on", "notes", "slip"]
+                },
+                "value": {"description": "The value now, as the plan file has it (null: removed since)."},
+                "commit": {**_null(_ref("commit")), "description": "Null: changed in the work tree, not committed."},
+                "author": _null(_string("Name <email>.")),
+                "date": _null(_string("The author date.", format="date-time")),
+                "signature": {
+                    "enum": ["good", "bad", "none"],
+                    "description": "The commit's signature, as git checks it.",
+                },
+            },
+        )
+        root = _object("", {"ref": _ref("ref"), "fields": _array(field)})
+        return _document(kind, "cloudplan blame --format json", "Who last set each key of a milestone.", root)
     if kind == "check":
         return _document(
             kind, "cloudplan check --format json", "Every finding of the plans read.", _array(_ref("finding"))

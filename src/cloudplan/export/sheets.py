@@ -16,10 +16,11 @@ from datetime import date
 from enum import Enum
 from typing import NamedTuple
 
+from cloudplan.base import human
 from cloudplan.base.inert import inert_text
 from cloudplan.base.translate import _, pgettext
 from cloudplan.export.formats import PortfolioView
-from cloudplan.words import human
+from cloudplan.words import statuses
 
 
 class Cell(Enum):
@@ -104,7 +105,7 @@ def _sheet(name: str, columns: Sequence[tuple[str, Cell]], rows: list[tuple[Valu
             longest = max((len(r[i]) for r in rows[:500] if isinstance(r[i], str)), default=0)  # type: ignore[arg-type]
             longest = min(longest, WRAP_AT)
         elif kind is Cell.STATUS:
-            longest = max((len(human.status(str(r[i]))) for r in rows[:500] if r[i] is not None), default=0)
+            longest = max((len(statuses.label(str(r[i]))) for r in rows[:500] if r[i] is not None), default=0)
             longest = min(longest, WRAP_AT // 2)
         elif kind is Cell.NUMBER:
             # As shown, grouped and with its decimals, and a margin: a number never fills its cell to the

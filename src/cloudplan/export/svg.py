@@ -6,11 +6,12 @@ import html
 from collections.abc import Callable
 from datetime import date, timedelta
 
+from cloudplan.base import human
 from cloudplan.base.inert import inert_text
 from cloudplan.base.translate import _
 from cloudplan.core import gantt
 from cloudplan.core.status import IndicatorState, MilestoneState, ProjectState, Status
-from cloudplan.words import human
+from cloudplan.words import statuses
 from cloudplan.words.theme import AS_OF_COLOUR, AT_RISK_COLOUR, status_colour
 
 GRID, INK, MUTED = "#e0e0e0", "#212121", "#616161"
@@ -223,7 +224,7 @@ def _row(state: MilestoneState, y: int, x: Callable[[date], float], ax: gantt.Ax
     lines = _wrap(inert_text(m.title), int((LABEL_W - 20) / (LABEL_SIZE * CHAR_W)))
     height = ROW_H + LINE_H * (len(lines) - 1)
     done = m.done if state.status in (Status.DONE, Status.DONE_LATE) else None
-    tip = f"{m.ref}{human.colon()}{m.title} ({human.status(state.status.value)}"
+    tip = f"{m.ref}{human.colon()}{m.title} ({statuses.label(state.status.value)}"
     tip += f", {human.period(m.due)} = {human.day(m.due.last)}" if m.due else ""
     tip += ", " + _("done on {day}").format(day=human.day(done)) + ")" if done else ")"
     # The title in a nested viewport, which clips it should a glyph run wider than guessed:
@@ -293,7 +294,7 @@ def _legend(present: set[Status], as_of: date, now: bool, y: int, risky: bool = 
 
     y += 10
     for status in items:
-        word = human.status(status.value)
+        word = statuses.label(status.value)
         colour = status_colour(status)
         room(40 + len(word) * 12 * CHAR_W)
         if status is Status.UNSCHEDULED:

@@ -6,11 +6,12 @@ import math
 from collections.abc import Callable
 from datetime import date, timedelta
 
+from cloudplan.base import human
 from cloudplan.base.translate import _
 from cloudplan.core import gantt
-from cloudplan.core.trend import Trend, first_day
+from cloudplan.core.trend import Trend, first_day, label
 from cloudplan.export.svg import CHAR_W, FONT, esc
-from cloudplan.words import human
+from cloudplan.words import statuses
 from cloudplan.words.theme import AS_OF_COLOUR
 
 # Told apart by colour, and by the number each line carries at both ends and in the legend.
@@ -20,22 +21,6 @@ PALETTE = ("#1565c0", "#c62828", "#2e7d32", "#6a1b9a", "#b34700", "#4e342e", "#a
 GRID, INK, MUTED = "#e0e0e0", "#212121", "#616161"
 LEFT, TOP, PLOT_W, PLOT_H, ROW = 96, 52, 800, 380, 20
 WIDTH = LEFT + PLOT_W + 48  # room for the numbers at the lines' ends
-
-
-def extent(found: list[Trend], as_of: date) -> tuple[date, date]:
-    """Return the range both axes share: every line's start and end, every deadline."""
-    starts = [day for t in found if (day := first_day(t)) is not None]
-    starts += [d.since - timedelta(days=90) for t in found for d in t.deadlines if d.since is not None]
-    days = starts + [t.end or as_of for t in found] + [d.period.last for t in found for d in t.deadlines]
-    lo, hi = min(days), max(days)
-    lo = date(lo.year, 1, 1)
-    hi = date(hi.year, 12, 31)
-    return lo, hi
-
-
-def label(i: int) -> str:
-    """Return the number or letter a line carries: 1 to 9, then a to z."""
-    return str(i + 1) if i < 9 else chr(ord("a") + (i - 9) % 26)
 
 
 def chart(found: list[Trend], as_of: date, title: str = "") -> str:
@@ -94,7 +79,7 @@ def chart(found: list[Trend], as_of: date, title: str = "") -> str:
                      f'stroke-width="3"/>')  # fmt: skip
         parts.append(_text(LEFT + 30, row, label(i), fill=colour, extra=' font-weight="bold"'))
         last = trend.deadlines[-1].period
-        words = f"{m.ref} · {m.title} ({human.status(trend.state.status.value)}, {human.period(last)})"
+        words = f"{m.ref} · {m.title} ({statuses.label(trend.state.status.value)}, {human.period(last)})"
         for n, line in enumerate(_lines(words, chars)):
             parts.append(_text(LEFT + 46, row + n * 15, line, fill=INK))
             row += 15 if n else 0

@@ -12,9 +12,10 @@ import math
 from datetime import date, datetime, time
 from typing import Any
 
+from cloudplan.base import human
 from cloudplan.export.formats import PortfolioView
 from cloudplan.export.sheets import MAX_DECIMALS, WRAP_AT, Cell, decimals, inert, lines, sheets
-from cloudplan.words import human
+from cloudplan.words import statuses
 from cloudplan.words.theme import STATUS_COLOURS
 
 _EPOCH = date(1899, 12, 30)  # Excel's day 0 (its 1900 leap-year bug folded in, as every writer does)
@@ -98,7 +99,7 @@ def workbook(snapshot: PortfolioView) -> bytes:
             for c, w in wraps:
                 v = row[c]
                 if isinstance(v, str) and len(v) >= w - 1:
-                    tallest = max(tallest, lines(v if sheet.kinds[c] is Cell.TEXT else human.status(v), w))
+                    tallest = max(tallest, lines(v if sheet.kinds[c] is Cell.TEXT else statuses.label(v), w))
             if tallest > 1:
                 ws.set_row(r, LINE_HEIGHT * tallest)
         ws.freeze_panes(1, 0)
@@ -140,6 +141,6 @@ def _date_writer(number: Any, style: Any) -> Any:
 
 def _status_writer(text: Any, colours: dict[str, Any]) -> Any:
     def write(r: int, c: int, v: str, _style: Any) -> None:
-        text(r, c, human.status(v), colours.get(v))
+        text(r, c, statuses.label(v), colours.get(v))
 
     return write

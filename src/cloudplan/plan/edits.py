@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TypeVar
 
+from cloudplan.base import human
 from cloudplan.base.errors import BadRef, DuplicateId, InUse, UnknownRef, UsageError
 from cloudplan.base.suggest import closest, closest_ref, did_you_mean
 from cloudplan.base.translate import _, ngettext, speaking
@@ -22,7 +23,6 @@ from cloudplan.core.model import Indicator, Milestone, Plan, Portfolio, Project
 from cloudplan.core.periods import Kind, Period
 from cloudplan.plan import decode
 from cloudplan.plan.toml.splice import Append, Change, Drop, Remove, Set, Value
-from cloudplan.words import human
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,7 +10,7 @@ from rich.table import Table
 from rich.text import Text
 
 from cloudplan.base.inert import inert_text
-from cloudplan.export.changes import describe, heading, source_lines
+from cloudplan.words.changes import describe, heading, source_lines
 
 if TYPE_CHECKING:
     from collections.abc import Sequence

@@ -7,11 +7,11 @@ from datetime import date
 from rich.console import Console, ConsoleOptions, RenderableType, RenderResult
 from rich.text import Text
 
+from cloudplan.base import human
 from cloudplan.base.translate import _
 from cloudplan.core.status import IndicatorState, expected_value
 from cloudplan.render.grid import Column, Grid, Layout, Row
 from cloudplan.render.status import plain, status_cell
-from cloudplan.words import human
 from cloudplan.words.theme import status_style
 
 BAR_WIDTH, NARROW_BAR = 10, 8

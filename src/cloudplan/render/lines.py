@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from cloudplan.base import human
 from cloudplan.base.inert import inert_text
 from cloudplan.base.translate import _
-from cloudplan.words import human
+from cloudplan.words import statuses
 
 if TYPE_CHECKING:
     from cloudplan.core.alerts import Cleared
@@ -52,7 +53,7 @@ def cleared_line(cleared: Cleared) -> tuple[str, str]:
     from cloudplan.core.alerts import Reason  # only `--state` runs need the alerts module
 
     state = cleared.state
-    was = _("was {status}").format(status=human.status(cleared.was.status))
+    was = _("was {status}").format(status=statuses.label(cleared.was.status))
     if state is None:
         removed = _("removed from the plan")
         return _label(None), f"  {inert_text(cleared.ref)}  {removed}, {was}"

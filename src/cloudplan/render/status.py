@@ -8,11 +8,12 @@ from datetime import date
 from rich.console import Console, ConsoleOptions, RenderableType, RenderResult
 from rich.text import Text
 
+from cloudplan.base import human
 from cloudplan.base.inert import inert_text
 from cloudplan.base.translate import _, ngettext
 from cloudplan.core.status import MilestoneState, ProjectState, Status, next_deadline
 from cloudplan.render.grid import GAP, Column, Grid, Layout, Row
-from cloudplan.words import human
+from cloudplan.words import statuses
 from cloudplan.words.theme import status_style
 
 
@@ -23,7 +24,7 @@ def plain(text: str, style: str = "") -> Text:
 
 def status_cell(status: str) -> Text:
     """Return a status's label in the language of the run, styled by its meaning."""
-    return Text(human.status(status), style=status_style(status))
+    return Text(statuses.label(status), style=status_style(status))
 
 
 AT_RISK = "⚠"  # a dependency, directly or through others, is overdue, cancelled or due after it
@@ -115,7 +116,7 @@ def _project_head(state: ProjectState) -> Text:
     if project.owners:
         head.append(inert_text(", ".join(project.owners)), style="dim")
         head.append(" · ", style="dim")
-    head.append(human.status(state.status.value), style=status_style(state.status))
+    head.append(statuses.label(state.status.value), style=status_style(state.status))
     head.append(" · " + progress_text(state), style="dim")
     return head
 
@@ -229,7 +230,7 @@ def count_line(states: list[ProjectState]) -> str:
         for s in state.milestones:
             counts[s.status.value] = counts.get(s.status.value, 0) + 1
             total += 1
-    detail = ", ".join(human.counted(status, n) for status, n in counts.items())
+    detail = ", ".join(statuses.counted(status, n) for status, n in counts.items())
     risky = sum(1 for state in states for s in state.milestones if s.at_risk)
     if risky:
         detail += ("\u202f; " if human.french() else "; ") + _("{n} {mark} at risk").format(n=risky, mark=AT_RISK)

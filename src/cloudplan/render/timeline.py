@@ -7,11 +7,12 @@ from datetime import date
 from rich.console import Group, RenderableType
 from rich.text import Text
 
+from cloudplan.base import human
 from cloudplan.base.inert import inert_text
 from cloudplan.base.translate import _
 from cloudplan.core import gantt
 from cloudplan.core.status import MilestoneState, ProjectState, Status
-from cloudplan.words import human
+from cloudplan.words import statuses
 from cloudplan.words.theme import status_style
 
 # Each status has a bar and a deadline mark of its own, so that a chart without colour
@@ -213,7 +214,7 @@ def _legend(states: list[MilestoneState], as_of: date, now: bool, edges: set[str
     for status, (fill, mark) in MARKS.items():
         if status in present:
             item = Text(fill * 2 + mark, style=status_style(status))
-            item.append(f" {human.status(status.value)}")
+            item.append(f" {statuses.label(status.value)}")
             items.append(item)
     if now:
         items.append(Text(AS_OF_MARK, style=AS_OF_STYLE) + Text(" " + _("as of {day}").format(day=human.day(as_of))))

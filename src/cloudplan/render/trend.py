@@ -2,21 +2,32 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from rich.console import Group, RenderableType
 from rich.text import Text
 
+from cloudplan.base import human
 from cloudplan.base.inert import inert_text
 from cloudplan.base.translate import _
-from cloudplan.core.trend import Trend, first_day
-from cloudplan.export.trendsvg import extent, label
+from cloudplan.core.trend import Trend, first_day, label
 from cloudplan.render.timeline import cells_line
-from cloudplan.words import human
+from cloudplan.words import statuses
 from cloudplan.words.theme import status_style
 
 STYLES = ("blue", "red", "green", "magenta", "yellow", "cyan", "bright_blue", "bright_red", "bright_green", "white")
 DIAGONAL = "·"
+
+
+def extent(found: list[Trend], as_of: date) -> tuple[date, date]:
+    """Return the range both axes share: every line's start and end, every deadline."""
+    starts = [day for t in found if (day := first_day(t)) is not None]
+    starts += [d.since - timedelta(days=90) for t in found for d in t.deadlines if d.since is not None]
+    days = starts + [t.end or as_of for t in found] + [d.period.last for t in found for d in t.deadlines]
+    lo, hi = min(days), max(days)
+    lo = date(lo.year, 1, 1)
+    hi = date(hi.year, 12, 31)
+    return lo, hi
 
 
 def trend_view(found: list[Trend], as_of: date, width: int, height: int = 16) -> RenderableType:
@@ -79,7 +90,7 @@ def trend_view(found: list[Trend], as_of: date, width: int, height: int = 16) ->
         item = Text(f"{label(i)} ", style="bold " + STYLES[i % len(STYLES)])
         item.append(inert_text(m.ref), style="bold")
         item.append("  " + inert_text(m.title) + "  ")
-        item.append(human.status(trend.state.status.value), style=status_style(trend.state.status))
+        item.append(statuses.label(trend.state.status.value), style=status_style(trend.state.status))
         moves = " → ".join(human.period(d.period) for d in trend.deadlines)
         item.append("  " + moves, style="dim")
         lines.append(item)

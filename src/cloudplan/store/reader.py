@@ -274,12 +274,29 @@ def document(data: bytes, name: str) -> tuple[dict[str, Any] | None, str, list[F
     try:
         return tomllib.loads(text), text, []
     except tomllib.TOMLDecodeError as e:
+        conflicts = _conflict_markers(name, text)
+        if conflicts:
+            return None, text, conflicts
         where = re.search(_SYNTAX_AT, str(e))
         line, col = (int(where[1]), int(where[2])) if where else _end(text)
         message = re.sub(_SYNTAX_AT, "", str(e)).replace("(at end of document)", "").strip()
         return None, text, [_fatal(name, "toml-syntax", _("TOML syntax: {why}").format(why=message)).at(line, col)]
     except RecursionError:
         return None, text, [_fatal(name, "too-deep", _("the file nests arrays or tables too deeply to be a plan"))]
+
+
+def _conflict_markers(name: str, text: str) -> list[Finding]:
+    """A finding at each conflict that a merge left unresolved (git's `<<<<<<<` ... `>>>>>>>` markers), if any."""
+    import re
+
+    from cloudplan.base.findings import error
+
+    opening = list(re.finditer(r"^<{7,}(?: |\r?$)", text, re.M))
+    if not opening or not re.search(r"^>{7,}(?: |\r?$)", text, re.M):
+        return []
+    message = _("a merge conflict left unresolved: keep the lines of one side, and remove the markers "
+                "(<<<<<<<, |||||||, =======, >>>>>>>)")  # fmt: skip
+    return [error(name, (), "merge-conflict", message).at(text.count("\n", 0, m.start()) + 1, 1) for m in opening]
 
 
 def _end(text: str) -> tuple[int, int]:
@@ -370,7 +387,7 @@ def check_across(portfolio: Portfolio, day: date, keys: list[str]) -> list[Findi
     return found
 
 
-_UNPARSED = frozenset({"toml-syntax", "not-utf8", "too-deep", "too-large", "unreadable"})
+_UNPARSED = frozenset({"toml-syntax", "merge-conflict", "not-utf8", "too-deep", "too-large", "unreadable"})
 
 
 def load(files: Iterable[PlanFile], clock: Callable[[str | None], date]) -> Loaded:

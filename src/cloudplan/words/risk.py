@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from cloudplan.base import human
 from cloudplan.base.inert import inert_text
 from cloudplan.base.translate import _, ngettext
 from cloudplan.core.status import Status
-from cloudplan.words import human
 
 if TYPE_CHECKING:
     from cloudplan.core.status import Impact, MilestoneState

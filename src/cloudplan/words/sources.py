@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
+from cloudplan.base import human
 from cloudplan.base.translate import _, ngettext
-from cloudplan.words import human
 
 if TYPE_CHECKING:
     from cloudplan.core.model import Snapshot

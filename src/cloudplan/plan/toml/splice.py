@@ -35,6 +35,7 @@ class Set:
     name: str
     value: Value
     after: tuple[str, ...] = ()
+    text: str | None = None  # the statement as another version wrote it (key, value, comment), used as it is
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +70,40 @@ class Remove:
 Change: TypeAlias = Set | Drop | Append | Remove
 
 
+@dataclass(frozen=True, slots=True)
+class Replace:
+    """Put *text* (whole lines) in place of *table*'s block (see `span`); with *family*, of the tables nested in it too.
+
+    The root's block, `()`, is everything above the first table's block. *value* is what the
+    new lines parse to (None for lines that are not TOML, such as a merge's conflict markers).
+    """
+
+    table: Key
+    text: str
+    value: dict[str, Value] | None = None
+    family: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Insert:
+    """Put *text* (whole lines: a new table of the array *name* in *parent* and what it holds) into the file.
+
+    It goes before the block of *before*, else after the family of *after*, else after the
+    block of *parent* (a top-level array's new table: at the end of the text).
+    """
+
+    parent: Key
+    name: str
+    text: str
+    value: dict[str, Value] | None = None
+    before: Key | None = None
+    after: Key | None = None
+
+
+Splice: TypeAlias = Change | Replace | Insert
+"""What `edit` makes: an edit command's changes, and the whole blocks of lines that a merge moves."""
+
+
 def spell(value: Value) -> str:
     """Return *value* as TOML: scalars by tomli-w, arrays and tables inline, on one line."""
     if isinstance(value, dict):
@@ -95,6 +130,14 @@ class Outline:
         self.paths: list[Key] = Resolver().paths(self.headers)
         self.index = {path: i for i, path in enumerate(self.paths)}
         self._entries: dict[int, list[Entry]] = {}
+        self._lines: list[str] | None = None
+
+    @property
+    def lines(self) -> list[str]:
+        """The text split at each newline (a line keeps its carriage return)."""
+        if self._lines is None:
+            self._lines = self.text.split("\n")
+        return self._lines
 
     def block(self, i: int) -> tuple[int, int]:
         """Return the offsets of header *i*'s block: from its line to the next header (-1: the root's)."""
@@ -123,7 +166,7 @@ class Outline:
         return self.headers[i].end if i >= 0 else 0
 
 
-def apply(text: str, changes: Iterable[Change]) -> str:
+def apply(text: str, changes: Iterable[Splice]) -> str:
     """Return *text* with *changes* made; every line they do not touch is kept byte for byte.
 
     Raises CannotEdit when the text is laid out in a way that these changes cannot be
@@ -132,7 +175,7 @@ def apply(text: str, changes: Iterable[Change]) -> str:
     return edit(Outline(text), changes)
 
 
-def edit(outline: Outline, changes: Iterable[Change]) -> str:
+def edit(outline: Outline, changes: Iterable[Splice]) -> str:
     """Return the text of *outline* with *changes* made."""
     editor = _Editor(outline)
     for seq, change in enumerate(changes):
@@ -151,7 +194,7 @@ class _Op:
 class _Editor:
     def __init__(self, outline: Outline) -> None:
         self.outline = outline
-        self.lines = outline.text.split("\n")
+        self.lines = list(outline.lines)
         self.crlf = len(self.lines) > 1 and self.lines[0].endswith("\r")
         self.ops: list[_Op] = []
 
@@ -232,7 +275,28 @@ class _Editor:
 
     # -- planning changes -----------------------------------------------------------------
 
-    def plan(self, change: Change, seq: int) -> None:
+    def span(self, table: Key, family: bool = False) -> tuple[int, int]:
+        """The first and last lines of *table*'s block; with *family*, of the tables nested in it too.
+
+        A block is the comment lines right above its header (after a blank line), the header,
+        its own keys and the comment lines right under them. The root's: every line above the
+        first table's block.
+        """
+        if not table:
+            first = self.block_start(0) if self.outline.headers else len(self.lines) + 1
+            return 1, first - 1
+        i = self.find(table)
+        if not family:
+            return self.block_start(i), self.content_end(i)
+        members = self.family(i)
+        paths = self.outline.paths
+        if any(t[: len(table)] == table for t in paths[members[-1] + 1 :]):
+            raise CannotEdit(
+                _("the tables of {table} are not together in the file; remove it by hand").format(table=_dotted(table))
+            )
+        return self.block_start(i), self.content_end(members[-1])
+
+    def plan(self, change: Splice, seq: int) -> None:
         if isinstance(change, Set):
             self.set(change, seq)
         elif isinstance(change, Drop):
@@ -241,8 +305,32 @@ class _Editor:
                 self.ops.append(_Op(entry.line - 1, entry.last, [], seq))
         elif isinstance(change, Append):
             self.append(change, seq)
+        elif isinstance(change, Replace):
+            first, last = self.span(change.table, change.family)
+            self.ops.append(_Op(first - 1, last, _lines(change.text), seq))
+        elif isinstance(change, Insert):
+            self.insert_block(change, seq)
         else:
             self.remove(change, seq)
+
+    def insert_block(self, change: Insert, seq: int) -> None:
+        lines = _lines(change.text)
+        if change.before is not None:
+            first, _last = self.span(change.before)
+            self.insert(first - 1, [*lines, ""], seq)
+            return
+        if change.after is not None:
+            # After the last table of its family, wherever it is (a project's milestones may be written later).
+            table = change.after
+            self.find(table)
+            last = self.content_end(max(i for i, t in enumerate(self.outline.paths) if t[: len(table)] == table))
+        elif change.parent:
+            _first, last = self.span(change.parent)
+        else:
+            last = len(self.lines)
+            while last > 0 and self.is_blank(last):
+                last -= 1
+        self.insert(last, ["", *lines] if last else lines, seq)
 
     def set(self, change: Set, seq: int) -> None:
         i = self.find(change.table)
@@ -250,7 +338,8 @@ class _Editor:
         new = spell(change.value)
         entry = own.get((change.name,))
         if entry is not None:
-            self.ops.append(_Op(entry.line - 1, entry.last, [self.replace_value(entry, new)], seq))
+            lines = _lines(change.text) if change.text is not None else [self.replace_value(entry, new)]
+            self.ops.append(_Op(entry.line - 1, entry.last, lines, seq))
             return
         if any(names[0] == change.name for names in own):
             raise CannotEdit(
@@ -266,7 +355,7 @@ class _Editor:
             indent = self.indent(next(iter(own.values())).line)
         else:
             indent = self.indent(self.header_line(i)) if i >= 0 else ""
-        self.insert(after, [f"{indent}{change.name} = {new}"], seq)
+        self.insert(after, _lines(change.text) if change.text is not None else [f"{indent}{change.name} = {new}"], seq)
 
     def replace_value(self, entry: Entry, new: str) -> str:
         """Return the entry's first line with its value replaced by *new*, its trailing comment kept in its column."""
@@ -372,6 +461,42 @@ class _Editor:
             # The last line has no newline: it has no carriage return either (a bare one is not TOML).
             lines[-1] = lines[-1].removesuffix("\r")
         return "\n".join(lines)
+
+
+def _lines(text: str) -> list[str]:
+    """Whole lines of *text*, without their line ends (the file's own are put back)."""
+    return [line.removesuffix("\r") for line in text.removesuffix("\n").split("\n")]
+
+
+class Spans:
+    """Where the blocks of an outline's tables are (see `Replace`), for a caller that asks about many."""
+
+    def __init__(self, outline: Outline) -> None:
+        self._editor = _Editor(outline)
+
+    def span(self, table: Key, family: bool = False) -> tuple[int, int]:
+        """Return the first and last lines (1-based) of *table*'s block; with *family*, of its nested tables too.
+
+        Raises CannotEdit when the table has no [header] line of its own, or (with *family*)
+        when its tables are not together.
+        """
+        return self._editor.span(table, family)
+
+    def lines(self, table: Key, family: bool = False) -> list[str]:
+        """Return the lines of *table*'s block (without their line ends)."""
+        first, last = self.span(table, family)
+        return [line.removesuffix("\r") for line in self._editor.lines[first - 1 : last]]
+
+
+def statement(outline: Outline, table: Key, name: str) -> str | None:
+    """Return the lines of key *name* of *table* as written (with its comment), or None when it has none there."""
+    i = outline.index.get(table, -2) if table else -1
+    if i == -2:
+        return None
+    entry = next((e for e in outline.entries(i) if e.names == (name,)), None)
+    if entry is None:
+        return None
+    return "\n".join(line.removesuffix("\r") for line in outline.lines[entry.line - 1 : entry.last])
 
 
 def _names(table: Key) -> tuple[str, ...]:

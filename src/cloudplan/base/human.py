@@ -1,15 +1,18 @@
-"""Days, periods, numbers and statuses as people read them, in the language of the run; pure.
+"""Days, periods, numbers and durations as people read them, in the language of the run; stdlib only, pure.
 
-Every view for people (terminal, lines for mail, report) formats through here; machine
-formats (JSON, CSV, iCalendar) never do. In English each function gives what cloudplan
+Every message and view for people (findings, errors, terminal, lines for mail, report)
+spells them through here; machine formats (JSON, CSV, iCalendar) never do. It sits in
+base, below the core, because the core's own messages (a finding's day, a period in an
+error) are for people too; it knows a period by its `kind`'s value, so that it needs
+nothing of the core at run time. In English each function gives what cloudplan
 has always written (ISO days, the plan's period spellings, status keywords), so English
 output does not change; in French:
 
 - days `31/12/2019`; periods `2019`, `1er semestre 2019`, `2e trimestre 2021`,
   `décembre 2019`, `semaine 53 de 2020`;
-- numbers `112,4` and `12 000` (a narrow no-break space, U+202F, between thousands);
-- statuses `en retard`, `échéance proche`, ... (labels only: the keywords stay the same
-  in options, JSON and CSV).
+- numbers `112,4` and `12 000` (a narrow no-break space, U+202F, between thousands).
+
+The labels of statuses are words.statuses'.
 
 Written by hand rather than with Babel: importing babel.dates costs about 60 ms and its
 first French format 20 ms more, against a whole `overdue` run of about 100 ms (measured
@@ -21,7 +24,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from cloudplan.base.translate import _, catalog, language, ngettext
+from cloudplan.base.translate import _, language, ngettext
 
 if TYPE_CHECKING:
     from cloudplan.core.periods import Period
@@ -63,18 +66,16 @@ def period(p: Period | None) -> str:
         return "-"
     if not french():
         return p.text
-    from cloudplan.core.periods import Kind
-
-    first = p.first
-    if p.kind is Kind.YEAR:
+    first, kind = p.first, p.kind.value  # the Kind's value: year, half, quarter, month, week, day
+    if kind == "year":
         return str(first.year)
-    if p.kind is Kind.HALF:
+    if kind == "half":
         return f"{_ordinal(1 if first.month <= 6 else 2)} semestre {first.year}"
-    if p.kind is Kind.QUARTER:
+    if kind == "quarter":
         return f"{_ordinal((first.month + 2) // 3)} trimestre {first.year}"
-    if p.kind is Kind.MONTH:
+    if kind == "month":
         return f"{MONTHS[first.month - 1]} {first.year}"
-    if p.kind is Kind.WEEK:
+    if kind == "week":
         iso = first.isocalendar()
         return f"semaine {iso.week} de {iso.year}"
     return day(first)
@@ -84,13 +85,12 @@ def period_short(p: Period) -> str:
     """Return a period in few letters where room is short (an axis's title): T1 2021 and S2 2019 in French."""
     if not french():
         return p.text
-    from cloudplan.core.periods import Kind
-
-    if p.kind is Kind.HALF:
+    kind = p.kind.value
+    if kind == "half":
         return f"S{1 if p.first.month <= 6 else 2} {p.first.year}"
-    if p.kind is Kind.QUARTER:
+    if kind == "quarter":
         return f"T{(p.first.month + 2) // 3} {p.first.year}"
-    if p.kind is Kind.MONTH:
+    if kind == "month":
         return f"{p.first.month:02d}/{p.first.year}"
     return period(p)
 
@@ -162,56 +162,3 @@ def percent(value: float) -> str:
     """Return a whole percentage: '33 %' (as cloudplan has always written it in English), '33 %' in French with
     a narrow no-break space."""
     return f"{round(value)}{NARROW_NBSP if french() else ' '}%"
-
-
-def status(value: str) -> str:
-    """Return the label of a milestone, project or indicator status (its keyword in English)."""
-    source = catalog()
-    if source is None:
-        return value
-    labels = _LABELS.get(source)
-    if labels is None:  # made once a catalogue: views and spreadsheets ask for a label a row
-        labels = _LABELS[source] = _status_labels()
-    return labels.get(value, value)
-
-
-_LABELS: dict[object, dict[str, str]] = {}
-
-
-def _status_labels() -> dict[str, str]:
-    from cloudplan.core.status import IndicatorStatus, Status
-
-    return {
-        Status.OVERDUE: _("overdue"),
-        Status.DUE_SOON: _("due-soon"),
-        Status.UPCOMING: _("upcoming"),
-        Status.UNSCHEDULED: _("unscheduled"),
-        Status.DONE_LATE: _("done-late"),
-        Status.DONE: _("done"),
-        Status.CANCELLED: _("cancelled"),
-        IndicatorStatus.NO_DATA: _("no-data"),
-        IndicatorStatus.ACHIEVED: _("achieved"),
-        IndicatorStatus.MISSED: _("missed"),
-        IndicatorStatus.ON_TRACK: _("on-track"),
-        IndicatorStatus.BEHIND: _("behind"),
-    }
-
-
-# Status labels that agree with a count in French (the masculine plural of jalon): 6 non planifiés.
-_PLURALS = {
-    "échéance proche": "échéances proches",
-    "non planifié": "non planifiés",
-    "réalisé en retard": "réalisés en retard",
-    "réalisé": "réalisés",
-    "annulé": "annulés",
-    "atteint": "atteints",
-    "manqué": "manqués",
-}
-
-
-def counted(value: str, n: int) -> str:
-    """Return a count of a status: '6 unscheduled' in English, '6 non planifiés' in French (0 and 1 singular)."""
-    label = status(value)
-    if french() and n > 1:
-        label = _PLURALS.get(label, label)
-    return f"{number(n) if french() else n} {label}"
