@@ -350,8 +350,7 @@ def test_due_today_tomorrow_and_late_are_told_apart_in_each_language() -> None:
 
 @pytest.mark.usefixtures("catalogues")
 def test_the_views_tell_due_today_from_tomorrow_too() -> None:
-    from cloudplan.base import translate
-    from cloudplan.base import human
+    from cloudplan.base import human, translate
 
     assert [human.days_left(n) for n in (-2, -1, 0, 1, 2, None)] == [
         "2 days late", "1 day late", "due today", "in 1 day", "in 2 days", "",

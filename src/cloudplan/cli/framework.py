@@ -48,35 +48,24 @@ Abort = typer.Abort
 
 __all__ = ["Abort", "Choice", "ClickException", "Context", "TyperGroup", "UsageError", "install"]
 
-# The private names of Typer that cloudplan uses: (module, attribute).
-INTERNALS = (
-    ("typer._click", "_compat"),
-    ("typer._click", "utils"),
-    ("typer._click.core", "Context"),
-    ("typer._click.exceptions", "ClickException"),
-    ("typer._click.exceptions", "UsageError"),
-    ("typer._click.exceptions", "BadParameter"),
-    ("typer._click.exceptions", "MissingParameter"),
-    ("typer._click.exceptions", "NoSuchOption"),
-    ("typer._click.exceptions", "_join_param_hints"),
-    ("typer._click.formatting", "HelpFormatter"),
-    ("typer._click.globals", "get_current_context"),
-    ("typer._types", "TyperChoice"),
-    ("typer._completion_classes", "completion_init"),
-    ("typer._completion_shared", "_get_shell_name"),
-    ("typer.core", "_"),
-    ("typer.core", "TyperOption"),
-    ("typer.core", "TyperArgument"),
-    ("typer.core", "TyperCommand"),
-    ("typer.core", "TyperGroup"),
-    ("typer.completion", "shell_complete"),
-    ("typer.completion", "install_callback"),
-    ("typer.completion", "show_callback"),
-    ("typer.main", "get_command_from_info"),
-    ("typer.main", "get_group"),
-    ("typer.models", "CommandInfo"),
-    ("rich._wrap", "re_word"),
-)
+# The private names of Typer (and Rich) that cloudplan uses, by module.
+INTERNALS: dict[str, tuple[str, ...]] = {
+    "typer._click": ("_compat", "utils"),
+    "typer._click.core": ("Context",),
+    "typer._click.exceptions": (
+        "ClickException", "UsageError", "BadParameter", "MissingParameter", "NoSuchOption", "_join_param_hints",
+    ),
+    "typer._click.formatting": ("HelpFormatter",),
+    "typer._click.globals": ("get_current_context",),
+    "typer._types": ("TyperChoice",),
+    "typer._completion_classes": ("completion_init",),
+    "typer._completion_shared": ("_get_shell_name",),
+    "typer.core": ("_", "TyperOption", "TyperArgument", "TyperCommand", "TyperGroup"),
+    "typer.completion": ("shell_complete", "install_callback", "show_callback"),
+    "typer.main": ("get_command_from_info", "get_group"),
+    "typer.models": ("CommandInfo",),
+    "rich._wrap": ("re_word",),
+}  # fmt: skip
 
 
 def missing() -> list[str]:
@@ -84,13 +73,12 @@ def missing() -> list[str]:
     import importlib
 
     gone = []
-    for module, name in INTERNALS:
+    for module, names in INTERNALS.items():
         try:
-            found = hasattr(importlib.import_module(module), name)
+            found = importlib.import_module(module)
         except ImportError:
-            found = False
-        if not found:
-            gone.append(f"{module}.{name}")
+            found = None
+        gone += [f"{module}.{name}" for name in names if not hasattr(found, name)]
     return gone
 
 
