@@ -44,7 +44,7 @@ PHASES = [
     ("validate (refs, cycles, slips)", "cloudplan.core.validate", "validate", "read files"),
     ("locate findings", "cloudplan.store.reader", "locate", None),
     ("status: project_state", "cloudplan.core.status", "project_state", None),
-    ("status: at-risk walk and marks", "cloudplan.core.status", "with_risks", None),
+    ("risk: at-risk walk and marks", "cloudplan.core.risk", "with_risks", None),
     ("status: indicator_state", "cloudplan.core.status", "indicator_state", None),
     ("export json.overdue", "cloudplan.export.json", "overdue", None),
     ("export json.status", "cloudplan.export.json", "status", None),

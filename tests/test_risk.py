@@ -11,10 +11,11 @@ from typing import Any
 import pytest
 from typer.testing import Result
 
-from cloudplan.core import periods
+from cloudplan.core import periods, risk
 from cloudplan.core import status as status_module
 from cloudplan.core.model import Milestone, Project, Slip
-from cloudplan.core.status import MilestoneState, Status, as_of, milestone_state, risk_chain, risks
+from cloudplan.core.risk import risk_chain, risks
+from cloudplan.core.status import MilestoneState, Status, as_of, milestone_state
 
 Cli = Callable[..., Result]
 
@@ -225,9 +226,9 @@ def test_done_and_cancelled_milestones_are_never_at_risk_whatever_they_wait_for(
             for m in (ms("a", "2020-Q4"), ms("late", "2022"), ms("b", "2021-Q2", "a", "late", **closed))
         ]
         assert risks(states) == {}
-        assert status_module.with_risks([status_module.project_state_of(PROJECT, tuple(states))])[0].milestones[
+        assert risk.with_risks([status_module.project_state_of(PROJECT, tuple(states))])[0].milestones[2] == states[
             2
-        ] == states[2]._replace(at_risk=False, blocked_by=())
+        ]._replace(at_risk=False, blocked_by=())
 
 
 def test_projects_with_nothing_at_risk_are_passed_on_as_they_are() -> None:
@@ -235,7 +236,7 @@ def test_projects_with_nothing_at_risk_are_passed_on_as_they_are() -> None:
     first = status_module.project_state_of(PROJECT, (milestone_state(ms("a", "2020-Q4"), day, 30),))
     b = ms("b", "2021-Q2", "a")._replace(project="q")
     second = status_module.project_state_of(PROJECT._replace(id="q"), (milestone_state(b, day, 30),))
-    marked = status_module.with_risks([first, second])
+    marked = risk.with_risks([first, second])
     assert marked[0] is first
     assert marked[1].milestones[0][4:] == (True, ("p/a",))
 
@@ -260,9 +261,9 @@ def test_the_chain_goes_through_open_milestones_only_and_takes_the_first_shortes
 def test_everything_downstream_is_listed_once_nearest_first() -> None:
     milestones = [ms("a", "2021-Q1"), ms("b", "2021-Q2", "a"), ms("c", "2021-Q2", "a"),
                   ms("d", "2021-H2", "b", "c"), ms("e", "2022", "d", "a")]  # fmt: skip
-    assert status_module.dependants(milestones, "p/a") == ["p/b", "p/c", "p/e", "p/d"]
-    assert status_module.dependants(milestones, "p/d") == ["p/e"]
-    assert status_module.dependants(milestones, "p/e") == []
+    assert risk.dependants(milestones, "p/a") == ["p/b", "p/c", "p/e", "p/d"]
+    assert risk.dependants(milestones, "p/d") == ["p/e"]
+    assert risk.dependants(milestones, "p/e") == []
 
 
 def test_impact_names_what_the_change_adds_and_the_state_it_leaves() -> None:
@@ -272,7 +273,7 @@ def test_impact_names_what_the_change_adds_and_the_state_it_leaves() -> None:
     project = Project("p", "P", ("project", 0), "p.toml", milestones=milestones)
     portfolio = Portfolio((Plan("P", "p.toml", projects=(project,)),))
     moved = milestones[1]._replace(due=per("2022"))  # a now ends after b and c
-    (b, c) = status_module.impact(portfolio, moved, date(2021, 1, 1), 30)
+    (b, c) = risk.impact(portfolio, moved, date(2021, 1, 1), 30)
     assert b.state.milestone.ref == "p/b"
     assert (b.state.at_risk, b.state.blocked_by) == (True, ("p/old", "p/a"))
     assert b.chains == (("p/b", "p/a"),)  # only what the change adds: p/old was there before
@@ -284,7 +285,7 @@ def _lines_run(states: list[MilestoneState]) -> int:
     """Return how many lines of the status engine `risks(states)` runs: a count of work, not of seconds."""
     import sys
 
-    engine = status_module.__file__
+    engine = risk.__file__
     count = 0
 
     def tracer(frame: Any, event: str, arg: object) -> Any:

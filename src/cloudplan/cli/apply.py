@@ -124,10 +124,10 @@ def edit_with_impact(
     *changed* returns the edited milestone as the edit leaves it. The risk is judged as of the
     day the change happens: *on* (the command's --on), else today.
     """
-    from cloudplan.core import status
+    from cloudplan.core import risk
     from cloudplan.words.risk import impact_lines
 
-    found: list[status.Impact] = []
+    found: list[risk.Impact] = []
 
     def wrapped(portfolio: "Portfolio", today: date, into: str | None) -> "Edit":
         edit = make(portfolio, today, into)
@@ -137,7 +137,7 @@ def edit_with_impact(
             from cloudplan.core import periods
 
             day = periods.parse_day(on, today) if on else today
-            found[:] = status.impact(portfolio, changed(portfolio, today), day, portfolio.warn_days)
+            found[:] = risk.impact(portfolio, changed(portfolio, today), day, portfolio.warn_days)
         return edit
 
     apply(plan, wrapped, dry_run)

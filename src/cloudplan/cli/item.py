@@ -39,6 +39,7 @@ def show(
 ) -> None:
     """Show everything about one milestone, project or indicator: dates, status, notes, dependencies both ways,
     why it is at risk, slips; a project's milestones; an indicator's measures."""
+    from cloudplan.core.risk import milestone_detail
     from cloudplan.core.status import indicator_state, portfolio_state
     from cloudplan.export import item
     from cloudplan.plan import edits
@@ -50,7 +51,7 @@ def show(
     origin: str | None
     if "/" in target:
         origin = edits.find_milestone(portfolio, target).origin  # an unknown ref: an error with the closest one
-        found = item.milestone_detail(portfolio_state(portfolio, r.as_of, r.window), target)
+        found = milestone_detail(portfolio_state(portfolio, r.as_of, r.window), target)
         doc, picture = item.milestone(found, r.as_of), lambda: view.milestone_view(found, r.as_of)
     elif any(p.id == target for p in portfolio.projects):
         state = next(p for p in portfolio_state(portfolio, r.as_of, r.window) if p.project.id == target)

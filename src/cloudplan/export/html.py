@@ -252,7 +252,7 @@ def _risk_mark(state: MilestoneState) -> str:
 
 def at_risk(snapshot: PortfolioView) -> str:
     """Milestones at risk, each with the chains of dependencies that put it at risk."""
-    from cloudplan.core.status import risk_chain
+    from cloudplan.core.risk import risk_chain
     from cloudplan.words.risk import chain_text, reason
 
     states = [s for p in snapshot.projects for s in p.milestones]

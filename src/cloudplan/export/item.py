@@ -3,32 +3,11 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any, NamedTuple
+from typing import Any
 
-from cloudplan.core.status import IndicatorState, MilestoneState, ProjectState, risk_chain
+from cloudplan.core.risk import MilestoneDetail
+from cloudplan.core.status import IndicatorState, MilestoneState, ProjectState
 from cloudplan.export import records
-
-
-class MilestoneDetail(NamedTuple):
-    """A milestone, what it depends on, what depends on it, and why it is at risk."""
-
-    state: MilestoneState
-    project: ProjectState
-    dependencies: tuple[MilestoneState, ...]
-    dependants: tuple[MilestoneState, ...]
-    chains: tuple[tuple[str, ...], ...]  # for each ref of blocked_by: [it, ..., that ref]
-    blockers: tuple[MilestoneState, ...]
-
-
-def milestone_detail(projects: list[ProjectState], ref: str) -> MilestoneDetail:
-    """Return milestone *ref* of *projects* (states with risks) in full."""
-    states = {s.milestone.ref: s for p in projects for s in p.milestones}
-    state = states[ref]
-    project = next(p for p in projects if p.project.id == state.milestone.project)
-    deps = tuple(states[d] for d in state.milestone.depends_on if d in states)
-    users = tuple(s for s in states.values() if ref in s.milestone.depends_on)
-    chains = tuple(tuple(risk_chain(states.values(), ref, b)) for b in state.blocked_by)
-    return MilestoneDetail(state, project, deps, users, chains, tuple(states[b] for b in state.blocked_by))
 
 
 def _brief(state: MilestoneState) -> dict[str, Any]:

@@ -12,8 +12,8 @@ from rich.text import Text
 
 from cloudplan.base import human
 from cloudplan.base.translate import _, ngettext, pgettext
+from cloudplan.core.risk import MilestoneDetail
 from cloudplan.core.status import IndicatorState, MilestoneState, ProjectState
-from cloudplan.export.item import MilestoneDetail
 from cloudplan.render.status import plain, status_cell
 from cloudplan.words.risk import chain_text, reason
 from cloudplan.words.theme import status_style

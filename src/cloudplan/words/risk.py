@@ -10,7 +10,8 @@ from cloudplan.base.translate import _, ngettext
 from cloudplan.core.status import Status
 
 if TYPE_CHECKING:
-    from cloudplan.core.status import Impact, MilestoneState
+    from cloudplan.core.risk import Impact
+    from cloudplan.core.status import MilestoneState
 
 ARROW = " → "  # "depends on"
 
