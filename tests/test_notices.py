@@ -9,11 +9,15 @@ from datetime import date, timedelta
 
 import pytest
 
+from cloudplan.base import translate
 from cloudplan.base.errors import StateInvalid
-from cloudplan.core import routing
+from cloudplan.core import alerts, routing
+from cloudplan.core.alerts import Memo, Reason
 from cloudplan.core.model import Portfolio
-from cloudplan.core.routing import STDOUT, Kind, Memo, Notices, Reason
+from cloudplan.core.routing import STDOUT, AlertKind
 from cloudplan.core.status import milestone_state
+from cloudplan.notify import messages
+from cloudplan.notify.messages import Notices
 from cloudplan.plan import decode
 
 HEAD = """\
@@ -46,7 +50,7 @@ def run(
 ) -> tuple[Notices, dict[str, dict[str, Memo]]]:
     """Return the notices as of *day*, and the memory once they are all sent."""
     states = [milestone_state(m, day, 30) for m in p.milestones]
-    out = routing.plan(p, states, day, memory or {}, **options)  # type: ignore[arg-type]
+    out = messages.notices(p, states, day, memory or {}, **options)  # type: ignore[arg-type]
     return out, out.memory
 
 
@@ -105,7 +109,7 @@ def test_cleared_when_done_or_cancelled(after: str, reason: Reason) -> None:
     out, memory = run(portfolio(milestone("2021-03-31", more=after)), date(2021, 4, 5), memory)
     (message,) = out.messages
     (alert,) = message.alerts
-    assert (alert.kind, alert.reason, alert.on) == (Kind.CLEARED, reason, date(2021, 4, 3))
+    assert (alert.kind, alert.reason, alert.on) == (AlertKind.CLEARED, reason, date(2021, 4, 3))
     assert memory == {}
     again, _ = run(portfolio(milestone("2021-03-31", more=after)), date(2021, 4, 6), memory)
     assert again.messages == []
@@ -205,15 +209,15 @@ def test_the_message_id_is_the_same_on_a_retry_the_next_day() -> None:
 
 def test_the_state_file_round_trips_and_refuses_what_it_did_not_write() -> None:
     _out, memory = run(portfolio(milestone("2021-03-31") + milestone("2021-04-03", "n")), date(2021, 4, 1))
-    text = routing.dumps(memory, date(2021, 4, 1))
-    assert routing.loads(text, "s.json") == memory
-    assert routing.loads(None, "s.json") == {}
+    text = alerts.dumps_sent(memory, date(2021, 4, 1))
+    assert alerts.read_sent(text, "s.json").memory == memory
+    assert alerts.read_sent(None, "s.json").memory == {}
     for bad in ("nope", "[]", '{"cloudplan": "notify-state", "version": 2, "destinations": {}}',
                 '{"cloudplan": "notify-state", "version": 1, "destinations": {"x": {"p/m": {"status": "late"}}}}',
                 '{"cloudplan": "notify-state", "version": 1, "destinations": {"x": {"p/m": {"status": "overdue", '
                 '"deadline": "2021-13-01"}}}}'):  # fmt: skip
         with pytest.raises(StateInvalid):
-            routing.loads(bad, "s.json")
+            alerts.read_sent(bad, "s.json")
 
 
 def test_check_warns_of_owners_without_contact_only_when_contacts_exist_and_no_star() -> None:
@@ -306,7 +310,7 @@ def test_remind_zero_reminds_on_the_due_day_and_the_state_keeps_it() -> None:
     out, memory = run(p, date(2021, 3, 31), remind=(0,))
     assert lines(out) == ["DUE SOON  p/m  deadline 2021-03-31, due today: Title m"]
     assert memory[MAIL]["p/m"] == Memo("due-soon", "2021-03-31", 0)
-    kept = routing.loads(routing.dumps(memory, date(2021, 3, 31)), "s.json")
+    kept = alerts.read_sent(alerts.dumps_sent(memory, date(2021, 3, 31)), "s.json").memory
     assert kept == memory
     again, _ = run(p, date(2021, 3, 31), kept, remind=(0,))
     assert again.messages == []  # sent once
@@ -331,7 +335,7 @@ def test_due_today_tomorrow_and_late_are_told_apart_in_each_language() -> None:
         "2 days late: Title d0", "1 day late: Title d1", "due today: Title d2", "1 day left: Title d3",
         "2 days left: Title d4",
     ]  # fmt: skip
-    fr = routing.speaker("fr")
+    fr = translate.speaker("fr")
     contacts = '[[contact]]\nowner = "DNUM"\nemail = ["dnum@x.example"]\nlanguage = "fr"\n'
     french, _ = run(portfolio(p.plans[0].projects[0].milestones and "".join(
         milestone((day + timedelta(days=d)).isoformat(), f"d{d + 2}") for d in (-2, -1, 0, 1, 2)), contacts),
@@ -448,9 +452,9 @@ def test_the_last_message_each_destination_took_is_kept_while_a_contact_names_it
     out, _ = run(p, date(2021, 4, 1), last={MAIL: "a" * 32, "mailto:gone@x.example": "b" * 32})
     assert out.messages == []
     assert out.last == {MAIL: "a" * 32}
-    text = routing.dumps({}, date(2021, 4, 1), out.last)
-    assert routing.read(text, "s.json") == routing.State({}, {MAIL: "a" * 32})
-    assert routing.read(None, "s.json") == routing.State({}, {})
+    text = alerts.dumps_sent({}, date(2021, 4, 1), out.last)
+    assert alerts.read_sent(text, "s.json") == alerts.Sent({}, {MAIL: "a" * 32})
+    assert alerts.read_sent(None, "s.json") == alerts.Sent({}, {})
 
 
 def test_different_alerts_to_one_destination_never_share_a_message_id() -> None:
@@ -480,7 +484,8 @@ def test_the_subject_counts_each_kind() -> None:
     (message,) = out.messages
     assert message.summary == "6 milestone alerts as of 2021-04-01 (2 overdue, 2 due soon, 2 cleared)"
     assert [a.kind for a in message.alerts] == [
-        Kind.STILL_OVERDUE, Kind.STILL_OVERDUE, Kind.DUE_SOON, Kind.DUE_SOON, Kind.CLEARED, Kind.CLEARED,
+        AlertKind.STILL_OVERDUE, AlertKind.STILL_OVERDUE, AlertKind.DUE_SOON, AlertKind.DUE_SOON,
+        AlertKind.CLEARED, AlertKind.CLEARED,
     ]  # fmt: skip
 
 
@@ -494,7 +499,7 @@ def test_what_reaches_nobody_comes_last_in_the_plans_language_and_an_unowned_mil
     assert [m.destination for m in out.messages] == [STDOUT]
     (message,) = out.messages
     assert message.language == "fr"
-    fr = routing.speaker("fr")
+    fr = translate.speaker("fr")
     assert message.summary.startswith(fr.ngettext("{n} milestone alert", "{n} milestone alerts", 2).format(n=2))
     assert message.summary.endswith(" (" + fr.ngettext("{n} overdue", "{n} overdue", 2).format(n=2) + ")")
     assert fr.ngettext("{n} milestone alert", "{n} milestone alerts", 2) != "{n} milestone alerts"
@@ -523,15 +528,15 @@ def test_the_translators_speak_their_language_whatever_the_run_speaks() -> None:
     from cloudplan.base import translate
 
     with translate.speaking("en"):
-        assert routing.speaker("fr").gettext("OVERDUE") != "OVERDUE"
-        assert routing.speaker("fr").ngettext("{n} day late", "{n} days late", 2) != "{n} days late"
-        assert routing.speaker("en").gettext("OVERDUE") == "OVERDUE"
-        assert routing.GATE.ngettext("{n} day late", "{n} days late", 2) == "{n} days late"
-        assert routing.GATE.ngettext("{n} day late", "{n} days late", 1) == "{n} day late"
+        assert translate.speaker("fr").gettext("OVERDUE") != "OVERDUE"
+        assert translate.speaker("fr").ngettext("{n} day late", "{n} days late", 2) != "{n} days late"
+        assert translate.speaker("en").gettext("OVERDUE") == "OVERDUE"
+        assert translate.GATE.ngettext("{n} day late", "{n} days late", 2) == "{n} days late"
+        assert translate.GATE.ngettext("{n} day late", "{n} days late", 1) == "{n} day late"
     with translate.speaking("fr"):
-        assert routing.GATE.ngettext("{n} day late", "{n} days late", 2) == routing.speaker("fr").ngettext(
+        assert translate.GATE.ngettext("{n} day late", "{n} days late", 2) == translate.speaker("fr").ngettext(
             "{n} day late", "{n} days late", 2)  # fmt: skip
-        assert routing.GATE.ngettext("{n} day late", "{n} days late", 2) != "{n} days late"
+        assert translate.GATE.ngettext("{n} day late", "{n} days late", 2) != "{n} days late"
 
 
 def test_the_html_names_owners_only_where_several_and_a_removed_milestone_without_a_colon() -> None:
@@ -562,7 +567,7 @@ def test_the_state_file_text_is_sorted_indented_and_keeps_every_letter() -> None
                                             "p/a": Memo("due-soon", "2021-04-30", 0)},
         "empty": {},
     }  # fmt: skip
-    assert routing.dumps(memory, date(2021, 4, 1)) == (
+    assert alerts.dumps_sent(memory, date(2021, 4, 1)) == (
         "{\n"
         '  "as_of": "2021-04-01",\n'
         '  "cloudplan": "notify-state",\n'
@@ -615,7 +620,7 @@ STATE = '{"cloudplan": "notify-state", "version": 1, "destinations": %s}'
 )  # fmt: skip
 def test_a_state_file_cloudplan_did_not_write_is_refused_saying_why(text: str, why: str) -> None:
     with pytest.raises(StateInvalid) as caught:
-        routing.loads(text, "state.json")
+        alerts.read_sent(text, "state.json")
     assert caught.value.message == f"state.json: cannot use this state file: {why}"
     assert caught.value.hint == (
         "nothing was sent; delete it to start afresh: the next run then sends every alert again"
@@ -625,7 +630,7 @@ def test_a_state_file_cloudplan_did_not_write_is_refused_saying_why(text: str, w
 def test_a_state_file_may_hold_remind_zero_and_an_overdue_item_without_its_day() -> None:
     text = STATE % ('{"d": {"p/m": {"status": "due-soon", "deadline": "2021-03-31", "remind": 0}, '
                     '"p/n": {"status": "overdue", "deadline": "2021-03-31"}}}')  # fmt: skip
-    assert routing.loads(text, "s.json") == {
+    assert alerts.read_sent(text, "s.json").memory == {
         "d": {"p/m": Memo("due-soon", "2021-03-31", 0), "p/n": Memo("overdue", "2021-03-31")}
     }
 
@@ -638,7 +643,7 @@ def test_a_removed_milestone_named_only_by_the_state_file_is_shown_inert_and_cou
     }
     out, _ = run(portfolio(milestone("2021-12-31"), contacts), date(2021, 4, 1), memory)
     (message,) = out.messages
-    fr = routing.speaker("fr")
+    fr = translate.speaker("fr")
     assert message.summary.endswith(f"({fr.ngettext('{n} cleared', '{n} cleared', 2).format(n=2)})")
     assert fr.ngettext("{n} cleared", "{n} cleared", 2) != fr.ngettext("{n} cleared", "{n} cleared", 1)
     assert message.text.splitlines()[2].startswith(f"{fr.gettext('CLEARED')}  p/x␛[2J␊OVERDUE  p/forged  ")
@@ -654,7 +659,7 @@ def test_the_state_file_is_refused_in_the_translators_words() -> None:
             return f"«{singular if n == 1 else plural}»"
 
     with pytest.raises(StateInvalid) as caught:
-        routing.loads("[]", "s.json", Marked())
+        alerts.read_sent("[]", "s.json", Marked())
     assert caught.value.message == "«s.json: cannot use this state file: «not a cloudplan notify state file»»"
 
 

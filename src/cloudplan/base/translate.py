@@ -135,3 +135,37 @@ def npgettext(context: str, singular: str, plural: str, n: int) -> str:
 def N_(message: str) -> str:  # gettext's own name for it, which extractors know
     """Return *message* unchanged: marks a message that is translated later, where it is shown, for the extractor."""
     return message
+
+
+class Translator(Protocol):
+    """What says messages in one language: the gate speaking it (see `speaker`), or gettext's translations."""
+
+    def gettext(self, message: str, /) -> str: ...
+
+    def ngettext(self, singular: str, plural: str, n: int, /) -> str: ...
+
+
+class _Speaker:
+    """The gate speaking one language (None: the run's), whatever the run speaks."""
+
+    def __init__(self, language: str | None) -> None:
+        self.language = language
+
+    def gettext(self, message: str, /) -> str:
+        with speaking(self.language):
+            return _(message)
+
+    def ngettext(self, singular: str, plural: str, n: int, /) -> str:
+        with speaking(self.language):
+            return ngettext(singular, plural, n)
+
+
+def speaker(language: str | None) -> Translator:
+    """Return the gate speaking *language* ('fr' or 'en'; None: the run's), from cloudplan's catalogue.
+
+    One run may so write French to one contact and English to another (`cloudplan notify`).
+    """
+    return _Speaker(language)
+
+
+GATE: Translator = speaker(None)  # the gate in the language of the run, as a translator

@@ -17,9 +17,10 @@ if TYPE_CHECKING:
     from datetime import date
 
     from cloudplan.cli.common import PlansAsOf
+    from cloudplan.core.alerts import Memo
     from cloudplan.core.model import Portfolio
-    from cloudplan.core.routing import Memo, Message, Notices
     from cloudplan.core.status import MilestoneState
+    from cloudplan.notify.messages import Message, Notices
 
 
 def notify(
@@ -61,12 +62,12 @@ def notify(
     Exit 0 when everything due was sent, 1 when some alerts reach nobody (printed), 2 when a send failed.
     """
     from cloudplan import store
-    from cloudplan.core import routing
+    from cloudplan.core import alerts, routing
 
     days = _thresholds(remind)
     r = load_plans(plans, as_of, None)
     if dry_run:  # reads the state as it is, takes no lock and writes nothing
-        held = routing.read(store.read_state(state), str(state))
+        held = alerts.read_sent(store.read_state(state), str(state))
         outcome = _plan(r, held.memory, days, repeat, held.last)
         write("".join(_preview(m) for m in outcome.messages))
         _warn_of(r.loaded.portfolio)
@@ -77,12 +78,12 @@ def notify(
     from cloudplan.base.inert import inert_text
 
     def save(memory: "Mapping[str, Mapping[str, Memo]]", last: "Mapping[str, str]") -> None:
-        store.write_atomic(state, routing.dumps(memory, r.as_of, last))
+        store.write_atomic(state, alerts.dumps_sent(memory, r.as_of, last))
 
     # Two runs sharing the state file take turns: the second reads what the first sent, and
     # so sends nothing twice (waiting a bounded time; see docs/notify.md).
     with store.state_locked(state):
-        previous = routing.read(store.read_state(state), str(state))
+        previous = alerts.read_sent(store.read_state(state), str(state))
         outcome = _plan(r, previous.memory, days, repeat, previous.last)
         report = transports.deliver(outcome, previous.memory, os.environ, save, _show)
     for failure in report.failed:
@@ -102,10 +103,11 @@ def _plan(
     last: "Mapping[str, str]",
 ) -> "Notices":
     """Return the messages of this run, given what each destination was sent before."""
-    from cloudplan.core import routing
+    from cloudplan.base.translate import speaker
+    from cloudplan.notify.messages import notices
 
     portfolio = r.loaded.portfolio
-    return routing.plan(
+    return notices(
         portfolio,
         _states(portfolio, r.as_of, r.window),
         r.as_of,
@@ -114,7 +116,7 @@ def _plan(
         repeat,
         # For contacts without `language` (and what reaches nobody): the plan's, else English; whatever the run speaks.
         language=portfolio.language or "en",
-        translator=routing.speaker,  # a language -> cloudplan's catalogue speaking it
+        translator=speaker,  # a language -> cloudplan's catalogue speaking it
         last=last,
     )
 

@@ -363,7 +363,8 @@ def build(kind: str) -> dict[str, Any]:
             {
                 "ref": _ref("ref"),
                 "was": {**_ref("status"), "description": "Its status when it was listed."},
-                "reason": {"enum": [r.value for r in Reason]},
+                # `reassigned` is notify's alone: overdue --state has no owners to follow.
+                "reason": {"enum": [r.value for r in Reason if r is not Reason.REASSIGNED]},
                 "milestone": {**_null(_ref("milestone")), "description": "Null when no plan holds it any more."},
             },
         )

@@ -15,7 +15,9 @@ from typing import NamedTuple
 
 from cloudplan.base.errors import CloudplanError, ExitCode
 from cloudplan.base.translate import _
-from cloudplan.core.routing import STDOUT, Memo, Message, Notices
+from cloudplan.core.alerts import Memo
+from cloudplan.core.routing import STDOUT
+from cloudplan.notify.messages import Message, Notices
 
 
 class SendFailed(CloudplanError):

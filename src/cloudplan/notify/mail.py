@@ -17,8 +17,8 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, NamedTuple
 
 from cloudplan.base.translate import _
-from cloudplan.core.routing import Message
 from cloudplan.notify import SendFailed
+from cloudplan.notify.messages import Message
 
 if TYPE_CHECKING:
     from email.message import EmailMessage

@@ -16,9 +16,9 @@ from collections.abc import Mapping
 from urllib.parse import quote, urlsplit
 
 from cloudplan.base.translate import _
-from cloudplan.core.routing import Message
 from cloudplan.notify import SendFailed
 from cloudplan.notify.http import Answer, call, summary, unmention
+from cloudplan.notify.messages import Message
 
 API = "/_matrix/client/v3"
 

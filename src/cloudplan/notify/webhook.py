@@ -15,9 +15,9 @@ from collections.abc import Mapping
 from urllib.parse import urlsplit
 
 from cloudplan.base.translate import _
-from cloudplan.core.routing import Message
 from cloudplan.notify import SendFailed
 from cloudplan.notify.http import call, status_line, unmention
+from cloudplan.notify.messages import Message
 
 
 def send(message: Message, env: Mapping[str, str]) -> str:
