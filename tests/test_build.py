@@ -9,7 +9,7 @@ import pytest
 
 from cloudplan.base.findings import CODES, Finding, Severity
 from cloudplan.core.model import Plan
-from cloudplan.core.periods import Kind
+from cloudplan.core.periods import PeriodKind
 from cloudplan.plan import decode as builder
 
 VALID = """\
@@ -146,7 +146,7 @@ def test_valid_plan_is_built() -> None:
     assert etude.owners == ("Ministère des Armées", "DINSIC")
     assert etude.notes == "Faite"
     assert ouverture.due is not None
-    assert (ouverture.due.text, ouverture.due.kind) == ("2021-Q1", Kind.QUARTER)
+    assert (ouverture.due.text, ouverture.due.kind) == ("2021-Q1", PeriodKind.QUARTER)
     assert ouverture.depends_on == ("cercle-2/etude", "cercle-1/extension")
     assert ouverture.owners == ("DINSIC",)  # the project's by default
     (slip,) = ouverture.slips

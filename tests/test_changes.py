@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from typer.testing import Result
 
-from cloudplan.core.changes import Change, Kind, diff
+from cloudplan.core.changes import Change, ChangeKind, diff
 from cloudplan.core.model import Portfolio
 from cloudplan.plan import decode
 from tests.conftest import ROADMAP
@@ -320,14 +320,14 @@ owners = ["DGFiP"]
 
 def test_a_new_project_is_added_with_each_milestone_and_its_deadline() -> None:
     assert changed(PLAN, PLAN + BETA) == [
-        Change(Kind.ADDED, "project", "beta", "Beta"),
-        Change(Kind.ADDED, "milestone", "beta/b1", "B1", after="2021-Q2"),
-        Change(Kind.ADDED, "milestone", "beta/b2", "B2", after=None),
+        Change(ChangeKind.ADDED, "project", "beta", "Beta"),
+        Change(ChangeKind.ADDED, "milestone", "beta/b1", "B1", after="2021-Q2"),
+        Change(ChangeKind.ADDED, "milestone", "beta/b2", "B2", after=None),
     ]
     assert changed(PLAN + BETA, PLAN) == [
-        Change(Kind.REMOVED, "project", "beta", "Beta"),
-        Change(Kind.REMOVED, "milestone", "beta/b1", "B1"),
-        Change(Kind.REMOVED, "milestone", "beta/b2", "B2"),
+        Change(ChangeKind.REMOVED, "project", "beta", "Beta"),
+        Change(ChangeKind.REMOVED, "milestone", "beta/b1", "B1"),
+        Change(ChangeKind.REMOVED, "milestone", "beta/b2", "B2"),
     ]
     assert [c.record() for c in changed(PLAN, PLAN + BETA)][:2] == [
         {"kind": "added", "type": "project", "ref": "beta", "title": "Beta"},
@@ -343,10 +343,10 @@ def test_a_project_retitled_and_given_to_others_with_a_milestone_added_and_one_r
                           '  id = "four"\n  title = "Four"\n  due = "2021-06-30"\n')  # fmt: skip
     found = changed(PLAN, after)
     assert found == [
-        Change(Kind.RETITLED, "project", "alpha", "Alpha, renamed", before="Alpha", after="Alpha, renamed"),
-        Change(Kind.OWNERS, "project", "alpha", "Alpha, renamed", before=("DINUM",), after=("ANSSI",)),
-        Change(Kind.ADDED, "milestone", "alpha/four", "Four", after="2021-06-30"),
-        Change(Kind.REMOVED, "milestone", "alpha/two", "Two"),
+        Change(ChangeKind.RETITLED, "project", "alpha", "Alpha, renamed", before="Alpha", after="Alpha, renamed"),
+        Change(ChangeKind.OWNERS, "project", "alpha", "Alpha, renamed", before=("DINUM",), after=("ANSSI",)),
+        Change(ChangeKind.ADDED, "milestone", "alpha/four", "Four", after="2021-06-30"),
+        Change(ChangeKind.REMOVED, "milestone", "alpha/two", "Two"),
     ]  # the milestones that take their project's owners are not each a change
     assert [c.record() for c in found[:2]] == [
         {"kind": "retitled", "type": "project", "ref": "alpha", "title": "Alpha, renamed",
@@ -360,37 +360,37 @@ def test_a_milestone_added_without_a_deadline_to_an_existing_project() -> None:
     after = PLAN.replace(
         '  id = "two"\n', '  id = "undated"\n  title = "Undated"\n\n  [[project.milestone]]\n  id = "two"\n', 1
     )
-    assert changed(PLAN, after) == [Change(Kind.ADDED, "milestone", "alpha/undated", "Undated", after=None)]
+    assert changed(PLAN, after) == [Change(ChangeKind.ADDED, "milestone", "alpha/undated", "Undated", after=None)]
 
 
 def test_a_milestone_given_owners_of_its_own_is_a_change_of_its_own() -> None:
     after = PLAN.replace('  title = "One"\n', '  title = "One"\n  owners = ["ANSSI"]\n')
     assert changed(PLAN, after) == [
-        Change(Kind.OWNERS, "milestone", "alpha/one", "One", before=("DINUM",), after=("ANSSI",))
+        Change(ChangeKind.OWNERS, "milestone", "alpha/one", "One", before=("DINUM",), after=("ANSSI",))
     ]
     # Its project changing hands at the same time: still its own change, from what it had.
     both = after.replace('owners = ["DINUM"]', 'owners = ["DGFiP"]')
     assert changed(PLAN, both)[1:] == [
-        Change(Kind.OWNERS, "milestone", "alpha/one", "One", before=("DINUM",), after=("ANSSI",))
+        Change(ChangeKind.OWNERS, "milestone", "alpha/one", "One", before=("DINUM",), after=("ANSSI",))
     ]
 
 
 @pytest.mark.parametrize(
     ("then", "now", "expected"),
     [
-        ("", "  done = 2020-07-01\n", Change(Kind.DONE, "milestone", "alpha/one", "One", on=date(2020, 7, 1))),
+        ("", "  done = 2020-07-01\n", Change(ChangeKind.DONE, "milestone", "alpha/one", "One", on=date(2020, 7, 1))),
         ("", "  cancelled = 2020-07-02\n",
-         Change(Kind.CANCELLED, "milestone", "alpha/one", "One", on=date(2020, 7, 2))),
+         Change(ChangeKind.CANCELLED, "milestone", "alpha/one", "One", on=date(2020, 7, 2))),
         ("  cancelled = 2020-05-02\n", "",
-         Change(Kind.REOPENED, "milestone", "alpha/one", "One", on=date(2020, 5, 2), before="cancelled")),
+         Change(ChangeKind.REOPENED, "milestone", "alpha/one", "One", on=date(2020, 5, 2), before="cancelled")),
         ("  done = 2020-05-03\n", "",
-         Change(Kind.REOPENED, "milestone", "alpha/one", "One", on=date(2020, 5, 3), before="done")),
+         Change(ChangeKind.REOPENED, "milestone", "alpha/one", "One", on=date(2020, 5, 3), before="done")),
         ("  cancelled = 2020-05-02\n", "  done = 2020-07-01\n",
-         Change(Kind.DONE, "milestone", "alpha/one", "One", on=date(2020, 7, 1), before="cancelled")),
+         Change(ChangeKind.DONE, "milestone", "alpha/one", "One", on=date(2020, 7, 1), before="cancelled")),
         ("  done = 2020-05-03\n", "  cancelled = 2020-07-02\n",
-         Change(Kind.CANCELLED, "milestone", "alpha/one", "One", on=date(2020, 7, 2), before="done")),
+         Change(ChangeKind.CANCELLED, "milestone", "alpha/one", "One", on=date(2020, 7, 2), before="done")),
         ("  done = 2020-05-03\n", "  done = 2020-05-04\n",
-         Change(Kind.DONE, "milestone", "alpha/one", "One", on=date(2020, 5, 4), before="done")),
+         Change(ChangeKind.DONE, "milestone", "alpha/one", "One", on=date(2020, 5, 4), before="done")),
     ],
 )  # fmt: skip
 def test_closing_and_reopening(then: str, now: str, expected: Change) -> None:
@@ -414,11 +414,11 @@ def test_what_the_record_of_each_closing_says() -> None:
 def test_a_first_deadline_set_by_hand_and_one_taken_away() -> None:
     undated = PLAN.replace('  title = "One"\n  due = "2020-Q3"\n', '  title = "One"\n')
     first = changed(undated, PLAN)
-    assert first == [Change(Kind.RESCHEDULED, "milestone", "alpha/one", "One", before=None, after="2020-Q3")]
+    assert first == [Change(ChangeKind.RESCHEDULED, "milestone", "alpha/one", "One", before=None, after="2020-Q3")]
     assert first[0].record() == {"kind": "rescheduled", "type": "milestone", "ref": "alpha/one", "title": "One",
                                  "from": None, "to": "2020-Q3", "on": None, "reason": None}  # fmt: skip
     assert changed(PLAN, undated) == [
-        Change(Kind.RESCHEDULED, "milestone", "alpha/one", "One", before="2020-Q3", after=None)
+        Change(ChangeKind.RESCHEDULED, "milestone", "alpha/one", "One", before="2020-Q3", after=None)
     ]
 
 
@@ -429,7 +429,7 @@ def test_a_slip_is_its_change_and_the_deadline_it_moved_is_not_another() -> None
     after = PLAN.replace(one, slipped)
     found = changed(PLAN, after)
     assert found == [
-        Change(Kind.RESCHEDULED, "milestone", "alpha/one", "One", on=date(2020, 7, 1), before="2020-Q3",
+        Change(ChangeKind.RESCHEDULED, "milestone", "alpha/one", "One", on=date(2020, 7, 1), before="2020-Q3",
                after="2020-Q4", reason="Late")
     ]  # fmt: skip
     assert found[0].record()["reason"] == "Late"
@@ -442,9 +442,9 @@ def test_an_indicator_retitled_measured_remeasured_and_annotated() -> None:
     after += '\n[[indicator.measure]]\non = 2020-06-30\nvalue = 110\nnote = "After the sprint"\n'
     found = changed(measured, after)
     assert found == [
-        Change(Kind.RETITLED, "indicator", "apps", "Applications", before="Apps", after="Applications"),
-        Change(Kind.MEASURED, "indicator", "apps", "Applications", on=date(2020, 3, 31), before=80, after=85),
-        Change(Kind.MEASURED, "indicator", "apps", "Applications", on=date(2020, 6, 30), before=None, after=110,
+        Change(ChangeKind.RETITLED, "indicator", "apps", "Applications", before="Apps", after="Applications"),
+        Change(ChangeKind.MEASURED, "indicator", "apps", "Applications", on=date(2020, 3, 31), before=80, after=85),
+        Change(ChangeKind.MEASURED, "indicator", "apps", "Applications", on=date(2020, 6, 30), before=None, after=110,
                reason="After the sprint"),
     ]  # fmt: skip
     assert [c.record() for c in found[1:]] == [
@@ -455,7 +455,7 @@ def test_an_indicator_retitled_measured_remeasured_and_annotated() -> None:
     ]  # fmt: skip
     noted = measured.replace("value = 80\n", 'value = 80\nnote = "Recounted"\n')
     assert changed(measured, noted) == [
-        Change(Kind.MEASURED, "indicator", "apps", "Apps", on=date(2020, 3, 31), before=80, after=80,
+        Change(ChangeKind.MEASURED, "indicator", "apps", "Apps", on=date(2020, 3, 31), before=80, after=80,
                reason="Recounted")
     ]  # fmt: skip
     assert changed(measured, PLAN) == []  # a measure taken out is not a measure
@@ -464,8 +464,8 @@ def test_an_indicator_retitled_measured_remeasured_and_annotated() -> None:
 def test_an_indicator_added_and_removed() -> None:
     other = PLAN.replace('id = "apps"', 'id = "sites"').replace('title = "Apps"', 'title = "Sites"')
     assert changed(PLAN, other) == [
-        Change(Kind.ADDED, "indicator", "sites", "Sites"),
-        Change(Kind.REMOVED, "indicator", "apps", "Apps"),
+        Change(ChangeKind.ADDED, "indicator", "sites", "Sites"),
+        Change(ChangeKind.REMOVED, "indicator", "apps", "Apps"),
     ]
 
 

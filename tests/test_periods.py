@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from cloudplan.base.errors import BadPeriod, CloudplanError, ExitCode
 from cloudplan.core import periods
-from cloudplan.core.periods import Kind, Period, parse, parse_day, parse_file_value
+from cloudplan.core.periods import Period, PeriodKind, parse, parse_day, parse_file_value
 
 TODAY = date(2021, 1, 31)  # a month's end, so that month offsets must clip
 
@@ -25,26 +25,26 @@ def span(p: Period) -> tuple[date, date]:
 @pytest.mark.parametrize(
     ("value", "first", "last", "kind", "text"),
     [
-        (2020, date(2020, 1, 1), date(2020, 12, 31), Kind.YEAR, "2020"),
-        ("2020", date(2020, 1, 1), date(2020, 12, 31), Kind.YEAR, "2020"),
-        ("2019-H1", date(2019, 1, 1), date(2019, 6, 30), Kind.HALF, "2019-H1"),
-        ("2019-H2", date(2019, 7, 1), date(2019, 12, 31), Kind.HALF, "2019-H2"),
-        ("2019-S2", date(2019, 7, 1), date(2019, 12, 31), Kind.HALF, "2019-H2"),
-        ("2019-S1", date(2019, 1, 1), date(2019, 6, 30), Kind.HALF, "2019-H1"),
-        ("2021-Q1", date(2021, 1, 1), date(2021, 3, 31), Kind.QUARTER, "2021-Q1"),
-        ("2021-T1", date(2021, 1, 1), date(2021, 3, 31), Kind.QUARTER, "2021-Q1"),
-        ("2021-Q2", date(2021, 4, 1), date(2021, 6, 30), Kind.QUARTER, "2021-Q2"),
-        ("2021-T3", date(2021, 7, 1), date(2021, 9, 30), Kind.QUARTER, "2021-Q3"),
-        ("2021-Q4", date(2021, 10, 1), date(2021, 12, 31), Kind.QUARTER, "2021-Q4"),
-        ("2020-02", date(2020, 2, 1), date(2020, 2, 29), Kind.MONTH, "2020-02"),
-        ("2020-W53", date(2020, 12, 28), date(2021, 1, 3), Kind.WEEK, "2020-W53"),
-        ("2021-W01", date(2021, 1, 4), date(2021, 1, 10), Kind.WEEK, "2021-W01"),
-        ("2020-W01", date(2019, 12, 30), date(2020, 1, 5), Kind.WEEK, "2020-W01"),
-        (date(2020, 5, 15), date(2020, 5, 15), date(2020, 5, 15), Kind.DAY, "2020-05-15"),
-        ("2020-05-15", date(2020, 5, 15), date(2020, 5, 15), Kind.DAY, "2020-05-15"),
+        (2020, date(2020, 1, 1), date(2020, 12, 31), PeriodKind.YEAR, "2020"),
+        ("2020", date(2020, 1, 1), date(2020, 12, 31), PeriodKind.YEAR, "2020"),
+        ("2019-H1", date(2019, 1, 1), date(2019, 6, 30), PeriodKind.HALF, "2019-H1"),
+        ("2019-H2", date(2019, 7, 1), date(2019, 12, 31), PeriodKind.HALF, "2019-H2"),
+        ("2019-S2", date(2019, 7, 1), date(2019, 12, 31), PeriodKind.HALF, "2019-H2"),
+        ("2019-S1", date(2019, 1, 1), date(2019, 6, 30), PeriodKind.HALF, "2019-H1"),
+        ("2021-Q1", date(2021, 1, 1), date(2021, 3, 31), PeriodKind.QUARTER, "2021-Q1"),
+        ("2021-T1", date(2021, 1, 1), date(2021, 3, 31), PeriodKind.QUARTER, "2021-Q1"),
+        ("2021-Q2", date(2021, 4, 1), date(2021, 6, 30), PeriodKind.QUARTER, "2021-Q2"),
+        ("2021-T3", date(2021, 7, 1), date(2021, 9, 30), PeriodKind.QUARTER, "2021-Q3"),
+        ("2021-Q4", date(2021, 10, 1), date(2021, 12, 31), PeriodKind.QUARTER, "2021-Q4"),
+        ("2020-02", date(2020, 2, 1), date(2020, 2, 29), PeriodKind.MONTH, "2020-02"),
+        ("2020-W53", date(2020, 12, 28), date(2021, 1, 3), PeriodKind.WEEK, "2020-W53"),
+        ("2021-W01", date(2021, 1, 4), date(2021, 1, 10), PeriodKind.WEEK, "2021-W01"),
+        ("2020-W01", date(2019, 12, 30), date(2020, 1, 5), PeriodKind.WEEK, "2020-W01"),
+        (date(2020, 5, 15), date(2020, 5, 15), date(2020, 5, 15), PeriodKind.DAY, "2020-05-15"),
+        ("2020-05-15", date(2020, 5, 15), date(2020, 5, 15), PeriodKind.DAY, "2020-05-15"),
     ],
 )
-def test_file_forms(value: object, first: date, last: date, kind: Kind, text: str) -> None:
+def test_file_forms(value: object, first: date, last: date, kind: PeriodKind, text: str) -> None:
     p = parse_file_value(value)
     assert (p.first, p.last, p.kind, p.text) == (first, last, kind, text)
     assert str(p) == text
@@ -217,7 +217,7 @@ def test_periods_order_by_first_day() -> None:
 def test_relative_days(text: str, first: date, last: date) -> None:
     p = parse(text, TODAY)
     assert span(p) == (first, last)
-    assert p.kind is Kind.DAY
+    assert p.kind is PeriodKind.DAY
 
 
 def test_month_offset_clips_in_a_leap_year() -> None:
@@ -365,16 +365,16 @@ years = st.integers(periods.MIN_YEAR, periods.MAX_YEAR)
 @st.composite
 def any_period(draw: st.DrawFn) -> Period:
     y = draw(years)
-    which = draw(st.sampled_from(list(Kind)))
-    if which is Kind.YEAR:
+    which = draw(st.sampled_from(list(PeriodKind)))
+    if which is PeriodKind.YEAR:
         return periods.year(y)
-    if which is Kind.HALF:
+    if which is PeriodKind.HALF:
         return periods.half(y, draw(st.integers(1, 2)))
-    if which is Kind.QUARTER:
+    if which is PeriodKind.QUARTER:
         return periods.quarter(y, draw(st.integers(1, 4)))
-    if which is Kind.MONTH:
+    if which is PeriodKind.MONTH:
         return periods.month(y, draw(st.integers(1, 12)))
-    if which is Kind.WEEK:
+    if which is PeriodKind.WEEK:
         last_week = date(y, 12, 28).isocalendar().week
         return periods.week(y, draw(st.integers(1, last_week)))
     return periods.day(draw(st.dates(date(y, 1, 1), date(y, 12, 31))))
@@ -412,7 +412,7 @@ def test_every_file_spelling_spans_whole_days(text: str) -> None:
 def test_any_date_is_its_own_period(d: date) -> None:
     assert span(parse_file_value(d)) == (d, d)
     assert span(parse(d.isoformat(), TODAY)) == (d, d)
-    assert parse(d.isoformat(), TODAY).kind is Kind.DAY
+    assert parse(d.isoformat(), TODAY).kind is PeriodKind.DAY
     assert parse_day(d.isoformat(), TODAY) == d
 
 

@@ -66,7 +66,7 @@ def period(p: Period | None) -> str:
         return "-"
     if not french():
         return p.text
-    first, kind = p.first, p.kind.value  # the Kind's value: year, half, quarter, month, week, day
+    first, kind = p.first, p.kind.value  # the PeriodKind's value: year, half, quarter, month, week, day
     if kind == "year":
         return str(first.year)
     if kind == "half":

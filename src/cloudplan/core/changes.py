@@ -31,7 +31,7 @@ class SourceRevision(NamedTuple):
     date: datetime | None  # that commit's date
 
 
-class Kind(StrEnum):
+class ChangeKind(StrEnum):
     """What happened to an item; the JSON `kind`."""
 
     ADDED = "added"
@@ -48,7 +48,7 @@ class Kind(StrEnum):
 class Change(NamedTuple):
     """One change: its kind, the item (`project`, `milestone` or `indicator`) and what it became."""
 
-    kind: Kind
+    kind: ChangeKind
     type: str
     ref: str
     title: str  # the item's title now (then, for a removed item)
@@ -64,17 +64,17 @@ class Change(NamedTuple):
         if self.source is not None:
             out["source"] = self.source
         on = self.on.isoformat() if self.on else None
-        if self.kind in (Kind.DONE, Kind.CANCELLED):
+        if self.kind in (ChangeKind.DONE, ChangeKind.CANCELLED):
             out["on"] = on
-        elif self.kind is Kind.REOPENED:
+        elif self.kind is ChangeKind.REOPENED:
             out |= {"was": self.before, "on": on}
-        elif self.kind is Kind.RESCHEDULED:
+        elif self.kind is ChangeKind.RESCHEDULED:
             out |= {"from": self.before, "to": self.after, "on": on, "reason": self.reason or None}
-        elif self.kind in (Kind.RETITLED, Kind.OWNERS):
+        elif self.kind in (ChangeKind.RETITLED, ChangeKind.OWNERS):
             before, after = self.before, self.after
             out |= {"from": list(before) if isinstance(before, tuple) else before,
                     "to": list(after) if isinstance(after, tuple) else after}  # fmt: skip
-        elif self.kind is Kind.MEASURED:
+        elif self.kind is ChangeKind.MEASURED:
             out |= {"on": on, "value": self.after, "previous": self.before, "note": self.reason or None}
         return out
 
@@ -121,29 +121,30 @@ def _matched(
 
 def _project(old: Project | None, new: Project) -> list[Change]:
     if old is None:
-        return [Change(Kind.ADDED, "project", new.id, new.title)] + [
-            Change(Kind.ADDED, "milestone", m.ref, m.title, after=m.due.text if m.due else None) for m in new.milestones
+        return [Change(ChangeKind.ADDED, "project", new.id, new.title)] + [
+            Change(ChangeKind.ADDED, "milestone", m.ref, m.title, after=m.due.text if m.due else None)
+            for m in new.milestones
         ]
     out: list[Change] = []
     if old.title != new.title:
-        out.append(Change(Kind.RETITLED, "project", new.id, new.title, before=old.title, after=new.title))
+        out.append(Change(ChangeKind.RETITLED, "project", new.id, new.title, before=old.title, after=new.title))
     if old.owners != new.owners:
-        out.append(Change(Kind.OWNERS, "project", new.id, new.title, before=old.owners, after=new.owners))
+        out.append(Change(ChangeKind.OWNERS, "project", new.id, new.title, before=old.owners, after=new.owners))
     then = {m.id: m for m in old.milestones}
     for m in new.milestones:
         was = then.get(m.id)
         if was is None:
-            out.append(Change(Kind.ADDED, "milestone", m.ref, m.title, after=m.due.text if m.due else None))
+            out.append(Change(ChangeKind.ADDED, "milestone", m.ref, m.title, after=m.due.text if m.due else None))
         elif was != m:
             out += _milestone(was, m, old, new)
     ids = {m.id for m in new.milestones}
-    out += [Change(Kind.REMOVED, "milestone", m.ref, m.title) for m in old.milestones if m.id not in ids]
+    out += [Change(ChangeKind.REMOVED, "milestone", m.ref, m.title) for m in old.milestones if m.id not in ids]
     return out
 
 
 def _project_gone(old: Project) -> list[Change]:
-    return [Change(Kind.REMOVED, "project", old.id, old.title)] + [
-        Change(Kind.REMOVED, "milestone", m.ref, m.title) for m in old.milestones
+    return [Change(ChangeKind.REMOVED, "project", old.id, old.title)] + [
+        Change(ChangeKind.REMOVED, "milestone", m.ref, m.title) for m in old.milestones
     ]
 
 
@@ -151,12 +152,12 @@ def _milestone(old: Milestone, new: Milestone, old_project: Project, new_project
     out: list[Change] = []
     ref, title = new.ref, new.title
     if old.title != new.title:
-        out.append(Change(Kind.RETITLED, "milestone", ref, title, before=old.title, after=new.title))
+        out.append(Change(ChangeKind.RETITLED, "milestone", ref, title, before=old.title, after=new.title))
     # A milestone without owners of its own shows its project's: a project that changed
     # hands is one change, not one more per milestone.
     inherited = old.owners == old_project.owners and new.owners == new_project.owners
     if old.owners != new.owners and not inherited:
-        out.append(Change(Kind.OWNERS, "milestone", ref, title, before=old.owners, after=new.owners))
+        out.append(Change(ChangeKind.OWNERS, "milestone", ref, title, before=old.owners, after=new.owners))
     out += _closing(old, new)
     out += _rescheduled(old, new)
     return out
@@ -166,11 +167,11 @@ def _closing(old: Milestone, new: Milestone) -> list[Change]:
     ref, title = new.ref, new.title
     was = "done" if old.done else "cancelled" if old.cancelled else None
     if new.done is not None and new.done != old.done:
-        return [Change(Kind.DONE, "milestone", ref, title, on=new.done, before=was)]
+        return [Change(ChangeKind.DONE, "milestone", ref, title, on=new.done, before=was)]
     if new.cancelled is not None and new.cancelled != old.cancelled:
-        return [Change(Kind.CANCELLED, "milestone", ref, title, on=new.cancelled, before=was)]
+        return [Change(ChangeKind.CANCELLED, "milestone", ref, title, on=new.cancelled, before=was)]
     if was is not None and new.done is None and new.cancelled is None:
-        return [Change(Kind.REOPENED, "milestone", ref, title, on=old.done or old.cancelled, before=was)]
+        return [Change(ChangeKind.REOPENED, "milestone", ref, title, on=old.done or old.cancelled, before=was)]
     return []
 
 
@@ -179,13 +180,13 @@ def _rescheduled(old: Milestone, new: Milestone) -> list[Change]:
     known = {(s.from_, s.to, s.on, s.reason) for s in old.slips}
     fresh = [s for s in new.slips if (s.from_, s.to, s.on, s.reason) not in known]
     out = [
-        Change(Kind.RESCHEDULED, "milestone", ref, title, on=s.on, before=_text(s.from_), after=_text(s.to),
+        Change(ChangeKind.RESCHEDULED, "milestone", ref, title, on=s.on, before=_text(s.from_), after=_text(s.to),
                reason=s.reason)
         for s in fresh
     ]  # fmt: skip
     if not fresh and old.due != new.due:
         # Moved by hand, without a slip record: no day, no reason, but moved all the same.
-        out.append(Change(Kind.RESCHEDULED, "milestone", ref, title, before=_text(old.due), after=_text(new.due)))
+        out.append(Change(ChangeKind.RESCHEDULED, "milestone", ref, title, before=_text(old.due), after=_text(new.due)))
     return out
 
 
@@ -194,20 +195,20 @@ def _text(period: Any) -> str | None:
 
 
 def _indicator_gone(old: Indicator) -> list[Change]:
-    return [Change(Kind.REMOVED, "indicator", old.id, old.title)]
+    return [Change(ChangeKind.REMOVED, "indicator", old.id, old.title)]
 
 
 def _indicator(old: Indicator | None, new: Indicator) -> list[Change]:
     if old is None:
-        return [Change(Kind.ADDED, "indicator", new.id, new.title)]
+        return [Change(ChangeKind.ADDED, "indicator", new.id, new.title)]
     out: list[Change] = []
     if old.title != new.title:
-        out.append(Change(Kind.RETITLED, "indicator", new.id, new.title, before=old.title, after=new.title))
+        out.append(Change(ChangeKind.RETITLED, "indicator", new.id, new.title, before=old.title, after=new.title))
     if old.measures != new.measures:
         then = {m.on: m for m in old.measures}
         for m in new.measures:
             was = then.get(m.on)
             if was is None or was.value != m.value or was.note != m.note:
-                out.append(Change(Kind.MEASURED, "indicator", new.id, new.title, on=m.on,
+                out.append(Change(ChangeKind.MEASURED, "indicator", new.id, new.title, on=m.on,
                                   before=None if was is None else was.value, after=m.value, reason=m.note))  # fmt: skip
     return out

@@ -1,7 +1,7 @@
 """Three-way merge of plan documents by meaning: what each side changed since the common base,
 taken together, and where the two sides disagree; pure.
 
-A document is the tree of tables that a TOML parser gives (dicts, lists, values). A `Kind`
+A document is the tree of tables that a TOML parser gives (dicts, lists, values). A `TableKind`
 says what one kind of table holds: its own keys, the arrays of tables it holds (a project's
 milestones, a milestone's slips) and the single tables (the file's `[plan]`), and what tells
 its elements apart (an id, a measure's day, a slip's whole record). The merge walks the three
@@ -49,19 +49,19 @@ MISSING: Any = _Missing()
 
 Path = tuple[tuple[str, Hashable], ...]
 """Where an element is: the (array, identity) of each of its ancestors, then its own."""
-Meaning = Callable[["Kind", str, Any, Path], Hashable]
+Meaning = Callable[["TableKind", str, Any, Path], Hashable]
 """(kind, key, value, where the element is) -> what the value means, hashable."""
 
 
 @dataclass(frozen=True)
-class Kind:
+class TableKind:
     """One kind of table: its own keys, what it holds, what tells its elements apart, how people name one."""
 
     name: str
     keys: tuple[str, ...]
     identity: tuple[str, ...] = ()  # the keys whose meaning tells two elements apart
-    arrays: tuple[tuple[str, Kind], ...] = ()
-    tables: tuple[tuple[str, Kind], ...] = ()
+    arrays: tuple[tuple[str, TableKind], ...] = ()
+    tables: tuple[tuple[str, TableKind], ...] = ()
     dated: bool = False  # elements kept in the order of their `on` day
     whole: bool = False  # a conflict on its keys takes in what it holds (a milestone with its slips)
     label: Callable[[str, Table], str] = field(default=lambda parent, table: parent)
@@ -92,7 +92,7 @@ class Conflict(NamedTuple):
 class Node:
     """One table of the three versions (an element of an array, a single table, the root) and its fate."""
 
-    kind: Kind
+    kind: TableKind
     array: str  # the key of the array or table it belongs to in its parent ("" for the root)
     ident: Hashable
     label: str
@@ -126,7 +126,7 @@ class CannotMerge(ValueError):
     """A version holds two elements of one identity: no element-by-element merge can say which is which."""
 
 
-def merge(root: Kind, meaning: Meaning, base: Table, ours: Table, theirs: Table) -> Outcome:
+def merge(root: TableKind, meaning: Meaning, base: Table, ours: Table, theirs: Table) -> Outcome:
     """Merge *ours* and *theirs*, both made from *base*; see the module's docstring."""
     merger = _Merger(meaning)
     node = Node(root, "", None, "", (), base, ours, theirs)
@@ -173,13 +173,13 @@ class _Merger:
     def __init__(self, meaning: Meaning) -> None:
         self.meaning = meaning
 
-    def mean(self, kind: Kind, key: str, value: Any, path: Path) -> Hashable:
+    def mean(self, kind: TableKind, key: str, value: Any, path: Path) -> Hashable:
         return MISSING if value is MISSING else self.meaning(kind, key, value, path)
 
-    def identity(self, kind: Kind, table: Table, path: Path) -> Hashable:
+    def identity(self, kind: TableKind, table: Table, path: Path) -> Hashable:
         return tuple(self.mean(kind, k, table.get(k, MISSING), path) for k in kind.identity)
 
-    def same(self, kind: Kind, a: Table | None, b: Table | None, path: Path) -> bool:
+    def same(self, kind: TableKind, a: Table | None, b: Table | None, path: Path) -> bool:
         """Whether two versions of an element mean the same: every own key, every element inside."""
         if a is None or b is None:
             return a is b
@@ -199,7 +199,9 @@ class _Merger:
                 return False
         return True
 
-    def elements(self, kind: Kind, table: Table | None, name: str, path: Path) -> dict[Hashable, tuple[int, Table]]:
+    def elements(
+        self, kind: TableKind, table: Table | None, name: str, path: Path
+    ) -> dict[Hashable, tuple[int, Table]]:
         """The elements of array *name* by identity, with their index, in their order; CannotMerge for one twice."""
         found: dict[Hashable, tuple[int, Table]] = {}
         value = table.get(name) if table is not None else None
@@ -262,7 +264,7 @@ class _Merger:
             else:
                 node.conflicts.append(Conflict(node.label, key, b, o, t))
 
-    def table(self, node: Node, name: str, kind: Kind) -> None:
+    def table(self, node: Node, name: str, kind: TableKind) -> None:
         child = Node(kind, name, name, kind.label(node.label, {}), (*node.path, (name, name)),
                      _table(node.base, name), _table(node.ours, name), _table(node.theirs, name))  # fmt: skip
         if child.ours is None and child.theirs is None:
@@ -270,7 +272,7 @@ class _Merger:
         self.element(child)
         node.children.append(child)
 
-    def array(self, node: Node, name: str, kind: Kind) -> None:
+    def array(self, node: Node, name: str, kind: TableKind) -> None:
         path = node.path
         base = self.elements(kind, node.base, name, path)
         ours = self.elements(kind, node.ours, name, path)
@@ -301,7 +303,7 @@ class _Merger:
             node.children.append(child)
         node.children += [e for e in extra if e.before is None]
 
-    def later(self, kind: Kind, child: Node, ours: list[Node]) -> Node | None:
+    def later(self, kind: TableKind, child: Node, ours: list[Node]) -> Node | None:
         """The first element of ours dated after *child*, which goes before it; None when none is."""
         table = child.theirs if child.theirs is not None else child.base
         assert table is not None

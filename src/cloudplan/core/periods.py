@@ -12,7 +12,7 @@ from cloudplan.base.errors import BadPeriod
 from cloudplan.base.translate import N_, _
 
 
-class Kind(StrEnum):
+class PeriodKind(StrEnum):
     """The granularity of a period, from the coarsest."""
 
     YEAR = "year"
@@ -31,7 +31,7 @@ class Period(NamedTuple):
 
     first: date
     last: date
-    kind: Kind
+    kind: PeriodKind
     text: str  # the canonical spelling, the one cloudplan writes
 
     def __str__(self) -> str:
@@ -55,7 +55,7 @@ MIN_YEAR, MAX_YEAR = 1000, 9998  # four digits, and room for ISO week 53 spillin
 def year(y: int) -> Period:
     """Return the calendar year *y*."""
     _check_year(y)
-    return Period(date(y, 1, 1), date(y, 12, 31), Kind.YEAR, f"{y}")
+    return Period(date(y, 1, 1), date(y, 12, 31), PeriodKind.YEAR, f"{y}")
 
 
 def half(y: int, h: int) -> Period:
@@ -63,7 +63,7 @@ def half(y: int, h: int) -> Period:
     _check_year(y)
     if h not in (1, 2):
         raise BadPeriod(_("a year has two halves, not {h}").format(h=h))
-    return Period(date(y, 6 * h - 5, 1), _month_end(y, 6 * h), Kind.HALF, f"{y}-H{h}")
+    return Period(date(y, 6 * h - 5, 1), _month_end(y, 6 * h), PeriodKind.HALF, f"{y}-H{h}")
 
 
 def quarter(y: int, q: int) -> Period:
@@ -71,7 +71,7 @@ def quarter(y: int, q: int) -> Period:
     _check_year(y)
     if not 1 <= q <= 4:
         raise BadPeriod(_("a year has four quarters, not {q}").format(q=q))
-    return Period(date(y, 3 * q - 2, 1), _month_end(y, 3 * q), Kind.QUARTER, f"{y}-Q{q}")
+    return Period(date(y, 3 * q - 2, 1), _month_end(y, 3 * q), PeriodKind.QUARTER, f"{y}-Q{q}")
 
 
 def month(y: int, m: int) -> Period:
@@ -79,7 +79,7 @@ def month(y: int, m: int) -> Period:
     _check_year(y)
     if not 1 <= m <= 12:
         raise BadPeriod(_("a month is 01 to 12, not {m:02d}").format(m=m))
-    return Period(date(y, m, 1), _month_end(y, m), Kind.MONTH, f"{y}-{m:02d}")
+    return Period(date(y, m, 1), _month_end(y, m), PeriodKind.MONTH, f"{y}-{m:02d}")
 
 
 def week(y: int, w: int) -> Period:
@@ -89,12 +89,12 @@ def week(y: int, w: int) -> Period:
     if not 1 <= w <= weeks:
         raise BadPeriod(_("{y} has ISO weeks 01 to {n}, not {w:02d}").format(y=y, n=weeks, w=w))
     monday = date.fromisocalendar(y, w, 1)
-    return Period(monday, monday + timedelta(days=6), Kind.WEEK, f"{y}-W{w:02d}")
+    return Period(monday, monday + timedelta(days=6), PeriodKind.WEEK, f"{y}-W{w:02d}")
 
 
 def day(d: date) -> Period:
     """Return the single day *d*."""
-    return Period(d, d, Kind.DAY, d.isoformat())
+    return Period(d, d, PeriodKind.DAY, d.isoformat())
 
 
 def _check_year(y: int) -> None:

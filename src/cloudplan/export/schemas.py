@@ -19,7 +19,7 @@ from typing import Any
 
 from cloudplan.base.findings import Severity
 from cloudplan.core.alerts import Reason
-from cloudplan.core.changes import Kind
+from cloudplan.core.changes import ChangeKind
 from cloudplan.core.status import IndicatorStatus, Status
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
@@ -253,21 +253,21 @@ def _changes() -> dict[str, Any]:
         "title": _string("The item's title now (then, for a removed item)."),
     }
     on = {"on": _null(_ref("day"))}
-    fields: dict[Kind, dict[str, Any]] = {
-        Kind.ADDED: {},
-        Kind.REMOVED: {},
-        Kind.DONE: on,
-        Kind.CANCELLED: on,
-        Kind.REOPENED: {"was": {"enum": ["done", "cancelled"]}, **on},
-        Kind.RESCHEDULED: {
+    fields: dict[ChangeKind, dict[str, Any]] = {
+        ChangeKind.ADDED: {},
+        ChangeKind.REMOVED: {},
+        ChangeKind.DONE: on,
+        ChangeKind.CANCELLED: on,
+        ChangeKind.REOPENED: {"was": {"enum": ["done", "cancelled"]}, **on},
+        ChangeKind.RESCHEDULED: {
             "from": _null(_ref("period")),
             "to": _null(_ref("period")),
             **on,
             "reason": _null(_string("The slip's reason.")),
         },
-        Kind.RETITLED: {"from": _string(""), "to": _string("")},
-        Kind.OWNERS: {"from": STRINGS, "to": STRINGS},
-        Kind.MEASURED: {
+        ChangeKind.RETITLED: {"from": _string(""), "to": _string("")},
+        ChangeKind.OWNERS: {"from": STRINGS, "to": STRINGS},
+        ChangeKind.MEASURED: {
             **on,
             "value": _number(""),
             "previous": _null(_number("The value it replaced on that day.")),

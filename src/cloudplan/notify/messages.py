@@ -47,7 +47,7 @@ class Line(NamedTuple):
     rest: str
     owners: str
     colon: str = ": "  # ' : ' in French
-    kind: str = ""  # the alert's Kind, which colours its label in HTML
+    kind: str = ""  # the alert's AlertKind, which colours its label in HTML
 
     def text(self) -> str:
         """`OVERDUE  cercle-2/ouverture  deadline 2021-Q1 (2021-03-31), 60 days late: Ouverture [DINSIC]`."""

@@ -20,7 +20,7 @@ from cloudplan.base.suggest import closest, closest_ref, did_you_mean
 from cloudplan.base.translate import _, ngettext, speaking
 from cloudplan.core import periods
 from cloudplan.core.model import Indicator, Milestone, Plan, Portfolio, Project
-from cloudplan.core.periods import Kind, Period
+from cloudplan.core.periods import Period, PeriodKind
 from cloudplan.plan import decode
 from cloudplan.plan.toml.splice import Append, Change, Drop, Remove, Set, Value
 
@@ -126,7 +126,7 @@ def _plan_for_new(portfolio: Portfolio, what: str, into: str | None) -> Plan:
 
 def spell_period(period: Period) -> Value:
     """Return how cloudplan writes a period: a TOML date for a day, else its first spelling ("2021-Q1")."""
-    return period.first if period.kind is Kind.DAY else period.text
+    return period.first if period.kind is PeriodKind.DAY else period.text
 
 
 def number(text: str) -> int | float:

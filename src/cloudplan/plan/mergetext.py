@@ -19,7 +19,7 @@ from typing import Any, NamedTuple
 from cloudplan.base.errors import BadPeriod, CannotEdit, CloudplanError
 from cloudplan.base.findings import Key
 from cloudplan.base.translate import _
-from cloudplan.core.merge import MISSING, CannotMerge, Conflict, Fate, Kind, Node, Path, Table, merge, merged_table
+from cloudplan.core.merge import MISSING, CannotMerge, Conflict, Fate, Node, Path, Table, TableKind, merge, merged_table
 from cloudplan.core.periods import parse_file_value
 from cloudplan.plan import decode
 from cloudplan.plan.toml.lexer import LexError
@@ -36,28 +36,28 @@ def _day_text(value: object) -> str:
     return value.isoformat() if isinstance(value, date) else str(value)
 
 
-SLIP = Kind("slip", decode.SLIP_KEYS, identity=decode.SLIP_KEYS, dated=True, label=lambda parent, t: parent)
-MILESTONE = Kind(
+SLIP = TableKind("slip", decode.SLIP_KEYS, identity=decode.SLIP_KEYS, dated=True, label=lambda parent, t: parent)
+MILESTONE = TableKind(
     "milestone", _own(decode.MILESTONE_KEYS, "slip"), identity=("id",), arrays=(("slip", SLIP),), whole=True,
     label=lambda parent, t: f"{parent}/{t.get('id')}",
 )  # fmt: skip
-PROJECT = Kind(
+PROJECT = TableKind(
     "project", _own(decode.PROJECT_KEYS, "milestone"), identity=("id",), arrays=(("milestone", MILESTONE),),
     label=lambda parent, t: str(t.get("id")),
 )  # fmt: skip
-MEASURE = Kind(
+MEASURE = TableKind(
     "measure", decode.MEASURE_KEYS, identity=("on",), dated=True,
     label=lambda parent, t: f"{parent} {_day_text(t.get('on'))}",
 )  # fmt: skip
-INDICATOR = Kind(
+INDICATOR = TableKind(
     "indicator", _own(decode.INDICATOR_KEYS, "measure"), identity=("id",), arrays=(("measure", MEASURE),),
     label=lambda parent, t: str(t.get("id")),
 )  # fmt: skip
-CONTACT = Kind(
+CONTACT = TableKind(
     "contact", decode.CONTACT_KEYS, identity=("owner",), label=lambda parent, t: f"[[contact]] {t.get('owner')}"
 )
-PLAN = Kind("plan", decode.PLAN_KEYS, label=lambda parent, t: "[plan]")
-FILE = Kind(
+PLAN = TableKind("plan", decode.PLAN_KEYS, label=lambda parent, t: "[plan]")
+FILE = TableKind(
     "file", ("version",), arrays=(("project", PROJECT), ("indicator", INDICATOR), ("contact", CONTACT)),
     tables=(("plan", PLAN),), label=lambda parent, t: "",
 )  # fmt: skip
@@ -90,7 +90,7 @@ def day_meaning(value: Any) -> Hashable:
     return _frozen(value)
 
 
-def meaning(kind: Kind, key: str, value: Any, path: Path) -> Hashable:
+def meaning(kind: TableKind, key: str, value: Any, path: Path) -> Hashable:
     """What a value of the plan file means: periods by their days, days as days, refs in full."""
     if kind is MILESTONE or kind is SLIP:
         if key in ("start", "due", "from", "to"):
@@ -191,7 +191,7 @@ def _unfollowed(what: str) -> Unmergeable:
     return Unmergeable(_("cloudplan cannot follow how {side} is written, so it does not merge it").format(side=what))
 
 
-def _render(kind: Kind, key: Key, table: Table, family: bool) -> list[str]:
+def _render(kind: TableKind, key: Key, table: Table, family: bool) -> list[str]:
     """The lines of a table written inline in its version, as cloudplan writes it: a header and its keys."""
     names = ".".join(str(k) for k in key if isinstance(k, str))
     lines = [f"[[{names}]]" if isinstance(key[-1], int) else f"[{names}]"]

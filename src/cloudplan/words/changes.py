@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from cloudplan.base import human
 from cloudplan.base.translate import _
-from cloudplan.core.changes import Change, Kind
+from cloudplan.core.changes import Change, ChangeKind
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -61,25 +61,25 @@ def _period(text: object) -> str:
 def describe(c: Change) -> str:
     """Return one change in a few words for people (plan text not escaped: the caller escapes)."""
     day = human.day(c.on) if c.on else ""
-    if c.kind is Kind.ADDED:
+    if c.kind is ChangeKind.ADDED:
         return _("added, due {due}").format(due=_period(c.after)) if c.after else _("added")
-    if c.kind is Kind.REMOVED:
+    if c.kind is ChangeKind.REMOVED:
         return _("removed")
-    if c.kind is Kind.DONE:
+    if c.kind is ChangeKind.DONE:
         return _("done on {day}").format(day=day)
-    if c.kind is Kind.CANCELLED:
+    if c.kind is ChangeKind.CANCELLED:
         return _("cancelled on {day}").format(day=day)
-    if c.kind is Kind.REOPENED:
+    if c.kind is ChangeKind.REOPENED:
         was = _("done") if c.before == "done" else _("cancelled")
         return _("reopened (was {was} on {day})").format(was=was, day=day) if day else _("reopened")
-    if c.kind is Kind.RESCHEDULED:
+    if c.kind is ChangeKind.RESCHEDULED:
         moved = _("rescheduled from {old} to {new}").format(old=_period(c.before), new=_period(c.after))
         if c.on:
             moved += " " + _("on {day}").format(day=day)
         return f"{moved}{human.colon()}{c.reason}" if c.reason else moved
-    if c.kind is Kind.RETITLED:
+    if c.kind is ChangeKind.RETITLED:
         return _("retitled; was “{old}”").format(old=c.before)
-    if c.kind is Kind.OWNERS:
+    if c.kind is ChangeKind.OWNERS:
         return _("owners changed from {old} to {new}").format(
             old=", ".join(c.before) or "-", new=", ".join(c.after) or "-"
         )
