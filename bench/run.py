@@ -318,12 +318,21 @@ def has_command(cp: list[str], name: str, env: dict[str, str]) -> bool:
 
 
 def precompile(env: dict[str, str]) -> None:
-    """Write cloudplan's bytecode once, as `pip install` does: an editable install has none."""
+    """Write cloudplan's bytecode once, and its catalogue's .mo, as `pip install` does: an editable install of a
+    source checkout may have neither (then every French run would compile the .po with Babel)."""
     import importlib.util
 
     spec = importlib.util.find_spec("cloudplan")
     if spec is not None and spec.origin:
-        subprocess.run([sys.executable, "-m", "compileall", "-q", str(Path(spec.origin).parent)], env=env, check=False)
+        package = Path(spec.origin).parent
+        subprocess.run([sys.executable, "-m", "compileall", "-q", str(package)], env=env, check=False)
+        po = package / "locale" / "fr" / "LC_MESSAGES" / "cloudplan.po"
+        if po.exists():
+            compile_mo = (
+                "from cloudplan import language as lang; "
+                "lang.catalog_path('fr').write_bytes(lang.compile_po(lang.catalog_path('fr', '.po')))"
+            )
+            subprocess.run([sys.executable, "-c", compile_mo], env=env, check=True)
 
 
 def ensure_portfolios(
@@ -867,12 +876,7 @@ def french(b: Bench) -> None:
     peeked at; English through CLOUDPLAN_LANG=en. Both through `python -m cloudplan` (the entry
     point that decides the language), with the catalogue compiled to its .mo as a build does.
     """
-    sys.path.insert(0, str(ROOT / "src"))
-    from cloudplan import language
-
-    po = language.catalog_path("fr", ".po")
-    if po.exists():  # a source checkout: compile the .mo that an installed cloudplan has, as the build does
-        language.catalog_path("fr").write_bytes(language.compile_po(po))
+    # The .mo an installed cloudplan has was compiled by precompile, before any run was timed.
     quiet = {k: v for k, v in b.env.items() if k not in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG", "CLOUDPLAN_LANG")}
     argv = [sys.executable, "-m", "cloudplan", "overdue", str(ROOT / "plans")]
     group = b.measure(
