@@ -29,7 +29,6 @@ the other side removed, a milestone done and cancelled) makes the items it names
 from __future__ import annotations
 
 import re
-import tomllib
 from collections.abc import Hashable, Iterable, Sequence
 from datetime import date
 from typing import Any, NamedTuple
@@ -49,6 +48,7 @@ from cloudplan.plan.mergetext import (
     merge_documents,
     write,
 )
+from cloudplan.plan.toml import parser
 from cloudplan.plan.toml.splice import spell
 from cloudplan.plan.units import Unit, aligned, alone, identity, units
 
@@ -238,8 +238,8 @@ def _whole(
         return Merged(write(docs, markers), docs.conflicts + _more(docs, name, ours_plan, others, today), None, "whole")
     text = write(docs, markers)
     try:
-        parsed = tomllib.loads(text)
-    except tomllib.TOMLDecodeError:
+        parsed = parser.loads(text)
+    except parser.TOMLDecodeError:
         parsed = None
     if parsed != docs.merged:
         raise Unmergeable(_("the merge did not come out as intended; this is a bug in cloudplan, please report it"))
@@ -376,8 +376,8 @@ def _decide(name: str, b: Unit | None, o: Unit | None, t: Unit | None) -> _Part 
 
 def _parsed(text: str) -> Table | None:
     try:
-        return tomllib.loads(text)
-    except tomllib.TOMLDecodeError:
+        return parser.loads(text)
+    except parser.TOMLDecodeError:
         return None
 
 

@@ -11,7 +11,6 @@ markers. It works on any text: a whole file, or one unit of it (`plan.units`).
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Hashable
 from datetime import date
 from typing import Any, NamedTuple
@@ -22,6 +21,7 @@ from cloudplan.base.translate import _
 from cloudplan.core.merge import MISSING, CannotMerge, Conflict, Fate, Node, Path, Table, TableKind, merge, merged_table
 from cloudplan.core.periods import parse_file_value
 from cloudplan.plan import decode
+from cloudplan.plan.toml import parser
 from cloudplan.plan.toml.lexer import LexError
 from cloudplan.plan.toml.splice import Drop, Insert, Outline, Remove, Replace, Set, Spans, Splice, edit, spell
 
@@ -153,8 +153,8 @@ class _Version:
     def doc(self) -> Table:
         if self._doc is None:
             try:
-                self._doc = tomllib.loads(self.text)
-            except (tomllib.TOMLDecodeError, RecursionError) as e:
+                self._doc = parser.loads(self.text)
+            except (parser.TOMLDecodeError, RecursionError) as e:
                 raise Unmergeable(
                     _("{side} is not valid TOML: {why}").format(side=self.what, why=str(e).split("\n")[0])
                 ) from None
@@ -268,8 +268,8 @@ def _merge_lines(base: list[str], ours: list[str], theirs: list[str]) -> list[st
 def _block_keys(lines: list[str], key: Key) -> Table | None:
     """The keys that a table's block (*lines*, the table at *key*) holds, parsed alone (None: it holds more)."""
     try:
-        doc: Any = tomllib.loads("\n".join(lines))
-    except tomllib.TOMLDecodeError:
+        doc: Any = parser.loads("\n".join(lines))
+    except parser.TOMLDecodeError:
         return None
     for name in key:
         if isinstance(name, str):  # alone, a nested header makes tables of its parents, and one element

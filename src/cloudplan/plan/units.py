@@ -12,10 +12,10 @@ line that may end a multi-line string) gives None: the caller reads the file who
 from __future__ import annotations
 
 import re
-import tomllib
 from collections.abc import Hashable
 from typing import Any, NamedTuple
 
+from cloudplan.plan.toml import parser
 from cloudplan.plan.toml.lexer import Entry, LexError, headers, statements
 
 UNITS = ("plan", "project", "indicator", "contact")  # the top-level tables, each a unit with what it holds
@@ -167,8 +167,8 @@ def identity(unit: Unit) -> Hashable | None:
     if _PLAIN.fullmatch(written):  # "cercle-2", as nearly every id is written
         return written[1:-1]
     try:
-        value = tomllib.loads("v = " + written)["v"]
-    except tomllib.TOMLDecodeError:
+        value = parser.loads("v = " + written)["v"]
+    except parser.TOMLDecodeError:
         return None
     return value if isinstance(value, str) else None
 
@@ -197,8 +197,8 @@ class Reader:
     def _parsed(self, text: str) -> dict[str, Any] | None:
         if text not in self._docs:
             try:
-                self._docs[text] = tomllib.loads(text)
-            except (tomllib.TOMLDecodeError, RecursionError):
+                self._docs[text] = parser.loads(text)
+            except (parser.TOMLDecodeError, RecursionError):
                 self._docs[text] = None
         return self._docs[text]
 

@@ -42,16 +42,9 @@ import os
 import stat
 import sys
 from collections.abc import Callable, Iterator, Mapping
-
-try:  # hashlib loads OpenSSL (5 ms at start-up) for the blake2b that _blake2 has built in
-    from _blake2 import blake2b
-except ImportError:  # pragma: no cover - CPython always builds _blake2
-    from hashlib import blake2b
-try:  # the C unpickler that pickle.Unpickler is; pickle.py itself (3 ms at start-up) only writes entries
-    from _pickle import Unpickler, UnpicklingError
-except ImportError:  # pragma: no cover - CPython always builds _pickle
-    from pickle import Unpickler, UnpicklingError
+from hashlib import blake2b
 from pathlib import Path
+from pickle import Unpickler, UnpicklingError
 from typing import Any
 
 import cloudplan

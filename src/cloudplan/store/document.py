@@ -44,15 +44,6 @@ if TYPE_CHECKING:
 _BOM = "\ufeff"
 
 
-def digest(data: bytes) -> str:
-    """Return the hash that tells whether a file still holds the bytes read."""
-    try:  # as in cache.py: hashlib would load OpenSSL for this
-        from _blake2 import blake2b
-    except ImportError:  # pragma: no cover - CPython always builds _blake2
-        from hashlib import blake2b
-    return blake2b(data, digest_size=32).hexdigest()
-
-
 class Document:
     """One plan file's bytes, with the plan and findings a cold parse of them gives, and its cache key."""
 
@@ -137,8 +128,7 @@ class Document:
 
     def _reparsed(self, text: str, data: bytes, changes: Sequence[Change]) -> tuple[Plan, list[Finding]]:
         """Parse the whole new and old texts: the proof for edits that the unit proof does not cover."""
-        import tomllib
-
+        from cloudplan.plan.toml import parser
         from cloudplan.plan.toml.splice import expect
         from cloudplan.store.reader import parse
 
@@ -147,7 +137,7 @@ class Document:
         if new.plan is None or errors:
             refuse(errors, {self.name: text})
         assert new.plan is not None
-        if tomllib.loads(text) != expect(tomllib.loads(self.text), changes):
+        if parser.loads(text) != expect(parser.loads(self.text), changes):
             raise CannotEdit(
                 _("{name}: the edit did not come out as intended, so nothing was written").format(name=self.name),
                 hint=_("this is a bug in cloudplan; please report it, with the plan file if you can"),
@@ -171,7 +161,7 @@ class Document:
         except OSError as e:
             raise EditConflict(_("{name}: cannot read it again before writing: {why}").format(
                 name=name, why=e.strerror or e), hint=_("nothing was written")) from None  # fmt: skip
-        if digest(current) != digest(base.data):
+        if current != base.data:
             raise EditConflict(
                 _("{name} was changed by another program while cloudplan was editing it").format(name=name),
                 hint=_("nothing was written; run the command again on the new file"),
@@ -240,8 +230,7 @@ class _Proof:
         return units.pop()
 
     def run(self) -> tuple[Plan, list[Finding]] | None:
-        import tomllib
-
+        from cloudplan.plan.toml import parser
         from cloudplan.plan.toml.lexer import Header, LexError, Resolver, statements
 
         found = self.unit()
@@ -307,9 +296,9 @@ class _Proof:
             return None
         # 5. The old region gives the unit that was read; the new one, exactly the change.
         try:
-            old_doc = tomllib.loads(old[t0:u1])
-            new_doc = tomllib.loads(new[t0:stop])
-        except tomllib.TOMLDecodeError:
+            old_doc = parser.loads(old[t0:u1])
+            new_doc = parser.loads(new[t0:stop])
+        except parser.TOMLDecodeError:
             return None
         return self.rebuilt(name, index, how, old_doc, new_doc, (k1, new_heads))
 

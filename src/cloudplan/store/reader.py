@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from cloudplan.store.sources import Origin
 
 # Imported where used: a cron run that finds its plans in the cache never needs
-# the parser (tomllib, build), the locator (toml.keymap) or the cross-file checks.
+# the parser (plan.toml.parser, build), the locator (toml.keymap) or the cross-file checks.
 
 ENV_VAR = "CLOUDPLAN_PLAN"
 PLAN_DIR = "plans"
@@ -261,7 +261,8 @@ def parse(data: bytes, name: str, origin: str | None = None) -> Parsed:
 def document(data: bytes, name: str) -> tuple[dict[str, Any] | None, str, list[Finding]]:
     """Return the TOML document in a file's bytes and its text; or None, and the finding that says why not."""
     import re
-    import tomllib
+
+    from cloudplan.plan.toml import parser
 
     try:
         text = data.decode("utf-8")
@@ -272,8 +273,8 @@ def document(data: bytes, name: str) -> tuple[dict[str, Any] | None, str, list[F
         return None, "", [_fatal(name, "not-utf8", message).at(line, col)]
     text = text.removeprefix("\ufeff")
     try:
-        return tomllib.loads(text), text, []
-    except tomllib.TOMLDecodeError as e:
+        return parser.loads(text), text, []
+    except parser.TOMLDecodeError as e:
         conflicts = _conflict_markers(name, text)
         if conflicts:
             return None, text, conflicts
