@@ -12,11 +12,20 @@ import json
 import math
 import zipfile
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 from xml.etree import ElementTree
 
 import pytest
 from typer.testing import Result
+
+from cloudplan.base.errors import BadPeriod
+from cloudplan.core import periods, routing
+from cloudplan.core.alerts import Memo
+from cloudplan.core.model import Indicator, Level, Measure, Milestone
+from cloudplan.core.periods import PeriodKind
+from cloudplan.core.status import expected_value, indicator_state, milestone_state
+from tests.conftest import MINIMAL
 
 Cli = Callable[..., Result]
 
@@ -244,3 +253,143 @@ def test_every_file_output_parses_on_every_day(cli: Cli, extreme: Path, tmp_path
         elif name.endswith(".ics"):
             text = target.read_text(encoding="utf-8")
             assert text.startswith("BEGIN:VCALENDAR"), full
+
+
+# -- the helpers, one behaviour each --------------------------------------------------------------
+
+
+def test_shift_moves_a_day_and_stops_at_the_calendars_edges() -> None:
+    assert periods.shift(date(2020, 2, 28), 1) == date(2020, 2, 29)
+    assert periods.shift(date(2020, 3, 1), -1) == date(2020, 2, 29)
+    assert periods.shift(date(2020, 1, 1), 0) == date(2020, 1, 1)
+    assert periods.shift(date.max, 1) == date.max
+    assert periods.shift(date(9999, 12, 30), 1) == date.max
+    assert periods.shift(date(9999, 12, 30), 2) == date.max
+    assert periods.shift(date.min, -1) == date.min
+    assert periods.shift(date(1, 1, 2), -1) == date.min
+    assert periods.shift(date(1, 3, 1), -90) == date.min
+
+
+@pytest.mark.parametrize(
+    ("day", "kind", "text", "first", "last"),
+    [
+        (date(1, 1, 1), PeriodKind.YEAR, "0001", date(1, 1, 1), date(1, 12, 31)),
+        (date(9999, 12, 31), PeriodKind.YEAR, "9999", date(9999, 1, 1), date(9999, 12, 31)),
+        (date(9999, 12, 31), PeriodKind.HALF, "9999-H2", date(9999, 7, 1), date(9999, 12, 31)),
+        (date(1, 6, 30), PeriodKind.HALF, "0001-H1", date(1, 1, 1), date(1, 6, 30)),
+        (date(9999, 12, 31), PeriodKind.QUARTER, "9999-Q4", date(9999, 10, 1), date(9999, 12, 31)),
+        (date(2021, 5, 15), PeriodKind.QUARTER, "2021-Q2", date(2021, 4, 1), date(2021, 6, 30)),
+        (date(9999, 12, 31), PeriodKind.MONTH, "9999-12", date(9999, 12, 1), date(9999, 12, 31)),
+        (date(2020, 2, 10), PeriodKind.MONTH, "2020-02", date(2020, 2, 1), date(2020, 2, 29)),
+        (date(1, 1, 1), PeriodKind.MONTH, "0001-01", date(1, 1, 1), date(1, 1, 31)),
+    ],
+)
+def test_holding_gives_the_unit_of_any_day(day: date, kind: PeriodKind, text: str, first: date, last: date) -> None:
+    assert periods.holding(day, kind) == periods.Period(first, last, kind, text)
+
+
+def test_holding_agrees_with_the_plans_periods() -> None:
+    for day in (date(2020, 1, 1), date(2020, 6, 30), date(2020, 7, 1), date(2021, 12, 31), date(2024, 2, 29)):
+        assert periods.holding(day, PeriodKind.YEAR) == periods.year(day.year)
+        assert periods.holding(day, PeriodKind.HALF) == periods.half(day.year, (day.month + 5) // 6)
+        assert periods.holding(day, PeriodKind.QUARTER) == periods.quarter(day.year, (day.month + 2) // 3)
+        assert periods.holding(day, PeriodKind.MONTH) == periods.month(day.year, day.month)
+
+
+@pytest.mark.parametrize(("word", "today"), [("tomorrow", date.max), ("demain", date.max), ("yesterday", date.min),
+                                             ("hier", date.min)])  # fmt: skip
+def test_a_relative_day_off_the_calendar_is_an_error(word: str, today: date) -> None:
+    with pytest.raises(BadPeriod, match="leaves the calendar"):
+        periods.parse(word, today)
+
+
+def test_the_expected_value_of_the_largest_numbers_stays_finite() -> None:
+    top = 1.7976931348623157e308
+    indicator = _indicator(-top, top)
+    assert expected_value(indicator, date(2020, 1, 1)) == -top
+    assert expected_value(indicator, date(2022, 12, 31)) == top
+    assert expected_value(indicator, date(2021, 12, 31)) == 0.0  # halfway from the end of 2020 to the end of 2022
+    quarter = expected_value(indicator, date(2021, 7, 2))  # 183 days of 730
+    assert quarter is not None
+    assert math.isfinite(quarter)
+    assert quarter == pytest.approx(-top + top * (2 * 183 / 730), rel=1e-12)
+    # The weighted mean gives what the straight line gives on ordinary numbers.
+    plain = _indicator(60, 200)
+    assert expected_value(plain, date(2021, 12, 31)) == pytest.approx(130)
+    assert expected_value(plain, date(2021, 7, 2)) == pytest.approx(60 + 140 * 183 / 730)
+
+
+def test_progress_of_the_largest_numbers_is_a_share_or_nothing() -> None:
+    top = 1.7976931348623157e308
+    state = indicator_state(_indicator(-top, top, (date(2021, 6, 30), top)), date(2022, 1, 1))
+    assert state.progress == 1.0
+    state = indicator_state(_indicator(-top, top, (date(2021, 6, 30), 0.0)), date(2022, 1, 1))
+    assert state.progress == 0.5
+    state = indicator_state(_indicator(top, -top, (date(2021, 6, 30), top / 2)), date(2022, 1, 1))
+    assert state.progress == 0.25
+    # A step of the smallest float toward a target as close: the share is too large for a float.
+    state = indicator_state(_indicator(0.0, 5e-324, (date(2021, 6, 30), top)), date(2022, 1, 1))
+    assert state.progress is None
+    state = indicator_state(_indicator(60, 200, (date(2021, 6, 30), 130)), date(2022, 1, 1))
+    assert state.progress == 0.5
+
+
+def _indicator(base: float, target: float, *measures: tuple[date, float]) -> Indicator:
+    return Indicator(
+        id="i",
+        title="I",
+        key=("indicator", 0),
+        source="p.toml",
+        baseline=Level(base, periods.year(2020)),
+        target=Level(target, periods.year(2022)),
+        measures=tuple(
+            Measure(on=on, value=value, key=("indicator", 0, "measure", i)) for i, (on, value) in enumerate(measures)
+        ),
+    )
+
+
+def test_the_calendar_event_of_the_last_day_has_no_end(cli: Cli, write_plan: Callable[..., Path]) -> None:
+    plan = write_plan(
+        '[plan]\ntitle = "P"\n\n[[project]]\nid = "p"\ntitle = "P"\n\n'
+        '  [[project.milestone]]\n  id = "last"\n  title = "L"\n  due = 9999-12-31\n\n'
+        '  [[project.milestone]]\n  id = "eve"\n  title = "E"\n  due = 9999-12-30\n'
+    )
+    result = cli("export", "ics", str(plan), "--as-of", "2020-01-01")
+    assert result.exit_code == 0, result.output
+    events = result.stdout.split("BEGIN:VEVENT")[1:]
+    by_uid = {("last" if "DTSTART;VALUE=DATE:99991231" in e else "eve"): e for e in events}
+    assert "DTEND" not in by_uid["last"]
+    assert "DTEND;VALUE=DATE:99991231" in by_uid["eve"]
+
+
+@pytest.mark.parametrize(
+    ("as_of", "stamp"),
+    [("2108-01-01", (2107, 12, 31, 0, 0, 0)), ("9999-12-31", (2107, 12, 31, 0, 0, 0)),
+     ("2107-12-31", (2107, 12, 31, 0, 0, 0)), ("2020-06-30", (2020, 6, 30, 0, 0, 0)),
+     ("1980-01-01", (1980, 1, 1, 0, 0, 0)), ("1979-12-31", (1980, 1, 1, 0, 0, 0)),
+     ("0001-01-01", (1980, 1, 1, 0, 0, 0))],
+)  # fmt: skip
+def test_the_spreadsheets_zip_time_is_held_to_what_a_zip_stores(
+    cli: Cli, write_plan: Callable[..., Path], tmp_path: Path, as_of: str, stamp: tuple[int, ...]
+) -> None:
+    plan = write_plan(MINIMAL)
+    out = tmp_path / "out.ods"
+    result = cli("export", "ods", "-o", str(out), str(plan), "--as-of", as_of)
+    assert result.exit_code == 0, result.output
+    with zipfile.ZipFile(out) as archive:
+        assert {info.date_time for info in archive.infolist()} == {stamp}
+
+
+@pytest.mark.parametrize(
+    ("sent", "as_of", "again"),
+    [("9999-12-30", date(9999, 12, 31), False), ("9999-12-24", date(9999, 12, 31), True),
+     ("2020-01-01", date(2020, 1, 7), False), ("2020-01-01", date(2020, 1, 8), True)],
+)  # fmt: skip
+def test_the_overdue_reminder_counts_days_up_to_the_calendars_end(sent: str, as_of: date, again: bool) -> None:
+    """notify --repeat 7: remind a week after the last alert, a day before 9999-12-31 included."""
+    milestone = Milestone("p", "m", "M", ("project", 0, "milestone", 0), "p.toml", due=periods.year(2019))
+    state = milestone_state(milestone, as_of, 30)
+    memo = Memo("overdue", "2019-12-31", None, sent)
+    alert, after = routing._one(state, memo, as_of, [], 7, ("A",))
+    assert (alert is not None) is again
+    assert after == (memo._replace(sent=as_of.isoformat()) if again else memo)
