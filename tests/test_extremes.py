@@ -26,6 +26,7 @@ from cloudplan.core.model import Indicator, Level, Measure, Milestone
 from cloudplan.core.periods import PeriodKind
 from cloudplan.core.status import expected_value, indicator_state, milestone_state
 from tests.conftest import MINIMAL
+from tests.gitrepo import Repo
 
 Cli = Callable[..., Result]
 
@@ -393,3 +394,25 @@ def test_the_overdue_reminder_counts_days_up_to_the_calendars_end(sent: str, as_
     alert, after = routing._one(state, memo, as_of, [], 7, ("A",))
     assert (alert is not None) is again
     assert after == (memo._replace(sent=as_of.isoformat()) if again else memo)
+
+
+@pytest.mark.parametrize("since", ["0001-01-01", "1969-12-31", "1970-01-01", "2099-12-31", "2100-01-01", "9999-12-31"])
+def test_changes_since_any_day(cli: Cli, tmp_path: Path, since: str) -> None:
+    """git reads days from 1970 to 2099: before, no commit can be; after, the last commit is the one."""
+    repo = Repo(tmp_path / "work")
+    plan = repo.root / "extreme.toml"
+    plan.write_text(EXTREME, encoding="utf-8")
+    repo.commit("plan")
+    plan.write_text(EXTREME.replace('title = "Last day"', 'title = "The last day"'), encoding="utf-8")
+    for fmt in ("json", "table", "markdown"):
+        result = cli("changes", "--since", since, "-F", fmt, str(plan))
+        assert "internal error" not in result.output
+        if since < "2020-06-01":
+            assert result.exit_code == 2
+            assert f"no commit on or before {since}" in result.output
+        else:
+            assert result.exit_code == 0, result.output
+            if fmt == "json":
+                document = _strict_json(result.stdout)
+                assert isinstance(document, dict)
+                assert [c["ref"] for c in document["changes"]] == ["late/last"]
