@@ -119,6 +119,21 @@ target = { value = -5e-324, by = "9999-12-31" }
   [[indicator.measure]]
   on = 5000-06-15
   value = 1e308
+
+[[indicator]]
+id = "steep"
+title = "A share of the way too large for a percentage"
+unit = "%"
+baseline = { value = 0, on = "1000" }
+target = { value = 1e-7, by = "9998" }
+
+  [[indicator.measure]]
+  on = 2000-01-01
+  value = 1e301
+
+  [[indicator.measure]]
+  on = 3000-01-01
+  value = 9223372036854775807
 """
 
 AS_OF = ("0001-01-01", "0001-01-02", "2020-06-30", "2107-12-31", "2108-01-01", "9999-12-30", "9999-12-31")
@@ -183,6 +198,7 @@ def test_every_view_answers_on_every_day(cli: Cli, extreme: Path, as_of: str) ->
         ("show", "early/slipped"),
         ("show", "late/last"),
         ("show", "huge"),
+        ("show", "steep"),
         ("history", "early/slipped"),
         ("check",),
         ("check", "--strict"),
@@ -207,7 +223,7 @@ def test_every_json_output_is_json_on_every_day(cli: Cli, extreme: Path, as_of: 
         result = cli(*full)
         _ok(result, full)
         _strict_json(result.stdout)
-    for ref in ("early/slipped", "late/weeks", "huge", "tiny", "early"):
+    for ref in ("early/slipped", "late/weeks", "huge", "tiny", "steep", "early"):
         full = ("show", ref, str(extreme), "-F", "json", "--as-of", as_of)
         result = cli(*full)
         _ok(result, full)
@@ -416,3 +432,30 @@ def test_changes_since_any_day(cli: Cli, tmp_path: Path, since: str) -> None:
                 document = _strict_json(result.stdout)
                 assert isinstance(document, dict)
                 assert [c["ref"] for c in document["changes"]] == ["late/last"]
+
+
+@pytest.mark.parametrize(
+    ("value", "why"),
+    [("9223372036854775808", "is too large for a TOML integer (64 bits): write it as a float, such as 9.223e+18"),
+     ("-9223372036854775809", "is too large for a TOML integer (64 bits): write it as a float, such as 9.223e+18"),
+     ("1" + "0" * 400, "is beyond the largest number cloudplan holds (about 1.8e308)")],
+)  # fmt: skip
+def test_an_integer_beyond_toml_is_a_finding(cli: Cli, write_plan: Callable[..., Path], value: str, why: str) -> None:
+    """tomllib reads integers of any size; TOML's are 64-bit, and a float holds none beyond 1.8e308."""
+    plan = write_plan(
+        '[plan]\ntitle = "P"\n\n[[indicator]]\nid = "i"\ntitle = "I"\n'
+        f'baseline = {{ value = 0, on = "2018" }}\ntarget = {{ value = {value}, by = "2022" }}\n'
+    )
+    result = cli("check", str(plan))
+    assert result.exit_code == 1, result.output
+    assert f"{plan}:8:12: error wrong-type: 'value' {why}" in result.output
+
+
+@pytest.mark.parametrize("value", ["9223372036854775807", "-9223372036854775808", "1.7976931348623157e308"])
+def test_the_largest_numbers_toml_writes_are_valid(cli: Cli, write_plan: Callable[..., Path], value: str) -> None:
+    plan = write_plan(
+        '[plan]\ntitle = "P"\n\n[[indicator]]\nid = "i"\ntitle = "I"\n'
+        f'baseline = {{ value = 0, on = "2018" }}\ntarget = {{ value = {value}, by = "2022" }}\n'
+    )
+    result = cli("check", str(plan))
+    assert result.exit_code == 0, result.output
