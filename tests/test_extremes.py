@@ -27,6 +27,7 @@ from cloudplan.core.periods import PeriodKind
 from cloudplan.core.status import expected_value, indicator_state, milestone_state
 from tests.conftest import MINIMAL
 from tests.gitrepo import Repo
+from tests.test_schemas import errors, schema_of
 
 Cli = Callable[..., Result]
 
@@ -211,27 +212,27 @@ def test_every_view_answers_on_every_day(cli: Cli, extreme: Path, as_of: str) ->
 
 @pytest.mark.parametrize("as_of", AS_OF)
 def test_every_json_output_is_json_on_every_day(cli: Cli, extreme: Path, as_of: str) -> None:
-    for args in (
-        ("status", "-F", "json"),
-        ("overdue", "-F", "json"),
-        ("indicators", "-F", "json"),
-        ("export", "json"),
-        ("trend", "-F", "json"),
-        ("check", "-F", "json"),
+    for kind, args in (
+        ("status", ("status", "-F", "json")),
+        ("overdue", ("overdue", "-F", "json")),
+        ("indicators", ("indicators", "-F", "json")),
+        ("export", ("export", "json")),
+        ("trend", ("trend", "-F", "json")),
+        ("check", ("check", "-F", "json")),
     ):
         full = (*args, str(extreme), "--as-of", as_of)
         result = cli(*full)
         _ok(result, full)
-        _strict_json(result.stdout)
+        assert errors(schema_of(cli, kind), _strict_json(result.stdout)) == [], full
     for ref in ("early/slipped", "late/weeks", "huge", "tiny", "steep", "early"):
         full = ("show", ref, str(extreme), "-F", "json", "--as-of", as_of)
         result = cli(*full)
         _ok(result, full)
-        _strict_json(result.stdout)
+        assert errors(schema_of(cli, "show"), _strict_json(result.stdout)) == [], full
     full = ("history", "early/slipped", str(extreme), "-F", "json", "--as-of", as_of)
     result = cli(*full)
     _ok(result, full)
-    _strict_json(result.stdout)
+    assert errors(schema_of(cli, "history"), _strict_json(result.stdout)) == [], full
 
 
 @pytest.mark.parametrize("as_of", AS_OF)
@@ -430,6 +431,7 @@ def test_changes_since_any_day(cli: Cli, tmp_path: Path, since: str) -> None:
             assert result.exit_code == 0, result.output
             if fmt == "json":
                 document = _strict_json(result.stdout)
+                assert errors(schema_of(cli, "changes"), document) == []
                 assert isinstance(document, dict)
                 assert [c["ref"] for c in document["changes"]] == ["late/last"]
 
