@@ -201,6 +201,11 @@ def test_periods_order_by_first_day() -> None:
         ("tomorrow", date(2021, 2, 1), date(2021, 2, 1)),
         ("Today", TODAY, TODAY),
         ("  TOMORROW ", date(2021, 2, 1), date(2021, 2, 1)),
+        ("aujourd'hui", TODAY, TODAY),
+        ("Aujourd’hui", TODAY, TODAY),
+        ("auj", TODAY, TODAY),
+        ("hier", date(2021, 1, 30), date(2021, 1, 30)),
+        ("demain", date(2021, 2, 1), date(2021, 2, 1)),
         ("+10d", date(2021, 2, 10), date(2021, 2, 10)),
         ("-10d", date(2021, 1, 21), date(2021, 1, 21)),
         ("+0d", TODAY, TODAY),
@@ -432,3 +437,51 @@ def test_numeric_day_first_is_the_iso_day(d: date) -> None:
 def test_day_offsets(today: date, n: int) -> None:
     sign = "+" if n >= 0 else "-"
     assert parse(f"{sign}{abs(n)}d", today).last.toordinal() - today.toordinal() == n
+
+
+# -- the calendar's edges -------------------------------------------------------------------
+
+
+def test_shift_moves_a_day_and_stops_at_the_calendars_edges() -> None:
+    assert periods.shift(date(2020, 2, 28), 1) == date(2020, 2, 29)
+    assert periods.shift(date(2020, 3, 1), -1) == date(2020, 2, 29)
+    assert periods.shift(date(2020, 1, 1), 0) == date(2020, 1, 1)
+    assert periods.shift(date.max, 1) == date.max
+    assert periods.shift(date(9999, 12, 30), 1) == date.max
+    assert periods.shift(date(9999, 12, 30), 2) == date.max
+    assert periods.shift(date.min, -1) == date.min
+    assert periods.shift(date(1, 1, 2), -1) == date.min
+    assert periods.shift(date(1, 3, 1), -90) == date.min
+
+
+@pytest.mark.parametrize(
+    ("day", "kind", "text", "first", "last"),
+    [
+        (date(1, 1, 1), PeriodKind.YEAR, "0001", date(1, 1, 1), date(1, 12, 31)),
+        (date(9999, 12, 31), PeriodKind.YEAR, "9999", date(9999, 1, 1), date(9999, 12, 31)),
+        (date(9999, 12, 31), PeriodKind.HALF, "9999-H2", date(9999, 7, 1), date(9999, 12, 31)),
+        (date(1, 6, 30), PeriodKind.HALF, "0001-H1", date(1, 1, 1), date(1, 6, 30)),
+        (date(9999, 12, 31), PeriodKind.QUARTER, "9999-Q4", date(9999, 10, 1), date(9999, 12, 31)),
+        (date(2021, 5, 15), PeriodKind.QUARTER, "2021-Q2", date(2021, 4, 1), date(2021, 6, 30)),
+        (date(9999, 12, 31), PeriodKind.MONTH, "9999-12", date(9999, 12, 1), date(9999, 12, 31)),
+        (date(2020, 2, 10), PeriodKind.MONTH, "2020-02", date(2020, 2, 1), date(2020, 2, 29)),
+        (date(1, 1, 1), PeriodKind.MONTH, "0001-01", date(1, 1, 1), date(1, 1, 31)),
+    ],
+)
+def test_holding_gives_the_unit_of_any_day(day: date, kind: PeriodKind, text: str, first: date, last: date) -> None:
+    assert periods.holding(day, kind) == periods.Period(first, last, kind, text)
+
+
+def test_holding_agrees_with_the_plans_periods() -> None:
+    for day in (date(2020, 1, 1), date(2020, 6, 30), date(2020, 7, 1), date(2021, 12, 31), date(2024, 2, 29)):
+        assert periods.holding(day, PeriodKind.YEAR) == periods.year(day.year)
+        assert periods.holding(day, PeriodKind.HALF) == periods.half(day.year, (day.month + 5) // 6)
+        assert periods.holding(day, PeriodKind.QUARTER) == periods.quarter(day.year, (day.month + 2) // 3)
+        assert periods.holding(day, PeriodKind.MONTH) == periods.month(day.year, day.month)
+
+
+@pytest.mark.parametrize(("word", "today"), [("tomorrow", date.max), ("demain", date.max), ("yesterday", date.min),
+                                             ("hier", date.min)])  # fmt: skip
+def test_a_relative_day_off_the_calendar_is_an_error(word: str, today: date) -> None:
+    with pytest.raises(BadPeriod, match="leaves the calendar"):
+        periods.parse(word, today)

@@ -267,7 +267,7 @@ def _normalise(text: str) -> str:
 
     decomposed = unicodedata.normalize("NFKD", text.strip().lower())
     plain = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return " ".join(plain.replace("'", " ").split())
+    return " ".join(plain.replace("'", " ").replace("\u2019", " ").split())  # aujourd'hui, as typed or typeset
 
 
 def _parse_cli(key: str, today: date) -> Period | None:
