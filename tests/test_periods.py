@@ -485,3 +485,61 @@ def test_holding_agrees_with_the_plans_periods() -> None:
 def test_a_relative_day_off_the_calendar_is_an_error(word: str, today: date) -> None:
     with pytest.raises(BadPeriod, match="leaves the calendar"):
         periods.parse(word, today)
+
+
+# -- what each refusal says, whole -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [("2019-H3", "'2019-H3': a year has two halves, not 3"), ("2019-S0", "'2019-S0': a year has two halves, not 0"),
+     ("2021-Q5", "'2021-Q5': a year has four quarters, not 5"),
+     ("2021-T0", "'2021-T0': a year has four quarters, not 0"),
+     ("2021-13", "'2021-13': a month is 01 to 12, not 13"), ("2021-00", "'2021-00': a month is 01 to 12, not 00"),
+     ("2021-W53", "'2021-W53': 2021 has ISO weeks 01 to 52, not 53"),
+     ("2021-W00", "'2021-W00': 2021 has ISO weeks 01 to 52, not 00"),
+     ("0999", "'0999': year 999 is out of range (1000 to 9998)"),
+     ("9999-Q4", "'9999-Q4': year 9999 is out of range (1000 to 9998)"),
+     ("2021-13-01", "'2021-13-01': not a day of the calendar: there is no month 13"),
+     ("2021-00-10", "'2021-00-10': not a day of the calendar: there is no month 0"),
+     ("2021-01-32", "'2021-01-32': not a day of the calendar: month 1 of 2021 has 31 days"),
+     ("2021-12-32", "'2021-12-32': not a day of the calendar: month 12 of 2021 has 31 days"),
+     ("2021-02-29", "'2021-02-29': not a day of the calendar: month 2 of 2021 has 28 days")],
+)  # fmt: skip
+def test_a_period_that_does_not_exist_says_why(value: str, message: str) -> None:
+    with pytest.raises(BadPeriod) as caught:
+        parse_file_value(value)
+    assert caught.value.message == message
+
+
+@pytest.mark.parametrize(
+    ("text", "today"),
+    [("+99999y", TODAY), ("-99999y", TODAY), ("+99999m", TODAY), ("+99999w", date(9000, 1, 1)),
+     ("-99999d", date(100, 1, 1)),
+     ("+1d", date.max), ("-1w", date.min)],
+)  # fmt: skip
+def test_an_offset_off_the_calendar_says_so(text: str, today: date) -> None:
+    with pytest.raises(BadPeriod) as caught:
+        parse(text, today)
+    assert caught.value.message == f"cannot read {text!r}: the offset leaves the calendar"
+
+
+def test_same_span_is_the_same_days_whatever_the_spelling() -> None:
+    q1 = parse_file_value("2021-Q1")
+    assert q1.same_span(parse("T1 2021", TODAY))
+    assert q1.same_span(Period(date(2021, 1, 1), date(2021, 3, 31), PeriodKind.DAY, "x"))
+    assert not q1.same_span(parse_file_value("2021-Q2"))
+    assert not q1.same_span(Period(date(2021, 1, 1), date(2021, 3, 30), PeriodKind.QUARTER, "2021-Q1"))
+    assert not q1.same_span(Period(date(2021, 1, 2), date(2021, 3, 31), PeriodKind.QUARTER, "2021-Q1"))
+    assert not q1.same_span(None)
+
+
+def test_a_period_pickles_to_itself() -> None:
+    import pickle
+
+    for text in ("2021-Q1", "2019-H2", "2020-W53", "2020-05-15"):
+        period = parse_file_value(text)
+        again = pickle.loads(pickle.dumps(period))
+        assert again == period
+        assert type(again) is Period
+        assert again.kind is period.kind
