@@ -543,3 +543,66 @@ def test_a_period_pickles_to_itself() -> None:
         assert again == period
         assert type(again) is Period
         assert again.kind is period.kind
+
+
+@pytest.mark.parametrize(
+    ("text", "first", "last", "canonical"),
+    [("2019 S2", date(2019, 7, 1), date(2019, 12, 31), "2019-H2"), ("2019 H1", date(2019, 1, 1), date(2019, 6, 30),
+     "2019-H1"), ("2021 T3", date(2021, 7, 1), date(2021, 9, 30), "2021-Q3"),
+     ("Q3 of 2021", date(2021, 7, 1), date(2021, 9, 30), "2021-Q3"),
+     ("fin 2020", date(2020, 1, 1), date(2020, 12, 31), "2020"),
+     ("fin juin 2027", date(2027, 6, 1), date(2027, 6, 30), "2027-06"),
+     ("fin de juin 2027", date(2027, 6, 1), date(2027, 6, 30), "2027-06"),
+     ("end of 2nd quarter 2021", date(2021, 4, 1), date(2021, 6, 30), "2021-Q2"),
+     ("End March 2021", date(2021, 3, 1), date(2021, 3, 31), "2021-03"),
+     ("début 2021", date(2021, 1, 1), date(2021, 1, 1), "2021-01-01"),
+     ("Début de juin 2027", date(2027, 6, 1), date(2027, 6, 1), "2027-06-01"),
+     ("start of S2 2019", date(2019, 7, 1), date(2019, 7, 1), "2019-07-01"),
+     ("beginning of 2021-Q4", date(2021, 10, 1), date(2021, 10, 1), "2021-10-01"),
+     ("early 2022", date(2022, 1, 1), date(2022, 1, 1), "2022-01-01"),
+     ("fin demain", date(2021, 2, 1), date(2021, 2, 1), "2021-02-01"),
+     ("début +1m", date(2021, 2, 28), date(2021, 2, 28), "2021-02-28")],
+)  # fmt: skip
+def test_more_phrases(text: str, first: date, last: date, canonical: str) -> None:
+    """The start and end words wrap any phrase; the letter of a half or quarter may follow the year."""
+    p = parse(text, TODAY)
+    assert (p.first, p.last, p.text) == (first, last, canonical)
+
+
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [("+10j", date(2021, 2, 10)), ("-2s", date(2021, 1, 17)), ("+1a", date(2022, 1, 31)), ("-1a", date(2020, 1, 31)),
+     ("+3J", date(2021, 2, 3)), ("+1s", date(2021, 2, 7))],
+)  # fmt: skip
+def test_french_offsets(text: str, day: date) -> None:
+    """jours, semaines, années: j, s, a."""
+    assert parse(text, TODAY) == periods.day(day)
+
+
+@pytest.mark.parametrize("text", ["début nope", "fin nope", "start of the year", "nope 2021 Q1", "zeroth quarter 2021"])
+def test_phrases_that_are_not_dates_are_refused_whole(text: str) -> None:
+    with pytest.raises(BadPeriod) as caught:
+        parse(text, TODAY)
+    assert caught.value.message == f"cannot read {text!r} as a date or period"
+    assert caught.value.hint == f"accepted forms: {periods.CLI_FORMS}"
+
+
+def test_a_refusal_on_the_command_line_quotes_the_input_and_lists_the_forms() -> None:
+    with pytest.raises(BadPeriod) as caught:
+        parse("2021-Q5", TODAY)
+    assert caught.value.message == "cannot read '2021-Q5': a year has four quarters, not 5"
+    assert caught.value.hint == f"accepted forms: {periods.CLI_FORMS}"
+
+
+def test_the_refusals_of_values_of_other_types_are_whole() -> None:
+    with pytest.raises(BadPeriod) as caught:
+        parse_file_value(True)
+    assert (caught.value.message, caught.value.hint) == ("expected a date or period, got a boolean", periods.FILE_FORMS)
+    with pytest.raises(BadPeriod) as caught:
+        parse_file_value(2020.5)
+    assert caught.value.message == "expected a date or period, got float"
+    assert caught.value.hint == f"write one of: {periods.FILE_FORMS}"
+    with pytest.raises(BadPeriod) as caught:
+        parse_file_value("2021/03")
+    assert caught.value.message == "'2021/03' is not a period"
+    assert caught.value.hint == f"write one of: {periods.FILE_FORMS}"
