@@ -201,6 +201,11 @@ def test_periods_order_by_first_day() -> None:
         ("tomorrow", date(2021, 2, 1), date(2021, 2, 1)),
         ("Today", TODAY, TODAY),
         ("  TOMORROW ", date(2021, 2, 1), date(2021, 2, 1)),
+        ("aujourd'hui", TODAY, TODAY),
+        ("Aujourd’hui", TODAY, TODAY),
+        ("auj", TODAY, TODAY),
+        ("hier", date(2021, 1, 30), date(2021, 1, 30)),
+        ("demain", date(2021, 2, 1), date(2021, 2, 1)),
         ("+10d", date(2021, 2, 10), date(2021, 2, 10)),
         ("-10d", date(2021, 1, 21), date(2021, 1, 21)),
         ("+0d", TODAY, TODAY),
@@ -432,3 +437,172 @@ def test_numeric_day_first_is_the_iso_day(d: date) -> None:
 def test_day_offsets(today: date, n: int) -> None:
     sign = "+" if n >= 0 else "-"
     assert parse(f"{sign}{abs(n)}d", today).last.toordinal() - today.toordinal() == n
+
+
+# -- the calendar's edges -------------------------------------------------------------------
+
+
+def test_shift_moves_a_day_and_stops_at_the_calendars_edges() -> None:
+    assert periods.shift(date(2020, 2, 28), 1) == date(2020, 2, 29)
+    assert periods.shift(date(2020, 3, 1), -1) == date(2020, 2, 29)
+    assert periods.shift(date(2020, 1, 1), 0) == date(2020, 1, 1)
+    assert periods.shift(date.max, 1) == date.max
+    assert periods.shift(date(9999, 12, 30), 1) == date.max
+    assert periods.shift(date(9999, 12, 30), 2) == date.max
+    assert periods.shift(date.min, -1) == date.min
+    assert periods.shift(date(1, 1, 2), -1) == date.min
+    assert periods.shift(date(1, 3, 1), -90) == date.min
+
+
+@pytest.mark.parametrize(
+    ("day", "kind", "text", "first", "last"),
+    [
+        (date(1, 1, 1), PeriodKind.YEAR, "0001", date(1, 1, 1), date(1, 12, 31)),
+        (date(9999, 12, 31), PeriodKind.YEAR, "9999", date(9999, 1, 1), date(9999, 12, 31)),
+        (date(9999, 12, 31), PeriodKind.HALF, "9999-H2", date(9999, 7, 1), date(9999, 12, 31)),
+        (date(1, 6, 30), PeriodKind.HALF, "0001-H1", date(1, 1, 1), date(1, 6, 30)),
+        (date(9999, 12, 31), PeriodKind.QUARTER, "9999-Q4", date(9999, 10, 1), date(9999, 12, 31)),
+        (date(2021, 5, 15), PeriodKind.QUARTER, "2021-Q2", date(2021, 4, 1), date(2021, 6, 30)),
+        (date(9999, 12, 31), PeriodKind.MONTH, "9999-12", date(9999, 12, 1), date(9999, 12, 31)),
+        (date(2020, 2, 10), PeriodKind.MONTH, "2020-02", date(2020, 2, 1), date(2020, 2, 29)),
+        (date(1, 1, 1), PeriodKind.MONTH, "0001-01", date(1, 1, 1), date(1, 1, 31)),
+    ],
+)
+def test_holding_gives_the_unit_of_any_day(day: date, kind: PeriodKind, text: str, first: date, last: date) -> None:
+    assert periods.holding(day, kind) == periods.Period(first, last, kind, text)
+
+
+def test_holding_agrees_with_the_plans_periods() -> None:
+    for day in (date(2020, 1, 1), date(2020, 6, 30), date(2020, 7, 1), date(2021, 12, 31), date(2024, 2, 29)):
+        assert periods.holding(day, PeriodKind.YEAR) == periods.year(day.year)
+        assert periods.holding(day, PeriodKind.HALF) == periods.half(day.year, (day.month + 5) // 6)
+        assert periods.holding(day, PeriodKind.QUARTER) == periods.quarter(day.year, (day.month + 2) // 3)
+        assert periods.holding(day, PeriodKind.MONTH) == periods.month(day.year, day.month)
+
+
+@pytest.mark.parametrize(("word", "today"), [("tomorrow", date.max), ("demain", date.max), ("yesterday", date.min),
+                                             ("hier", date.min)])  # fmt: skip
+def test_a_relative_day_off_the_calendar_is_an_error(word: str, today: date) -> None:
+    with pytest.raises(BadPeriod, match="leaves the calendar"):
+        periods.parse(word, today)
+
+
+# -- what each refusal says, whole -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [("2019-H3", "'2019-H3': a year has two halves, not 3"), ("2019-S0", "'2019-S0': a year has two halves, not 0"),
+     ("2021-Q5", "'2021-Q5': a year has four quarters, not 5"),
+     ("2021-T0", "'2021-T0': a year has four quarters, not 0"),
+     ("2021-13", "'2021-13': a month is 01 to 12, not 13"), ("2021-00", "'2021-00': a month is 01 to 12, not 00"),
+     ("2021-W53", "'2021-W53': 2021 has ISO weeks 01 to 52, not 53"),
+     ("2021-W00", "'2021-W00': 2021 has ISO weeks 01 to 52, not 00"),
+     ("0999", "'0999': year 999 is out of range (1000 to 9998)"),
+     ("9999-Q4", "'9999-Q4': year 9999 is out of range (1000 to 9998)"),
+     ("2021-13-01", "'2021-13-01': not a day of the calendar: there is no month 13"),
+     ("2021-00-10", "'2021-00-10': not a day of the calendar: there is no month 0"),
+     ("2021-01-32", "'2021-01-32': not a day of the calendar: month 1 of 2021 has 31 days"),
+     ("2021-12-32", "'2021-12-32': not a day of the calendar: month 12 of 2021 has 31 days"),
+     ("2021-02-29", "'2021-02-29': not a day of the calendar: month 2 of 2021 has 28 days")],
+)  # fmt: skip
+def test_a_period_that_does_not_exist_says_why(value: str, message: str) -> None:
+    with pytest.raises(BadPeriod) as caught:
+        parse_file_value(value)
+    assert caught.value.message == message
+
+
+@pytest.mark.parametrize(
+    ("text", "today"),
+    [("+99999y", TODAY), ("-99999y", TODAY), ("+99999m", TODAY), ("+99999w", date(9000, 1, 1)),
+     ("-99999d", date(100, 1, 1)),
+     ("+1d", date.max), ("-1w", date.min)],
+)  # fmt: skip
+def test_an_offset_off_the_calendar_says_so(text: str, today: date) -> None:
+    with pytest.raises(BadPeriod) as caught:
+        parse(text, today)
+    assert caught.value.message == f"cannot read {text!r}: the offset leaves the calendar"
+
+
+def test_same_span_is_the_same_days_whatever_the_spelling() -> None:
+    q1 = parse_file_value("2021-Q1")
+    assert q1.same_span(parse("T1 2021", TODAY))
+    assert q1.same_span(Period(date(2021, 1, 1), date(2021, 3, 31), PeriodKind.DAY, "x"))
+    assert not q1.same_span(parse_file_value("2021-Q2"))
+    assert not q1.same_span(Period(date(2021, 1, 1), date(2021, 3, 30), PeriodKind.QUARTER, "2021-Q1"))
+    assert not q1.same_span(Period(date(2021, 1, 2), date(2021, 3, 31), PeriodKind.QUARTER, "2021-Q1"))
+    assert not q1.same_span(None)
+
+
+def test_a_period_pickles_to_itself() -> None:
+    import pickle
+
+    for text in ("2021-Q1", "2019-H2", "2020-W53", "2020-05-15"):
+        period = parse_file_value(text)
+        again = pickle.loads(pickle.dumps(period))
+        assert again == period
+        assert type(again) is Period
+        assert again.kind is period.kind
+
+
+@pytest.mark.parametrize(
+    ("text", "first", "last", "canonical"),
+    [("2019 S2", date(2019, 7, 1), date(2019, 12, 31), "2019-H2"), ("2019 H1", date(2019, 1, 1), date(2019, 6, 30),
+     "2019-H1"), ("2021 T3", date(2021, 7, 1), date(2021, 9, 30), "2021-Q3"),
+     ("Q3 of 2021", date(2021, 7, 1), date(2021, 9, 30), "2021-Q3"),
+     ("fin 2020", date(2020, 1, 1), date(2020, 12, 31), "2020"),
+     ("fin juin 2027", date(2027, 6, 1), date(2027, 6, 30), "2027-06"),
+     ("fin de juin 2027", date(2027, 6, 1), date(2027, 6, 30), "2027-06"),
+     ("end of 2nd quarter 2021", date(2021, 4, 1), date(2021, 6, 30), "2021-Q2"),
+     ("End March 2021", date(2021, 3, 1), date(2021, 3, 31), "2021-03"),
+     ("début 2021", date(2021, 1, 1), date(2021, 1, 1), "2021-01-01"),
+     ("Début de juin 2027", date(2027, 6, 1), date(2027, 6, 1), "2027-06-01"),
+     ("start of S2 2019", date(2019, 7, 1), date(2019, 7, 1), "2019-07-01"),
+     ("beginning of 2021-Q4", date(2021, 10, 1), date(2021, 10, 1), "2021-10-01"),
+     ("early 2022", date(2022, 1, 1), date(2022, 1, 1), "2022-01-01"),
+     ("fin demain", date(2021, 2, 1), date(2021, 2, 1), "2021-02-01"),
+     ("début +1m", date(2021, 2, 28), date(2021, 2, 28), "2021-02-28")],
+)  # fmt: skip
+def test_more_phrases(text: str, first: date, last: date, canonical: str) -> None:
+    """The start and end words wrap any phrase; the letter of a half or quarter may follow the year."""
+    p = parse(text, TODAY)
+    assert (p.first, p.last, p.text) == (first, last, canonical)
+
+
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [("+10j", date(2021, 2, 10)), ("-2s", date(2021, 1, 17)), ("+1a", date(2022, 1, 31)), ("-1a", date(2020, 1, 31)),
+     ("+3J", date(2021, 2, 3)), ("+1s", date(2021, 2, 7))],
+)  # fmt: skip
+def test_french_offsets(text: str, day: date) -> None:
+    """jours, semaines, années: j, s, a."""
+    assert parse(text, TODAY) == periods.day(day)
+
+
+@pytest.mark.parametrize("text", ["début nope", "fin nope", "start of the year", "nope 2021 Q1", "zeroth quarter 2021"])
+def test_phrases_that_are_not_dates_are_refused_whole(text: str) -> None:
+    with pytest.raises(BadPeriod) as caught:
+        parse(text, TODAY)
+    assert caught.value.message == f"cannot read {text!r} as a date or period"
+    assert caught.value.hint == f"accepted forms: {periods.CLI_FORMS}"
+
+
+def test_a_refusal_on_the_command_line_quotes_the_input_and_lists_the_forms() -> None:
+    with pytest.raises(BadPeriod) as caught:
+        parse("2021-Q5", TODAY)
+    assert caught.value.message == "cannot read '2021-Q5': a year has four quarters, not 5"
+    assert caught.value.hint == f"accepted forms: {periods.CLI_FORMS}"
+
+
+def test_the_refusals_of_values_of_other_types_are_whole() -> None:
+    with pytest.raises(BadPeriod) as caught:
+        parse_file_value(True)
+    assert (caught.value.message, caught.value.hint) == ("expected a date or period, got a boolean", periods.FILE_FORMS)
+    with pytest.raises(BadPeriod) as caught:
+        parse_file_value(2020.5)
+    assert caught.value.message == "expected a date or period, got float"
+    assert caught.value.hint == f"write one of: {periods.FILE_FORMS}"
+    with pytest.raises(BadPeriod) as caught:
+        parse_file_value("2021/03")
+    assert caught.value.message == "'2021/03' is not a period"
+    assert caught.value.hint == f"write one of: {periods.FILE_FORMS}"

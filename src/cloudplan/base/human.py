@@ -34,6 +34,8 @@ MONTHS = (
     "juillet", "août", "septembre", "octobre", "novembre", "décembre",
 )  # fmt: skip
 NARROW_NBSP = "\u202f"
+HUGE = 1e15  # from here on a number is written with three digits and a power of ten: 1.8e+308
+_FAR = ">1e+15"  # a percentage beyond HUGE (there is no float for some of them)
 
 
 def french() -> bool:
@@ -112,8 +114,11 @@ def number(value: float | None) -> str:
     if value is None:
         return "-"
     rounded = round(value, 1)
+    if abs(rounded) >= HUGE:  # 1.8e+308, not three hundred digits
+        text = f"{rounded:.3g}"
+        return text.replace(".", ",") if french() else text
     if not french():
-        return f"{rounded:g}" if abs(rounded) < 1e15 else f"{rounded:.3g}"
+        return f"{rounded:g}"
     text = f"{int(rounded):,}" if rounded == int(rounded) else f"{rounded:,.1f}"
     return text.translate({ord(","): NARROW_NBSP, ord("."): ","})
 
@@ -127,8 +132,13 @@ def unit(name: str) -> str:
 def exact(value: float) -> str:
     """Return a value as given, every digit kept (a measure echoed back): 22.5 / 12000 in English, 22,5 / 12 000 in
     French."""
-    text = str(int(value)) if float(value).is_integer() else repr(float(value))
-    if not french() or "e" in text:
+    if isinstance(value, int):
+        text = str(value)
+    else:  # every digit a float holds: 1e+308 as such, not three hundred digits
+        text = str(int(value)) if value.is_integer() and abs(value) < 1e16 else repr(value)  # repr: 1e+16 on
+    if "e" in text:
+        return text.replace(".", ",") if french() else text
+    if not french():
         return text
     whole, point, decimals = text.partition(".")
     sign = "-" if whole.startswith("-") else ""
@@ -161,4 +171,7 @@ def colon() -> str:
 def percent(value: float) -> str:
     """Return a whole percentage: '33 %' (as cloudplan has always written it in English), '33 %' in French with
     a narrow no-break space."""
-    return f"{round(value)}{NARROW_NBSP if french() else ' '}%"
+    sign = NARROW_NBSP if french() else " "
+    if abs(value) >= HUGE:  # a share of a way near 1e308 times a hundred: no float, and no one reads the digits
+        return f"{_FAR if value > 0 else '-' + _FAR}{sign}%"
+    return f"{round(value)}{sign}%"

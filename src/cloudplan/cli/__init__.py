@@ -148,6 +148,7 @@ class Root(TyperGroup):
         """Run a command line and exit with its code; the only place errors become messages."""
 
         def run() -> Any:
+            _refuse_undecodable(sys.argv[1:] if args is None else args)
             return super(Root, self).main(args, PROG, complete_var, standalone_mode=False, **extra)
 
         raise SystemExit(outcome(run))
@@ -170,6 +171,8 @@ def outcome(run: Callable[[], Any]) -> int:
         else:
             _say("cloudplan: " + _("standard error is closed; nothing was done"), sys.stdout)
         return int(ExitCode.ERROR)
+    _tolerant(sys.stdout)
+    _tolerant(sys.stderr)
     try:
         try:
             code = run()
@@ -184,6 +187,35 @@ def outcome(run: Callable[[], Any]) -> int:
         return code
     _say(str(code), sys.stderr)
     return int(ExitCode.ERROR)
+
+
+def _tolerant(stream: Any) -> None:
+    """Have *stream* write what its encoding can carry and '?' for the rest, rather than fail.
+
+    PYTHONIOENCODING=ascii or latin-1, or a C locale's terminal: a French day's narrow no-break
+    space or a title's accent would otherwise end the run with an internal error. Machine formats
+    are ASCII (JSON) or written to files (-o) in UTF-8, where nothing is lost.
+    """
+    if getattr(stream, "errors", None) == "strict":
+        with contextlib.suppress(AttributeError, OSError, ValueError):
+            stream.reconfigure(errors="replace")
+
+
+def _refuse_undecodable(args: Sequence[str]) -> None:
+    """Refuse an argument whose bytes are not text in the locale's encoding (Python kept them as lone
+    surrogates): a title or a note would be written into a plan as bytes no TOML reader takes."""
+    for arg in args:
+        try:
+            arg.encode("utf-8")
+        except UnicodeEncodeError:
+            shown = arg.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+            start = max(0, min(shown.index("\\x") - 30, len(shown) - 60))  # the first wrong byte in sight
+            cut = ("..." if start else "") + shown[start : start + 60] + ("..." if start + 60 < len(shown) else "")
+            encoding = sys.getfilesystemencoding().upper()
+            raise CloudplanError(
+                _("the argument '{arg}' is not text: its bytes are not {encoding}").format(arg=cut, encoding=encoding),
+                _("give it as {encoding} text").format(encoding=encoding),
+            ) from None
 
 
 def _code_for(e: BaseException) -> int:

@@ -11,7 +11,7 @@ from cloudplan.base import human  # the days inside its errors, in the language 
 from cloudplan.base.errors import UsageError
 from cloudplan.base.translate import _
 from cloudplan.core import periods
-from cloudplan.core.periods import Period
+from cloudplan.core.periods import Period, PeriodKind
 from cloudplan.core.status import MilestoneState, Status
 
 
@@ -29,11 +29,8 @@ MIN_COLUMNS = {Scale.MONTH: 3, Scale.QUARTER: 4, Scale.YEAR: 5}
 
 def unit_of(day: date, scale: Scale) -> Period:
     """Return the month, quarter or year that holds *day*."""
-    if scale is Scale.MONTH:
-        return periods.month(day.year, day.month)
-    if scale is Scale.QUARTER:
-        return periods.quarter(day.year, (day.month - 1) // 3 + 1)
-    return periods.year(day.year)
+    kind = {Scale.MONTH: PeriodKind.MONTH, Scale.QUARTER: PeriodKind.QUARTER}.get(scale, PeriodKind.YEAR)
+    return periods.holding(day, kind)
 
 
 def _index(day: date, scale: Scale) -> int:

@@ -97,6 +97,36 @@ def day(d: date) -> Period:
     return Period(d, d, PeriodKind.DAY, d.isoformat())
 
 
+def holding(d: date, kind: PeriodKind) -> Period:
+    """Return the year, half, quarter or month that holds *d*, for any day of the calendar.
+
+    Unlike year(), month() and the others, which take the years a plan may name, this takes
+    the years 1 to 9999: a chart's axis around a day a plan holds (done on 0001-01-01).
+    """
+    y = d.year
+    if kind is PeriodKind.YEAR:
+        return Period(date(y, 1, 1), date(y, 12, 31), kind, f"{y:04d}")
+    size, label = {PeriodKind.HALF: (6, "H"), PeriodKind.QUARTER: (3, "Q"), PeriodKind.MONTH: (1, "")}[kind]
+    n = (d.month - 1) // size + 1
+    first, last_month = date(y, size * n - size + 1, 1), size * n
+    last = date(y, 12, 31) if last_month == 12 else date(y, last_month + 1, 1) - timedelta(days=1)
+    return Period(first, last, kind, f"{y:04d}-{label}{n}" if label else f"{y:04d}-{n:02d}")
+
+
+def shift(d: date, days: int) -> date:
+    """Return *d* moved by *days*, held within the calendar (0001-01-01 to 9999-12-31).
+
+    The one way cloudplan moves a day for a view: a plan may hold any day TOML writes, and the
+    day after 9999-12-31 (or before 0001-01-01) does not exist; a view drawn up to there stops
+    at the calendar's edge. An argument that leaves the calendar is an error instead (`_offset`).
+    """
+    ordinal = min(max(d.toordinal() + days, 1), _LAST_ORDINAL)
+    return date.fromordinal(ordinal)
+
+
+_LAST_ORDINAL = date.max.toordinal()
+
+
 def _check_year(y: int) -> None:
     if not MIN_YEAR <= y <= MAX_YEAR:
         raise BadPeriod(_("year {y} is out of range ({lo} to {hi})").format(y=y, lo=MIN_YEAR, hi=MAX_YEAR))
@@ -237,16 +267,16 @@ def _normalise(text: str) -> str:
 
     decomposed = unicodedata.normalize("NFKD", text.strip().lower())
     plain = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return " ".join(plain.replace("'", " ").split())
+    return " ".join(plain.replace("'", " ").replace("\u2019", " ").split())  # aujourd'hui, as typed or typeset
 
 
 def _parse_cli(key: str, today: date) -> Period | None:
     if key in ("today", "aujourd hui", "auj"):
         return day(today)
     if key in ("yesterday", "hier"):
-        return day(today - timedelta(days=1))
+        return day(_offset(today, -1, "d"))
     if key in ("tomorrow", "demain"):
-        return day(today + timedelta(days=1))
+        return day(_offset(today, 1, "d"))
     if m := re.fullmatch(_OFFSET_RE, key):
         unit = _OFFSET_UNITS.get(m[3], m[3])
         return day(_offset(today, -int(m[2]) if m[1] == "-" else int(m[2]), unit))

@@ -21,7 +21,7 @@ What each destination is told, in words, is cloudplan.notify.messages'.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import date, timedelta
+from datetime import date
 from enum import StrEnum
 from typing import NamedTuple
 
@@ -190,7 +190,7 @@ def _one(
             token = f"overdue|{m.ref}|{deadline}"
             return _alert(AlertKind.OVERDUE, s, owners, token), Memo("overdue", deadline, None, as_of.isoformat())
         last = date.fromisoformat(memo.sent) if memo.sent else as_of
-        if repeat > 0 and as_of >= last + timedelta(days=repeat):
+        if repeat > 0 and (as_of - last).days >= repeat:  # no day after 9999-12-31 to compare with
             token = f"still-overdue|{m.ref}|{deadline}|{memo.sent}"
             return _alert(AlertKind.STILL_OVERDUE, s, owners, token), memo._replace(sent=as_of.isoformat())
         return None, memo

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from datetime import date
 from enum import StrEnum
 from typing import NamedTuple
@@ -172,7 +173,23 @@ def expected_value(indicator: Indicator, on: date) -> float | None:
         return base.value
     if on >= end or end <= start:
         return target.value
-    return base.value + (target.value - base.value) * (on - start).days / (end - start).days
+    share = (on - start).days / (end - start).days
+    # Weighted, never base + (target - base) * share: that difference overflows near 1e308.
+    return base.value * (1 - share) + target.value * share
+
+
+def _progress(value: float, base: float, target: float) -> float | None:
+    """Return the share of the way from *base* to *target* that *value* stands at; None when no float holds it.
+
+    Near the largest floats (1e308) a difference overflows: then every value is halved first, which cannot.
+    """
+    part, whole = value - base, target - base
+    if not (math.isfinite(part) and math.isfinite(whole)):
+        part, whole = value / 2 - base / 2, target / 2 - base / 2
+    if whole == 0:
+        return None
+    share = part / whole
+    return share if math.isfinite(share) else None
 
 
 def indicator_state(indicator: Indicator, as_of: date) -> IndicatorState:
@@ -185,7 +202,7 @@ def indicator_state(indicator: Indicator, as_of: date) -> IndicatorState:
     latest = measures[-1]
     progress = None
     if base is not None and target is not None and target.value != base.value:
-        progress = (latest.value - base.value) / (target.value - base.value)
+        progress = _progress(latest.value, base.value, target.value)
     if target is None or base is None:
         return IndicatorState(indicator, IndicatorStatus.NO_DATA, latest.value, latest.on, expected, progress)
     lower_is_better = target.value < base.value

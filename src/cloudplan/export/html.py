@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from cloudplan import __version__
 from cloudplan.base import human
+from cloudplan.base.errors import UsageError
 from cloudplan.base.translate import _, language, ngettext, npgettext
 from cloudplan.core.status import MilestoneState, ProjectState, Status, expected_value, next_deadline
 from cloudplan.export import svg
@@ -211,9 +212,14 @@ def _table(title: str, head: list[str], rows: list[str], empty: str) -> str:
 
 def timeline(snapshot: PortfolioView) -> str:
     """The timeline: the Gantt chart of every milestone shown, labelled with titles."""
-    chart = svg.timeline(list(snapshot.projects), snapshot.as_of)
     heading = _("Timeline")
-    return f'<section class="whole">\n<h2>{esc(heading)}</h2>\n<div class="chart">{chart}</div>\n</section>'
+    try:
+        chart = f'<div class="chart">{svg.timeline(list(snapshot.projects), snapshot.as_of)}</div>'
+    except UsageError as e:  # centuries of milestones (a day such as 9999-12-31): the rest of the report stands
+        why = _("The milestones span too many years to draw ({why}): draw a part with "
+                "cloudplan timeline --from and --to.").format(why=e.message)  # fmt: skip
+        chart = f"<p>{esc(why)}</p>"
+    return f'<section class="whole">\n<h2>{esc(heading)}</h2>\n{chart}\n</section>'
 
 
 def attention(snapshot: PortfolioView) -> str:

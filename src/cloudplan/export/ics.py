@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time
 
 from icalendar import Calendar, Event
 
 from cloudplan.base.inert import inert_text
+from cloudplan.core.periods import shift
 from cloudplan.core.status import MilestoneState, ProjectState, Status
 from cloudplan.export.formats import PortfolioView
 
@@ -47,9 +48,11 @@ def _event(project: ProjectState, state: MilestoneState, stamp: datetime) -> Eve
     event = Event()
     event.add("uid", uid(state))
     event.add("dtstamp", stamp)
-    # An all-day event: DTEND is exclusive, so it is the next day (RFC 5545 3.6.1).
+    # An all-day event: DTEND is exclusive, so it is the next day (RFC 5545 3.6.1); on the
+    # calendar's last day, 9999-12-31, there is none: without DTEND an all-day event lasts one day.
     event.add("dtstart", deadline)
-    event.add("dtend", deadline + timedelta(days=1))
+    if deadline < date.max:
+        event.add("dtend", shift(deadline, 1))
     event.add("summary", f"{inert_text(m.project)}: {inert_text(m.title)}")
     event.add("description", _description(project, state, stamp))
     event.add("categories", [inert_text(m.project)])

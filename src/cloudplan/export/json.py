@@ -33,9 +33,12 @@ def dumps(document: Any) -> str:
     str.splitlines does) can act on a terminal. It is also the encoder's fastest path: a
     second pass to escape only the dangerous characters cost more than the encoding itself.
     Documents are trees that cloudplan builds, never cyclic: the encoder need not keep
-    track of every list and object it is in (a tenth of its time).
+    track of every list and object it is in (a tenth of its time). JSON has no NaN nor
+    Infinity: a non-finite float is an error here (allow_nan=False), never a document that
+    a strict parser rejects; the model refuses them (plan.decode) and the core computes
+    nothing that overflows (core.status).
     """
-    return json.dumps(document, check_circular=False) + "\n"
+    return json.dumps(document, check_circular=False, allow_nan=False) + "\n"
 
 
 def overdue(items: list[MilestoneState], as_of: date, within: int) -> str:

@@ -24,6 +24,7 @@ from cloudplan.words import statuses
 from cloudplan.words.theme import STATUS_COLOURS
 
 MIMETYPE = "application/vnd.oasis.opendocument.spreadsheet"
+_ZIP_FIRST, _ZIP_LAST = date(1980, 1, 1), date(2107, 12, 31)  # the days a zip member's time can say
 
 _NS = (
     'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
@@ -267,14 +268,9 @@ def spreadsheet(snapshot: PortfolioView) -> bytes:
     )
     out = io.BytesIO()
     # The same plan gives the same bytes: every member dated the as-of day.
-    when = (
-        max(snapshot.as_of.year, 1980),
-        snapshot.as_of.month,
-        snapshot.as_of.day,
-        0,
-        0,
-        0,
-    )  # zip dates start in 1980
+    # A zip stores years 1980 to 2107 only: a day outside is held to the nearest one it can.
+    stamped = min(max(snapshot.as_of, _ZIP_FIRST), _ZIP_LAST)
+    when = (stamped.year, stamped.month, stamped.day, 0, 0, 0)
     with zipfile.ZipFile(out, "w") as z:
         # The mimetype comes first and uncompressed: that is how a reader recognises the file.
         z.writestr(zipfile.ZipInfo("mimetype", when), MIMETYPE, compress_type=zipfile.ZIP_STORED)

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import html
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import date
 
 from cloudplan.base import human
 from cloudplan.base.inert import inert_text
 from cloudplan.base.translate import _
 from cloudplan.core import gantt
+from cloudplan.core.periods import shift
 from cloudplan.core.status import IndicatorState, MilestoneState, ProjectState, Status
 from cloudplan.words import statuses
 from cloudplan.words.theme import AS_OF_COLOUR, AT_RISK_COLOUR, status_colour
@@ -114,7 +115,7 @@ def timeline(
     title = _("Timeline as of {day}").format(day=human.day(as_of))
     body.append(_text(MARGIN, y + 14, title, fill=MUTED, extra=f' font-size="{LABEL_SIZE}"'))
     y += 22
-    now = x(as_of + timedelta(days=1)) if ax.first <= as_of <= ax.last else None
+    now = x(shift(as_of, 1)) if ax.first <= as_of <= ax.last else None
     if now is not None:
         label = _("as of {day}").format(day=human.day(as_of))
         anchor = "end" if now > CHART_X + CHART_W * 0.75 else "start"
@@ -181,7 +182,7 @@ def _grid(ax: gantt.Axis, per_unit: float, x: Callable[[date], float], top: int,
         else:
             continue
         body.append(_text(left + 3, top + 29, tick, fill=MUTED, extra=f' font-size="{SMALL}"'))
-    end = x(ax.last + timedelta(days=1))
+    end = x(shift(ax.last, 1))
     body.append(f'<line x1="{end:.1f}" y1="{top}" x2="{end:.1f}" y2="{bottom}" stroke="#bdbdbd"/>')
     body.append(f'<line x1="{CHART_X}" y1="{top + 33}" x2="{end:.1f}" y2="{top + 33}" stroke="#bdbdbd"/>')
     return body
@@ -244,7 +245,7 @@ def _row(state: MilestoneState, y: int, x: Callable[[date], float], ax: gantt.Ax
                            'font-style="italic"'))  # fmt: skip
     else:
         # A done milestone is drawn on the day it was done (early or late), any other on its deadline.
-        left, right = x(span.start or span.end), x(span.end + timedelta(days=1))
+        left, right = x(span.start or span.end), x(shift(span.end, 1))
         # A cancelled bar is paler and dashed: one fill-opacity each (an attribute twice is not XML).
         cancelled = state.status is Status.CANCELLED
         look = 'fill-opacity="0.3" stroke-dasharray="3 2"' if cancelled else 'fill-opacity="0.55"'
@@ -359,7 +360,7 @@ def indicator(state: IndicatorState, as_of: date) -> str:
     years = range(d0.year, d1.year + 1)
     label_every = next(n for n in (1, 2, 5, 10, 20, 50, 100, 10**9) if plot_w / len(years) * n >= 30)
     for year in years:
-        left, right = px(date(year, 1, 1)), px(date(year, 12, 31) + timedelta(days=1))
+        left, right = px(date(year, 1, 1)), px(shift(date(year, 12, 31), 1))
         body.append(f'<line x1="{left:.1f}" y1="{PAD_T}" x2="{left:.1f}" y2="{bottom}" stroke="{GRID}"/>')
         if (year - d0.year) % label_every == 0:
             # The year's label sits in the middle of its band: a point under "2020" is in 2020.
@@ -383,7 +384,7 @@ def indicator(state: IndicatorState, as_of: date) -> str:
         # A level given as a period is drawn where people read it: a bar across the period
         # and a dot in its middle, under the period's label (the 2018 baseline on "2018"),
         # the bar reaching the last day where the dashed line starts or ends.
-        left, right = px(lv.when.first), px(lv.when.last + timedelta(days=1))
+        left, right = px(lv.when.first), px(shift(lv.when.last, 1))
         y = py(lv.value)
         tip = f"{kind} {_num(lv.value)} ({human.period(lv.when)})"
         body.append(

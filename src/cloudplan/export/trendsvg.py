@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import date
 
 from cloudplan.base import human
 from cloudplan.base.translate import _
 from cloudplan.core import gantt
+from cloudplan.core.periods import shift
 from cloudplan.core.trend import Trend, first_day, label
 from cloudplan.export.svg import CHAR_W, FONT, esc
 from cloudplan.words import statuses
@@ -36,8 +37,8 @@ def chart(found: list[Trend], as_of: date, title: str = "") -> str:
         body = _text(WIDTH / 2, 60, _("No deadline has slipped."), anchor="middle", fill=MUTED)
         return _svg(WIDTH, 100, heading, body)
     across, up = axes(found, as_of)
-    x_lo, x_hi = across.first, across.last + timedelta(days=1)
-    y_lo, y_hi = up.first, up.last + timedelta(days=1)
+    x_lo, x_hi = across.first, shift(across.last, 1)
+    y_lo, y_hi = up.first, shift(up.last, 1)
 
     def x(day: date) -> float:
         return LEFT + (day - x_lo).days / (x_hi - x_lo).days * PLOT_W
@@ -54,7 +55,7 @@ def chart(found: list[Trend], as_of: date, title: str = "") -> str:
     parts.append(f'<rect x="{LEFT}" y="{TOP}" width="{PLOT_W}" height="{PLOT_H}" fill="none" stroke="#9e9e9e"/>')
     parts += _diagonal(max(x_lo, y_lo), min(x_hi, y_hi), x, y, placed)
     if x_lo <= as_of < x_hi:
-        now = x(as_of + timedelta(days=1))
+        now = x(shift(as_of, 1))
         parts.append(
             f'<line x1="{now:.1f}" y1="{TOP - 4}" x2="{now:.1f}" y2="{bottom}" stroke="{AS_OF_COLOUR}" '
             f'stroke-dasharray="3 3"/>'
@@ -97,14 +98,14 @@ def axes(found: list[Trend], as_of: date) -> tuple[gantt.Axis, gantt.Axis]:
     above the latest, so that no point sits on the frame.
     """
     starts = [day for t in found if (day := first_day(t)) is not None]
-    starts += [d.since - timedelta(days=90) for t in found for d in t.deadlines if d.since is not None]
+    starts += [shift(d.since, -90) for t in found for d in t.deadlines if d.since is not None]
     ends = [t.end or as_of for t in found]
     since = [d.since for t in found for d in t.deadlines if d.since is not None]
     first, last = min(starts + ends + since), max(starts + ends + since)
     across = _axis(first, last, PLOT_W, 26)
     deadlines = [d.period.last for t in found for d in t.deadlines]
     up = _axis(min(deadlines), max(deadlines), PLOT_H, 17)
-    up = _axis(up.first, up.last + timedelta(days=1), PLOT_H, 17, up.scale)  # one band more on top
+    up = _axis(up.first, shift(up.last, 1), PLOT_H, 17, up.scale)  # one band more on top
     return across, up
 
 
@@ -121,7 +122,7 @@ def _across(ax: gantt.Axis, x: Callable[[date], float], bottom: float) -> list[s
     years = {u.first.year for u in ax.units}
     every = next(n for n in (1, 2, 5, 10, 20, 50, 100, 10**9) if PLOT_W / len(years) * n >= 40)
     for unit in ax.units:
-        left, right = x(unit.first), x(unit.last + timedelta(days=1))
+        left, right = x(unit.first), x(shift(unit.last, 1))
         year_start = unit.first.month == 1
         stroke = "#bdbdbd" if year_start else GRID
         parts.append(f'<line x1="{left:.1f}" y1="{TOP}" x2="{left:.1f}" y2="{bottom}" stroke="{stroke}"/>')
@@ -134,7 +135,7 @@ def _across(ax: gantt.Axis, x: Callable[[date], float], bottom: float) -> list[s
         if (year - min(years)) % every:
             continue
         left = x(max(date(year, 1, 1), ax.first))
-        right = x(min(date(year, 12, 31), ax.last) + timedelta(days=1))
+        right = x(shift(min(date(year, 12, 31), ax.last), 1))
         row = bottom + (30 if ax.scale is not gantt.Scale.YEAR else 15)
         parts.append(_text((left + right) / 2, row, str(year), anchor="middle", fill=INK, extra=' font-weight="bold"'))
     return parts
@@ -145,7 +146,7 @@ def _up(ax: gantt.Axis, y: Callable[[date], float], right: float) -> list[str]:
     parts = []
     every = next(n for n in (1, 2, 4, 5, 10, 20, 50, 100, 10**9) if PLOT_H / len(ax.units) * n >= 16)
     for i, unit in enumerate(ax.units):
-        top, low = y(unit.last + timedelta(days=1)), y(unit.first)
+        top, low = y(shift(unit.last, 1)), y(unit.first)
         stroke = "#bdbdbd" if unit.first.month == 1 else GRID
         parts.append(f'<line x1="{LEFT}" y1="{low:.1f}" x2="{right}" y2="{low:.1f}" stroke="{stroke}"/>')
         if i % every == 0:

@@ -262,6 +262,13 @@ class _Builder:
 
     def number(self, table: Table, name: str, key: Key) -> float | None:
         value: float | None = self.typed(table, name, key, (int, float), _("a number"))
+        if isinstance(value, int) and not -(2**63) <= value < 2**63:  # TOML's integers are 64-bit; tomllib reads any
+            if abs(value) < 10**308:
+                why = _("{name!r} is too large for a TOML integer (64 bits): write it as a float, such as {value:.3e}")
+            else:
+                why = _("{name!r} is beyond the largest number cloudplan holds (about 1.8e308)")
+            self.report((*key, name), "wrong-type", why.format(name=name, value=float(min(abs(value), 10**308))))
+            return None
         if value is not None and not math.isfinite(value):  # TOML's inf and nan: no measure, and no JSON number
             self.report((*key, name), "wrong-type",
                         _("{name!r} must be a finite number, not {value}").format(name=name, value=value))  # fmt: skip

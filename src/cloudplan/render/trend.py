@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 from rich.console import Group, RenderableType
 from rich.text import Text
@@ -10,6 +10,7 @@ from rich.text import Text
 from cloudplan.base import human
 from cloudplan.base.inert import inert_text
 from cloudplan.base.translate import _
+from cloudplan.core.periods import shift
 from cloudplan.core.trend import Trend, first_day, label
 from cloudplan.render.timeline import cells_line
 from cloudplan.words import statuses
@@ -22,7 +23,7 @@ DIAGONAL = "·"
 def extent(found: list[Trend], as_of: date) -> tuple[date, date]:
     """Return the range both axes share: every line's start and end, every deadline."""
     starts = [day for t in found if (day := first_day(t)) is not None]
-    starts += [d.since - timedelta(days=90) for t in found for d in t.deadlines if d.since is not None]
+    starts += [shift(d.since, -90) for t in found for d in t.deadlines if d.since is not None]
     days = starts + [t.end or as_of for t in found] + [d.period.last for t in found for d in t.deadlines]
     lo, hi = min(days), max(days)
     lo = date(lo.year, 1, 1)

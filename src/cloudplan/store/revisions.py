@@ -53,6 +53,9 @@ def resolve(rev: str, folder: Path) -> Revision | None:
     return _describe(rev, done.stdout.decode().strip(), folder)
 
 
+_GIT_FIRST, _GIT_LAST = date(1970, 1, 1), date(2099, 12, 31)
+
+
 def day_end(day: date, timezone: str | None) -> str:
     """Return the last second of *day* in *timezone* (else the machine's), as git's --before reads it."""
     from zoneinfo import ZoneInfo
@@ -64,7 +67,10 @@ def day_end(day: date, timezone: str | None) -> str:
 
 def last_before(day: date, timezone: str | None, rev: str, folder: Path) -> Revision | None:
     """Return the last commit of HEAD's history made on or before *day* (in *timezone*), or None."""
-    stamp = day_end(day, timezone)
+    if day < _GIT_FIRST:  # no commit is older than 1970: none before, and no time to give git
+        return None
+    # git reads dates up to 2099 (a later one matches nothing): a later day asks for the last commit.
+    stamp = day_end(min(day, _GIT_LAST), timezone)
     done = _git(["rev-list", "-1", f"--before={stamp}", "HEAD", "--"], folder)
     commit = done.stdout.decode().strip()
     if done.returncode != 0 or not commit:
