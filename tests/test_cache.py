@@ -493,3 +493,108 @@ def test_the_language_is_part_of_every_key(tmp_path: Path) -> None:
         assert run.returncode == 0, run.stderr
         keys.add(run.stdout)
     assert len(keys) == 2
+
+
+# -- what a parse depends on besides the bytes: the time-zone data -----------------------------------
+
+ZONED = MINIMAL.replace('title = "Test plan"', 'title = "Test plan"\ntimezone = "right/UTC"')
+
+
+@pytest.fixture
+def no_zone_data() -> Callable[[bool], None]:
+    """Return a switch between this machine's zone data and none at all (as PYTHONTZPATH=/empty does)."""
+    import zoneinfo
+
+    default = zoneinfo.TZPATH
+
+    def switch(empty: bool) -> None:
+        zoneinfo.reset_tzpath(to=["/nonexistent/zoneinfo"] if empty else list(default))
+        zoneinfo.ZoneInfo.clear_cache()
+
+    yield switch  # type: ignore[misc]
+    switch(False)
+
+
+def _overdue(cli: Callable[..., object], plan: Path) -> tuple[int, str]:
+    result = cli("overdue", "--as-of", "2020-06-30", plan)
+    return result.exit_code, result.output  # type: ignore[attr-defined]
+
+
+def _right_utc_known() -> None:
+    from cloudplan.plan.decode import is_timezone
+
+    if not is_timezone("right/UTC"):
+        pytest.fail("this machine has no right/UTC zone (the system's tzdata package installs it)")
+
+
+def test_a_zone_unknown_to_one_run_is_not_cached_for_the_next(
+    cli: Callable[..., object], write_plan: Callable[..., Path], no_zone_data: Callable[[bool], None]
+) -> None:
+    """A run without zone data must not silence every later run (cron) until the plan's bytes change."""
+    _right_utc_known()
+    plan = write_plan(ZONED)
+    no_zone_data(True)
+    code, out = _overdue(cli, plan)
+    assert (code, "unknown-timezone" in out) == (2, True)
+    no_zone_data(False)
+    for _run_again in range(2):  # the first parses again; the second reads what it cached
+        code, out = _overdue(cli, plan)
+        assert code == 1, out
+        assert "OVERDUE  alpha/one" in out
+        assert "unknown-timezone" not in out
+
+
+def test_a_zone_known_to_one_run_is_checked_again_by_the_next(
+    cli: Callable[..., object], write_plan: Callable[..., Path], no_zone_data: Callable[[bool], None]
+) -> None:
+    """The reverse order: a cached zone that this run's data lacks is a clear finding, never an internal error."""
+    _right_utc_known()
+    plan = write_plan(ZONED)
+    assert _overdue(cli, plan)[0] == 1
+    no_zone_data(True)
+    code, out = _overdue(cli, plan)
+    assert code == 2, out
+    assert "cloudplan.toml:3:1: error unknown-timezone: unknown time zone 'right/UTC'" in out
+    assert "internal error" not in out
+    no_zone_data(False)
+    code, out = _overdue(cli, plan)
+    assert code == 1, out
+
+
+def test_no_entry_holds_a_zone_found_unknown(tmp_path: Path, write_plan: Callable[..., Path]) -> None:
+    from cloudplan.store import plancache
+
+    plan = write_plan(MINIMAL.replace('title = "Test plan"', 'title = "Test plan"\ntimezone = "Mars/Olympus"'))
+    env = {"XDG_CACHE_HOME": str(tmp_path / "c")}
+    parsed = _load(plan, env)
+    assert [f.code for f in parsed.findings] == ["unknown-timezone"]
+    assert not (tmp_path / "c" / "cloudplan").exists() or not os.listdir(tmp_path / "c" / "cloudplan")
+    where = tmp_path / "c" / "cloudplan"
+    plancache.put_entry(where, parsed.key, (parsed.plan, parsed.findings))
+    plancache.put_entry(where, parsed.key, plancache.edited_entry("base", parsed.plan, parsed.plan, parsed.findings))
+    assert cache.get(where, parsed.key) is None
+    cache.put(where, parsed.key, (parsed.plan, parsed.findings))  # planted all the same: still a miss
+    assert plancache.get(where, parsed.key) is None
+    known = parsed.plan._replace(timezone="Europe/Paris")
+    cache.put(where, parsed.key, (known, []))
+    assert plancache.get(where, parsed.key) == (known, [])
+    cache.put(where, parsed.key, (parsed.plan._replace(timezone="Mars/Olympus"), []))
+    assert plancache.get(where, parsed.key) is None
+
+
+@pytest.mark.parametrize("first", ["without-zone-data", "with-zone-data"])
+def test_zone_data_and_the_cache_in_real_runs(tmp_path: Path, write_plan: Callable[..., Path], first: str) -> None:
+    """As cron runs it: each run a process, PYTHONTZPATH=/empty for one of them; each answers as a cold run."""
+    _right_utc_known()
+    plan = write_plan(ZONED)
+    env = {"XDG_CACHE_HOME": str(tmp_path / "c"), "CLOUDPLAN_LANG": "en"}
+    empty = {**env, "PYTHONTZPATH": "/empty"}
+    order = [empty, env, env] if first == "without-zone-data" else [env, empty, env]
+    for run_env in order:
+        result = _run(["overdue", "--as-of", "2020-06-30", plan.name], run_env, plan.parent)
+        if run_env is empty:
+            assert result.returncode == 2, result.stderr
+            assert "unknown-timezone" in result.stderr and "internal error" not in result.stderr
+        else:
+            assert result.returncode == 1, result.stderr
+            assert "OVERDUE  alpha/one" in result.stdout

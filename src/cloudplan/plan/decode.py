@@ -304,7 +304,7 @@ class _Builder:
         if isinstance(doc.get("plan"), dict):
             self.keys(head, key, PLAN_KEYS, ("title",))
         timezone = self.typed(head, "timezone", key, str, _("a string"))
-        if timezone is not None and not _is_timezone(timezone):
+        if timezone is not None and not is_timezone(timezone):
             self.report(
                 (*key, "timezone"),
                 "unknown-timezone",
@@ -507,8 +507,12 @@ def _bad_destination(name: str, value: str, what: str) -> str:
     return _("{value!r} in {name!r} is not {what}").format(value=value, name=name, what=what)
 
 
-def _is_timezone(name: str) -> bool:
-    """Whether *name* is a zone of the time-zone database: not a folder of it ('Europe'), nor a name too long."""
+def is_timezone(name: str) -> bool:
+    """Whether *name* is a zone of the time-zone database: not a folder of it ('Europe'), nor a name too long.
+
+    The answer depends on the machine's zone data (and $PYTHONTZPATH): the parsed-plan cache checks it
+    again at every read (`store.plancache`).
+    """
     from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
     try:

@@ -7,6 +7,13 @@ from the plan it was made from (pickling a whole 10,000-milestone plan again aft
 each edit would cost an edit a fifth of its time; an edit changes one project or
 indicator). Entries hold only cloudplan's NamedTuple records, tuples, lists, strings,
 numbers and dates. An entry of the wrong shape, or whose base is gone, is a miss.
+
+One part of a parse depends on the machine rather than on the bytes: whether the plan's
+`timezone` names a zone of the time-zone database there ($PYTHONTZPATH, the system's
+zone files, the tzdata package). So an entry whose findings say the zone is unknown is
+never stored, and an entry whose plan has a zone is used only if that zone is still
+known to this run (else a miss: the file is parsed again, and says so): cron is never
+silenced, nor crashed, by a cache written under other zone data.
 """
 
 from __future__ import annotations
@@ -31,9 +38,24 @@ class Edited(NamedTuple):
     findings: list[Finding]  # the new file's findings, located, as a parse gives them
 
 
+ZONE_CODE = "unknown-timezone"  # the one finding that depends on the machine, not on the bytes
+
+
 def get(folder: Path | None, key: str) -> tuple[Plan, list[Finding]] | None:
-    """Return the plan and findings cached for the bytes of *key*, or None."""
-    return _get(folder, key, 0)
+    """Return the plan and findings cached for the bytes of *key*, or None (also when they depend on zone data)."""
+    found = _get(folder, key, 0)
+    if found is None or not holds_here(*found):
+        return None
+    return found
+
+
+def holds_here(plan: Plan, findings: list[Finding]) -> bool:
+    """Whether a parse's result holds on this machine: its time zone is known here, and none was found unknown."""
+    from cloudplan.plan.decode import is_timezone
+
+    if any(f.code == ZONE_CODE for f in findings):
+        return False
+    return plan.timezone is None or is_timezone(plan.timezone)
 
 
 def _get(folder: Path | None, key: str, depth: int) -> tuple[Plan, list[Finding]] | None:
@@ -90,17 +112,20 @@ def is_entry(value: object) -> bool:
 
 
 def put(folder: Path | None, key: str, plan: Plan, findings: list[Finding]) -> None:
-    """Store what a parse of the bytes of *key* gave."""
+    """Store what a parse of the bytes of *key* gave, unless it depends on the zone data of this machine."""
     from cloudplan.store import cache
 
-    cache.put(folder, key, (plan, findings))
+    if not any(f.code == ZONE_CODE for f in findings):
+        cache.put(folder, key, (plan, findings))
 
 
 def put_entry(folder: Path | None, key: str, entry: Edited | tuple[Plan, list[Finding]]) -> None:
-    """Store an entry that `edited_entry` made, or a (plan, findings) pair, under *key*."""
+    """Store an entry that `edited_entry` made, or a (plan, findings) pair, under *key* (see `put`)."""
     from cloudplan.store import cache
 
-    cache.put(folder, key, entry)
+    findings = entry.findings if isinstance(entry, Edited) else entry[1]
+    if not any(f.code == ZONE_CODE for f in findings):
+        cache.put(folder, key, entry)
 
 
 def edited_entry(base_key: str, old: Plan, new: Plan, findings: list[Finding]) -> Edited:
