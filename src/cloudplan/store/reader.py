@@ -241,10 +241,10 @@ def read_file(file: PlanFile, env: Mapping[str, str] | None = None) -> Parsed:
     return parse_cached(data, name, env)
 
 
-def _are_findings(value: object) -> bool:
-    from cloudplan.base.findings import Finding
+def _are_findings(value: object, budget: int) -> bool:
+    from cloudplan.store.plancache import are_findings
 
-    return isinstance(value, list) and all(isinstance(f, Finding) for f in value)
+    return are_findings(value, budget)
 
 
 def parse(data: bytes, name: str, origin: str | None = None) -> Parsed:
