@@ -38,6 +38,11 @@ Nothing read from it can run code or change a result:
   values: *expect* is given a budget, BUDGET_PER_BYTE values for each byte of the
   entry, and counts what it visits against it (`plancache`), so checking an entry, and
   every view after it, costs at most a multiple of its size.
+  What this does not bound is the C unpickler's own work on opcodes it runs without
+  asking find_class: a set or dict keyed by a nest of shared tuples (hashing it takes
+  time exponential in its depth), or a memo index of billions (an allocation of that
+  size). Only someone who may already write the user's own files can plant such an
+  entry; scanning every opcode first would cost a warm run a third of its time.
 
 It stays the C unpickler (find_class runs once per class in an entry, not per record),
 so a hit costs what it did before this check.
