@@ -253,3 +253,110 @@ def test_inside_after_a_multi_line_string_counts_its_lines() -> None:
     text = 'x = [\n  """a\nb""",\n  # c\n  [1],\n]\n'
     (entry,) = lexer.statements(text)
     assert lexer.inside(text, entry, ("x",)) == {("x", 0): (2, 3, 3), ("x", 1): (5, 3, 5), ("x", 1, 0): (5, 4, 5)}
+
+
+# -- what mutation testing found unpinned ----------------------------------------------------------------
+
+
+def test_bare_parts_are_stripped_of_spaces_and_tabs_only() -> None:
+    assert lexer.names("aX.Xb") == ("aX", "Xb")
+    assert lexer.names(" a\t. b ") == ("a", "b")
+
+
+def test_a_one_line_array_nests() -> None:
+    x, y, z = lexer.statements('x = [1]\ny = "x" \nz = { a = 1 }\n')
+    assert (x.nests, y.nests, z.nests) == (True, False, True)
+
+
+def test_a_statement_cut_by_stop_is_not_read_past_it() -> None:
+    with pytest.raises(LexError, match="a value that does not end, at offset 3"):
+        lexer.statements("a = 1\n", 0, 3)
+    with pytest.raises(LexError, match="not a TOML statement at offset 6"):
+        lexer.statements("a = 1\n!\n")
+    text = "a = [\n1]  # c\nb = 2\n"
+    (a,) = lexer.statements(text, 0, 8)
+    assert (a.value_end, a.end) == (8, 8)
+    with pytest.raises(LexError, match="does not end"):
+        lexer.statements("a = [\n1,\n2]\n", 0, 8)
+
+
+@pytest.mark.parametrize(
+    ("value", "end", "nests"),
+    [
+        ("2020-01-02 10:00:00Z, x", 20, False),
+        ("1979-05-27 07:32:00-07:00 #", 25, False),
+        ("2020-01-02 x", 10, False),
+        ('"x" # c', 3, False),
+        ("'x'", 3, False),
+        ('"""a\nb"""', 9, True),
+        ("[1, 2]", 6, True),
+        ("{ a = 1 }", 9, True),
+        ("[\n1]", 4, True),
+        ("[[1], {}]", 9, True),
+    ],
+)
+def test_where_a_value_ends(value: str, end: int, nests: bool) -> None:
+    assert lexer._value_end(value, 0, len(value)) == (end, nests)
+
+
+@pytest.mark.parametrize("value", ["]", "# c", ",", "\n", "=", "!", "[1, 2"])
+def test_what_is_no_value_is_a_lex_error(value: str) -> None:
+    with pytest.raises(LexError, match="a value that does not end, at offset 0"):
+        lexer._value_end(value, 0, len(value))
+
+
+def test_a_value_ends_at_stop() -> None:
+    with pytest.raises(LexError):
+        lexer._value_end("[1, 2]", 0, 5)
+    assert lexer._value_end("[1] [2]", 0, 7) == (3, True)
+
+
+def test_headers_on_a_line_with_an_opening_value_in_its_comment() -> None:
+    text = "[a]  # x = [\n[b]\n"
+    assert [h.names for h in lexer.headers(text)] == [("a",), ("b",)]
+    text = "x = 1\n[a]  # y = [\n[b]\n"
+    assert [(h.names, h.line) for h in lexer.headers(text)] == [(("a",), 2), (("b",), 3)]
+
+
+def test_headers_read_only_what_may_hide_one() -> None:
+    """What follows a value over lines is not lexed when no candidate is there: a tail the lexer cannot read."""
+    text = "x = [\n1]\n[a]\n!!! not toml\n"
+    with pytest.raises(LexError):
+        lexer.statements(text)
+    assert [h.names for h in lexer.headers(text)] == [("a",)]
+
+
+def test_inside_an_array_on_a_later_line_places_no_scalar() -> None:
+    text = "a = 1\nx = [1, 2]\n"
+    _a, x = lexer.statements(text)
+    assert lexer.inside(text, x, ("x",)) == {}
+
+
+def test_inside_an_array_over_exactly_two_lines_places_each_element() -> None:
+    text = "x = [1,\n  2]\n"
+    (x,) = lexer.statements(text)
+    assert lexer.inside(text, x, ("x",)) == {("x", 0): (1, 6, 1), ("x", 1): (2, 3, 2)}
+
+
+def test_inside_an_array_with_an_inline_table_places_its_scalars() -> None:
+    text = "y = [1, { a = 2 }]\n"
+    (y,) = lexer.statements(text)
+    assert lexer.inside(text, y, ("y",)) == {("y", 0): (1, 6, 1), ("y", 1): (1, 9, 1), ("y", 1, "a"): (1, 11, 1)}
+
+
+def test_inside_a_one_line_array_of_arrays_places_the_arrays() -> None:
+    text = "x = [[1, 2], 3]\n"
+    (x,) = lexer.statements(text)
+    assert lexer.inside(text, x, ("x",)) == {("x", 0): (1, 6, 1)}
+
+
+def test_inside_an_element_of_two_words_is_placed_at_its_first() -> None:
+    text = "x = [\n  1979-05-27 07:32:00,\n  2,\n]\n"
+    (x,) = lexer.statements(text)
+    assert lexer.inside(text, x, ("x",)) == {("x", 0): (2, 3, 2), ("x", 1): (3, 3, 3)}
+
+
+def test_inside_a_key_is_stripped_of_spaces_and_tabs_only() -> None:
+    text = 'y = { keyX = 1, "q"\t= 2 }\n'
+    (y,) = lexer.statements(text)
+    assert lexer.inside(text, y, ("y",)) == {("y", "keyX"): (1, 7, 1), ("y", "q"): (1, 17, 1)}
