@@ -521,7 +521,7 @@ def _overdue(cli: Callable[..., object], plan: Path) -> tuple[int, str]:
 
 
 def _right_utc_known() -> None:
-    from cloudplan.plan.decode import is_timezone
+    from cloudplan.base.zones import is_timezone
 
     if not is_timezone("right/UTC"):
         pytest.fail("this machine has no right/UTC zone (the system's tzdata package installs it)")

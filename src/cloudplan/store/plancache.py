@@ -55,7 +55,7 @@ def get(folder: Path | None, key: str) -> tuple[Plan, list[Finding]] | None:
 
 def holds_here(plan: Plan, findings: list[Finding]) -> bool:
     """Whether a parse's result holds on this machine: its time zone is known here, and none was found unknown."""
-    from cloudplan.plan.decode import is_timezone
+    from cloudplan.base.zones import is_timezone
 
     if any(f.code == ZONE_CODE for f in findings):
         return False
