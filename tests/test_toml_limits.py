@@ -243,3 +243,36 @@ def test_check_and_every_command_say_where_and_what_to_do(
     parsed = store.parse((HEAD + "\n" + body).encode(), "hostile.toml")
     assert parsed.plan is None
     assert [f.code for f in parsed.findings] == ["too-deep"]
+
+
+def test_the_patterns_copied_from_the_lexer_are_the_lexers() -> None:
+    """limits reads keys and long strings as the lexer does, without importing it for every plan."""
+    from cloudplan.plan.toml import lexer
+
+    assert limits._KEY == lexer._KEY
+    for text in ('"""a\nb"""', "'''a\nb'''", '"""a""""', '"""a\\"""b"""', "'''a''''' x"):
+        token = lexer._TOKEN.match(text)
+        assert token is not None
+        assert token.lastgroup == "str"
+        string = limits._LONG_STRING.match(text)
+        assert string is not None
+        assert string[0] == token[0]
+    assert limits._LONG_STRING.match('"""never closed') is None
+
+
+def test_a_plan_of_one_line_values_and_long_strings_never_loads_the_lexer(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    script = (
+        "import sys; from cloudplan.plan.toml import limits; "
+        "assert limits.check(open(sys.argv[1], encoding='utf-8').read()) is None; "
+        "print('cloudplan.plan.toml.lexer' in sys.modules)"
+    )
+    loaded = []
+    for body in ('notes = """\nx = [\n"""\nowners = ["a", "b"]\n', "owners = [\n  'a',\n]\n"):
+        plan = tmp_path / "p.toml"
+        plan.write_text(HEAD + body, encoding="utf-8")
+        done = subprocess.run([sys.executable, "-c", script, str(plan)], capture_output=True, text=True, check=True)
+        loaded.append(done.stdout.strip())
+    assert loaded == ["False", "True"]

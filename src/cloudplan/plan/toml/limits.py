@@ -23,14 +23,23 @@ limit. A text the lexer cannot read is left to tomllib, which says what is wrong
 from __future__ import annotations
 
 import re
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
-from cloudplan.plan.toml import lexer
+if TYPE_CHECKING:
+    from cloudplan.plan.toml import lexer
+
+# The lexer (6 ms of regular expressions to compile) is imported only for a file that may break a
+# limit or has an array or inline table over lines: most plans never need it here.
 
 MAX_KEY_PARTS = 16  # parts of a dotted key or a table header: a plan's deepest is project.milestone.slip
 MAX_NESTING = 32  # arrays and inline tables, one inside another
 
-_KEY = lexer._KEY
+# A key part, as the lexer's _KEY (a test keeps them equal): bare, "basic" or 'literal'.
+_KEY = r"""(?:[A-Za-z0-9_-]++|"(?>(?:[^"\\\n]++|\\[^\n])*)"|'[^'\n]*+')"""
+# A multi-line string, as the lexer's _TOKEN reads one (up to two quotes may end it).
+_LONG_STRING = re.compile(
+    r'''"""(?>(?:[^"\\]++|\\[\s\S]|"(?!""))*)"{3,5}+''' + r"""|'''(?>(?:[^']++|'(?!''))*)'{3,5}+"""
+)
 # A dot, then MAX_KEY_PARTS - 1 times a key and a dot: the dots of a key of MAX_KEY_PARTS + 1 parts or more
 # (a literal first: the engine skips from dot to dot). Anything that may be one, in a string or a comment too.
 _LONG_KEY = re.compile(rf"\.(?:[ \t]*+{_KEY}[ \t]*+\.){{{MAX_KEY_PARTS - 1}}}")
@@ -60,6 +69,8 @@ def check(text: str) -> Breach | None:
     found: list[Breach] = []
     long_key = _LONG_KEY.search(text)
     if long_key is not None:
+        from cloudplan.plan.toml import lexer
+
         try:
             breach = _keys(text)
         except lexer.LexError:  # not TOML as the lexer reads it: what looks like a long key is taken for one
@@ -78,6 +89,8 @@ def _keys(text: str) -> Breach | None:
 
     Raises LexError for a text the lexer cannot read.
     """
+    from cloudplan.plan.toml import lexer
+
     for s in lexer.statements(text):
         if len(s.names) > MAX_KEY_PARTS:
             return Breach(s.line, s.col, "key", len(s.names))
@@ -97,13 +110,15 @@ def _nesting(text: str) -> Breach | None:
         if start < pos:
             continue
         if m["long"]:  # a multi-line string: nothing nests in it, and nothing in it is a value
-            string = lexer._TOKEN.match(text, m.start("long"))
-            if string is None or len(string[0]) < 6:  # `""` alone: the string is not closed, tomllib says so
+            string = _LONG_STRING.match(text, m.start("long"))
+            if string is None:  # not closed: tomllib says so
                 return None
             pos = string.end()
             continue
         line += text.count("\n", counted, start)
         counted = start
+        from cloudplan.plan.toml import lexer
+
         try:
             lexed = lexer._lex(text, start, len(text), line, one=True)
         except lexer.LexError:
@@ -120,6 +135,8 @@ def _nesting(text: str) -> Breach | None:
 
 def _walk(text: str, entry: lexer.Entry) -> Breach | None:
     """Return the first place in *entry*'s value nested more than MAX_NESTING deep, or an inline key too long."""
+    from cloudplan.plan.toml import lexer
+
     depth = 0
     tables: list[bool] = []  # for each open bracket: is it an inline table
     parts = 1  # the parts of the inline table's key being read
