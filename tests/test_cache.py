@@ -417,7 +417,7 @@ def test_an_entry_of_another_shape_is_a_miss(
     where.mkdir(parents=True, mode=0o700)
     k = cache.key(plan.read_bytes(), plan.name)
     cache.put(where, k, values[entry])
-    result = cli("status", "--format", "json", "--as-of", "2020-06-30", plan)
+    result = cli("status", "--format", "json", "--as-of", "2020-06-30", plan.name)  # read under the key planted
     assert result.exit_code == 0, result.output  # type: ignore[attr-defined]
     doc = json.loads(result.stdout)  # type: ignore[attr-defined]
     assert [m["ref"] for p in doc["projects"] for m in p["milestones"]] == ["alpha/one", "alpha/two"]
@@ -493,3 +493,348 @@ def test_the_language_is_part_of_every_key(tmp_path: Path) -> None:
         assert run.returncode == 0, run.stderr
         keys.add(run.stdout)
     assert len(keys) == 2
+
+
+# -- what a parse depends on besides the bytes: the time-zone data -----------------------------------
+
+ZONED = MINIMAL.replace('title = "Test plan"', 'title = "Test plan"\ntimezone = "right/UTC"')
+
+
+@pytest.fixture
+def no_zone_data() -> Callable[[bool], None]:
+    """Return a switch between this machine's zone data and none at all (as PYTHONTZPATH=/empty does)."""
+    import zoneinfo
+
+    default = zoneinfo.TZPATH
+
+    def switch(empty: bool) -> None:
+        zoneinfo.reset_tzpath(to=["/nonexistent/zoneinfo"] if empty else list(default))
+        zoneinfo.ZoneInfo.clear_cache()
+
+    yield switch  # type: ignore[misc]
+    switch(False)
+
+
+def _overdue(cli: Callable[..., object], plan: Path) -> tuple[int, str]:
+    result = cli("overdue", "--as-of", "2020-06-30", plan)
+    return result.exit_code, result.output  # type: ignore[attr-defined]
+
+
+def _right_utc_known() -> None:
+    from cloudplan.base.zones import is_timezone
+
+    if not is_timezone("right/UTC"):
+        pytest.fail("this machine has no right/UTC zone (the system's tzdata package installs it)")
+
+
+def test_a_zone_unknown_to_one_run_is_not_cached_for_the_next(
+    cli: Callable[..., object], write_plan: Callable[..., Path], no_zone_data: Callable[[bool], None]
+) -> None:
+    """A run without zone data must not silence every later run (cron) until the plan's bytes change."""
+    _right_utc_known()
+    plan = write_plan(ZONED)
+    no_zone_data(True)
+    code, out = _overdue(cli, plan)
+    assert (code, "unknown-timezone" in out) == (2, True)
+    no_zone_data(False)
+    for _run_again in range(2):  # the first parses again; the second reads what it cached
+        code, out = _overdue(cli, plan)
+        assert code == 1, out
+        assert "OVERDUE  alpha/one" in out
+        assert "unknown-timezone" not in out
+
+
+def test_a_zone_known_to_one_run_is_checked_again_by_the_next(
+    cli: Callable[..., object], write_plan: Callable[..., Path], no_zone_data: Callable[[bool], None]
+) -> None:
+    """The reverse order: a cached zone that this run's data lacks is a clear finding, never an internal error."""
+    _right_utc_known()
+    plan = write_plan(ZONED)
+    assert _overdue(cli, plan)[0] == 1
+    no_zone_data(True)
+    code, out = _overdue(cli, plan)
+    assert code == 2, out
+    assert "cloudplan.toml:3:1: error unknown-timezone: unknown time zone 'right/UTC'" in out
+    assert "internal error" not in out
+    no_zone_data(False)
+    code, out = _overdue(cli, plan)
+    assert code == 1, out
+
+
+def test_no_entry_holds_a_zone_found_unknown(tmp_path: Path, write_plan: Callable[..., Path]) -> None:
+    from cloudplan.store import plancache
+
+    plan = write_plan(MINIMAL.replace('title = "Test plan"', 'title = "Test plan"\ntimezone = "Mars/Olympus"'))
+    env = {"XDG_CACHE_HOME": str(tmp_path / "c")}
+    parsed = _load(plan, env)
+    assert [f.code for f in parsed.findings] == ["unknown-timezone"]
+    assert not (tmp_path / "c" / "cloudplan").exists() or not os.listdir(tmp_path / "c" / "cloudplan")
+    where = tmp_path / "c" / "cloudplan"
+    plancache.put_entry(where, parsed.key, (parsed.plan, parsed.findings))
+    plancache.put_entry(where, parsed.key, plancache.edited_entry("base", parsed.plan, parsed.plan, parsed.findings))
+    assert cache.get(where, parsed.key) is None
+    cache.put(where, parsed.key, (parsed.plan, parsed.findings))  # planted all the same: still a miss
+    assert plancache.get(where, parsed.key) is None
+    known = parsed.plan._replace(timezone="Europe/Paris")
+    cache.put(where, parsed.key, (known, []))
+    assert plancache.get(where, parsed.key) == (known, [])
+    cache.put(where, parsed.key, (parsed.plan._replace(timezone="Mars/Olympus"), []))
+    assert plancache.get(where, parsed.key) is None
+
+
+@pytest.mark.parametrize("first", ["without-zone-data", "with-zone-data"])
+def test_zone_data_and_the_cache_in_real_runs(tmp_path: Path, write_plan: Callable[..., Path], first: str) -> None:
+    """As cron runs it: each run a process, PYTHONTZPATH=/empty for one of them; each answers as a cold run."""
+    _right_utc_known()
+    plan = write_plan(ZONED)
+    env = {"XDG_CACHE_HOME": str(tmp_path / "c"), "CLOUDPLAN_LANG": "en"}
+    empty = {**env, "PYTHONTZPATH": "/empty"}
+    order = [empty, env, env] if first == "without-zone-data" else [env, empty, env]
+    for run_env in order:
+        result = _run(["overdue", "--as-of", "2020-06-30", plan.name], run_env, plan.parent)
+        if run_env is empty:
+            assert result.returncode == 2, result.stderr
+            assert "unknown-timezone" in result.stderr
+            assert "internal error" not in result.stderr
+        else:
+            assert result.returncode == 1, result.stderr
+            assert "OVERDUE  alpha/one" in result.stdout
+
+
+# -- entries of the wrong shape, of the wrong field types, or that cost too much to load -----------
+
+
+def _forged(cls: type, values: tuple[object, ...]) -> object:
+    """Return a *cls* record holding *values*, whatever their number (as a pickle can build one)."""
+    return tuple.__new__(cls, values)  # type: ignore[call-overload]
+
+
+def _wrong_fields(plan: object, findings: list[object]) -> dict[str, object]:
+    from cloudplan.base.findings import Finding
+    from cloudplan.core.model import Milestone, Plan
+
+    assert isinstance(plan, Plan)
+    project = plan.projects[0]
+    one = project.milestones[0]
+
+    def with_milestone(m: object) -> object:
+        return (plan._replace(projects=(project._replace(milestones=(m, *project.milestones[1:])),)), findings)
+
+    finding = Finding("cloudplan.toml", ("plan",), "empty-project", "warning", "x", 1, 1)  # type: ignore[arg-type]
+    return {
+        "title-an-int": (plan._replace(title=3), findings),
+        "due-a-string": with_milestone(one._replace(due="2020-Q1")),
+        "due-period-of-strings": with_milestone(one._replace(due=one.due._replace(first="2020-01-01"))),
+        "done-a-string": with_milestone(one._replace(done="2020-01-01")),
+        "owners-a-string": with_milestone(one._replace(owners="DINSIC")),
+        "owners-of-ints": with_milestone(one._replace(owners=(1, 2))),
+        "key-a-list": with_milestone(one._replace(key=["project", 0])),
+        "slips-of-strings": with_milestone(one._replace(slips=("late",))),
+        "milestone-too-short": with_milestone(_forged(Milestone, tuple(one)[:3])),
+        "milestone-too-long": with_milestone(_forged(Milestone, (*one, "more"))),
+        "plan-too-short": (_forged(Plan, ("cloudplan.toml",)), findings),
+        "warn-days-a-string": (plan._replace(warn_days="30"), findings),
+        "severity-a-string": (plan, [finding]),
+        "finding-line-a-string": (plan, [Finding("cloudplan.toml", (), "x", finding.severity, "m", "1", 1)]),
+        "findings-a-tuple": (plan, tuple(findings)),
+        "three-items": (plan, findings, findings),
+        "edited-base-not-a-string": store.Edited(3, plan, (0,), (), []),  # type: ignore[arg-type]
+        "edited-negative-index": store.Edited("k", plan._replace(projects=()), (-1,), (), []),
+        "edited-projects-a-list": store.Edited("k", plan._replace(projects=()), [0], (), []),  # type: ignore[arg-type]
+        "edited-project-wrong": store.Edited("k", plan._replace(projects=()), (project._replace(title=1),), (), []),
+    }
+
+
+WRONG_FIELDS = [
+    "title-an-int", "due-a-string", "due-period-of-strings", "done-a-string", "owners-a-string", "owners-of-ints",
+    "key-a-list", "slips-of-strings", "milestone-too-short", "milestone-too-long", "plan-too-short",
+    "warn-days-a-string", "severity-a-string", "finding-line-a-string", "findings-a-tuple", "three-items",
+    "edited-base-not-a-string", "edited-negative-index", "edited-projects-a-list", "edited-project-wrong",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("entry", WRONG_FIELDS)
+def test_an_entry_with_a_field_of_the_wrong_type_is_a_miss(
+    tmp_path: Path, write_plan: Callable[..., Path], cli: Callable[..., object], entry: str
+) -> None:
+    """Every field of every record is checked: a wrong one is a miss (and replaced), never an internal error."""
+    import pickle
+
+    from cloudplan.store import plancache
+
+    plan = write_plan(MINIMAL)
+    fresh = store.parse(plan.read_bytes(), plan.name)
+    assert fresh.plan is not None
+    where = tmp_path / "cache" / "cloudplan"
+    where.mkdir(parents=True, mode=0o700)
+    k = cache.key(plan.read_bytes(), plan.name)
+    # Written as a pickle would hold it, whatever cache.put would refuse to write.
+    (where / k).write_bytes(cache.MAGIC + pickle.dumps((k, _wrong_fields(fresh.plan, fresh.findings)[entry]), 5))
+    assert plancache.get(where, k) is None
+    result = cli("status", "--format", "json", "--as-of", "2020-06-30", plan.name)  # read under the key planted
+    assert result.exit_code == 0, result.output  # type: ignore[attr-defined]
+    doc = json.loads(result.stdout)  # type: ignore[attr-defined]
+    assert [m["ref"] for p in doc["projects"] for m in p["milestones"]] == ["alpha/one", "alpha/two"]
+    cache.get(where, k)
+    assert plancache.get(where, k) == (fresh.plan, fresh.findings), "the entry was replaced by a good one"
+
+
+def test_every_wrong_field_is_tried() -> None:
+    plan = store.parse(MINIMAL.encode(), "cloudplan.toml").plan
+    assert sorted(_wrong_fields(plan, [])) == sorted(WRONG_FIELDS)
+
+
+@pytest.mark.parametrize("path", [ROADMAP, *sorted((Path(__file__).parent / "plans").rglob("*.toml"))], ids=str)
+def test_every_plan_parsed_is_an_entry_that_fits(path: Path) -> None:
+    """No false miss: what a parse gives, of every plan of the tests, passes the check within its budget."""
+    import pickle
+
+    from cloudplan.store import plancache
+
+    parsed = store.parse(path.read_bytes(), path.name)
+    if parsed.plan is None:
+        return
+    entry = (parsed.plan, parsed.findings)
+    size = len(cache.MAGIC + pickle.dumps(("k" * 48, entry), protocol=pickle.HIGHEST_PROTOCOL))
+    assert plancache.is_entry(entry, cache.BUDGET_PER_BYTE * size)
+    assert plancache.are_findings(parsed.findings, cache.BUDGET_PER_BYTE * size)
+
+
+def test_a_large_plan_fits_its_budget(tmp_path: Path) -> None:
+    """A plan of 2,000 milestones with slips, owners and dependencies: a hit, however large."""
+    lines = ['[plan]\ntitle = "Big"\ntimezone = "Europe/Paris"\n']
+    for p in range(100):
+        lines.append(f'[[project]]\nid = "p{p}"\ntitle = "P{p}"\nowners = ["A", "B"]\ntags = ["t"]\n')
+        for m in range(20):
+            lines.append(
+                f'[[project.milestone]]\nid = "m{m}"\ntitle = "M{m}"\ndue = "2021-Q{m % 4 + 1}"\nstart = "2020"\n'
+                + (f'depends_on = ["m{m - 1}"]\n' if m else "")
+                + '[[project.milestone.slip]]\nfrom = "2020-Q4"\nto = "2021-Q1"\non = 2020-10-01\nreason = "r"\n'
+            )
+    lines.append('[[indicator]]\nid = "i"\ntitle = "I"\nbaseline = { value = 1, on = "2019" }\n')
+    lines.append('target = { value = 2.5, by = "2022" }\n[[indicator.measure]]\non = 2020-01-01\nvalue = 1.5\n')
+    path = tmp_path / "big.toml"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    env = {"XDG_CACHE_HOME": str(tmp_path / "c")}
+    cold = _load(path, env)
+    assert cold.plan is not None
+    assert len(list(cold.plan.projects[99].milestones)) == 20
+    from cloudplan.store import plancache
+
+    assert plancache.get(cache.folder(env), cold.key) == (cold.plan, cold.findings)
+
+
+def _bomb(n: int) -> object:
+    """Return a plan of n projects of n milestones that pickles in a few bytes each: one project, one milestone."""
+    plan = store.parse(MINIMAL.encode(), "cloudplan.toml").plan
+    project = plan.projects[0]
+    return (plan._replace(projects=(project._replace(milestones=(project.milestones[0],) * n),) * n), [])
+
+
+def test_a_memo_bomb_is_a_fast_miss(
+    tmp_path: Path, write_plan: Callable[..., Path], cli: Callable[..., object]
+) -> None:
+    """80 KB that stand for 400 million milestones: refused after visiting a few times its size."""
+    import pickle
+    import time
+
+    plan = write_plan(MINIMAL)
+    where = tmp_path / "cache" / "cloudplan"
+    where.mkdir(parents=True, mode=0o700)
+    k = cache.key(plan.read_bytes(), plan.name)
+    (where / k).write_bytes(cache.MAGIC + pickle.dumps((k, _bomb(20_000)), protocol=5))
+    assert (where / k).stat().st_size < 100_000
+    start = time.monotonic()
+    result = cli("status", "--format", "json", "--as-of", "2020-06-30", plan.name)  # read under the key planted
+    assert time.monotonic() - start < 5
+    assert result.exit_code == 0, result.output  # type: ignore[attr-defined]
+    assert len(json.loads(result.stdout)["projects"]) == 1  # type: ignore[attr-defined]
+
+
+class _Shared:
+    """Pickles as tuple.__new__(cls, values), *values* one shared tuple: a record of thousands of fields."""
+
+    def __init__(self, cls: type, values: tuple[object, ...]) -> None:
+        self.cls, self.values = cls, values
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return tuple.__new__, (self.cls, self.values)
+
+
+def test_a_record_is_built_only_from_one_value_per_field(tmp_path: Path) -> None:
+    """A thousand records each copying one shared tuple of 100,000 values: refused at the first, before any copy."""
+    import pickle
+    import time
+
+    from cloudplan.core.model import Milestone
+
+    big = ("x",) * 100_000
+    where = tmp_path / "c"
+    where.mkdir(mode=0o700)
+    (where / "k").write_bytes(cache.MAGIC + pickle.dumps(("k", [_Shared(Milestone, big)] * 1 + [
+        _Shared(Milestone, big) for _ in range(1000)]), protocol=5))  # fmt: skip
+    assert (where / "k").stat().st_size < 300_000
+    start = time.monotonic()
+    assert cache.get(where, "k") is None
+    assert time.monotonic() - start < 1
+    one = Milestone("p", "m", "M", ("project", 0), "s")
+    (where / "k").write_bytes(cache.MAGIC + pickle.dumps(("k", one), protocol=5))
+    assert cache.get(where, "k") == one, "a record of its own fields loads"
+    (where / "k").write_bytes(cache.MAGIC + pickle.dumps(("k", _Shared(Milestone, tuple(one)[:4])), protocol=5))
+    assert cache.get(where, "k") is None, "nor one field fewer"
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        # tuple itself, called by NEWOBJ on a shared list: a copy of the list each time
+        b"\x80\x05X\x01\x00\x00\x00k\x8c\x08builtins\x8c\x05tuple\x93](K\x01K\x02e\x85\x81\x86.",
+        # getattr(Severity, ("error",)): a member looked up by something other than a name
+        b"\x80\x05X\x01\x00\x00\x00k\x8c\x08builtins\x8c\x07getattr\x93\x8c\x17cloudplan.base.findings"
+        b"\x8c\x08Severity\x93X\x05\x00\x00\x00error\x85\x86R\x86.",
+        # the key stored inside the entry is not a string
+        b"\x80\x05K\x01N\x86.",
+    ],
+    ids=["tuple-called", "member-not-by-name", "key-not-a-string"],
+)
+def test_what_an_entry_may_not_call(tmp_path: Path, payload: bytes) -> None:
+    import pickletools
+
+    pickletools.dis(payload)  # a well-formed pickle: refused for what it does, not for a typo
+    where = tmp_path / "c"
+    where.mkdir(mode=0o700)
+    (where / "k").write_bytes(cache.MAGIC + payload)
+    assert cache.get(where, "k") is None
+
+
+def test_an_entry_too_large_is_not_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    where = tmp_path / "c"
+    cache.put(where, "k", "v" * 100)
+    size = (where / "k").stat().st_size
+    monkeypatch.setattr(cache, "MAX_ENTRY_BYTES", size)
+    assert cache.get(where, "k") == "v" * 100
+    monkeypatch.setattr(cache, "MAX_ENTRY_BYTES", size - 1)
+    assert cache.get(where, "k") is None
+
+
+def test_the_budget_is_a_multiple_of_the_entry_size(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    budgets: list[int] = []
+    where = tmp_path / "c"
+    cache.put(where, "k", "v")
+    size = (where / "k").stat().st_size
+    assert cache.get(where, "k", lambda value, budget: budgets.append(budget) or True) == "v"
+    assert budgets == [cache.BUDGET_PER_BYTE * size]
+    assert cache.BUDGET_PER_BYTE >= 4, "a parsed plan visits about one value per byte: keep a margin"
+
+
+def test_the_budget_is_spent_by_every_column() -> None:
+    from cloudplan.core.model import Plan
+    from cloudplan.store import plancache
+
+    plan = store.parse(ROADMAP.read_bytes(), ROADMAP.name).plan
+    left = [10**9]
+    assert plancache.fits(Plan, [plan], left)
+    visited = 10**9 - left[0]
+    assert plancache.fits(Plan, [plan], [visited])
+    assert not plancache.fits(Plan, [plan], [visited - 1])
+    assert not plancache.is_entry((plan, []), visited - 1)

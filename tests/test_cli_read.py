@@ -337,7 +337,7 @@ class TestErrors:
         plan.write_text("x = " + "[" * 50_000 + "]" * 50_000 + "\n")
         result = cli("overdue", plan)
         assert result.exit_code == 2
-        assert "too deeply" in result.stderr
+        assert "deep.toml:1:37: error too-deep: arrays or inline tables nested more than 32 deep" in result.stderr
 
     def test_internal_error_exits_2_not_1(self, cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
         from cloudplan.core import status as status_module

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import csv
 import io
+import json
+import os
 import re
+import subprocess
+import sys
 from collections.abc import Callable
 from html.parser import HTMLParser
 from pathlib import Path
@@ -12,6 +16,7 @@ from pathlib import Path
 import pytest
 from typer.testing import Result
 
+import cloudplan
 from cloudplan.export.formats import BINARY, EXPORTERS
 
 Cli = Callable[..., Result]
@@ -246,3 +251,110 @@ CHECKS: dict[str, Callable[[str], None]] = {
 
 def test_every_format_has_a_hostile_check() -> None:
     assert set(CHECKS) == set(EXPORTERS)
+
+
+# -- shapes that cost minutes and gigabytes: run as cron would, under a hard memory and time bound ----------
+
+MEMORY = 1024**3  # bytes of address space the whole process may map (RLIMIT_AS)
+SECONDS = 20
+
+SMALL = '[plan]\ntitle = "P"\n\n[[project]]\nid = "a"\ntitle = "A"\n\n'
+SMALL += '  [[project.milestone]]\n  id = "m"\n  title = "M"\n'
+
+
+def bounded(args: list[str], cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """Run cloudplan in a process that may map at most MEMORY bytes and must end within SECONDS."""
+    import resource
+
+    def limit() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (MEMORY, MEMORY))
+
+    full = {**os.environ, "PYTHONPATH": str(Path(cloudplan.__file__).parents[1]), "CLOUDPLAN_LANG": "en", **(env or {})}
+    try:
+        return subprocess.run(
+            [sys.executable, "-m", "cloudplan", *args],
+            cwd=cwd, env=full, capture_output=True, text=True, timeout=SECONDS, preexec_fn=limit,
+        )  # fmt: skip
+    except subprocess.TimeoutExpired:
+        pytest.fail(f"cloudplan {' '.join(args)} took more than {SECONDS} s")
+
+
+def test_the_bound_is_a_real_one(tmp_path: Path) -> None:
+    """The bound catches what goes over it: a process that maps 2 GB fails."""
+    import resource
+
+    def limit() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (MEMORY, MEMORY))
+
+    done = subprocess.run([sys.executable, "-c", "b = bytearray(2 * 1024**3)"], capture_output=True, text=True,
+                          preexec_fn=limit, timeout=SECONDS)  # fmt: skip
+    assert done.returncode != 0
+    assert "MemoryError" in done.stderr
+
+
+@pytest.mark.parametrize(
+    ("body", "where", "says"),
+    [
+        ("[" + ".".join(["a"] * 50_000) + "]\nx = 1\n", "12:1", "a key or table header of 50000 parts"),
+        (".".join(["a"] * 50_000) + " = 1\n", "12:1", "a key or table header of 50000 parts"),
+        ("notes = " + "[" * 50_000 + "]" * 50_000 + "\n", "12:41", "arrays or inline tables nested more than 32"),
+        ("x = { " + ".".join(["a"] * 50_000) + " = 1 }\n", "12:7", "a key or table header of 50000 parts"),
+    ],
+    ids=["header-of-50000-parts", "dotted-key-of-50000-parts", "arrays-50000-deep", "inline-key-of-50000-parts"],
+)
+@pytest.mark.parametrize("command", ["check", "status"])
+def test_a_hostile_shape_is_a_clear_finding_within_bounds(
+    tmp_path: Path, write_plan: Callable[..., Path], body: str, where: str, says: str, command: str
+) -> None:
+    """100 KB that took check 72 s and 9.8 GB (the header), 102 s and 14.7 GB (the dotted key)."""
+    plan = write_plan(SMALL + "\n" + body, "hostile.toml")
+    done = bounded([command, "hostile.toml"], plan.parent, {"CLOUDPLAN_NO_CACHE": "1"})
+    assert done.returncode == (1 if command == "check" else 2), done.stderr
+    out = done.stdout + done.stderr
+    assert f"hostile.toml:{where}: error too-deep: {says}" in out
+    assert "internal error" not in out
+    assert "Traceback" not in out
+
+
+def test_a_memo_bomb_in_the_cache_is_a_miss_within_bounds(tmp_path: Path, write_plan: Callable[..., Path]) -> None:
+    """81 KB in the user's own cache folder that stand for 400 million milestones hung status for minutes."""
+    import pickle
+
+    from cloudplan import store
+    from cloudplan.store import cache
+
+    plan = write_plan(SMALL.replace('title = "M"\n', 'title = "M"\n  due = "2020-Q1"\n'), "p.toml")
+    parsed = store.parse(plan.read_bytes(), "p.toml").plan
+    assert parsed is not None
+    project = parsed.projects[0]
+    bomb = parsed._replace(projects=(project._replace(milestones=(project.milestones[0],) * 20_000),) * 20_000)
+    where = tmp_path / "c" / "cloudplan"
+    where.mkdir(parents=True, mode=0o700)
+    done = bounded(["status", "--format", "json", "p.toml"], plan.parent, {"XDG_CACHE_HOME": str(tmp_path / "c")})
+    assert done.returncode == 0, done.stderr
+    # The run left two entries: the plan's (plan, findings), and the checks across files' (a list).
+    (entry,) = [name for name in os.listdir(where) if isinstance(cache.get(where, name), tuple)]
+    (where / entry).write_bytes(cache.MAGIC + pickle.dumps((entry, (bomb, [])), protocol=5))
+    assert (where / entry).stat().st_size < 100_000
+    done = bounded(["status", "--format", "json", "p.toml"], plan.parent, {"XDG_CACHE_HOME": str(tmp_path / "c")})
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["projects"][0]["milestones"][0]["ref"] == "a/m"
+    assert len(json.loads(done.stdout)["projects"]) == 1
+
+
+def test_a_big_blob_in_history_is_refused_within_bounds(tmp_path: Path) -> None:
+    """An 80 MB version in history was read and parsed whole by `changes --since`."""
+    from tests.test_changes import PLAN, Repo
+
+    repo = Repo(tmp_path / "repo")
+    with (repo.root / "plans" / "plan.toml").open("w", encoding="utf-8") as f:
+        f.write(PLAN)
+        f.write("# " + "x" * (80 * 2**20) + "\n")
+    first = repo.commit("2020-06-01T10:00:00+02:00", "big")
+    repo.write(PLAN)
+    repo.commit("2020-06-02T10:00:00+02:00", "small")
+    done = bounded(["changes", "--since", "HEAD~1"], repo.root, {"CLOUDPLAN_NO_CACHE": "1"})
+    assert done.returncode == 2, done.stderr
+    assert f"plans/plan.toml at {first[:12]} cannot be read: the file is 80 MB; plan files are limited to 64 MB" in (
+        done.stderr
+    )

@@ -120,6 +120,16 @@ def _then(since: str, plans: list[str] | None, loaded: Loaded, files: list[PlanF
                 paths.append(folder / name)
     plans_then = []
     for name, data in zip(names, revisions.read_at(revision.commit, [p.resolve() for p in paths]), strict=True):
+        if isinstance(data, revisions.TooLarge):  # as a file of the work tree would be: not read at all
+            from cloudplan.store.reader import MAX_BYTES
+
+            why = _("the file is {mb} MB; plan files are limited to {max} MB").format(
+                mb=data.size // 2**20, max=MAX_BYTES // 2**20
+            )
+            raise revisions.GitError(
+                _("{name} at {commit} cannot be read: {why}").format(name=name, commit=revision.commit[:12], why=why),
+                hint=_("choose another revision"),
+            )
         if data is None or is_portfolio_text(data):
             continue  # a file added since: everything in it is new; a portfolio file: its sources have their own
         parsed = parse_cached(data, name)

@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 from cloudplan.base.errors import BadPeriod
 from cloudplan.base.findings import Finding, Key, error, warning
 from cloudplan.base.translate import _
+from cloudplan.base.zones import is_timezone
 from cloudplan.core.model import Contact, Indicator, Level, Measure, Milestone, Plan, Project, Slip
 from cloudplan.core.periods import Period, parse_file_value
 
@@ -311,7 +312,7 @@ class _Builder:
         if isinstance(doc.get("plan"), dict):
             self.keys(head, key, PLAN_KEYS, ("title",))
         timezone = self.typed(head, "timezone", key, str, _("a string"))
-        if timezone is not None and not _is_timezone(timezone):
+        if timezone is not None and not is_timezone(timezone):
             self.report(
                 (*key, "timezone"),
                 "unknown-timezone",
@@ -512,14 +513,3 @@ def _bad_destination(name: str, value: str, what: str) -> str:
                     "write the address alone, such as cloud@dinsic.example")  # fmt: skip
             return why.format(value=value, read=read)
     return _("{value!r} in {name!r} is not {what}").format(value=value, name=name, what=what)
-
-
-def _is_timezone(name: str) -> bool:
-    """Whether *name* is a zone of the time-zone database: not a folder of it ('Europe'), nor a name too long."""
-    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
-    try:
-        ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a folder, a name too long for a path
-        return False
-    return True

@@ -30,6 +30,19 @@ Nothing read from it can run code or change a result:
   (`get`'s *expect*), and only under the key stored inside it. Anything missing,
   corrupt, stale, of another shape or unreadable is a miss, never trusted and never
   an error; a cache that cannot be written is skipped.
+- What an entry may cost is bounded by its size. A file over MAX_ENTRY_BYTES is not
+  read. A record is built only from exactly as many values as it has fields (a
+  pickle could otherwise copy one shared tuple of thousands of values into every
+  record), and `tuple` itself cannot be called. A pickle's memo lets a few bytes
+  refer to one value thousands of times, so a small entry can stand for billions of
+  values: *expect* is given a budget, BUDGET_PER_BYTE values for each byte of the
+  entry, and counts what it visits against it (`plancache`), so checking an entry, and
+  every view after it, costs at most a multiple of its size.
+  What this does not bound is the C unpickler's own work on opcodes it runs without
+  asking find_class: a set or dict keyed by a nest of shared tuples (hashing it takes
+  time exponential in its depth), or a memo index of billions (an allocation of that
+  size). Only someone who may already write the user's own files can plant such an
+  entry; scanning every opcode first would cost a warm run a third of its time.
 
 It stays the C unpickler (find_class runs once per class in an entry, not per record),
 so a hit costs what it did before this check.
@@ -52,6 +65,8 @@ from cloudplan.base import translate
 
 MAGIC = b"cloudplan-cache-2"
 MAX_ENTRIES = 512  # a portfolio of 100 sources, read as local files too, stays warm
+MAX_ENTRY_BYTES = 64 * 1024 * 1024  # an entry of the largest plan read (64 MB) is about half its size
+BUDGET_PER_BYTE = 8  # values an entry's check may visit per byte of it (a parsed plan visits about 1)
 STALE_TMP = 600  # seconds: a temporary entry this old was left by a full disk or a killed process
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 _DIRECTORY = getattr(os, "O_DIRECTORY", 0)
@@ -114,15 +129,16 @@ def key(data: bytes, name: str) -> str:
     return digest.hexdigest()
 
 
-def _anything(value: object) -> bool:
+def _anything(value: object, budget: int) -> bool:
     return True
 
 
-def get(where: Path | None, k: str, expect: Callable[[Any], bool] = _anything) -> Any | None:
+def get(where: Path | None, k: str, expect: Callable[[Any, int], bool] = _anything) -> Any | None:
     """Return the value cached under key *k* if *expect* accepts it, else None; a damaged entry is ignored.
 
-    *expect* is the caller's check of the shape it needs (cheap: types, not every field);
-    it may also raise, for a miss.
+    *expect* is the caller's check of the shape it needs, given the number of values it
+    may visit (BUDGET_PER_BYTE for each byte of the entry): past that, it refuses. It may
+    also raise, for a miss.
     """
     with _opened(where, create=False) as fd:
         if fd is None:
@@ -132,7 +148,7 @@ def get(where: Path | None, k: str, expect: Callable[[Any], bool] = _anything) -
             if raw is None or not raw.startswith(MAGIC):
                 return None
             stored_key, value = _Unpickler(raw, len(MAGIC)).load()
-            if stored_key != k or not expect(value):
+            if type(stored_key) is not str or stored_key != k or not expect(value, BUDGET_PER_BYTE * len(raw)):
                 return None
         except Exception:  # whatever is wrong with an entry, the file is parsed again
             return None
@@ -199,14 +215,17 @@ def _trusted(st: os.stat_result) -> bool:
 
 
 def _read(fd: int, k: str) -> bytes | None:
-    """Return the bytes of the regular file *k* in the folder *fd*, not following a link; None if there is none."""
+    """Return the bytes of the regular file *k* in the folder *fd*, not following a link; None if there is none.
+
+    None too for a file over MAX_ENTRY_BYTES: it is not read at all.
+    """
     try:
         entry = os.open(k, os.O_RDONLY | _NOFOLLOW | getattr(os, "O_NONBLOCK", 0), dir_fd=fd)
     except OSError:
         return None
     try:
         st = os.fstat(entry)
-        if not stat.S_ISREG(st.st_mode):
+        if not stat.S_ISREG(st.st_mode) or st.st_size > MAX_ENTRY_BYTES:
             return None
         chunks = []
         left = st.st_size
@@ -253,6 +272,7 @@ def _refuse_state(self: object, state: object = None) -> None:
 
 
 _ALLOWED: dict[tuple[str, str], object] = {}
+_ARITY: dict[type, int] = {}  # the number of fields of each record class an entry named
 
 
 class _Unpickler(Unpickler):
@@ -273,21 +293,38 @@ class _Unpickler(Unpickler):
         return found
 
 
+class _Tuple:
+    """What `builtins.tuple` is to an entry: a name to reach `_new` by (getattr(tuple, "__new__")), never called."""
+
+
+def _new(cls: object, values: object) -> tuple[object, ...]:
+    """tuple.__new__ for a record of exactly its fields: how model._reduce pickles records.
+
+    Checked before any copy: a pickle could otherwise give thousands of records one shared
+    tuple of thousands of values each, and copy them all.
+    """
+    if type(values) is not tuple or len(values) != _ARITY.get(cls, -1):  # type: ignore[call-overload]
+        raise UnpicklingError("a cache entry may build a record only from one value per field")
+    return tuple.__new__(cls, values)  # type: ignore[arg-type]
+
+
 def _member(cls: object, name: object) -> object:
     """Return the member *name* of an Enum that an entry may use: what getattr does in an Enum's pickle."""
     from enum import Enum
 
-    if cls is tuple and name == "__new__":
-        return tuple.__new__  # how the records' reduce (model._reduce) is pickled: getattr(tuple, "__new__")
+    if cls is _Tuple and name == "__new__":
+        return _new  # how the records' reduce (model._reduce) is pickled: getattr(tuple, "__new__")
+    if type(name) is not str:  # a name is looked up (hashed): never a nest of tuples that takes ages to hash
+        raise UnpicklingError("a member's name is a string")
     if not (isinstance(cls, type) and issubclass(cls, Enum) and _ALLOWED.get((cls.__module__, cls.__name__)) is cls):
         raise UnpicklingError("a cache entry may only name members of cloudplan's enums")
-    return cls[name]  # type: ignore[index]
+    return cls[name]
 
 
 def _allowed(module: str, name: str) -> object:
     """Return the class *module.name* if an entry may use it; raise UnpicklingError otherwise."""
     if (module, name) in (("builtins", "tuple.__new__"), ("builtins", "tuple")):
-        return tuple.__new__ if name == "tuple.__new__" else tuple
+        return _new if name == "tuple.__new__" else _Tuple
     if (module, name) == ("builtins", "getattr"):
         return _member  # how an Enum member is pickled; getattr itself would reach anything
     if (module, name) == ("datetime", "date"):
@@ -308,6 +345,8 @@ def _allowed(module: str, name: str) -> object:
         raise refused
     if not (issubclass(found, Enum) or (issubclass(found, tuple) and hasattr(found, "_fields"))):
         raise refused
+    if issubclass(found, tuple):
+        _ARITY[found] = len(found._fields)
     if found.__dict__.get("__setstate__") is not _refuse_state:
         setattr(found, "__setstate__", _refuse_state)  # noqa: B010 - a class attribute, named as pickle looks it up
     return found

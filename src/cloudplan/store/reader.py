@@ -241,10 +241,10 @@ def read_file(file: PlanFile, env: Mapping[str, str] | None = None) -> Parsed:
     return parse_cached(data, name, env)
 
 
-def _are_findings(value: object) -> bool:
-    from cloudplan.base.findings import Finding
+def _are_findings(value: object, budget: int) -> bool:
+    from cloudplan.store.plancache import are_findings
 
-    return isinstance(value, list) and all(isinstance(f, Finding) for f in value)
+    return are_findings(value, budget)
 
 
 def parse(data: bytes, name: str, origin: str | None = None) -> Parsed:
@@ -272,6 +272,9 @@ def document(data: bytes, name: str) -> tuple[dict[str, Any] | None, str, list[F
         message = _("the file is not UTF-8 (byte 0x{byte:02x}); save it as UTF-8").format(byte=data[e.start])
         return None, "", [_fatal(name, "not-utf8", message).at(line, col)]
     text = text.removeprefix("\ufeff")
+    too_much = _beyond_limits(name, text)
+    if too_much is not None:
+        return None, text, [too_much]
     try:
         return parser.loads(text), text, []
     except parser.TOMLDecodeError as e:
@@ -284,6 +287,22 @@ def document(data: bytes, name: str) -> tuple[dict[str, Any] | None, str, list[F
         return None, text, [_fatal(name, "toml-syntax", _("TOML syntax: {why}").format(why=message)).at(line, col)]
     except RecursionError:
         return None, text, [_fatal(name, "too-deep", _("the file nests arrays or tables too deeply to be a plan"))]
+
+
+def _beyond_limits(name: str, text: str) -> Finding | None:
+    """The finding of a key with too many parts, or of values nested too deep, before tomllib reads them (or None)."""
+    from cloudplan.plan.toml import limits
+
+    breach = limits.check(text)
+    if breach is None:
+        return None
+    if breach.kind == "key":
+        why = _("a key or table header of {n} parts; keys may have at most {max} parts (a.b.c has 3): "
+                "write it shorter, as a plan's keys are").format(n=breach.size, max=limits.MAX_KEY_PARTS)  # fmt: skip
+    else:
+        why = _("arrays or inline tables nested more than {max} deep; a plan needs at most 3: "
+                "write this value flatter").format(max=limits.MAX_NESTING)  # fmt: skip
+    return _fatal(name, "too-deep", why).at(breach.line, breach.col)
 
 
 def _conflict_markers(name: str, text: str) -> list[Finding]:

@@ -7,6 +7,7 @@ import subprocess
 from collections.abc import Sequence
 from datetime import date, datetime, time
 from pathlib import Path
+from typing import NamedTuple
 
 from cloudplan.base.errors import CloudplanError
 from cloudplan.base.translate import _
@@ -93,12 +94,24 @@ def _describe(rev: str, commit: str, folder: Path) -> Revision:
     return Revision(rev, commit, when)
 
 
-def read_at(commit: str, paths: Sequence[Path]) -> list[bytes | None]:
+class TooLarge(NamedTuple):
+    """A file whose version at a commit is larger than the limit: its size, and it is not read."""
+
+    size: int
+
+
+def read_at(commit: str, paths: Sequence[Path], limit: int | None = None) -> list[bytes | TooLarge | None]:
     """Return each file's bytes at *commit*, None for a file that did not exist then.
 
-    One `git cat-file --batch` per folder reads them all: one process, not one a file.
+    A version over *limit* bytes (the limit of plan files, `reader.MAX_BYTES`, unless
+    given) is not read: TooLarge says its size. Per folder, one `git cat-file --batch-check`
+    says what each file is and its size, then one `git cat-file --batch` reads those
+    within the limit: two processes, not one a file, and never a byte of a file too large.
     """
-    found: list[bytes | None] = [None] * len(paths)
+    from cloudplan.store.reader import MAX_BYTES
+
+    limit = MAX_BYTES if limit is None else limit
+    found: list[bytes | TooLarge | None] = [None] * len(paths)
     by_folder: dict[Path, list[int]] = {}
     for i, path in enumerate(paths):
         by_folder.setdefault(path.parent, []).append(i)
@@ -107,26 +120,40 @@ def read_at(commit: str, paths: Sequence[Path]) -> list[bytes | None]:
         if any("\n" in n for n in names):
             raise GitError(_("a plan file's name holds a line break; git cannot be asked for it"))
         request = "".join(f"{commit}:./{n}\n" for n in names).encode("utf-8", "surrogateescape")
-        done = _git(["cat-file", "--batch"], folder, request)
-        if done.returncode != 0:
-            raise GitError(
-                _("git could not read the plans at {commit}: {why}").format(
-                    commit=commit[:12], why=done.stderr.decode(errors="replace").strip()
-                )
-            )
-        out, at = done.stdout, 0
-        for i in indexes:
+        wanted: list[tuple[int, bytes]] = []  # (index, object id) of the blobs to read
+        for i, line in zip(indexes, _cat_file("--batch-check", folder, commit, request).split(b"\n"), strict=False):
+            # "NAME missing": a file that did not exist then. A found object is "SHA TYPE SIZE":
+            # a folder of that name (a tree) is skipped, as no file.
+            header = line.split()
+            if len(header) == 3 and header[1] == b"blob" and header[2].isdigit():
+                size = int(header[2])
+                if size > limit:
+                    found[i] = TooLarge(size)
+                else:
+                    wanted.append((i, header[0]))
+        if not wanted:
+            continue
+        out, at = _cat_file("--batch", folder, commit, b"".join(sha + b"\n" for _i, sha in wanted)), 0
+        for i, _sha in wanted:
             end = out.index(b"\n", at)
             header = out[at:end].split()
             at = end + 1
-            # "NAME missing": a file that did not exist then. A found object is "SHA TYPE SIZE",
-            # then its bytes: a folder of that name (a tree) is skipped, as no file.
             if len(header) == 3 and header[2].isdigit():
                 size = int(header[2])
-                if header[1] == b"blob":
-                    found[i] = out[at : at + size]
+                found[i] = out[at : at + size]
                 at += size + 1
     return found
+
+
+def _cat_file(mode: str, folder: Path, commit: str, request: bytes) -> bytes:
+    done = _git(["cat-file", mode], folder, request)
+    if done.returncode != 0:
+        raise GitError(
+            _("git could not read the plans at {commit}: {why}").format(
+                commit=commit[:12], why=done.stderr.decode(errors="replace").strip()
+            )
+        )
+    return done.stdout
 
 
 def listed_at(commit: str, folder: Path) -> list[str]:
