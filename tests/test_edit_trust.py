@@ -180,3 +180,12 @@ def test_escaped_keys_are_found_by_check_and_by_edits(cli: Cli, write_plan: Call
     assert str(second["done"]) == "2020-02-01"
     assert path.read_text(encoding="utf-8").count("d\\u0075e") == 2  # the keys keep their spelling
     the_cache_holds_a_cold_parse(cli, path)
+
+
+def test_a_key_named_twice_in_set_is_a_usage_error(cli: Cli, write_plan: Callable[..., Path]) -> None:
+    path = write_plan(f'{HEAD}\n[[project]]\nid = "a"\ntitle = "A"\n\n[[project.milestone]]\nid = "m"\ntitle = "M"\n')
+    for pairs in (("notes=x", "notes="), ("notes=x", "notes=y"), ("title=A", " title=B")):
+        result = refused(cli, path, "set", "a/m", *pairs)
+        assert "bug in cloudplan" not in result.stderr
+        assert "notes" in result.stderr or "title" in result.stderr
+        assert "more than once" in result.stderr
