@@ -202,13 +202,22 @@ def test_an_empty_inline_array_becomes_tables_when_something_is_added(
     for text, args, where in (
         (f"version = 1\nproject = []\n\n{HEAD}", ("add", "project", "n1", "--title", "N"), ("project",)),
         (f"version = 1\nindicator = []\n\n{HEAD}", ("add", "indicator", "j", "--title", "J", *BOUNDS), ("indicator",)),
-        (f'indicator = []\nproject = []\n{HEAD}', ("add", "project", "n1", "--title", "N"), ("project",)),
-        (f'{HEAD}\n[[project]]\nid = "a"\ntitle = "A"\nmilestone = []\n', ("add", "milestone", "a/n", "--title", "N"),
-         ("project", 0, "milestone")),  # fmt: skip
-        (f'{HEAD}\n[[project]]\nid = "a"\ntitle = "A"\n\n{milestone}due = "2020"\nslip = [  ]  # none yet\n',
-         ("reschedule", "a/m", "2021", "--reason", "late", "--on", "2020-01-01"),
-         ("project", 0, "milestone", 0, "slip")),  # fmt: skip
-        (f"{HEAD}\n{INDICATOR}measure = []\n", ("measure", "i", "3", "--on", "2020-01-01"), ("indicator", 0, "measure")),
+        (f"indicator = []\nproject = []\n{HEAD}", ("add", "project", "n1", "--title", "N"), ("project",)),
+        (
+            f'{HEAD}\n[[project]]\nid = "a"\ntitle = "A"\nmilestone = []\n',
+            ("add", "milestone", "a/n", "--title", "N"),
+            ("project", 0, "milestone"),
+        ),
+        (
+            f'{HEAD}\n[[project]]\nid = "a"\ntitle = "A"\n\n{milestone}due = "2020"\nslip = [  ]  # none yet\n',
+            ("reschedule", "a/m", "2021", "--reason", "late", "--on", "2020-01-01"),
+            ("project", 0, "milestone", 0, "slip"),
+        ),
+        (
+            f"{HEAD}\n{INDICATOR}measure = []\n",
+            ("measure", "i", "3", "--on", "2020-01-01"),
+            ("indicator", 0, "measure"),
+        ),
     ):
         path = write_plan(text)
         status(cli, path)  # the cache is warm
@@ -226,12 +235,22 @@ def test_an_inline_array_that_holds_tables_is_refused_with_the_way_out(
     cli: Cli, write_plan: Callable[..., Path]
 ) -> None:
     for text, args, table in (
-        (f'version = 1\nproject = [{{ id = "p0", title = "P0" }}]\n\n{HEAD}', ("add", "project", "n1", "--title", "N"),
-         "[[project]]"),  # fmt: skip
-        ('indicator = [{ id = "i", title = "I", baseline = { value = 1, on = "2018" }, target = { value = 2, '
-         f'by = "2022" }} }}]\n{HEAD}', ("add", "indicator", "j", "--title", "J", *BOUNDS), "[[indicator]]"),  # fmt: skip
-        (f'{HEAD}\n[[project]]\nid = "a"\ntitle = "A"\nmilestone = [{{ id = "m", title = "M" }}]\n',
-         ("add", "milestone", "a/n", "--title", "N"), "[[project.milestone]]"),  # fmt: skip
+        (
+            f'version = 1\nproject = [{{ id = "p0", title = "P0" }}]\n\n{HEAD}',
+            ("add", "project", "n1", "--title", "N"),
+            "[[project]]",
+        ),
+        (
+            'indicator = [{ id = "i", title = "I", baseline = { value = 1, on = "2018" }, target = { value = 2, '
+            f'by = "2022" }} }}]\n{HEAD}',
+            ("add", "indicator", "j", "--title", "J", *BOUNDS),
+            "[[indicator]]",
+        ),
+        (
+            f'{HEAD}\n[[project]]\nid = "a"\ntitle = "A"\nmilestone = [{{ id = "m", title = "M" }}]\n',
+            ("add", "milestone", "a/n", "--title", "N"),
+            "[[project.milestone]]",
+        ),
     ):
         path = write_plan(text)
         status(cli, path)

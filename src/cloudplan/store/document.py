@@ -361,9 +361,7 @@ class _Proof:
             return None
         return new_plan, findings
 
-    def findings(
-        self, plan: Plan, name: str, index: int, how: str, where: tuple[Any, ...]
-    ) -> list[Finding] | None:
+    def findings(self, plan: Plan, name: str, index: int, how: str, where: tuple[Any, ...]) -> list[Finding] | None:
         """The findings a cold parse gives for a valid plan: a warning for each project without milestones, located.
 
         None when a project has no header line to place its warning at (the whole parse places it).

@@ -441,9 +441,9 @@ class _Editor:
                 _("{table} is written inline ({key} = [...]); cloudplan adds only {tables} tables").format(
                     table=_dotted((*parent, name)), key=".".join(entry.names), tables=tables
                 ),
-                hint=_("write each element as a {tables} table, or make the change by hand; nothing was written").format(
-                    tables=tables
-                ),
+                hint=_(
+                    "write each element as a {tables} table, or make the change by hand; nothing was written"
+                ).format(tables=tables),
             )
         self.ops.append(_Op(entry.line - 1, entry.last, [], seq))
 
