@@ -169,3 +169,99 @@ def test_edits_take_turns_on_the_folder_lock(write_plan: Callable[..., Path]) ->
     with store.locked(files):  # released
         assert (path.parent / store.LOCK_NAME).exists()
     assert not (path.parent / store.LOCK_NAME).exists()  # no lock file left in the user's repository
+
+
+# -- the edit's proof (store/document.py) --------------------------------------------------------------
+
+from cloudplan.base.errors import CannotEdit, PlanInvalid  # noqa: E402
+from cloudplan.plan.toml.splice import Append, Change, Drop, Remove, Set  # noqa: E402
+from cloudplan.store.document import Document, _differ  # noqa: E402
+
+
+def _expected(old: str, new: str, at: int, cut: int) -> tuple[int, int]:
+    """The span _differ must give, scanned a character at a time from what the texts share by construction.
+
+    old[:at] == new[:at], and the last len(old) - at - cut characters of both are the same.
+    """
+    n = min(len(old), len(new))
+    first = at
+    while first < n and old[first] == new[first]:
+        first += 1
+    same = min(len(old) - at - cut, n - first)
+    while same < n - first and old[len(old) - 1 - same] == new[len(new) - 1 - same]:
+        same += 1
+    return first, len(old) - same
+
+
+@pytest.mark.parametrize("size", [10, 65535, 65536, 65537, 2 * 65536 + 3])
+def test_differ_finds_the_changed_span_in_files_small_and_large(size: int) -> None:
+    """The fast path (steps of 64 KiB) finds what a character-by-character scan finds, at every boundary."""
+    rng = random.Random(size)
+    old = "".join(rng.choices("ab\n", k=size))
+    places = {0, 1, size // 2, size - 1, size, 65535, 65536, 65537, 131071, 131072, size - 65536, size - 65537}
+    for at in sorted(p for p in places if 0 <= p <= size):
+        for added, cut in (("Z", 1), ("XYZ", 0), ("", 5), ("Z" * 70_000, 0), ("", 65536), ("Q" * 65536, 65536)):
+            cut = min(cut, size - at)
+            new = old[:at] + added + old[at + cut :]
+            assert _differ(old, new) == _expected(old, new, at, cut), (size, at, len(added), cut)
+            assert _differ(new, old) == _expected(new, old, at, len(added)), (size, at, len(added), cut)
+    assert _differ(old, old) == (size, size)
+
+
+def _big_plan(projects: int, slips: bool = True, indicators: int = 2) -> str:
+    """A plan over 64 KiB when *projects* is some hundreds: each project a milestone with a slip, indicators measured."""
+    parts = ['version = 1\n[plan]\ntitle = "Big"\n']
+    for p in range(projects):
+        parts.append(f'\n[[project]]\nid = "p{p}"\ntitle = "Project {p} {"x" * 150}"\n')
+        parts.append(f'\n  [[project.milestone]]\n  id = "m"\n  title = "M {p}"\n  due = "2021"\n')
+        if slips:
+            parts.append('\n    [[project.milestone.slip]]\n    from = "2020"\n    to = "2021"\n    on = 2020-01-02\n'
+                         '    reason = "late"\n')  # fmt: skip
+    for i in range(indicators):
+        parts.append(
+            f'\n[[indicator]]\nid = "i{i}"\ntitle = "I{i}"\nbaseline = {{ value = 1, on = "2018" }}\n'
+            'target = { value = 10, by = "2022" }\n\n  [[indicator.measure]]\n  on = 2019-01-01\n  value = 2\n'
+        )
+    return "".join(parts)
+
+
+def _made(path: Path, changes: list[Change]) -> Document:
+    """The document of *path* with *changes* made; its plan and findings must be what a cold parse gives."""
+    doc = snapshot(path)
+    new = doc.apply(changes)
+    cold = store.parse(new.data, doc.name)
+    assert (new.plan, new.findings) == (cold.plan, cold.findings)
+    return new
+
+
+def test_an_edit_in_a_large_file_is_proved_on_its_unit(write_plan: Callable[..., Path]) -> None:
+    text = _big_plan(400)
+    assert len(text.encode()) > 2 * 65536
+    path = write_plan(text)
+    new = _made(path, [Set(("project", 200, "milestone", 0), "done", date(2020, 1, 15), ("due",))])
+    assert new.proof == "unit"
+    assert new.plan.projects[200].milestones[0].done == date(2020, 1, 15)
+    assert new.plan.projects[:200] == snapshot(path).plan.projects[:200]
+
+
+def test_after_a_removal_later_projects_milestones_and_slips_are_renumbered(write_plan: Callable[..., Path]) -> None:
+    path = write_plan(_big_plan(5))
+    new = _made(path, [Remove(("project", 1))])
+    assert new.proof == "unit"
+    assert [p.id for p in new.plan.projects] == ["p0", "p2", "p3", "p4"]
+    last = new.plan.projects[-1]
+    assert last.key == ("project", 3)
+    assert last.milestones[0].key == ("project", 3, "milestone", 0)
+    assert last.milestones[0].slips[0].key[:4] == ("project", 3, "milestone", 0)
+
+
+def test_after_a_removal_later_indicators_and_measures_are_renumbered(write_plan: Callable[..., Path]) -> None:
+    path = write_plan(_big_plan(1, indicators=3))
+    new = _made(path, [Remove(("indicator", 0))])
+    assert new.proof == "unit"
+    assert [i.id for i in new.plan.indicators] == ["i1", "i2"]
+    assert new.plan.indicators[1].key == ("indicator", 1)
+    assert new.plan.indicators[1].measures[0].key[:2] == ("indicator", 1)
+    new = _made(path, [Remove(("indicator", 2))])  # the last: nothing after it to renumber
+    assert new.proof == "unit"
+    assert [i.id for i in new.plan.indicators] == ["i0", "i1"]

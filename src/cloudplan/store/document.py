@@ -272,11 +272,13 @@ class _Proof:
                     return None
         t0 = outline.statements_end(k0 - 1)
         u1 = heads[k1].start if k1 < len(heads) else len(old)
-        # 2. Every byte outside it is the same.
-        if a < t0 or b > u1:
-            return None
+        # 2. Every byte outside it is the same. (Where a difference lies is ambiguous when the text
+        # removed or added begins as what follows it does, [[project]] before [[project]]: the
+        # common start found may run past t0 into the region, pushing the end found past u1.)
         delta = len(new) - len(old)
         stop = u1 + delta
+        if a < t0 or stop < t0 or (b > u1 and old[u1:] != new[stop:]):
+            return None
         if u1 < len(old) and not new.endswith("\n", 0, stop):
             return None
         # 3. The new region lexes alone, from the state its start has.
