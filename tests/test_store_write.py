@@ -209,7 +209,7 @@ def test_differ_finds_the_changed_span_in_files_small_and_large(size: int) -> No
 
 
 def _big_plan(projects: int, slips: bool = True, indicators: int = 2) -> str:
-    """A plan over 64 KiB when *projects* is some hundreds: each project a milestone with a slip, indicators measured."""
+    """A plan (over 64 KiB with some hundreds of *projects*): each project a milestone with a slip; measured indicators."""
     parts = ['version = 1\n[plan]\ntitle = "Big"\n']
     for p in range(projects):
         parts.append(f'\n[[project]]\nid = "p{p}"\ntitle = "Project {p} {"x" * 150}"\n')
@@ -265,3 +265,126 @@ def test_after_a_removal_later_indicators_and_measures_are_renumbered(write_plan
     new = _made(path, [Remove(("indicator", 2))])  # the last: nothing after it to renumber
     assert new.proof == "unit"
     assert [i.id for i in new.plan.indicators] == ["i0", "i1"]
+
+
+SMALL = (
+    'version = 1\n[plan]\ntitle = "P"\n\n[[project]]\nid = "a"\ntitle = "A"\n\n  [[project.milestone]]\n  id = "m"\n'
+    '  title = "M"\n  due = "2020"\n\n[[project]]\nid = "b"\ntitle = "B"\n\n[[project]]\nid = "c"\ntitle = "C"\n\n'
+    '  [[project.milestone]]\n  id = "n"\n  title = "N"\n\n[[indicator]]\nid = "i"\ntitle = "I"\n'
+    'baseline = { value = 1, on = "2018" }\ntarget = { value = 2, by = "2022" }\n'
+)
+DONE = date(2020, 1, 15)
+MILESTONE_A = ("project", 0, "milestone", 0)
+MILESTONE_C = ("project", 2, "milestone", 0)
+NEW_PROJECT = Append((), "project", (("id", "d"), ("title", "D")), ("indicator",))
+
+
+@pytest.mark.parametrize(
+    ("changes", "proof"),
+    [
+        ([Set(MILESTONE_A, "done", DONE, ("due",))], "unit"),
+        ([Set(MILESTONE_A, "done", DONE, ("due",)), Set(MILESTONE_A, "notes", "n", ("done",))], "unit"),
+        ([Drop(MILESTONE_A, "due")], "unit"),
+        ([Set(("project", 1), "title", "Bee")], "unit"),  # an empty project: its warning stays on its header
+        ([Append(("project", 1), "milestone", (("id", "x"), ("title", "X")))], "unit"),
+        ([Set(MILESTONE_C, "notes", "one\ntwo\nthree", ("title",))], "unit"),  # later warnings move down
+        ([Remove(("project", 0))], "unit"),  # b's warning now belongs to project 0, a line further up
+        ([Remove(("project", 1))], "unit"),
+        ([Remove(("project", 2))], "unit"),
+        ([Remove(MILESTONE_C)], "unit"),  # c is empty now: a new warning
+        ([NEW_PROJECT], "unit"),
+        ([Set(("indicator", 0), "unit", "km", ("title",))], "unit"),
+        (
+            [
+                Append(
+                    (),
+                    "indicator",
+                    (
+                        ("id", "j"),
+                        ("title", "J"),
+                        ("baseline", {"value": 1, "on": "2018"}),
+                        ("target", {"value": 2, "by": "2022"}),
+                    ),
+                )
+            ],
+            "unit",
+        ),
+        ([Set(("plan",), "title", "Q")], "whole"),  # not a unit of an array
+        ([Set((), "version", 1)], "whole"),
+        ([Set(MILESTONE_A, "done", DONE, ("due",)), Set(MILESTONE_C, "done", DONE)], "whole"),  # two units
+        ([NEW_PROJECT, Set(MILESTONE_A, "done", DONE, ("due",))], "whole"),
+        ([Remove(("project", 1)), Set(MILESTONE_A, "done", DONE, ("due",))], "whole"),
+    ],
+)
+def test_each_edit_is_proved_on_its_unit_when_it_can_be(
+    write_plan: Callable[..., Path], changes: list[Change], proof: str
+) -> None:
+    path = write_plan(SMALL)
+    assert _made(path, changes).proof == proof
+
+
+@pytest.mark.parametrize(
+    "text",
+    [  # the projects written inline: no header to prove a unit on
+        'version = 1\nproject = [{ id = "a", title = "A", milestone = [{ id = "m", title = "M" }] }]\n'
+        '[plan]\ntitle = "P"\n',
+    ],
+)
+def test_a_layout_the_unit_proof_does_not_cover_is_parsed_whole(write_plan: Callable[..., Path], text: str) -> None:
+    path = write_plan(text)
+    doc = snapshot(path)
+    try:
+        new = doc.apply([Set(MILESTONE_A, "notes", "n", ("title",))])
+    except CannotEdit:
+        return  # no [header] line to put the key under: refused, which proves nothing wrong
+    assert new.proof == "whole"
+    assert (new.plan, new.findings) == (store.parse(new.data, doc.name).plan, store.parse(new.data, doc.name).findings)
+
+
+def test_a_project_split_across_the_file_is_parsed_whole(write_plan: Callable[..., Path]) -> None:
+    path = write_plan(SMALL + '\n[[project.milestone]]\nid = "late"\ntitle = "L"\n')  # c's, after the indicator
+    assert [m.id for m in snapshot(path).plan.projects[2].milestones] == ["n", "late"]
+    assert _made(path, [Set(("project", 2), "title", "Cee")]).proof == "whole"
+    with pytest.raises(CannotEdit, match="not together"):
+        snapshot(path).apply([Remove(("project", 2))])
+    assert _made(path, [Set(("project", 1), "title", "Bee")]).proof == "unit"
+    assert _made(path, [Set(("indicator", 0), "unit", "km", ("title",))]).proof == "unit"
+
+
+def test_an_edit_that_makes_its_unit_invalid_is_refused_at_the_line(write_plan: Callable[..., Path]) -> None:
+    path = write_plan(SMALL)
+    doc = snapshot(path)
+    with pytest.raises(PlanInvalid) as caught:
+        doc.apply([Set(MILESTONE_A, "due", "someday", ("title",)), Set(MILESTONE_A, "done", "never", ("due",))])
+    line = SMALL.split("\n").index('  due = "2020"') + 1
+    first, second = caught.value.findings
+    assert (first.line, second.line) == (line, line + 1)  # type: ignore[attr-defined]
+    assert str(caught.value) == f"the edit would make the plan invalid: {first}"
+    assert caught.value.hint == "nothing was written (1 more findings)"
+    with pytest.raises(PlanInvalid) as caught:
+        doc.apply([Set(("plan",), "title", 3)])  # the whole-file path refuses alike
+    (only,) = caught.value.findings
+    assert only.line == 3  # type: ignore[attr-defined]
+    assert caught.value.hint == "nothing was written"
+    assert path.read_text(encoding="utf-8") == SMALL
+
+
+def test_the_whole_file_proof_refuses_a_text_that_is_not_the_change(
+    write_plan: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from cloudplan.plan.toml import splice
+
+    path = write_plan(SMALL)
+    doc = snapshot(path)
+    real = splice.edit
+    for wrong, error, says in (
+        (lambda text: text + "extra = 1\n", CannotEdit, "did not come out as intended"),  # one key too many
+        (lambda text: text + "[broken\n", PlanInvalid, "toml-syntax"),  # not TOML
+        (lambda text: text.replace('id = "b"', 'id = "a"'), CannotEdit, "did not come out as intended"),
+    ):
+        monkeypatch.setattr(splice, "edit", lambda outline, changes, wrong=wrong: wrong(real(outline, changes)))
+        for changes in ([Set(("plan",), "title", "Q")], [Set(MILESTONE_A, "done", DONE, ("due",))]):
+            with pytest.raises(error) as caught:
+                doc.apply(changes)
+            assert says in str(caught.value)
+            assert error is PlanInvalid or "bug in cloudplan" in str(caught.value.hint)

@@ -256,6 +256,8 @@ class _Proof:
             if any(p[0] == name and (len(p) < 2 or not isinstance(p[1], int)) for p in paths):
                 return None  # a table of that name that is not an element of the array
             k1 = bisect.bisect_left(heads, b, key=lambda h: h.start)
+            if k1 and b < heads[k1 - 1].end:
+                k1 -= 1  # found inside a header's line (the new lines begin "[[" as it does): they go before it
             k0 = k1
         else:
             k0 = outline.index.get((name, index), -1)
