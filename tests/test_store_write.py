@@ -209,7 +209,7 @@ def test_differ_finds_the_changed_span_in_files_small_and_large(size: int) -> No
 
 
 def _big_plan(projects: int, slips: bool = True, indicators: int = 2) -> str:
-    """A plan (over 64 KiB with some hundreds of *projects*): each project a milestone with a slip; measured indicators."""
+    """A plan (over 64 KiB with some hundreds of *projects*): a milestone with a slip in each, measured indicators."""
     parts = ['version = 1\n[plan]\ntitle = "Big"\n']
     for p in range(projects):
         parts.append(f'\n[[project]]\nid = "p{p}"\ntitle = "Project {p} {"x" * 150}"\n')
