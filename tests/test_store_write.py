@@ -388,3 +388,137 @@ def test_the_whole_file_proof_refuses_a_text_that_is_not_the_change(
                 doc.apply(changes)
             assert says in str(caught.value)
             assert error is PlanInvalid or "bug in cloudplan" in str(caught.value.hint)
+
+
+@pytest.mark.parametrize(
+    ("text", "changes"),
+    [
+        # A comment above the removed project goes with it: the next project's header lands on the comment's line.
+        (SMALL.replace('\n[[project]]\nid = "a"', '\n# about a\n[[project]]\nid = "a"'), [Remove(("project", 0))]),
+        # The project after the removed one has milestones; the empty one after it is renumbered by one.
+        (
+            SMALL.replace(
+                'id = "b"\ntitle = "B"\n', 'id = "b"\ntitle = "B"\n\n[[project.milestone]]\nid = "x"\ntitle = "X"\n'
+            ).replace('  [[project.milestone]]\n  id = "n"\n  title = "N"\n\n', ""),
+            [Remove(("project", 0))],
+        ),
+        # [[project]] before [plan]: the unit's header is the file's first.
+        ('[[project]]\nid = "a"\ntitle = "A"\n\n[plan]\ntitle = "P"\n', [Set(("project", 0), "title", "Ay")]),
+        # No final newline, the unit last or not.
+        (SMALL.removesuffix("\n"), [Set(("indicator", 0), "unit", "km", ("title",))]),
+        (SMALL.removesuffix("\n"), [Set(("project", 1), "title", "Bee")]),
+        ('[plan]\ntitle = "P"\n\n[[project]]\nid = "a"\ntitle = "A"', [Set(("project", 0), "title", "Ay")]),
+        # The first project of a plan that has none.
+        ('[plan]\ntitle = "P"\n', [Append((), "project", (("id", "a"), ("title", "A")), ("indicator",))]),
+        ('[plan]\ntitle = "P"\n\n# the end\n', [Append((), "project", (("id", "a"), ("title", "A")))]),
+    ],
+)
+def test_the_unit_proof_covers_these_layouts_and_places_warnings_as_a_cold_parse(
+    write_plan: Callable[..., Path], text: str, changes: list[Change]
+) -> None:
+    path = write_plan(text)
+    assert _made(path, changes).proof == "unit"
+
+
+def test_the_cache_holds_the_edited_plan_after_a_write_on_either_proof(write_plan: Callable[..., Path]) -> None:
+    from cloudplan.store import cache, plancache
+
+    path = write_plan(SMALL)
+    for changes, proof in (
+        ([Set(MILESTONE_A, "done", DONE, ("due",))], "unit"),
+        ([Set(("plan",), "title", "Q")], "whole"),
+        ([Remove(("project", 1))], "unit"),
+    ):
+        new = _made(path, changes)
+        assert new.proof == proof
+        new.write()
+        cold = store.parse(path.read_bytes(), new.name)
+        assert plancache.get(cache.folder(os.environ), new.key) == (cold.plan, cold.findings)
+
+
+def test_a_document_whose_plan_is_not_its_text_is_not_trusted_by_the_unit_proof(
+    write_plan: Callable[..., Path],
+) -> None:
+    """The unit proof rebuilds one element from the plan read: one that does not match its text is parsed whole."""
+    path = write_plan(SMALL)
+    real = snapshot(path)
+    other = store.parse(SMALL.replace('title = "M"', 'title = "Other"').encode(), real.name)
+    assert other.plan is not None
+    doc = Document(real.file, real.data, other.plan, other.findings, real.key)
+    new = doc.apply([Set(MILESTONE_A, "done", DONE, ("due",))])
+    assert new.proof == "whole"
+    assert new.plan == store.parse(new.data, doc.name).plan
+
+
+@pytest.mark.parametrize(
+    "wrong",
+    [
+        lambda text: text.replace('title = "P"', 'title = "Q"'),  # a change before the unit
+        lambda text: text.replace('title = "C"', 'title = "Q"'),  # after it
+        lambda text: text.replace("done = 2020-01-15", "done = 2020-01-16"),  # inside it, not the change asked
+        lambda text: text.replace("done = 2020-01-15", 'done = 2020-01-15\nnotes = "x"'),  # inside it, one more key
+    ],
+)
+def test_a_text_that_is_not_exactly_the_change_is_refused_on_every_path(
+    write_plan: Callable[..., Path], monkeypatch: pytest.MonkeyPatch, wrong: Callable[[str], str]
+) -> None:
+    from cloudplan.plan.toml import splice
+
+    path = write_plan(SMALL)
+    doc = snapshot(path)
+    real = splice.edit
+    monkeypatch.setattr(splice, "edit", lambda outline, changes: wrong(real(outline, changes)))
+    with pytest.raises(CannotEdit) as caught:
+        doc.apply([Set(MILESTONE_A, "done", DONE, ("due",))])
+    assert str(caught.value) == f"{doc.name}: the edit did not come out as intended, so nothing was written"
+    assert caught.value.hint == "this is a bug in cloudplan; please report it, with the plan file if you can"
+
+
+def test_a_file_the_lexer_cannot_follow_is_refused_with_its_name(
+    write_plan: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from cloudplan.plan.toml import splice
+    from cloudplan.plan.toml.lexer import LexError
+
+    def cannot(*_args: object) -> str:
+        raise LexError("no")
+
+    path = write_plan(SMALL)
+    doc = snapshot(path)
+    monkeypatch.setattr(splice, "edit", cannot)
+    with pytest.raises(CannotEdit) as caught:
+        doc.apply([Set(MILESTONE_A, "done", DONE, ("due",))])
+    assert str(caught.value) == f"{doc.name}: cloudplan cannot follow how this file is written, so it does not edit it"
+    assert caught.value.hint == "make the change by hand; nothing was written"
+    assert caught.value.__cause__ is None
+    assert caught.value.__suppress_context__
+
+
+def test_write_says_why_it_does_not_write(write_plan: Callable[..., Path]) -> None:
+    path = write_plan(SMALL)
+    new = snapshot(path).apply([Set(MILESTONE_A, "done", DONE, ("due",))])
+    name = new.name
+    path.write_text(SMALL + "# changed\n", encoding="utf-8")
+    with pytest.raises(EditConflict) as conflict:
+        new.write()
+    assert str(conflict.value) == f"{name} was changed by another program while cloudplan was editing it"
+    assert conflict.value.hint == "nothing was written; run the command again on the new file"
+    path.unlink()
+    with pytest.raises(EditConflict) as gone:
+        new.write()
+    assert str(gone.value) == f"{name}: cannot read it again before writing: No such file or directory"
+    assert gone.value.hint == "nothing was written"
+    path.write_text(SMALL, encoding="utf-8")
+    for mode in (0o444, 0o555, 0o440):  # no write bit for anyone (root too is told no), execute bits or not
+        path.chmod(mode)
+        with pytest.raises(WriteFailed) as read_only:
+            new.write()
+        assert str(read_only.value) == f"{name} is read-only"
+        assert read_only.value.hint == "nothing was written; make it writable (chmod u+w) to edit it"
+        assert path.read_text(encoding="utf-8") == SMALL
+    path.chmod(0o644)
+    new.write()
+    assert path.read_bytes() == new.data
+    assert new.base is not None
+    assert new.base.proof == ""
+    assert new.proof == "unit"
