@@ -424,11 +424,12 @@ def test_the_cache_holds_the_edited_plan_after_a_write_on_either_proof(write_pla
     from cloudplan.store import cache, plancache
 
     path = write_plan(SMALL)
-    for changes, proof in (
+    edits: list[tuple[list[Change], str]] = [
         ([Set(MILESTONE_A, "done", DONE, ("due",))], "unit"),
         ([Set(("plan",), "title", "Q")], "whole"),
         ([Remove(("project", 1))], "unit"),
-    ):
+    ]
+    for changes, proof in edits:
         new = _made(path, changes)
         assert new.proof == proof
         new.write()
