@@ -523,3 +523,54 @@ def test_write_says_why_it_does_not_write(write_plan: Callable[..., Path]) -> No
     assert new.base is not None
     assert new.base.proof == ""
     assert new.proof == "unit"
+
+
+def test_a_failed_write_names_the_file(write_plan: Callable[..., Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    path = write_plan(SMALL)
+    new = snapshot(path).apply([Set(MILESTONE_A, "done", DONE, ("due",))])
+
+    def full(*_args: object) -> None:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(os, "fsync", full)
+    with pytest.raises(WriteFailed) as caught:
+        new.write()
+    assert caught.value.message == f"cannot write {new.name}: No space left on device"
+    assert path.read_text(encoding="utf-8") == SMALL
+
+
+def test_a_unit_proved_in_a_file_that_starts_blank_keeps_its_lines(write_plan: Callable[..., Path]) -> None:
+    path = write_plan("\n\n" + SMALL)
+    new = _made(path, [Set(("project", 1), "title", "Bee")])  # b is empty: its warning is on its header's line
+    assert new.proof == "unit"
+    assert [f.line for f in new.findings] == [SMALL.split("\n").index('id = "b"') + 2]
+
+
+def test_the_proof_refuses_a_new_project_put_before_a_milestone_it_would_capture(
+    write_plan: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A new [[project]] written before a later [[project.milestone]] of the last one would take that milestone."""
+    from cloudplan.plan.toml import splice
+
+    text = SMALL + '\n[[project.milestone]]\nid = "late"\ntitle = "L"\n'
+    path = write_plan(text)
+    doc = snapshot(path)
+    wrong = text.replace("[[indicator]]", '[[project]]\nid = "d"\ntitle = "D"\n\n[[indicator]]')
+    monkeypatch.setattr(splice, "edit", lambda *_args: wrong)
+    with pytest.raises(CannotEdit, match="did not come out as intended"):
+        doc.apply([Append((), "project", (("id", "d"), ("title", "D")))])
+
+
+def test_a_syntax_error_in_the_new_text_is_refused_naming_the_file(
+    write_plan: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from cloudplan.plan.toml import splice
+
+    path = write_plan(SMALL)
+    doc = snapshot(path)
+    monkeypatch.setattr(splice, "edit", lambda *_args: SMALL + "[broken\n")
+    with pytest.raises(PlanInvalid) as caught:
+        doc.apply([Set(("plan",), "title", "Q")])
+    (finding,) = caught.value.findings
+    assert str(finding).startswith(f"{doc.name}:{SMALL.count(chr(10)) + 1}:")
+    assert "toml-syntax" in str(finding)
