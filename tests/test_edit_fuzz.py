@@ -67,8 +67,12 @@ def _key(draw: st.DrawFn, name: str) -> str:
 
 
 @st.composite
-def plans(draw: st.DrawFn) -> str:
-    """A valid plan's text, laid out at random."""
+def plans(draw: st.DrawFn, inline_arrays: bool = True) -> str:
+    """A valid plan's text, laid out at random.
+
+    Without *inline_arrays*, no array of projects, indicators, measures or slips is written
+    inline, nor an empty one of milestones, and there is at least one project.
+    """
     lines: list[str] = []
     indent = draw(st.sampled_from(["", "  ", "\t"]))
 
@@ -85,7 +89,7 @@ def plans(draw: st.DrawFn) -> str:
 
     def array(items: list[str], pad: str = "") -> str:
         """An inline array of *items*: on one line, or one item a line (with a comment, a trailing comma)."""
-        if not items or draw(st.booleans()):
+        if not items or not inline_arrays or draw(st.booleans()):
             return "[" + ", ".join(items) + "]" if items else draw(st.sampled_from(["[]", "[ ]", "[  # none yet\n]"]))
         body = "".join(f"\n{pad}  {item},{draw(st.sampled_from(['', '  # an item ]']))}" for item in items)
         return "[" + body + "\n" + pad + "]"
@@ -102,7 +106,7 @@ def plans(draw: st.DrawFn) -> str:
         if draw(st.booleans()):
             notes = draw(st.sampled_from(TEXTS)) + "\n[[project.milestone]]\n"
             values.append(("notes", _string(draw, notes, one_line)))
-        if due and draw(st.integers(0, 3)) == 0:
+        if due and inline_arrays and draw(st.integers(0, 3)) == 0:
             values.append(("slip", "[]"))  # no slip yet: an empty inline array that reschedule may fill
         return values
 
@@ -146,15 +150,15 @@ def plans(draw: st.DrawFn) -> str:
     def project_values(p: int, one_line: bool = False) -> list[tuple[str, str]]:
         return [("id", f'"p{p}"'), ("title", _string(draw, draw(st.sampled_from(TEXTS)), one_line))]
 
-    n_projects = draw(st.integers(0, 3))
+    n_projects = draw(st.integers(0 if inline_arrays else 1, 3))
     n_indicators = draw(st.integers(0, 2))
     counts = [draw(st.integers(0, 3)) for _ in range(n_projects)]
     measures = [draw(st.integers(0, 2)) for _ in range(n_indicators)]
-    inline_measures = [draw(st.integers(0, 3)) == 0 for _ in range(n_indicators)]
+    inline_measures = [inline_arrays and draw(st.integers(0, 3)) == 0 for _ in range(n_indicators)]
     # Either array may be written inline, as a key of the root table (`project = [{ ... }]`, or `[]`
     # when there are none yet); so may the plan table. The root's keys come in any order.
-    inline_projects = draw(st.integers(0, 3)) == 0
-    inline_indicators = draw(st.integers(0, 3)) == 0
+    inline_projects = inline_arrays and draw(st.integers(0, 3)) == 0
+    inline_indicators = inline_arrays and draw(st.integers(0, 3)) == 0
     inline_plan = draw(st.integers(0, 4)) == 0
     root = ["version"] + ["project"] * inline_projects + ["indicator"] * inline_indicators + ["plan"] * inline_plan
     for name in draw(st.permutations(root)):
@@ -199,7 +203,7 @@ def plans(draw: st.DrawFn) -> str:
                 lines.append('  "DINSIC",   # ] a comment')
                 lines.append('"""\n[[project]]\nid = "fake"\n""",')
                 lines.append("]")
-            if inline_milestones[p]:
+            if inline_milestones[p] and (counts[p] or inline_arrays):
                 items = [inline(milestone_values(p, m, one_line=True)) for m in range(counts[p])]
                 lines.append("milestone = " + array(items))
                 continue

@@ -315,6 +315,7 @@ class _Editor:
 
     def insert_block(self, change: Insert, seq: int) -> None:
         lines = _lines(change.text)
+        self.inline_array(self.find(change.parent), change.parent, change.name, seq)
         if change.before is not None:
             first, _last = self.span(change.before)
             self.insert(first - 1, [*lines, ""], seq)
