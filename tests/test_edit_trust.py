@@ -12,6 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import pytest
 from typer.testing import Result
 
 from cloudplan import store
@@ -180,3 +181,124 @@ def test_escaped_keys_are_found_by_check_and_by_edits(cli: Cli, write_plan: Call
     assert str(second["done"]) == "2020-02-01"
     assert path.read_text(encoding="utf-8").count("d\\u0075e") == 2  # the keys keep their spelling
     the_cache_holds_a_cold_parse(cli, path)
+
+
+def test_a_key_named_twice_in_set_is_a_usage_error(cli: Cli, write_plan: Callable[..., Path]) -> None:
+    path = write_plan(f'{HEAD}\n[[project]]\nid = "a"\ntitle = "A"\n\n[[project.milestone]]\nid = "m"\ntitle = "M"\n')
+    for pairs in (("notes=x", "notes="), ("notes=x", "notes=y"), ("title=A", " title=B")):
+        result = refused(cli, path, "set", "a/m", *pairs)
+        assert "bug in cloudplan" not in result.stderr
+        assert "notes" in result.stderr or "title" in result.stderr
+        assert "more than once" in result.stderr
+
+
+BOUNDS = ("--baseline", "1", "--baseline-on", "2018", "--target", "2", "--target-by", "2022")
+
+
+def test_an_empty_inline_array_becomes_tables_when_something_is_added(
+    cli: Cli, write_plan: Callable[..., Path]
+) -> None:
+    milestone = '[[project.milestone]]\nid = "m"\ntitle = "M"\n'
+    for text, args, where in (
+        (f"version = 1\nproject = []\n\n{HEAD}", ("add", "project", "n1", "--title", "N"), ("project",)),
+        (f"version = 1\nindicator = []\n\n{HEAD}", ("add", "indicator", "j", "--title", "J", *BOUNDS), ("indicator",)),
+        (f"indicator = []\nproject = []\n{HEAD}", ("add", "project", "n1", "--title", "N"), ("project",)),
+        (
+            f'{HEAD}\n[[project]]\nid = "a"\ntitle = "A"\nmilestone = []\n',
+            ("add", "milestone", "a/n", "--title", "N"),
+            ("project", 0, "milestone"),
+        ),
+        (
+            f'{HEAD}\n[[project]]\nid = "a"\ntitle = "A"\n\n{milestone}due = "2020"\nslip = [  ]  # none yet\n',
+            ("reschedule", "a/m", "2021", "--reason", "late", "--on", "2020-01-01"),
+            ("project", 0, "milestone", 0, "slip"),
+        ),
+        (
+            f"{HEAD}\n{INDICATOR}measure = []\n",
+            ("measure", "i", "3", "--on", "2020-01-01"),
+            ("indicator", 0, "measure"),
+        ),
+    ):
+        path = write_plan(text)
+        status(cli, path)  # the cache is warm
+        result = cli(*args, "--plan", str(path))
+        assert result.exit_code == 0, (text, result.stderr)
+        doc: Any = cold(path)
+        for part in where:
+            doc = doc[part]
+        assert len(doc) == 1, text
+        assert f"\n{where[-1]} = [" not in path.read_text(encoding="utf-8")
+        the_cache_holds_a_cold_parse(cli, path)
+
+
+def test_an_inline_array_that_holds_tables_is_refused_with_the_way_out(
+    cli: Cli, write_plan: Callable[..., Path]
+) -> None:
+    for text, args, table in (
+        (
+            f'version = 1\nproject = [{{ id = "p0", title = "P0" }}]\n\n{HEAD}',
+            ("add", "project", "n1", "--title", "N"),
+            "[[project]]",
+        ),
+        (
+            'indicator = [{ id = "i", title = "I", baseline = { value = 1, on = "2018" }, target = { value = 2, '
+            f'by = "2022" }} }}]\n{HEAD}',
+            ("add", "indicator", "j", "--title", "J", *BOUNDS),
+            "[[indicator]]",
+        ),
+        (
+            f'{HEAD}\n[[project]]\nid = "a"\ntitle = "A"\nmilestone = [{{ id = "m", title = "M" }}]\n',
+            ("add", "milestone", "a/n", "--title", "N"),
+            "[[project.milestone]]",
+        ),
+    ):
+        path = write_plan(text)
+        status(cli, path)
+        result = refused(cli, path, *args)
+        assert table in result.stderr, result.stderr
+        assert "bug in cloudplan" not in result.stderr
+        the_cache_holds_a_cold_parse(cli, path)
+
+
+def test_a_finding_after_an_edit_is_where_a_cold_check_puts_it(
+    cli: Cli, write_plan: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = write_plan(f'version = 1\nproject = [{{ id = "p0", title = "P0" }}]\n\n{HEAD}\n{INDICATOR}')
+    monkeypatch.chdir(path.parent)  # the edit and the reads name the file alike: one cache key
+    name = path.name
+    cold_check = cli("check", name, env={"CLOUDPLAN_NO_CACHE": "1"}).stdout
+    assert f"{name}:2:12: warning empty-project" in cold_check
+    result = cli("measure", "i", "3", "--on", "2020-01-01", "--plan", name)
+    assert result.exit_code == 0, result.stderr
+    assert cli("check", name).stdout == cold_check
+    the_cache_holds_a_cold_parse(cli, Path(name))
+
+
+def test_the_proof_refuses_a_new_table_that_an_inline_array_would_reject(
+    cli: Cli, write_plan: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Were the text made wrongly (here, `project = []` kept beside a new [[project]]), the proof catches it."""
+    from cloudplan.plan.toml import splice
+
+    monkeypatch.setattr(splice._Editor, "inline_array", lambda *_args: None)
+    for text, args in (
+        (f"version = 1\nproject = []\n\n{HEAD}", ("add", "project", "n1", "--title", "N")),
+        (f"version = 1\nindicator = []\n\n{HEAD}", ("add", "indicator", "j", "--title", "J", *BOUNDS)),
+    ):
+        path = write_plan(text)
+        result = refused(cli, path, *args)
+        assert "immutable" in result.stderr or "Cannot" in result.stderr, result.stderr
+
+
+def test_the_unit_proof_gives_way_to_a_whole_parse_when_the_array_is_a_root_key() -> None:
+    from cloudplan.plan.toml.splice import Append
+    from cloudplan.store import parse as cold_parse
+    from cloudplan.store.document import Document, _Proof
+    from cloudplan.store.reader import PlanFile
+
+    data = f"version = 1\nproject = []\n\n{HEAD}".encode()
+    parsed = cold_parse(data, "p.toml")
+    assert parsed.plan is not None
+    doc = Document(PlanFile(Path("p.toml"), "p.toml"), data, parsed.plan, parsed.findings, "k")
+    new = doc.text + '\n[[project]]\nid = "n"\ntitle = "N"\n'
+    assert _Proof(doc, new, [Append((), "project", (("id", "n"), ("title", "N")))]).run() is None

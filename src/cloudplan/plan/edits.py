@@ -517,6 +517,7 @@ def set_keys(portfolio: Portfolio, target: str, pairs: Iterable[str], today: dat
             _("say what to set, as KEY=VALUE"),
             hint=_("keys of a {kind}: {keys}").format(kind=what, keys=", ".join(allowed)),
         )
+    seen: set[str] = set()
     for pair in pairs:
         key, eq, raw = pair.partition("=")
         key = key.strip()
@@ -525,6 +526,12 @@ def set_keys(portfolio: Portfolio, target: str, pairs: Iterable[str], today: dat
                 _("{pair!r} is not KEY=VALUE").format(pair=pair),
                 hint=_('e.g. title="Ouverture de l\'offre"; KEY= removes a key'),
             )
+        if key in seen:
+            raise UsageError(
+                _("{key!r} is given more than once").format(key=key),
+                hint=_("give each key once: KEY=VALUE sets it, KEY= removes it"),
+            )
+        seen.add(key)
         if key not in allowed:
             raise UsageError(
                 _("a {kind} has no key {key!r} that set can change").format(kind=what, key=key),

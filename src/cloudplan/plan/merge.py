@@ -336,6 +336,9 @@ def _by_units(
     # (ours's as ours's plan has them, each other one parsed alone).
     if any(not p.cut and not alone(p.name, p.text) for p in parts) or parts[0].name != "":
         return None
+    for p in parts:  # an array written inline above the first table (`indicator = [...]`): no unit holds it
+        if p.name == "" and (_parsed(p.text) or {}).keys() & {"project", "indicator", "contact"}:
+            return None
     text = "".join(p.text for p in parts)
     plan = _assembled(parts, ours_plan, name)
     if plan is None or _new_errors(plan, ours_plan, others, today):

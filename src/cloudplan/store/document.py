@@ -127,22 +127,30 @@ class Document:
         return new
 
     def _reparsed(self, text: str, data: bytes, changes: Sequence[Change]) -> tuple[Plan, list[Finding]]:
-        """Parse the whole new and old texts: the proof for edits that the unit proof does not cover."""
+        """Parse the whole new text (once) and the old one: the proof for edits that the unit proof does not cover.
+
+        The new document must be the old one with exactly the changes made; its plan and
+        findings are then the new file's, as a cold parse gives them.
+        """
+        from cloudplan.plan import decode
         from cloudplan.plan.toml import parser
         from cloudplan.plan.toml.splice import expect
-        from cloudplan.store.reader import parse
+        from cloudplan.store.reader import document, locate
 
-        new = parse(data, self.name)
-        errors = [f for f in new.findings if f.severity is Severity.ERROR]
-        if new.plan is None or errors:
-            refuse(errors, {self.name: text})
-        assert new.plan is not None
-        if parser.loads(text) != expect(parser.loads(self.text), changes):
+        doc, _text, problem = document(data, self.name)
+        if doc is None:
+            refuse(problem, {self.name: text})
+        assert doc is not None
+        if doc != expect(parser.loads(self.text), changes):
             raise CannotEdit(
                 _("{name}: the edit did not come out as intended, so nothing was written").format(name=self.name),
                 hint=_("this is a bug in cloudplan; please report it, with the plan file if you can"),
             )
-        return new.plan, new.findings
+        plan, found = decode.build(doc, self.name)
+        errors = [f for f in found if f.severity is Severity.ERROR]
+        if errors:
+            refuse(errors, {self.name: text})
+        return plan, locate(found, {self.name: text})
 
     def write(self) -> None:
         """Replace the file with these bytes, atomically, if it still holds the bytes this edit was made from.
@@ -243,9 +251,13 @@ class _Proof:
         # 1. The unit's region in the old text: its tables, together.
         a, b = _differ(old, new)
         if how == "added":
-            if (name, index) in outline.index:
-                return None
+            if (name, index) in outline.index or any(e.names[0] == name for e in outline.entries(-1)):
+                return None  # a key of the root table names the array (`project = []`): it is no array of tables
+            if any(p[0] == name and (len(p) < 2 or not isinstance(p[1], int)) for p in paths):
+                return None  # a table of that name that is not an element of the array
             k1 = bisect.bisect_left(heads, b, key=lambda h: h.start)
+            if k1 and b < heads[k1 - 1].end:
+                k1 -= 1  # found inside a header's line (the new lines begin "[[" as it does): they go before it
             k0 = k1
         else:
             k0 = outline.index.get((name, index), -1)
@@ -262,11 +274,13 @@ class _Proof:
                     return None
         t0 = outline.statements_end(k0 - 1)
         u1 = heads[k1].start if k1 < len(heads) else len(old)
-        # 2. Every byte outside it is the same.
-        if a < t0 or b > u1:
-            return None
+        # 2. Every byte outside it is the same. (Where a difference lies is ambiguous when the text
+        # removed or added begins as what follows it does, [[project]] before [[project]]: the
+        # common start found may run past t0 into the region, pushing the end found past u1.)
         delta = len(new) - len(old)
         stop = u1 + delta
+        if a < t0 or stop < t0 or (b > u1 and old[u1:] != new[stop:]):
+            return None
         if u1 < len(old) and not new.endswith("\n", 0, stop):
             return None
         # 3. The new region lexes alone, from the state its start has.
@@ -346,10 +360,16 @@ class _Proof:
             if name == "project"
             else plan._replace(indicators=tuple(items))  # type: ignore[arg-type]
         )
-        return new_plan, self.findings(new_plan, name, index, how, where)
+        findings = self.findings(new_plan, name, index, how, where)
+        if findings is None:
+            return None
+        return new_plan, findings
 
-    def findings(self, plan: Plan, name: str, index: int, how: str, where: tuple[Any, ...]) -> list[Finding]:
-        """The findings a cold parse gives for a valid plan: a warning for each project without milestones, located."""
+    def findings(self, plan: Plan, name: str, index: int, how: str, where: tuple[Any, ...]) -> list[Finding] | None:
+        """The findings a cold parse gives for a valid plan: a warning for each project without milestones, located.
+
+        None when a project has no header line to place its warning at (the whole parse places it).
+        """
         from cloudplan.plan.decode import empty_project
 
         empty = [p for p in plan.projects if not p.milestones]
@@ -359,7 +379,7 @@ class _Proof:
         outline = self.doc.outline
         lines_delta = self.new.count("\n") - self.old.count("\n")
 
-        def place(key: Key) -> tuple[int, int]:
+        def place(key: Key) -> tuple[int, int] | None:
             """The line and column of the header of the top-level element *key* in the new text."""
             table, j = key[0], key[1]
             if table == name and j == index and how != "removed":
@@ -368,11 +388,17 @@ class _Proof:
                 j += 1
             k = outline.index.get((table, j))
             if k is None:
-                return 1, 1
+                return None  # written inline: the whole parse places it
             header = outline.headers[k]
             return header.line + (lines_delta if k >= k1 else 0), header.col
 
-        return [empty_project(plan.source, p.key, p.id).at(*place(p.key)) for p in empty]
+        found = []
+        for p in empty:
+            at = place(p.key)
+            if at is None:
+                return None
+            found.append(empty_project(plan.source, p.key, p.id).at(*at))
+        return found
 
 
 def _count(outline: Outline, name: str) -> int:

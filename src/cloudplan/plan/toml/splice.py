@@ -315,6 +315,7 @@ class _Editor:
 
     def insert_block(self, change: Insert, seq: int) -> None:
         lines = _lines(change.text)
+        self.inline_array(self.find(change.parent), change.parent, change.name, seq)
         if change.before is not None:
             first, _last = self.span(change.before)
             self.insert(first - 1, [*lines, ""], seq)
@@ -380,6 +381,7 @@ class _Editor:
         heads = self.outline.headers
         names = (*_names(parent), name)
         p = self.find(parent)
+        self.inline_array(p, parent, name, seq)
         path = (*parent, name)
         siblings = [i for i, t in enumerate(paths) if len(t) == len(path) + 1 and t[: len(path)] == path]
         like = siblings[-1] if siblings else next((i for i, h in enumerate(heads) if h.names == names), None)
@@ -415,6 +417,36 @@ class _Editor:
         while end > 0 and self.is_blank(end):
             end -= 1
         self.insert(end, ["", *block] if end else block, seq)
+
+    def inline_array(self, p: int, parent: Key, name: str, seq: int) -> None:
+        """Make way for a new [[name]] table in table *p*, which may hold *name* as a key: `name = []` goes.
+
+        An empty array written inline (`project = []`) is a place-holder: its line is removed and
+        the new table written as a [[...]] table, which parses to the same array with one more
+        element. An inline array that holds something, or a dotted key, is refused: the file
+        must use [[...]] tables for cloudplan to add one.
+        """
+        entry = next((e for e in self.outline.entries(p) if e.names[0] == name), None)
+        if entry is None:
+            return
+        from cloudplan.plan.toml import parser
+
+        written = self.outline.text[entry.value : entry.value_end]
+        try:
+            empty = entry.names == (name,) and parser.loads(f"v = {written}")["v"] == []
+        except parser.TOMLDecodeError:  # pragma: no cover - the lexer read it as one value
+            empty = False
+        if not empty:
+            tables = "[[" + ".".join(_spell_key(n) for n in (*_names(parent), name)) + "]]"
+            raise CannotEdit(
+                _("{table} is written inline ({key} = [...]); cloudplan adds only {tables} tables").format(
+                    table=_dotted((*parent, name)), key=".".join(entry.names), tables=tables
+                ),
+                hint=_(
+                    "write each element as a {tables} table, or make the change by hand; nothing was written"
+                ).format(tables=tables),
+            )
+        self.ops.append(_Op(entry.line - 1, entry.last, [], seq))
 
     def remove(self, change: Remove, seq: int) -> None:
         i = self.find(change.table)
