@@ -177,8 +177,11 @@ def _reference(base: dict[str, Any], ours: dict[str, Any], theirs: dict[str, Any
     for ref in removed_o:
         if ref not in removed_t and changed(t, ref):
             conflicts.add(ref)
-    for ref in set(o) | set(t):
-        if any(_inside(x, ref) for x in conflicts | removed_o | removed_t):
+    # A conflict over a whole item (removed on one side, or new on both with two contents) stands for what it
+    # holds; a conflict over one key of an item does not: its milestones and measures are merged on their own.
+    whole = set(conflicts)
+    for ref in sorted(set(o) | set(t), key=lambda r: (len(r), r)):  # an item before what it holds
+        if any(_inside(x, ref) for x in whole | removed_o | removed_t):
             continue
         bo, oo, to = b.get(ref), o.get(ref), t.get(ref)
         if to is None or to == bo:
@@ -189,6 +192,7 @@ def _reference(base: dict[str, Any], ours: dict[str, Any], theirs: dict[str, Any
         if bo is None:  # added by both: one, unless two contents
             if any(o.get(r) != t.get(r) for r in set(o) | set(t) if _inside(ref, r)):
                 conflicts.add(_top(ref, b))
+                whole.add(ref)
             continue
         item = dict(oo)
         for key in set(bo) | set(to):
@@ -246,6 +250,12 @@ FOUND = [
     ('version = 1\nindicator = [\n  { id = "i0", title = "Alpha", baseline = { value = 1, on = "2018" }, target = '
      '{ value = 10, "by" = "2022" }, measure = [] },\n]\nplan = { title = "Plan" }',
      [("reopen", ("p0/m9",))], [("reopen", ("p0/m9",))]),
+    # A project retitled twice, and one of its milestones done again on one side and reopened on the other: two
+    # conflicts, the project's title and the milestone's done day (the reference once let the first hide the second).
+    ('version = 1\n[plan]\ntitle = "Plan"\n[[project]]\nid = "p1"\ntitle = "Alpha"\n[[project.milestone]]\n'
+     'id = "m0"\ntitle = "Alpha"\ndone = 2020-01-15\n',
+     [("set", ("p1", "title=A")), ("done", ("p1/m0", "2020-02-01"))],
+     [("set", ("p1", "title=B")), ("reopen", ("p1/m0",))]),
 ]  # fmt: skip
 
 
