@@ -457,3 +457,47 @@ def test_the_driver_alone(tmp_path: Path) -> None:
     nowhere = run("base", "nowhere", "theirs")
     assert nowhere.returncode == 2
     assert "nowhere: cannot read it" in nowhere.stderr
+
+
+def _merged_text(base: str, ours: str, theirs: str) -> tuple[str, list[Any]]:
+    from datetime import date
+
+    from cloudplan.plan.merge import merge_plans
+
+    ours_plan = store.parse(ours.encode("utf-8"), "plan.toml").plan
+    assert ours_plan is not None
+    merged = merge_plans(base, ours, theirs, name="plan.toml", ours_plan=ours_plan, today=date(2026, 12, 6))
+    return merged.text, merged.conflicts
+
+
+SMALL = (
+    'version = 1\n[plan]\ntitle = "P"\n[[project]]\nid = "p0"\ntitle = "A"\n'
+    '[[project.milestone]]\nid = "m0"\ntitle = "M"\ndue = "2020"\n'
+)
+
+
+def test_a_unit_both_sides_changed_keeps_ours_spacing() -> None:
+    """A project merged from both sides stands where ours had it, with no blank line ours did not write."""
+    ours = SMALL.replace('title = "A"', 'title = "Z"')
+    theirs = SMALL.replace('title = "M"', 'title = "B"')
+    text, conflicts = _merged_text(SMALL, ours, theirs)
+    assert conflicts == []
+    assert text == SMALL.replace('title = "A"', 'title = "Z"').replace('title = "M"', 'title = "B"')
+
+
+def test_ours_inline_slips_and_theirs_slip_tables_merge() -> None:
+    """Ours writes `slip = []` and retitles; theirs reschedules (its slip as a table): both, slips inline as ours."""
+    base = SMALL + "slip = []\n"
+    ours = base.replace('title = "M"', 'title = "B"')
+    theirs = base.replace(
+        'due = "2020"\nslip = []\n',
+        'due = "2022"\n\n  [[project.milestone.slip]]\n  from = "2020"\n  to = "2022"\n  on = 2020-01-15\n'
+        '  reason = "late"\n',
+    )
+    text, conflicts = _merged_text(base, ours, theirs)
+    assert conflicts == []
+    milestone = tomllib.loads(text)["project"][0]["milestone"][0]
+    assert milestone["title"] == "B"
+    assert milestone["due"] == "2022"
+    assert [s["reason"] for s in milestone["slip"]] == ["late"]
+    assert 'slip = [{ from = "2020", to = "2022"' in text

@@ -281,6 +281,7 @@ class _Part(NamedTuple):
     ours: int | None  # ours's unit, unchanged (its index among ours's units of its name)
     doc: Table | None  # else the document of its text
     cut: bool = True  # a unit as a cut of its version gave it (else written by the merge: proved alone)
+    placed: bool = False  # stands where ours has this unit (merged, or taken from theirs): ours's spacing kept
 
 
 def _by_units(
@@ -321,7 +322,7 @@ def _by_units(
         if where is None:
             parts.append(_Part(u.name, u.text, u.nth, None))
         elif (result := results[where]) is not None:
-            parts.append(result)
+            parts.append(result._replace(placed=True))
     for key, (_b, o, _t) in groups.items():  # theirs's new units: after ours's last of their name
         part = results[key]
         if o is None and part is not None:
@@ -385,14 +386,15 @@ def _parsed(text: str) -> Table | None:
 
 
 def _joined(parts: list[_Part], eol: str, final_newline: bool) -> list[_Part]:
-    """The parts, each ending its last line (a blank line before a unit that ours did not have there)."""
+    """The parts, each ending its last line (a blank line before a new unit, which ours did not have)."""
     out: list[_Part] = []
     for i, part in enumerate(parts):
         text = part.text
         last = i == len(parts) - 1
         if not last and text and not text.endswith("\n"):
             text += eol
-        if i and out[-1].text and not out[-1].text.endswith(eol + eol) and part.ours is None and text:
+        new = part.ours is None and not part.placed
+        if i and new and text and out[-1].text and not out[-1].text.endswith(eol + eol):
             out[-1] = out[-1]._replace(text=out[-1].text + eol)
         if last:
             text = text.rstrip("\r\n") + eol if final_newline and text.strip() else text

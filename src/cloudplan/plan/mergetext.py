@@ -335,8 +335,11 @@ class _Writer:
             # Ours left the block as it was: theirs's, comments and layout included.
             self.ops.append(Replace(ok, "\n".join(now)))
             return
-        if mine is not None and then is not None and now is not None and now != then and mine != then:
-            # Both changed it: line by line, where their lines do not meet, if that gives the merged keys.
+        inline = any(ours.statement(ok, name) is not None for name, _sub in node.kind.tables + node.kind.arrays)
+        if mine is not None and then is not None and now is not None and now != then and mine != then and not inline:
+            # Both changed it: line by line, where their lines do not meet, if that gives the merged keys. Not
+            # where ours writes an array in the block (`slip = []`): `inline` rewrites that statement, which the
+            # lines of theirs (its slips as tables) would have dropped.
             lines = _merge_lines(then, mine, now)
             if lines is not None and lines != mine and _block_keys(lines, ok) == _own_keys(node):
                 self.ops.append(Replace(ok, "\n".join(lines)))
