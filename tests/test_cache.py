@@ -17,6 +17,14 @@ from cloudplan import store
 from cloudplan.store import cache
 from tests.conftest import MINIMAL, ROADMAP
 
+# An entry as someone else would write it: no seal of this cache's key, so checked field by field.
+UNSEALED = cache.MAGIC + bytes(cache.SEAL_BYTES)
+
+
+def _entries(folder: Path) -> list[Path]:
+    """The entries of a cache folder: its files but the seal's key (`.seal`)."""
+    return [p for p in folder.iterdir() if p.name != cache.SEAL_KEY]
+
 
 def _load(path: Path, env: dict[str, str]) -> store.Parsed:
     return store.read_file(store.PlanFile(path, path.name), env)
@@ -27,7 +35,7 @@ def test_a_cached_plan_equals_a_fresh_parse(tmp_path: Path) -> None:
     fresh = store.parse(ROADMAP.read_bytes(), ROADMAP.name)
     first = _load(ROADMAP, env)  # a miss: parses and stores
     second = _load(ROADMAP, env)  # a hit
-    assert len(os.listdir(tmp_path / "c" / "cloudplan")) == 1  # one file, no checks across files yet
+    assert len(_entries(tmp_path / "c" / "cloudplan")) == 1  # one file, no checks across files yet
     assert first.plan == second.plan == fresh.plan
     assert first.findings == second.findings == fresh.findings
 
@@ -43,8 +51,8 @@ def test_findings_are_cached_located(tmp_path: Path, write_plan: Callable[..., P
 def test_a_corrupt_entry_is_ignored_and_replaced(tmp_path: Path) -> None:
     env = {"XDG_CACHE_HOME": str(tmp_path / "c")}
     _load(ROADMAP, env)
-    (entry,) = (tmp_path / "c" / "cloudplan").iterdir()
-    for damage in (b"", b"garbage", cache.MAGIC + b"\x80\x05not a pickle", entry.read_bytes()[:-20]):
+    (entry,) = _entries(tmp_path / "c" / "cloudplan")
+    for damage in (b"", b"garbage", UNSEALED + b"\x80\x05not a pickle", entry.read_bytes()[:-20]):
         entry.write_bytes(damage)
         assert _load(ROADMAP, env).plan == store.parse(ROADMAP.read_bytes(), ROADMAP.name).plan
 
@@ -54,7 +62,7 @@ def test_an_entry_under_another_key_is_not_trusted(tmp_path: Path, write_plan: C
     env = {"XDG_CACHE_HOME": str(tmp_path / "c")}
     other = write_plan(MINIMAL)
     _load(other, env)
-    (entry,) = (tmp_path / "c" / "cloudplan").iterdir()
+    (entry,) = _entries(tmp_path / "c" / "cloudplan")
     forged = tmp_path / "c" / "cloudplan" / cache.key(ROADMAP.read_bytes(), ROADMAP.name)
     forged.write_bytes(entry.read_bytes())
     assert _load(ROADMAP, env).plan.title == "Feuille de route de l'État sur le cloud"
@@ -90,7 +98,7 @@ def test_old_entries_are_pruned(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
     where = tmp_path / "c"
     for i in range(6):
         cache.put(where, cache.key(f"plan {i}".encode(), "p.toml"), i)
-    assert len(list(where.iterdir())) == 3
+    assert len(_entries(where)) == 3
     assert cache.get(where, cache.key(b"plan 5", "p.toml")) == 5
 
 
@@ -209,7 +217,7 @@ def _plant(folder: Path, k: str, value: object) -> None:
     import pickle
 
     folder.mkdir(parents=True, exist_ok=True)
-    (folder / k).write_bytes(cache.MAGIC + pickle.dumps((k, value), protocol=pickle.HIGHEST_PROTOCOL))
+    (folder / k).write_bytes(UNSEALED + pickle.dumps((k, value), protocol=pickle.HIGHEST_PROTOCOL))
 
 
 def _run(args: list[str], env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
@@ -269,7 +277,7 @@ def test_only_records_dates_and_enum_members_can_be_reached(
 ) -> None:
     where = tmp_path / "c"
     where.mkdir(mode=0o700)
-    (where / "k").write_bytes(cache.MAGIC + _call(*payload))
+    (where / "k").write_bytes(UNSEALED + _call(*payload))
     assert cache.get(where, "k") is None
 
 
@@ -304,7 +312,7 @@ def test_an_entry_cannot_rewrite_a_record_class(tmp_path: Path) -> None:
     where = tmp_path / "c"
     where.mkdir(mode=0o700)
     before = dict(vars(Finding))
-    (where / "k").write_bytes(cache.MAGIC + _build_on(("cloudplan.base.findings", "Finding"), {"__str__": "forged"}))
+    (where / "k").write_bytes(UNSEALED + _build_on(("cloudplan.base.findings", "Finding"), {"__str__": "forged"}))
     try:
         assert cache.get(where, "k") is None
         assert vars(Finding)["__str__"] is before["__str__"]
@@ -325,7 +333,7 @@ def test_an_entry_cannot_rewrite_an_enum_member(tmp_path: Path) -> None:
 
     where = tmp_path / "c"
     where.mkdir(mode=0o700)
-    (where / "k").write_bytes(cache.MAGIC + pickle.dumps(("k", Forged()), protocol=pickle.HIGHEST_PROTOCOL))
+    (where / "k").write_bytes(UNSEALED + pickle.dumps(("k", Forged()), protocol=pickle.HIGHEST_PROTOCOL))
     try:
         assert cache.get(where, "k") is None
         assert Severity.ERROR.value == "error"
@@ -388,7 +396,7 @@ def test_a_new_cache_folder_is_the_users_alone(tmp_path: Path, write_plan: Calla
         os.umask(old)
     assert result.returncode == 0, result.stderr
     assert (home / "cloudplan").stat().st_mode & 0o777 == 0o700
-    assert [p.stat().st_mode & 0o777 for p in (home / "cloudplan").iterdir()] == [0o600, 0o600]  # plan, checks
+    assert [p.stat().st_mode & 0o777 for p in (home / "cloudplan").iterdir()] == [0o600] * 3  # plan, checks, key
 
 
 @pytest.mark.parametrize(
@@ -416,12 +424,15 @@ def test_an_entry_of_another_shape_is_a_miss(
     where = tmp_path / "cache" / "cloudplan"
     where.mkdir(parents=True, mode=0o700)
     k = cache.key(plan.read_bytes(), plan.name)
-    cache.put(where, k, values[entry])
+    _plant(where, k, values[entry])
     result = cli("status", "--format", "json", "--as-of", "2020-06-30", plan.name)  # read under the key planted
     assert result.exit_code == 0, result.output  # type: ignore[attr-defined]
     doc = json.loads(result.stdout)  # type: ignore[attr-defined]
     assert [m["ref"] for p in doc["projects"] for m in p["milestones"]] == ["alpha/one", "alpha/two"]
     assert store.read_file(store.PlanFile(plan, plan.name)).plan == fresh  # and the entry was replaced
+    if entry in ("text", "none", "findings-not-a-list"):  # sealed by this cache: its outer shape is checked still
+        cache.put(where, k, values[entry])
+        assert store.read_file(store.PlanFile(plan, plan.name)).plan == fresh
 
 
 def test_cached_checks_of_another_shape_are_a_miss(tmp_path: Path, write_plan: Callable[..., Path]) -> None:
@@ -568,7 +579,7 @@ def test_no_entry_holds_a_zone_found_unknown(tmp_path: Path, write_plan: Callabl
     env = {"XDG_CACHE_HOME": str(tmp_path / "c")}
     parsed = _load(plan, env)
     assert [f.code for f in parsed.findings] == ["unknown-timezone"]
-    assert not (tmp_path / "c" / "cloudplan").exists() or not os.listdir(tmp_path / "c" / "cloudplan")
+    assert not (tmp_path / "c" / "cloudplan").exists() or not _entries(tmp_path / "c" / "cloudplan")
     where = tmp_path / "c" / "cloudplan"
     plancache.put_entry(where, parsed.key, (parsed.plan, parsed.findings))
     plancache.put_entry(where, parsed.key, plancache.edited_entry("base", parsed.plan, parsed.plan, parsed.findings))
@@ -669,7 +680,7 @@ def test_an_entry_with_a_field_of_the_wrong_type_is_a_miss(
     where.mkdir(parents=True, mode=0o700)
     k = cache.key(plan.read_bytes(), plan.name)
     # Written as a pickle would hold it, whatever cache.put would refuse to write.
-    (where / k).write_bytes(cache.MAGIC + pickle.dumps((k, _wrong_fields(fresh.plan, fresh.findings)[entry]), 5))
+    (where / k).write_bytes(UNSEALED + pickle.dumps((k, _wrong_fields(fresh.plan, fresh.findings)[entry]), 5))
     assert plancache.get(where, k) is None
     result = cli("status", "--format", "json", "--as-of", "2020-06-30", plan.name)  # read under the key planted
     assert result.exit_code == 0, result.output  # type: ignore[attr-defined]
@@ -695,7 +706,7 @@ def test_every_plan_parsed_is_an_entry_that_fits(path: Path) -> None:
     if parsed.plan is None:
         return
     entry = (parsed.plan, parsed.findings)
-    size = len(cache.MAGIC + pickle.dumps(("k" * 48, entry), protocol=pickle.HIGHEST_PROTOCOL))
+    size = len(UNSEALED + pickle.dumps(("k" * 48, entry), protocol=pickle.HIGHEST_PROTOCOL))
     assert plancache.is_entry(entry, cache.BUDGET_PER_BYTE * size)
     assert plancache.are_findings(parsed.findings, cache.BUDGET_PER_BYTE * size)
 
@@ -742,7 +753,7 @@ def test_a_memo_bomb_is_a_fast_miss(
     where = tmp_path / "cache" / "cloudplan"
     where.mkdir(parents=True, mode=0o700)
     k = cache.key(plan.read_bytes(), plan.name)
-    (where / k).write_bytes(cache.MAGIC + pickle.dumps((k, _bomb(20_000)), protocol=5))
+    (where / k).write_bytes(UNSEALED + pickle.dumps((k, _bomb(20_000)), protocol=5))
     assert (where / k).stat().st_size < 100_000
     start = time.monotonic()
     result = cli("status", "--format", "json", "--as-of", "2020-06-30", plan.name)  # read under the key planted
@@ -771,16 +782,16 @@ def test_a_record_is_built_only_from_one_value_per_field(tmp_path: Path) -> None
     big = ("x",) * 100_000
     where = tmp_path / "c"
     where.mkdir(mode=0o700)
-    (where / "k").write_bytes(cache.MAGIC + pickle.dumps(("k", [_Shared(Milestone, big)] * 1 + [
+    (where / "k").write_bytes(UNSEALED + pickle.dumps(("k", [_Shared(Milestone, big)] * 1 + [
         _Shared(Milestone, big) for _ in range(1000)]), protocol=5))  # fmt: skip
     assert (where / "k").stat().st_size < 300_000
     start = time.monotonic()
     assert cache.get(where, "k") is None
     assert time.monotonic() - start < 1
     one = Milestone("p", "m", "M", ("project", 0), "s")
-    (where / "k").write_bytes(cache.MAGIC + pickle.dumps(("k", one), protocol=5))
+    (where / "k").write_bytes(UNSEALED + pickle.dumps(("k", one), protocol=5))
     assert cache.get(where, "k") == one, "a record of its own fields loads"
-    (where / "k").write_bytes(cache.MAGIC + pickle.dumps(("k", _Shared(Milestone, tuple(one)[:4])), protocol=5))
+    (where / "k").write_bytes(UNSEALED + pickle.dumps(("k", _Shared(Milestone, tuple(one)[:4])), protocol=5))
     assert cache.get(where, "k") is None, "nor one field fewer"
 
 
@@ -803,7 +814,7 @@ def test_what_an_entry_may_not_call(tmp_path: Path, payload: bytes) -> None:
     pickletools.dis(payload)  # a well-formed pickle: refused for what it does, not for a typo
     where = tmp_path / "c"
     where.mkdir(mode=0o700)
-    (where / "k").write_bytes(cache.MAGIC + payload)
+    (where / "k").write_bytes(UNSEALED + payload)
     assert cache.get(where, "k") is None
 
 
@@ -838,3 +849,62 @@ def test_the_budget_is_spent_by_every_column() -> None:
     assert plancache.fits(Plan, [plan], [visited])
     assert not plancache.fits(Plan, [plan], [visited - 1])
     assert not plancache.is_entry((plan, []), visited - 1)
+
+
+def test_an_entry_this_cache_sealed_skips_the_field_check(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """cloudplan's own entries carry its key's seal: read without visiting every field; others are checked whole."""
+    from cloudplan.store import plancache
+
+    where = tmp_path / "sealed" / "cloudplan"
+    plan = store.parse(ROADMAP.read_bytes(), ROADMAP.name).plan
+    assert plan is not None
+    k = cache.key(ROADMAP.read_bytes(), ROADMAP.name)
+    plancache.put(where, k, plan, [])
+    key_file = where / cache.SEAL_KEY
+    assert key_file.stat().st_mode & 0o777 == 0o600
+    assert len(key_file.read_bytes()) == cache.SEAL_BYTES
+    visited: list[int] = []
+    real_fits = plancache.fits
+
+    def counted(cls: type, column: list[object], budget: list[int]) -> bool:
+        visited.append(len(column))
+        return real_fits(cls, column, budget)
+
+    monkeypatch.setattr(plancache, "fits", counted)
+    assert plancache.get(where, k) == (plan, [])
+    assert visited == []  # sealed: its outer shape only
+    entry = where / k
+    raw = bytearray(entry.read_bytes())
+    raw[len(cache.MAGIC)] ^= 0xFF  # a seal that does not hold (a damaged or copied entry)
+    entry.write_bytes(bytes(raw))
+    assert plancache.get(where, k) == (plan, [])  # still used, once every field was checked
+    assert visited != []
+
+
+def test_an_entry_sealed_by_another_cache_is_checked_whole(tmp_path: Path) -> None:
+    """Copied from another cache folder, an entry's seal is another key's: a wrong field in it is a miss."""
+    from cloudplan.store import plancache
+
+    plan = store.parse(ROADMAP.read_bytes(), ROADMAP.name).plan
+    assert plan is not None
+    k = cache.key(ROADMAP.read_bytes(), ROADMAP.name)
+    elsewhere, here = tmp_path / "a" / "cloudplan", tmp_path / "b" / "cloudplan"
+    plancache.put(elsewhere, k, plan._replace(title=42), [])  # type: ignore[arg-type]
+    assert plancache.get(elsewhere, k) is not None  # its own cache trusts what it wrote
+    here.mkdir(parents=True, mode=0o700)
+    (here / k).write_bytes((elsewhere / k).read_bytes())
+    assert plancache.get(here, k) is None
+
+
+def test_a_seal_key_others_may_read_is_not_used(tmp_path: Path) -> None:
+    """A key file that is not the user's alone (or not a file of 32 bytes) seals nothing: no entry is written."""
+    from cloudplan.store import plancache
+
+    where = tmp_path / "cloudplan"
+    where.mkdir(mode=0o700)
+    (where / cache.SEAL_KEY).write_bytes(bytes(cache.SEAL_BYTES))
+    (where / cache.SEAL_KEY).chmod(0o644)
+    plan = store.parse(ROADMAP.read_bytes(), ROADMAP.name).plan
+    assert plan is not None
+    plancache.put(where, "k", plan, [])
+    assert _entries(where) == []

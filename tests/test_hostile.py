@@ -333,8 +333,10 @@ def test_a_memo_bomb_in_the_cache_is_a_miss_within_bounds(tmp_path: Path, write_
     done = bounded(["status", "--format", "json", "p.toml"], plan.parent, {"XDG_CACHE_HOME": str(tmp_path / "c")})
     assert done.returncode == 0, done.stderr
     # The run left two entries: the plan's (plan, findings), and the checks across files' (a list).
-    (entry,) = [name for name in os.listdir(where) if isinstance(cache.get(where, name), tuple)]
-    (where / entry).write_bytes(cache.MAGIC + pickle.dumps((entry, (bomb, [])), protocol=5))
+    (entry,) = [
+        name for name in os.listdir(where) if name != cache.SEAL_KEY and isinstance(cache.get(where, name), tuple)
+    ]
+    (where / entry).write_bytes(cache.MAGIC + bytes(cache.SEAL_BYTES) + pickle.dumps((entry, (bomb, [])), protocol=5))
     assert (where / entry).stat().st_size < 100_000
     done = bounded(["status", "--format", "json", "p.toml"], plan.parent, {"XDG_CACHE_HOME": str(tmp_path / "c")})
     assert done.returncode == 0, done.stderr

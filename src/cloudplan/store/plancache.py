@@ -66,7 +66,7 @@ def _get(folder: Path | None, key: str, depth: int) -> tuple[Plan, list[Finding]
     from cloudplan.core.model import Plan
     from cloudplan.store import cache
 
-    value = cache.get(folder, key, is_entry)
+    value = cache.get(folder, key, is_entry, sealed=is_sealed_entry)
     if isinstance(value, tuple) and len(value) == 2 and isinstance(value[0], Plan) and isinstance(value[1], list):
         return value[0], value[1]
     if not isinstance(value, Edited) or not isinstance(value.head, Plan) or depth >= MAX_EDITS:
@@ -114,6 +114,15 @@ def is_entry(value: object, budget: int = 1 << 62) -> bool:
     else:
         return False
     return type(findings) is list and fits(Plan, [plan], left) and fits(Finding, findings, left)
+
+
+def is_sealed_entry(value: object) -> bool:
+    """Whether an entry cloudplan wrote itself (sealed: `cache._seal`) has one of the two shapes, on the outside."""
+    from cloudplan.core.model import Plan
+
+    if type(value) is Edited:
+        return len(value) == len(Edited._fields) and type(value.head) is Plan and type(value.findings) is list
+    return type(value) is tuple and len(value) == 2 and type(value[0]) is Plan and type(value[1]) is list
 
 
 def are_findings(value: object, budget: int = 1 << 62) -> bool:
