@@ -33,6 +33,10 @@ class Repo:
         self.root = root
         root.mkdir(parents=True, exist_ok=True)
         self.git("init", "-q", "-b", "main")
+        # The tests' cache folder ($XDG_CACHE_HOME, tmp_path/cache) may lie in the work tree: never committed.
+        (root / ".git" / "info").mkdir(parents=True, exist_ok=True)
+        with (root / ".git" / "info" / "exclude").open("a", encoding="utf-8") as exclude:
+            exclude.write("/cache/\n")
 
     def git(self, *args: str, check: bool = True, **env: str) -> subprocess.CompletedProcess[str]:
         """Run git in the work tree; with check, fail the test on a non-zero exit, showing git's words."""

@@ -211,6 +211,25 @@ class Portfolio(NamedTuple):
         return next((p.warn_days for p in self.plans if p.warn_days is not None), DEFAULT_WARN_DAYS)
 
 
+def rekeyed(item: Project | Indicator | Contact, index: int) -> Project | Indicator | Contact:
+    """*item*, and what it holds, keyed as element *index* of its array: after an item before it left or came."""
+    if item.key[1] == index:
+        return item
+
+    def key(k: tuple[str | int, ...]) -> tuple[str | int, ...]:
+        return (k[0], index, *k[2:])
+
+    if isinstance(item, Project):
+        milestones = tuple(
+            m._replace(key=key(m.key), slips=tuple(s._replace(key=key(s.key)) for s in m.slips))
+            for m in item.milestones
+        )
+        return item._replace(key=key(item.key), milestones=milestones)
+    if isinstance(item, Indicator):
+        return item._replace(key=key(item.key), measures=tuple(m._replace(key=key(m.key)) for m in item.measures))
+    return item._replace(key=key(item.key))
+
+
 def _reduce(record: tuple[object, ...]) -> tuple[object, tuple[object, ...]]:
     """Pickle a record as tuple.__new__(cls, values): rebuilt in C, not by the Python __new__ of NamedTuple."""
     return tuple.__new__, (type(record), tuple(record))

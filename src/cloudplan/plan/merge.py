@@ -36,7 +36,7 @@ from typing import Any, NamedTuple
 from cloudplan.base.findings import Finding, Key, Severity
 from cloudplan.base.translate import _
 from cloudplan.core.merge import MISSING, Conflict, Fate, Node, Path, Table, merged_table
-from cloudplan.core.model import Contact, Indicator, Milestone, Plan, Portfolio, Project
+from cloudplan.core.model import Contact, Indicator, Milestone, Plan, Portfolio, Project, rekeyed
 from cloudplan.plan import decode
 from cloudplan.plan.mergetext import (
     MILESTONE,
@@ -418,17 +418,17 @@ def _assembled(parts: list[_Part], ours: Plan, name: str) -> Plan | None:
         if part.name == "project":
             index = len(projects)
             if part.ours is not None:
-                projects.append(_rekey(ours.projects[part.ours], index))  # type: ignore[arg-type]
+                projects.append(rekeyed(ours.projects[part.ours], index))  # type: ignore[arg-type]
                 continue
         elif part.name == "indicator":
             index = len(indicators)
             if part.ours is not None:
-                indicators.append(_rekey(ours.indicators[part.ours], index))  # type: ignore[arg-type]
+                indicators.append(rekeyed(ours.indicators[part.ours], index))  # type: ignore[arg-type]
                 continue
         else:
             index = len(contacts)
             if part.ours is not None:
-                contacts.append(_rekey(ours.contacts[part.ours], index))  # type: ignore[arg-type]
+                contacts.append(rekeyed(ours.contacts[part.ours], index))  # type: ignore[arg-type]
                 continue
         tables = part.doc.get(part.name) if part.doc is not None else None
         if not isinstance(tables, list) or len(tables) != 1 or set(part.doc or ()) != {part.name}:
@@ -455,25 +455,6 @@ def _assembled(parts: list[_Part], ours: Plan, name: str) -> Plan | None:
             return None
         plan = built
     return plan._replace(source=name, projects=tuple(projects), indicators=tuple(indicators), contacts=tuple(contacts))
-
-
-def _rekey(item: Project | Indicator | Contact, index: int) -> Project | Indicator | Contact:
-    """*item* (and what it holds) keyed as element *index* of its array."""
-    if item.key[1] == index:
-        return item
-
-    def key(k: Key) -> Key:
-        return (k[0], index, *k[2:])
-
-    if isinstance(item, Project):
-        milestones = tuple(
-            m._replace(key=key(m.key), slips=tuple(s._replace(key=key(s.key)) for s in m.slips))
-            for m in item.milestones
-        )
-        return item._replace(key=key(item.key), milestones=milestones)
-    if isinstance(item, Indicator):
-        return item._replace(key=key(item.key), measures=tuple(m._replace(key=key(m.key)) for m in item.measures))
-    return item._replace(key=key(item.key))
 
 
 def conflict_lines(conflicts: Iterable[Conflict]) -> list[str]:

@@ -319,6 +319,7 @@ class _Proof:
     def rebuilt(
         self, name: str, index: int, how: str, old_doc: dict[str, Any], new_doc: dict[str, Any], where: tuple[Any, ...]
     ) -> tuple[Plan, list[Finding]] | None:
+        from cloudplan.core.model import rekeyed
         from cloudplan.plan import decode
         from cloudplan.plan.toml.splice import expect
 
@@ -339,7 +340,7 @@ class _Proof:
             if new_doc:
                 return None
             del items[index]
-            items[index:] = [_rekey(item, item.key[1] - 1) for item in items[index:]]  # type: ignore[operator]
+            items[index:] = [rekeyed(item, item.key[1] - 1) for item in items[index:]]  # type: ignore[operator,misc]
         else:
             after = _alone(new_doc, name)
             head: list[object] = [None] * index
@@ -443,19 +444,3 @@ def _alone(doc: dict[str, Any], name: str) -> dict[str, Any] | None:
     if set(doc) == {name} and isinstance(tables, list) and len(tables) == 1 and isinstance(tables[0], dict):
         return tables[0]
     return None
-
-
-def _rekey(item: Project | Indicator, index: int) -> Project | Indicator:
-    """Return *item* (and everything in it) keyed as element *index* of its array."""
-    from cloudplan.core.model import Project
-
-    def key(k: tuple[str | int, ...]) -> tuple[str | int, ...]:
-        return (k[0], index, *k[2:])
-
-    if isinstance(item, Project):
-        milestones = tuple(
-            m._replace(key=key(m.key), slips=tuple(s._replace(key=key(s.key)) for s in m.slips))
-            for m in item.milestones
-        )
-        return item._replace(key=key(item.key), milestones=milestones)
-    return item._replace(key=key(item.key), measures=tuple(m._replace(key=key(m.key)) for m in item.measures))
