@@ -507,7 +507,10 @@ def _bad_destination(name: str, value: str, what: str) -> str:
     if name == "email":
         from email.utils import parseaddr
 
-        read = parseaddr(value)[1]
+        try:  # read as lax mail software does; Python's own parser turned strict in its security releases
+            read = parseaddr(value, strict=False)[1]  # type: ignore[call-arg,unused-ignore]
+        except TypeError:  # a Python from before them: lax already
+            read = parseaddr(value)[1]
         if read and read != value and EMAIL_RE.fullmatch(read):
             why = _("{value!r} in 'email' is not a bare address: mail software would send to {read!r}; "
                     "write the address alone, such as cloud@dinsic.example")  # fmt: skip
