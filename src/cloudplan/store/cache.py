@@ -250,21 +250,12 @@ def _seal(fd: int, body: bytes | memoryview, create: bool) -> bytes | None:
 
 
 def _read_key(fd: int) -> bytes | None:
-    """The folder's key: a regular file of 32 bytes that only the user may read, else None."""
+    """The folder's key: a regular file of SEAL_BYTES bytes that only the user may read, else None."""
     try:
-        f = os.open(SEAL_KEY, os.O_RDONLY | _NOFOLLOW | getattr(os, "O_NONBLOCK", 0), dir_fd=fd)
+        key = _read(fd, SEAL_KEY, limit=SEAL_BYTES, private=True)
     except OSError:
         return None
-    try:
-        st = os.fstat(f)
-        if not stat.S_ISREG(st.st_mode) or st.st_mode & 0o077 or st.st_size != 32:
-            return None
-        key = os.read(f, 32)
-        return key if len(key) == 32 else None
-    except OSError:
-        return None
-    finally:
-        os.close(f)
+    return key if key is not None and len(key) == SEAL_BYTES else None
 
 
 # -- the folder --------------------------------------------------------------------------------------
@@ -300,10 +291,11 @@ def _trusted(st: os.stat_result) -> bool:
     return st.st_uid == os.geteuid() and not st.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
 
 
-def _read(fd: int, k: str) -> bytes | None:
+def _read(fd: int, k: str, limit: int | None = None, private: bool = False) -> bytes | None:
     """Return the bytes of the regular file *k* in the folder *fd*, not following a link; None if there is none.
 
-    None too for a file over MAX_ENTRY_BYTES: it is not read at all.
+    None too for a file over *limit* bytes (MAX_ENTRY_BYTES unless given; it is not read at all), and,
+    if *private*, for a file that its group or others may read.
     """
     try:
         entry = os.open(k, os.O_RDONLY | _NOFOLLOW | getattr(os, "O_NONBLOCK", 0), dir_fd=fd)
@@ -311,7 +303,8 @@ def _read(fd: int, k: str) -> bytes | None:
         return None
     try:
         st = os.fstat(entry)
-        if not stat.S_ISREG(st.st_mode) or st.st_size > MAX_ENTRY_BYTES:
+        too_large = st.st_size > (MAX_ENTRY_BYTES if limit is None else limit)
+        if not stat.S_ISREG(st.st_mode) or too_large or (private and st.st_mode & 0o077):
             return None
         chunks = []
         left = st.st_size
